@@ -1,0 +1,43 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LoggerModule } from 'nestjs-pino';
+import { AuthModule } from './auth/auth.module';
+import { CallRoundedModule } from './callrounded/callrounded.module';
+import { createRootLogger } from './common/logger';
+import { CoreModule } from './core/core.module';
+import { Runtime } from './core/runtime';
+import { dataSourceOptions } from './database/data-source-options';
+import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
+
+/**
+ * The whole service. Feature modules are listed in the order a lead flows through them.
+ * Worker-only parts (scheduler, dialer, poller) start only when APP_ROLE is `all` or `worker`.
+ */
+@Module({})
+export class AppModule {
+  static forRoot(runtime: Runtime): DynamicModule {
+    const http = runtime.config.APP_ROLE !== 'worker';
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.forRoot(runtime),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            logger: createRootLogger(runtime.config.LOG_LEVEL),
+            autoLogging: { ignore: (req) => ['/health', '/metrics'].includes(req.url ?? '') },
+            customProps: () => ({ role: runtime.config.APP_ROLE }),
+          },
+        }),
+        TypeOrmModule.forRoot({ ...dataSourceOptions(runtime.databaseUrl), autoLoadEntities: true }),
+        CallRoundedModule.forRoot({
+          baseUrl: runtime.platform.baseUrl,
+          apiKey: runtime.platform.apiKey,
+          timeoutMs: runtime.platform.timeoutMs,
+        }),
+        MetricsModule,
+        ...(http ? [AuthModule, HealthModule] : []),
+      ],
+    };
+  }
+}

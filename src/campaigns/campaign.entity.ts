@@ -1,0 +1,57 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+export type CampaignStatus = 'draft' | 'scheduled' | 'running' | 'paused' | 'completed' | 'cancelled';
+
+export interface CallingWindow {
+  days: ('mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun')[];
+  hours: { start: string; end: string }[];
+}
+
+export interface RetryPolicy {
+  max_attempts: number;
+  delay_minutes: number;
+  on: string[];
+}
+
+export interface QualificationRule {
+  question: string;
+  equals?: unknown;
+  in?: unknown[];
+  gte?: number;
+  lte?: number;
+}
+
+export interface Qualification {
+  match: 'all' | 'any';
+  rules: QualificationRule[];
+}
+
+@Entity({ name: 'campaigns' })
+export class Campaign {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('text') name: string;
+  @Column({ name: 'agent_id', type: 'uuid' }) agentId: string;
+  @Column({ name: 'from_numbers', type: 'text', array: true }) fromNumbers: string[];
+  @Column('text') timezone: string;
+  @Column({ name: 'calling_window', type: 'jsonb' }) callingWindow: CallingWindow;
+  @Column({ name: 'max_concurrent_calls', type: 'int' }) maxConcurrentCalls: number;
+  @Column({ name: 'max_calls_per_minute', type: 'int' }) maxCallsPerMinute: number;
+  @Column({ type: 'jsonb' }) retry: RetryPolicy;
+  @Column({ type: 'jsonb', nullable: true }) schedule: { cron: string } | null;
+  @Column({ name: 'default_country', type: 'text', nullable: true }) defaultCountry: string | null;
+  @Column({ type: 'jsonb', nullable: true }) qualification: Qualification | null;
+  /** Campaign-wide dynamic variables, sent with every call (a lead's own columns win). */
+  @Column({ type: 'jsonb', default: () => "'{}'" }) variables: Record<string, string>;
+  /** The agent's post-call questions as fetched from the platform. */
+  @Column({ type: 'jsonb', nullable: true }) questions: unknown[] | null;
+  @Column({ name: 'questions_fetched_at', type: 'timestamptz', nullable: true }) questionsFetchedAt: Date | null;
+  @Column({ name: 'webhook_url', type: 'text', nullable: true }) webhookUrl: string | null;
+  @Column({ name: 'webhook_secret', type: 'text', nullable: true }) webhookSecret: string | null;
+  @Column({ type: 'text', default: 'draft' }) status: CampaignStatus;
+  /** Round-robin position over from_numbers, shared by every instance. */
+  @Column({ name: 'next_from_index', type: 'int', default: 0 }) nextFromIndex: number;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
+  @Column({ name: 'started_at', type: 'timestamptz', nullable: true }) startedAt: Date | null;
+  @Column({ name: 'completed_at', type: 'timestamptz', nullable: true }) completedAt: Date | null;
+}

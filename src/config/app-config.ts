@@ -1,0 +1,139 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  validateSync,
+} from 'class-validator';
+
+export type AppRole = 'all' | 'api' | 'worker';
+
+const toInt = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : Number(value);
+const emptyToUndefined = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+
+/**
+ * Every environment variable the service reads, validated once at start-up.
+ * Names follow ../shared/api-contract.md; the extra tunables keep the same style.
+ */
+export class AppConfig {
+  /** HTTP port. */
+  @Transform(toInt)
+  @IsInt({ message: 'PORT must be a whole number between 1 and 65535' })
+  @Min(1, { message: 'PORT must be a whole number between 1 and 65535' })
+  @Max(65535, { message: 'PORT must be a whole number between 1 and 65535' })
+  PORT = 3000;
+
+  /** PostgreSQL connection string; unset means an embedded server under DATA_DIR. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/.+/, {
+    message: 'DATABASE_URL must be a PostgreSQL URL such as postgres://user:pass@host:5432/db',
+  })
+  DATABASE_URL?: string;
+
+  @Transform(emptyToUndefined)
+  @IsUrl(
+    { require_tld: false, protocols: ['http', 'https'], require_protocol: true },
+    { message: 'CALLROUNDED_API_URL must be an http(s) URL such as https://api.callrounded.com/v1' },
+  )
+  CALLROUNDED_API_URL = 'https://api.callrounded.com/v1';
+
+  /** Unset means simulation mode. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  CALLROUNDED_API_KEY?: string;
+
+  /** Comma-separated keys accepted on /v1; unset means one is generated at first start. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^\s*[^,\s]{16,}\s*(,\s*[^,\s]{16,}\s*)*$/, {
+    message: 'API_KEYS must be a comma-separated list of keys, each at least 16 characters long',
+  })
+  API_KEYS?: string;
+
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @IsIn(['all', 'api', 'worker'], { message: 'APP_ROLE must be one of: all, api, worker' })
+  APP_ROLE: AppRole = 'all';
+
+  /** Where the embedded PostgreSQL and other local state live. */
+  @IsString()
+  DATA_DIR = './.data';
+
+  @Transform(toInt)
+  @IsInt({ message: 'EMBEDDED_PG_PORT must be a whole number between 1024 and 65535' })
+  @Min(1024, { message: 'EMBEDDED_PG_PORT must be a whole number between 1024 and 65535' })
+  @Max(65535, { message: 'EMBEDDED_PG_PORT must be a whole number between 1024 and 65535' })
+  EMBEDDED_PG_PORT = 54329;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+    message: 'LOG_LEVEL must be one of: fatal, error, warn, info, debug, trace, silent',
+  })
+  LOG_LEVEL = 'info';
+
+  /** Largest accepted lead file, in megabytes. */
+  @Transform(toInt)
+  @IsInt({ message: 'IMPORT_MAX_MB must be a whole number of megabytes (1 to 10240)' })
+  @Min(1, { message: 'IMPORT_MAX_MB must be a whole number of megabytes (1 to 10240)' })
+  @Max(10240, { message: 'IMPORT_MAX_MB must be a whole number of megabytes (1 to 10240)' })
+  IMPORT_MAX_MB = 200;
+
+  /** Platform request timeout, in milliseconds. */
+  @Transform(toInt)
+  @IsInt({ message: 'CALLROUNDED_TIMEOUT_MS must be a whole number of milliseconds (100 to 120000)' })
+  @Min(100, { message: 'CALLROUNDED_TIMEOUT_MS must be a whole number of milliseconds (100 to 120000)' })
+  @Max(120000, { message: 'CALLROUNDED_TIMEOUT_MS must be a whole number of milliseconds (100 to 120000)' })
+  CALLROUNDED_TIMEOUT_MS = 15000;
+
+  get simulation(): boolean {
+    return !this.CALLROUNDED_API_KEY;
+  }
+
+  get apiKeys(): string[] {
+    return (this.API_KEYS ?? '')
+      .split(',')
+      .map((k) => k.trim())
+      .filter(Boolean);
+  }
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Reads and validates the environment; throws ConfigError naming each bad variable. */
+export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const known = Object.keys(new AppConfig());
+  const picked: Record<string, unknown> = {};
+  for (const name of known) if (env[name] !== undefined) picked[name] = env[name];
+  for (const name of ['DATABASE_URL', 'CALLROUNDED_API_KEY', 'API_KEYS'])
+    if (env[name] !== undefined) picked[name] = env[name];
+  const config = plainToInstance(AppConfig, picked, { exposeDefaultValues: true });
+  const errors = validateSync(config, { forbidUnknownValues: false });
+  if (errors.length > 0) {
+    throw new ConfigError(
+      errors.flatMap((e) =>
+        Object.values(e.constraints ?? {}).map((m) =>
+          m.startsWith(e.property) ? `${m} (got "${redact(e.property, e.value)}")` : m,
+        ),
+      ),
+    );
+  }
+  return config;
+}
+
+function redact(name: string, value: unknown): string {
+  if (/KEY|URL/.test(name) && typeof value === 'string' && /KEY/.test(name)) return '***';
+  if (name === 'DATABASE_URL' && typeof value === 'string')
+    return value.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+  return String(value);
+}

@@ -1,0 +1,30 @@
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from './data-source-options';
+
+/** Any constant works; it only has to be the same in every instance. */
+const MIGRATION_LOCK_KEY = 727_274_001;
+
+/**
+ * Applies pending migrations while holding a PostgreSQL advisory lock, so that instances starting
+ * together take turns: the first migrates, the others find nothing left to do.
+ * Returns the names of the migrations it applied.
+ */
+export async function runMigrations(url: string): Promise<string[]> {
+  const lock = new Client({ connectionString: url, application_name: 'callrounded-migrate-lock' });
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    const ds = new DataSource({ ...dataSourceOptions(url), extra: { max: 2 } });
+    await ds.initialize();
+    try {
+      const applied = await ds.runMigrations({ transaction: 'each' });
+      return applied.map((m) => m.name);
+    } finally {
+      await ds.destroy();
+    }
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await lock.end();
+  }
+}

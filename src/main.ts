@@ -1,0 +1,57 @@
+import 'reflect-metadata';
+import { INestApplicationContext } from '@nestjs/common';
+import { createHttpApp, createWorkerContext } from './app.factory';
+import { ConfigError, loadAppConfig } from './config/app-config';
+import { createRootLogger } from './common/logger';
+import { prepareRuntime } from './core/prepare-runtime';
+
+/** Starts the service in the role APP_ROLE names; SIGTERM/SIGINT stop it cleanly. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadAppConfig(process.env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\nThe service did not start. Fix the variables above and start it again.\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+  const log = createRootLogger(config.LOG_LEVEL);
+  const logger = { log: (m: string) => log.info(m), warn: (m: string) => log.warn(m) };
+  const prepared = await prepareRuntime(config, logger);
+  const { runtime } = prepared;
+
+  let app: INestApplicationContext;
+  if (config.APP_ROLE === 'worker') {
+    app = await createWorkerContext(runtime);
+    await app.init();
+    logger.log(`Worker started (no HTTP server); platform mode: ${runtime.platform.mode}`);
+  } else {
+    const http = await createHttpApp(runtime);
+    await http.listen(config.PORT);
+    app = http;
+    logger.log(
+      `Listening on http://localhost:${config.PORT} (role ${config.APP_ROLE}, platform mode ${runtime.platform.mode}); API docs at /docs`,
+    );
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`${signal} received: finishing in-flight work and shutting down`);
+    const force = setTimeout(() => process.exit(1), 30_000);
+    force.unref();
+    await app.close().catch((e) => log.error(e, 'error while closing'));
+    await prepared.dispose();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((e) => {
+  process.stderr.write(`Start-up failed: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,42 @@
+import { INestApplication } from '@nestjs/common';
+import { AppConfig, loadAppConfig } from '../../src/config/app-config';
+import { createHttpApp } from '../../src/app.factory';
+import { runMigrations } from '../../src/database/migrate';
+import { Clock, Runtime, systemClock, WorkerTuning } from '../../src/core/runtime';
+
+export const TEST_API_KEY = 'test-key-0123456789abcdef';
+
+export interface TestAppOptions {
+  databaseUrl: string;
+  platformUrl: string;
+  platformKey: string;
+  env?: Record<string, string>;
+  clock?: Clock;
+  worker?: Partial<WorkerTuning>;
+}
+
+export function testRuntime(o: TestAppOptions): Runtime {
+  const config: AppConfig = loadAppConfig({
+    API_KEYS: TEST_API_KEY,
+    LOG_LEVEL: 'warn',
+    CALLROUNDED_API_URL: o.platformUrl,
+    CALLROUNDED_API_KEY: o.platformKey,
+    DATABASE_URL: o.databaseUrl,
+    ...o.env,
+  });
+  return {
+    config,
+    databaseUrl: o.databaseUrl,
+    platform: { mode: 'live', baseUrl: o.platformUrl, apiKey: o.platformKey, timeoutMs: 2000 },
+    clock: o.clock ?? systemClock,
+    worker: o.worker,
+  };
+}
+
+/** The real Nest HTTP app on a migrated database, listening on a random local port. */
+export async function startTestApp(o: TestAppOptions): Promise<INestApplication> {
+  await runMigrations(o.databaseUrl);
+  const app = await createHttpApp(testRuntime(o));
+  await app.listen(0, '127.0.0.1');
+  return app;
+}
