@@ -11,7 +11,6 @@ export default {
       'ts-jest',
       {
         useESM: true,
-        isolatedModules: true,
         tsconfig: {
           module: 'esnext',
           moduleResolution: 'bundler',
@@ -22,6 +21,7 @@ export default {
           allowSyntheticDefaultImports: true,
           resolveJsonModule: true,
           strict: true,
+          isolatedModules: true,
           strictPropertyInitialization: false,
           skipLibCheck: true,
         },

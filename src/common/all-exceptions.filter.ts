@@ -24,6 +24,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
   private toBody(exception: unknown): ErrorBody {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
+      const cause = exception.cause as { type?: string } | undefined;
+      if (cause?.type === 'entity.parse.failed') return errorBody(400, 'The request body is not valid JSON');
       const response = exception.getResponse();
       if (typeof response === 'string') return errorBody(status, response);
       const r = response as { message?: unknown; details?: unknown[] };

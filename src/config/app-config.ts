@@ -122,7 +122,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (errors.length > 0) {
     throw new ConfigError(
       errors.flatMap((e) =>
-        Object.values(e.constraints ?? {}).map((m) =>
+        [...new Set(Object.values(e.constraints ?? {}))].map((m) =>
           m.startsWith(e.property) ? `${m} (got "${redact(e.property, e.value)}")` : m,
         ),
       ),
@@ -132,7 +132,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 }
 
 function redact(name: string, value: unknown): string {
-  if (/KEY|URL/.test(name) && typeof value === 'string' && /KEY/.test(name)) return '***';
+  if (/KEY/.test(name)) return '***';
   if (name === 'DATABASE_URL' && typeof value === 'string')
     return value.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
   return String(value);

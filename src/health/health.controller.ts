@@ -3,7 +3,8 @@ import { ApiOkResponse, ApiProperty, ApiServiceUnavailableResponse, ApiTags } fr
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
-import { Runtime, RUNTIME } from '../core/runtime';
+import { RUNTIME } from '../core/runtime';
+import type { Runtime } from '../core/runtime';
 
 class PlatformHealth {
   @ApiProperty({ enum: ['live', 'simulation'], description: 'simulation: calls go to the built-in simulator' })
