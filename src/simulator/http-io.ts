@@ -65,19 +65,23 @@ export function sendError(res: ServerResponse, error: SimHttpError): void {
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
-/** Reads a JSON object body; an empty body reads as `undefined`. */
-export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+/** Always drains the request, so keep-alive connections stay usable whatever is answered. */
+export async function readBodyText(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
+  let tooLarge = false;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) {
-      throw new SimHttpError(413, 'Request body too large');
-    }
-    chunks.push(chunk as Buffer);
+    if (size > MAX_BODY_BYTES) tooLarge = true;
+    else chunks.push(chunk as Buffer);
   }
-  const text = Buffer.concat(chunks).toString('utf8').trim();
-  if (text === '') return undefined;
+  if (tooLarge) throw new SimHttpError(413, 'Request body too large');
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** An empty body reads as `undefined`. */
+export function parseJsonBody(text: string): unknown {
+  if (text.trim() === '') return undefined;
   try {
     return JSON.parse(text);
   } catch {
