@@ -82,7 +82,9 @@ export class Foundation1763769600000 implements MigrationInterface {
         updated_at timestamptz NOT NULL DEFAULT now(),
         CONSTRAINT leads_campaign_phone_uniq UNIQUE (campaign_id, phone)
       )`);
-    await q.query(`CREATE INDEX leads_campaign_status_idx ON leads (campaign_id, status, next_attempt_at)`);
+    await q.query(
+      `CREATE INDEX leads_campaign_status_idx ON leads (campaign_id, status, next_attempt_at)`,
+    );
     await q.query(`CREATE INDEX leads_phone_idx ON leads (phone)`);
     await q.query(`
       CREATE TABLE suppressions (

@@ -41,10 +41,18 @@ export class Dialling1763769700000 implements MigrationInterface {
       )`);
     // A slot is an attempt in a live state. These two indexes make "one live call per lead" and
     // "one live call per number, across campaigns" facts the database enforces, whatever crashed.
-    await q.query(`CREATE UNIQUE INDEX call_attempts_one_live_per_lead ON call_attempts (lead_id) WHERE state IN ('starting', 'ambiguous', 'live')`);
-    await q.query(`CREATE UNIQUE INDEX call_attempts_one_live_per_number ON call_attempts (to_number) WHERE state IN ('starting', 'ambiguous', 'live')`);
-    await q.query(`CREATE INDEX call_attempts_live_idx ON call_attempts (campaign_id, state) WHERE state IN ('starting', 'ambiguous', 'live')`);
-    await q.query(`CREATE INDEX call_attempts_requested_idx ON call_attempts (campaign_id, requested_at)`);
+    await q.query(
+      `CREATE UNIQUE INDEX call_attempts_one_live_per_lead ON call_attempts (lead_id) WHERE state IN ('starting', 'ambiguous', 'live')`,
+    );
+    await q.query(
+      `CREATE UNIQUE INDEX call_attempts_one_live_per_number ON call_attempts (to_number) WHERE state IN ('starting', 'ambiguous', 'live')`,
+    );
+    await q.query(
+      `CREATE INDEX call_attempts_live_idx ON call_attempts (campaign_id, state) WHERE state IN ('starting', 'ambiguous', 'live')`,
+    );
+    await q.query(
+      `CREATE INDEX call_attempts_requested_idx ON call_attempts (campaign_id, requested_at)`,
+    );
     await q.query(`CREATE INDEX call_attempts_lead_idx ON call_attempts (lead_id, attempt_number)`);
     await q.query(`
       CREATE TABLE platform_pause (

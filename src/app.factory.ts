@@ -26,7 +26,9 @@ export async function createHttpApp(runtime: Runtime): Promise<INestApplication>
 
 /** The worker (role `worker`): scheduler, dialer and poller, with no HTTP server. */
 export async function createWorkerContext(runtime: Runtime): Promise<INestApplicationContext> {
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot(runtime), { bufferLogs: true });
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot(runtime), {
+    bufferLogs: true,
+  });
   app.useLogger(app.get(Logger));
   return app;
 }

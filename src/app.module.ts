@@ -5,10 +5,14 @@ import { AuthModule } from './auth/auth.module';
 import { CallRoundedModule } from './callrounded/callrounded.module';
 import { createRootLogger } from './common/logger';
 import { CoreModule } from './core/core.module';
+import { DialerModule } from './dialer/dialer.module';
 import { Runtime } from './core/runtime';
 import { dataSourceOptions } from './database/data-source-options';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { QualificationModule } from './qualification/qualification.module';
+import { ReportsModule } from './reports/reports.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 /**
  * The whole service. Feature modules are listed in the order a lead flows through them.
@@ -29,13 +33,20 @@ export class AppModule {
             customProps: () => ({ role: runtime.config.APP_ROLE }),
           },
         }),
-        TypeOrmModule.forRoot({ ...dataSourceOptions(runtime.databaseUrl), autoLoadEntities: true }),
+        TypeOrmModule.forRoot({
+          ...dataSourceOptions(runtime.databaseUrl),
+          autoLoadEntities: true,
+        }),
         CallRoundedModule.forRoot({
           baseUrl: runtime.platform.baseUrl,
           apiKey: runtime.platform.apiKey,
           timeoutMs: runtime.platform.timeoutMs,
         }),
         MetricsModule,
+        DialerModule,
+        QualificationModule,
+        ReportsModule,
+        WebhooksModule,
         ...(http ? [AuthModule, HealthModule] : []),
       ],
     };

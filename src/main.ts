@@ -12,7 +12,9 @@ async function main(): Promise<void> {
     config = loadAppConfig(process.env);
   } catch (e) {
     if (e instanceof ConfigError) {
-      process.stderr.write(`${e.message}\nThe service did not start. Fix the variables above and start it again.\n`);
+      process.stderr.write(
+        `${e.message}\nThe service did not start. Fix the variables above and start it again.\n`,
+      );
       process.exit(1);
     }
     throw e;

@@ -50,7 +50,10 @@ export class ApiKeysService implements OnApplicationBootstrap {
       const [{ count }] = await tx.query('SELECT count(*)::int AS count FROM api_keys');
       if (count > 0) return undefined;
       const key = `crk_${randomBytes(24).toString('base64url')}`;
-      await tx.query('INSERT INTO api_keys (key_hash, key_prefix) VALUES ($1, $2)', [hash(key), key.slice(0, 8)]);
+      await tx.query('INSERT INTO api_keys (key_hash, key_prefix) VALUES ($1, $2)', [
+        hash(key),
+        key.slice(0, 8),
+      ]);
       this.logger.log(`Generated the first API key (prefix ${key.slice(0, 8)})`);
       return key;
     });

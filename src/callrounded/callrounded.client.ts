@@ -232,7 +232,8 @@ export class CallRoundedClient {
       try {
         return await this.sendOnce(spec);
       } catch (err) {
-        if (!(err instanceof CallRoundedError) || !err.retryable || retry >= this.retries) throw err;
+        if (!(err instanceof CallRoundedError) || !err.retryable || retry >= this.retries)
+          throw err;
         if (err.retryAfterMs !== undefined && err.retryAfterMs > this.maxRetryAfterMs) throw err;
         const delayMs = computeRetryDelay(retry, this.backoff, err.retryAfterMs, this.random);
         this.logger?.warn('CallRounded request failed, retrying', {
@@ -284,7 +285,10 @@ export class CallRoundedClient {
   private objectData(envelope: PlatformEnvelope, route: string): Record<string, unknown> {
     const data = envelope.data;
     if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-      throw createCallRoundedError('invalid_response', `CallRounded ${route}: data is not an object`);
+      throw createCallRoundedError(
+        'invalid_response',
+        `CallRounded ${route}: data is not an object`,
+      );
     }
     return data as Record<string, unknown>;
   }

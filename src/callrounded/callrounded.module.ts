@@ -1,9 +1,16 @@
-import { DynamicModule, Global, Module, type ModuleMetadata } from '@nestjs/common';
+import {
+  DynamicModule,
+  Global,
+  Module,
+  type InjectionToken,
+  type ModuleMetadata,
+  type OptionalFactoryDependency,
+} from '@nestjs/common';
 import { CallRoundedClient, type CallRoundedClientOptions } from './callrounded.client';
 
 export interface CallRoundedModuleAsyncOptions {
   imports?: ModuleMetadata['imports'];
-  inject?: (string | symbol | (abstract new (...args: never[]) => unknown))[];
+  inject?: (InjectionToken | OptionalFactoryDependency)[];
   useFactory: (...args: never[]) => CallRoundedClientOptions | Promise<CallRoundedClientOptions>;
 }
 

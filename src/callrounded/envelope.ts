@@ -1,8 +1,4 @@
-import {
-  CallRoundedError,
-  createCallRoundedError,
-  kindForHttpStatus,
-} from './callrounded.errors';
+import { CallRoundedError, createCallRoundedError, kindForHttpStatus } from './callrounded.errors';
 import type { PlatformEnvelope, PlatformErrorDetail } from './callrounded.types';
 import { parseRetryAfter } from './retry-policy';
 import { redact, type RawResponse } from './http-transport';
@@ -32,7 +28,11 @@ export function decodeEnvelope(raw: RawResponse, ctx: DecodeContext): PlatformEn
   throw errorFromResponse(raw, parsed, ctx);
 }
 
-function errorFromResponse(raw: RawResponse, parsed: unknown, ctx: DecodeContext): CallRoundedError {
+function errorFromResponse(
+  raw: RawResponse,
+  parsed: unknown,
+  ctx: DecodeContext,
+): CallRoundedError {
   const envelope = isObject(parsed) ? (parsed as PlatformEnvelope) : undefined;
   const errorBody = isObject(envelope?.error) ? envelope.error : undefined;
   const platformMessage =
@@ -40,7 +40,10 @@ function errorFromResponse(raw: RawResponse, parsed: unknown, ctx: DecodeContext
   const kind = kindForHttpStatus(raw.status);
   return createCallRoundedError(
     kind,
-    redact(`CallRounded ${ctx.method} ${ctx.path} failed (${raw.status}): ${platformMessage}`, ctx.secret),
+    redact(
+      `CallRounded ${ctx.method} ${ctx.path} failed (${raw.status}): ${platformMessage}`,
+      ctx.secret,
+    ),
     {
       httpStatus: raw.status,
       details: readDetails(errorBody?.details, ctx.secret),

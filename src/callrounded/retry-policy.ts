@@ -10,7 +10,8 @@ export function parseRetryAfter(
   const value = header.trim();
   if (value === '') return undefined;
   if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000);
-  const date = Date.parse(value);
+  // An HTTP date always names its day and month; this also stops Date.parse('-3') (year -3).
+  const date = /[a-z]/i.test(value) ? Date.parse(value) : NaN;
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);
 }

@@ -9,12 +9,18 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateCol
  */
 export type AttemptState = 'starting' | 'ambiguous' | 'live' | 'ended' | 'not_dialled';
 export const SLOT_STATES: AttemptState[] = ['starting', 'ambiguous', 'live'];
+/** The SQL list of SLOT_STATES, for queries. */
+export const SLOT_STATES_SQL = `('starting', 'ambiguous', 'live')`;
 
 @Entity({ name: 'call_attempts' })
 export class CallAttempt {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ name: 'lead_id', type: 'uuid' }) leadId: string;
   @Column({ name: 'campaign_id', type: 'uuid' }) campaignId: string;
+  /**
+   * 1, 2, 3… per lead, over every row including `not_dialled` ones (so it stays unique); the
+   * lead's `attempts` counts only the rows that may have reached the platform.
+   */
   @Column({ name: 'attempt_number', type: 'int' }) attemptNumber: number;
   @Column({ name: 'agent_id', type: 'uuid' }) agentId: string;
   @Column({ name: 'from_number', type: 'text' }) fromNumber: string;
@@ -41,6 +47,15 @@ export class CallAttempt {
   @Column({ type: 'jsonb', nullable: true }) answers: Record<string, unknown> | null;
   @Column({ type: 'text', nullable: true }) error: string | null;
   @Column({ name: 'last_polled_at', type: 'timestamptz', nullable: true }) lastPolledAt: Date | null;
+  /** Set once when the campaign was cancelled while the call was live: terminate sent (or due). */
+  @Column({ name: 'terminate_requested_at', type: 'timestamptz', nullable: true })
+  terminateRequestedAt: Date | null;
+  /**
+   * A completed call whose post-call answers were not ready yet: the slot is free (state `ended`)
+   * but the lead waits in `calling` until the answers arrive or this instant passes.
+   */
+  @Column({ name: 'answers_due_until', type: 'timestamptz', nullable: true })
+  answersDueUntil: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }

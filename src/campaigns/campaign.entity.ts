@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
-export type CampaignStatus = 'draft' | 'scheduled' | 'running' | 'paused' | 'completed' | 'cancelled';
+export const CAMPAIGN_STATUSES = ['draft', 'scheduled', 'running', 'paused', 'completed', 'cancelled'] as const;
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
 
 export interface CallingWindow {
   days: ('mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun')[];
@@ -48,6 +49,10 @@ export class Campaign {
   @Column({ name: 'webhook_url', type: 'text', nullable: true }) webhookUrl: string | null;
   @Column({ name: 'webhook_secret', type: 'text', nullable: true }) webhookSecret: string | null;
   @Column({ type: 'text', default: 'draft' }) status: CampaignStatus;
+  /** While paused: the status `resume` returns to (`running` or `scheduled`). */
+  @Column({ name: 'paused_from', type: 'text', nullable: true }) pausedFrom: 'running' | 'scheduled' | null;
+  /** Schedule fires at or before this instant are not run (set on start, resume, re-schedule, end of a run). */
+  @Column({ name: 'schedule_from', type: 'timestamptz', nullable: true }) scheduleFrom: Date | null;
   /** Round-robin position over from_numbers, shared by every instance. */
   @Column({ name: 'next_from_index', type: 'int', default: 0 }) nextFromIndex: number;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;

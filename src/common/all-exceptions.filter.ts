@@ -13,7 +13,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     const body = this.toBody(exception);
-    if (body.statusCode >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    if (body.statusCode >= 500)
+      this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     if (res.headersSent) {
       res.destroy();
       return;
@@ -25,18 +26,24 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const cause = exception.cause as { type?: string } | undefined;
-      if (cause?.type === 'entity.parse.failed') return errorBody(400, 'The request body is not valid JSON');
+      if (cause?.type === 'entity.parse.failed')
+        return errorBody(400, 'The request body is not valid JSON');
       const response = exception.getResponse();
       if (typeof response === 'string') return errorBody(status, response);
       const r = response as { message?: unknown; details?: unknown[] };
-      const message = Array.isArray(r.message) ? r.message.join('; ') : String(r.message ?? exception.message);
+      const message = Array.isArray(r.message)
+        ? r.message.join('; ')
+        : String(r.message ?? exception.message);
       return errorBody(status, message, r.details);
     }
     const e = exception as { type?: string; status?: number; statusCode?: number };
     // body-parser's errors (bad JSON, too large) carry a status of their own.
     const status = e?.status ?? e?.statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      const message = e.type === 'entity.parse.failed' ? 'The request body is not valid JSON' : (exception as Error).message;
+      const message =
+        e.type === 'entity.parse.failed'
+          ? 'The request body is not valid JSON'
+          : (exception as Error).message;
       return errorBody(status, message);
     }
     return errorBody(500, 'Internal server error');

@@ -41,7 +41,9 @@ export class AppConfig {
   @Transform(emptyToUndefined)
   @IsUrl(
     { require_tld: false, protocols: ['http', 'https'], require_protocol: true },
-    { message: 'CALLROUNDED_API_URL must be an http(s) URL such as https://api.callrounded.com/v1' },
+    {
+      message: 'CALLROUNDED_API_URL must be an http(s) URL such as https://api.callrounded.com/v1',
+    },
   )
   CALLROUNDED_API_URL = 'https://api.callrounded.com/v1';
 
@@ -87,9 +89,15 @@ export class AppConfig {
 
   /** Platform request timeout, in milliseconds. */
   @Transform(toInt)
-  @IsInt({ message: 'CALLROUNDED_TIMEOUT_MS must be a whole number of milliseconds (100 to 120000)' })
-  @Min(100, { message: 'CALLROUNDED_TIMEOUT_MS must be a whole number of milliseconds (100 to 120000)' })
-  @Max(120000, { message: 'CALLROUNDED_TIMEOUT_MS must be a whole number of milliseconds (100 to 120000)' })
+  @IsInt({
+    message: 'CALLROUNDED_TIMEOUT_MS must be a whole number of milliseconds (100 to 120000)',
+  })
+  @Min(100, {
+    message: 'CALLROUNDED_TIMEOUT_MS must be a whole number of milliseconds (100 to 120000)',
+  })
+  @Max(120000, {
+    message: 'CALLROUNDED_TIMEOUT_MS must be a whole number of milliseconds (100 to 120000)',
+  })
   CALLROUNDED_TIMEOUT_MS = 15000;
 
   get simulation(): boolean {

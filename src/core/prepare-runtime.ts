@@ -28,7 +28,11 @@ export async function prepareRuntime(config: AppConfig, logger: Logger): Promise
   try {
     let databaseUrl = config.DATABASE_URL;
     if (!databaseUrl) {
-      const embedded = await startEmbeddedPostgres(config.DATA_DIR, config.EMBEDDED_PG_PORT, logger);
+      const embedded = await startEmbeddedPostgres(
+        config.DATA_DIR,
+        config.EMBEDDED_PG_PORT,
+        logger,
+      );
       disposers.push(embedded.stop);
       databaseUrl = embedded.url;
     }
@@ -39,7 +43,12 @@ export async function prepareRuntime(config: AppConfig, logger: Logger): Promise
     if (config.simulation) {
       const sim = await startSimulator({ port: 0 });
       disposers.push(() => sim.close());
-      platform = { mode: 'simulation', baseUrl: sim.url, apiKey: sim.apiKey, timeoutMs: config.CALLROUNDED_TIMEOUT_MS };
+      platform = {
+        mode: 'simulation',
+        baseUrl: sim.url,
+        apiKey: sim.apiKey,
+        timeoutMs: config.CALLROUNDED_TIMEOUT_MS,
+      };
       logger.warn(
         `SIMULATION MODE: CALLROUNDED_API_KEY is not set, so calls go to the built-in CallRounded simulator at ${sim.url}. No real phone rings.`,
       );

@@ -32,14 +32,17 @@ export async function startEmbeddedPostgres(
 
   const running = livePostmaster(pgDir);
   if (running) {
-    logger.warn(`Embedded PostgreSQL already running on port ${running.port} (left by an earlier run); reusing it`);
+    logger.warn(
+      `Embedded PostgreSQL already running on port ${running.port} (left by an earlier run); reusing it`,
+    );
     return {
       url: url.replace(`:${port}/`, `:${running.port}/`),
       // Stop it only if its starter is gone: another instance on the same data folder may own it.
       stop: async () => {
         if (!isOrphan(running.pid)) return;
         process.kill(running.pid, 'SIGINT');
-        for (let i = 0; i < 100 && isPostgresProcess(running.pid); i++) await new Promise((r) => setTimeout(r, 100));
+        for (let i = 0; i < 100 && isPostgresProcess(running.pid); i++)
+          await new Promise((r) => setTimeout(r, 100));
       },
     };
   }

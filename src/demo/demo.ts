@@ -8,6 +8,10 @@ import { prepareRuntime } from '../core/prepare-runtime';
 import { DEMO_SCENARIO_AGENT_ID, DEMO_FROM_NUMBER } from './demo-scenario';
 import { ProgressBar } from './progress-bar';
 
+// The demo reads the public API's JSON answers as a script would.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
 /**
  * `npm run demo`: the whole product on one machine with nothing installed. Embedded PostgreSQL,
  * the built-in simulator (always: the demo never rings a real phone), examples/leads.csv imported
@@ -15,34 +19,56 @@ import { ProgressBar } from './progress-bar';
  */
 async function demo(): Promise<void> {
   const apiKey = `demo_${randomBytes(16).toString('hex')}`;
-  const env = { ...process.env, API_KEYS: apiKey, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    API_KEYS: apiKey,
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  };
   delete env.CALLROUNDED_API_KEY;
   const config = loadAppConfig(env);
   const quiet = { log: () => undefined, warn: () => undefined };
-  say('Starting the service: embedded PostgreSQL and the CallRounded simulator (simulation mode, no real calls)…');
+  say(
+    'Starting the service: embedded PostgreSQL and the CallRounded simulator (simulation mode, no real calls)…',
+  );
   const prepared = await prepareRuntime(config, quiet);
   const app = await createHttpApp(prepared.runtime);
   await app.listen(0, '127.0.0.1');
   const base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
-  const api = async (method: string, path: string, body?: unknown, contentType = 'application/json') => {
+  const api = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    contentType = 'application/json',
+  ) => {
     const res = await fetch(`${base}${path}`, {
       method,
-      headers: { 'X-Api-Key': apiKey, ...(body !== undefined ? { 'Content-Type': contentType } : {}) },
-      body: body === undefined ? undefined : typeof body === 'string' || body instanceof Buffer ? body : JSON.stringify(body),
+      headers: {
+        'X-Api-Key': apiKey,
+        ...(body !== undefined ? { 'Content-Type': contentType } : {}),
+      },
+      body:
+        body === undefined
+          ? undefined
+          : typeof body === 'string' || body instanceof Buffer
+            ? body
+            : JSON.stringify(body),
     });
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
     return res;
   };
 
   try {
-    const campaign = await (
+    const campaign: Json = await (
       await api('POST', '/v1/campaigns', {
         name: `Démo salons de coiffure ${new Date().toISOString().slice(0, 16)}`,
         agent_id: DEMO_SCENARIO_AGENT_ID,
         from_numbers: [DEMO_FROM_NUMBER],
         timezone: 'Europe/Paris',
         // The demo must run whenever it is started, so its window is always open.
-        calling_window: { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], hours: [{ start: '00:00', end: '24:00' }] },
+        calling_window: {
+          days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+          hours: [{ start: '00:00', end: '24:00' }],
+        },
         max_concurrent_calls: 10,
         max_calls_per_minute: 600,
         retry: { max_attempts: 2, delay_minutes: 0, on: ['missed', 'failed'] },
@@ -53,7 +79,9 @@ async function demo(): Promise<void> {
     say(`Created campaign "${campaign.name}" (${campaign.id})`);
 
     const file = resolve('examples/leads.csv');
-    const imported = await (await api('POST', `/v1/campaigns/${campaign.id}/leads`, readFileSync(file), 'text/csv')).json();
+    const imported: Json = await (
+      await api('POST', `/v1/campaigns/${campaign.id}/leads`, readFileSync(file), 'text/csv')
+    ).json();
     say(
       `Imported ${file}: ${imported.rows} rows, ${imported.accepted} accepted, ${imported.rejected} rejected, ${imported.duplicates} duplicates`,
     );
@@ -62,7 +90,7 @@ async function demo(): Promise<void> {
     await api('POST', `/v1/campaigns/${campaign.id}/start`);
     const bar = new ProgressBar(process.stdout);
     for (;;) {
-      const c = await (await api('GET', `/v1/campaigns/${campaign.id}`)).json();
+      const c: Json = await (await api('GET', `/v1/campaigns/${campaign.id}`)).json();
       bar.render(c.progress);
       if (['completed', 'cancelled'].includes(c.status)) break;
       await new Promise((r) => setTimeout(r, 250));

@@ -4,7 +4,14 @@ export class ProgressBar {
 
   constructor(private readonly out: NodeJS.WriteStream) {}
 
-  render(p: { total: number; completed: number; failed: number; qualified: number; in_progress: number; [k: string]: number }): void {
+  render(p: {
+    total: number;
+    completed: number;
+    failed: number;
+    qualified: number;
+    in_progress: number;
+    [k: string]: number;
+  }): void {
     const final = p.final ?? p.completed + p.failed;
     const ratio = p.total > 0 ? final / p.total : 1;
     const width = 30;

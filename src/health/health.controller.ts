@@ -1,5 +1,10 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiProperty,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
@@ -7,7 +12,10 @@ import { RUNTIME } from '../core/runtime';
 import type { Runtime } from '../core/runtime';
 
 class PlatformHealth {
-  @ApiProperty({ enum: ['live', 'simulation'], description: 'simulation: calls go to the built-in simulator' })
+  @ApiProperty({
+    enum: ['live', 'simulation'],
+    description: 'simulation: calls go to the built-in simulator',
+  })
   mode: string;
   @ApiProperty({ example: 'https://api.callrounded.com/v1' })
   url: string;
@@ -34,7 +42,10 @@ export class HealthController {
 
   @Get()
   @ApiOkResponse({ type: HealthAnswer, description: 'The database answers' })
-  @ApiServiceUnavailableResponse({ type: HealthAnswer, description: 'The database does not answer' })
+  @ApiServiceUnavailableResponse({
+    type: HealthAnswer,
+    description: 'The database does not answer',
+  })
   async health(@Res() res: Response): Promise<void> {
     const up = await this.db.query('SELECT 1').then(
       () => true,

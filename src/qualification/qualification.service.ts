@@ -1,12 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Campaign } from '../campaigns/campaign.entity';
-import { Lead } from '../leads/lead.entity';
 import { CallAttempt } from '../calls/call-attempt.entity';
+import { Lead } from '../leads/lead.entity';
+import { computeHeadline } from '../reports/report-summary';
+import { WebhookOutbox } from '../webhooks/webhook-outbox.service';
+import { typeAnswers, TypedAnswers } from './answer-typing';
+import { questionInfos } from './question-kind';
+import { evaluateQualification } from './rules';
 
 export interface LeadAnswers {
   /** Typed answers by question name. */
-  answers: Record<string, unknown>;
+  answers: TypedAnswers;
   /** true/false by the campaign's rules; null when the campaign has no rules. */
   qualified: boolean | null;
 }
@@ -15,19 +20,95 @@ export interface LeadAnswers {
  * Turns a completed call's raw post-call answers into typed answers and a qualification verdict,
  * and queues the CRM events. Called by the dialer inside the transaction that finalises the lead,
  * so that the verdict and its event are written together or not at all.
- * TEMPORARY: owned by the qualification/report work, which replaces this body.
  */
 @Injectable()
 export class QualificationService {
+  constructor(private readonly outbox: WebhookOutbox) {}
+
+  /**
+   * Types the answers (stored on the attempt and, as the lead's last completed call, on the
+   * lead), evaluates the rules, and queues `lead.qualified` when the lead qualifies and the
+   * campaign has a webhook. The passed entities are updated too, so a later save keeps the values.
+   */
   async onLeadCompleted(
-    _tx: EntityManager,
-    _campaign: Campaign,
-    _lead: Lead,
-    _attempt: CallAttempt,
-    _postCallAnswers: unknown[],
+    tx: EntityManager,
+    campaign: Campaign,
+    lead: Lead,
+    attempt: CallAttempt,
+    postCallAnswers: unknown[],
   ): Promise<LeadAnswers> {
-    return { answers: {}, qualified: null };
+    const questions = questionInfos(campaign.questions);
+    const answers = typeAnswers(postCallAnswers, questions);
+    const qualified = evaluateQualification(campaign.qualification, answers, questions);
+
+    if (attempt?.id) {
+      await tx.query(`UPDATE call_attempts SET answers = $2::jsonb WHERE id = $1`, [attempt.id, JSON.stringify(answers)]);
+      attempt.answers = answers;
+    }
+    await tx.query(`UPDATE leads SET answers = $2::jsonb, qualified = $3 WHERE id = $1`, [
+      lead.id,
+      JSON.stringify(answers),
+      qualified,
+    ]);
+    lead.answers = answers;
+    lead.qualified = qualified;
+
+    if (qualified === true && campaign.webhookUrl) {
+      await this.outbox.enqueue(tx, {
+        campaignId: campaign.id,
+        leadId: lead.id,
+        type: 'lead.qualified',
+        dedupeKey: `lead.qualified:${lead.id}:${attempt?.id ?? 'none'}`,
+        payload: {
+          campaign: { id: campaign.id, name: campaign.name },
+          lead: {
+            id: lead.id,
+            phone: lead.phone,
+            variables: lead.variables ?? {},
+            answers,
+            qualified: true,
+            attempt: attempt?.attemptNumber ?? null,
+            call_id: attempt?.callId ?? null,
+            call_status: attempt?.callStatus ?? null,
+            duration_seconds: numberOrNull(attempt?.durationSeconds),
+            cost: numberOrNull(attempt?.cost),
+            call_ended_at: attempt?.endedAt ? new Date(attempt.endedAt).toISOString() : null,
+          },
+        },
+      });
+    }
+    return { answers, qualified };
   }
 
-  async onCampaignCompleted(_tx: EntityManager, _campaign: Campaign): Promise<void> {}
+  /** Queues `campaign.completed` with the campaign's headline figures, when it has a webhook. */
+  async onCampaignCompleted(tx: EntityManager, campaign: Campaign): Promise<void> {
+    if (!campaign.webhookUrl) return;
+    const summary = await computeHeadline(tx, campaign.id);
+    const run = campaign.completedAt ?? campaign.startedAt;
+    await this.outbox.enqueue(tx, {
+      campaignId: campaign.id,
+      type: 'campaign.completed',
+      dedupeKey: `campaign.completed:${campaign.id}:${run ? new Date(run).toISOString() : 'first'}`,
+      payload: {
+        campaign: {
+          id: campaign.id,
+          name: campaign.name,
+          status: 'completed',
+          started_at: iso(campaign.startedAt),
+          completed_at: iso(campaign.completedAt),
+        },
+        summary,
+      },
+    });
+  }
+}
+
+function numberOrNull(v: string | number | null | undefined): number | null {
+  if (v === null || v === undefined || v === '') return null;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : null;
+}
+
+function iso(d: Date | null | undefined): string | null {
+  return d ? new Date(d).toISOString() : null;
 }

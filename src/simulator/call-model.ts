@@ -39,6 +39,8 @@ export interface NewCallInput {
   toNumber: string;
   dynamicVariables: Record<string, unknown> | null;
   createdAt: number;
+  /** Platform clock when the POST arrived; createdAt may be nudged a little past it. */
+  receivedAt: number;
   listLagMs: number;
 }
 
@@ -52,10 +54,12 @@ export function createCallRecord(
   rng: Prng,
 ): SimCallRecord {
   const o = scenario.outcomes;
-  const outcome =
-    OUTCOMES[rng.weightedIndex([o.completed, o.missed, o.failed, o.unknown ?? 0])];
+  const outcome = OUTCOMES[rng.weightedIndex([o.completed, o.missed, o.failed, o.unknown ?? 0])];
   // Drawn for every call, whatever the outcome, so one call's outcome never shifts the next's.
-  const talkMs = rng.intBetween(durations.talkMinMs, Math.max(durations.talkMinMs, durations.talkMaxMs));
+  const talkMs = rng.intBetween(
+    durations.talkMinMs,
+    Math.max(durations.talkMinMs, durations.talkMaxMs),
+  );
   const answers = drawAnswers(input.agent.post_call_questions, rng);
   const scaled = (ms: number) => Math.max(1, Math.round(ms * timeScale));
   const created = input.createdAt;
@@ -67,7 +71,7 @@ export function createCallRecord(
     dynamicVariables: input.dynamicVariables,
     metadata: {},
     createdAt: created,
-    listVisibleAt: created + Math.max(0, input.listLagMs),
+    listVisibleAt: input.receivedAt + Math.max(0, input.listLagMs),
     answeredAt: null,
     endAt: created,
     finalStatus: outcome,

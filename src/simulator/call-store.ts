@@ -26,6 +26,7 @@ export class CallStore {
   private readonly byToNumber = new Map<string, SimCallRecord[]>();
   private readonly live = new LiveTracker();
   private statsSince = Number.NEGATIVE_INFINITY;
+  private maxLivePerNumber = 0;
 
   /** The next call's start time: `now`, nudged forward so no two calls share an instant. */
   nextStartTime(now: number): number {
@@ -40,6 +41,18 @@ export class CallStore {
     if (list) list.push(call);
     else this.byToNumber.set(call.toNumber, [call]);
     this.live.start(call, now);
+    this.maxLivePerNumber = Math.max(this.maxLivePerNumber, this.liveCallsTo(call.toNumber, now));
+  }
+
+  /** Live calls to one number now; more than 1 means someone is rung twice at once. */
+  liveCallsTo(toNumber: string, now: number): number {
+    let live = 0;
+    for (const call of this.byToNumber.get(toNumber) ?? []) if (now < call.endAt) live++;
+    return live;
+  }
+
+  maxLivePerNumberObserved(): number {
+    return this.maxLivePerNumber;
   }
 
   get(id: string): SimCallRecord | undefined {
@@ -95,6 +108,7 @@ export class CallStore {
   resetStats(now: number): void {
     this.statsSince = now;
     this.live.resetMax(now);
+    this.maxLivePerNumber = 0;
   }
 
   clear(): void {
@@ -102,6 +116,7 @@ export class CallStore {
     this.byId.clear();
     this.byToNumber.clear();
     this.live.clear();
+    this.maxLivePerNumber = 0;
   }
 
   /** Newest start time first. The cursor is the start time of the last record already seen. */
@@ -135,7 +150,8 @@ export class CallStore {
   }
 
   private *scan(query: CallListQuery, now: number, cursor?: number): Generator<SimCallRecord> {
-    const source = query.toNumber !== undefined ? (this.byToNumber.get(query.toNumber) ?? []) : this.all;
+    const source =
+      query.toNumber !== undefined ? (this.byToNumber.get(query.toNumber) ?? []) : this.all;
     const upper = Math.min(query.startTimeLt ?? Infinity, cursor ?? Infinity);
     for (let i = lowerBound(source, upper) - 1; i >= 0; i--) {
       const call = source[i];

@@ -16,7 +16,11 @@ export interface CallViewOptions {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The call object as the platform would answer it at instant `now`. */
-export function toPlatformCall(call: SimCallRecord, now: number, opts: CallViewOptions): PlatformCall {
+export function toPlatformCall(
+  call: SimCallRecord,
+  now: number,
+  opts: CallViewOptions,
+): PlatformCall {
   const status = statusAt(call, now);
   const ended = now >= call.endAt;
   const connected = call.answeredAt !== null && now >= call.answeredAt;
@@ -33,11 +37,14 @@ export function toPlatformCall(call: SimCallRecord, now: number, opts: CallViewO
     end_time: ended ? iso(call.endAt) : null,
     duration_seconds: ended ? call.durationSeconds : null,
     redirect_duration_seconds: ended ? 0 : null,
-    cost: ended ? Math.round((call.durationSeconds / 60) * opts.costPerMinute * 10_000) / 10_000 : null,
+    cost: ended
+      ? Math.round((call.durationSeconds / 60) * opts.costPerMinute * 10_000) / 10_000
+      : null,
     transcript_string: opts.includeTranscript ? transcriptText(call, completed) : null,
     transcript: opts.includeTranscript ? transcript(call, completed) : null,
     variable_values: opts.includeVariableValues ? variableValues(call) : null,
-    post_call_answers: answersReady ? structuredClone(call.answers) : [],
+    // Answers never change after creation: shared, not copied (serialised right away).
+    post_call_answers: answersReady ? call.answers : [],
     answer_type: connected ? 'human' : null,
     from_number: call.fromNumber,
     to_number: call.toNumber,

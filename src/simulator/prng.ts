@@ -41,7 +41,11 @@ export class Prng {
   uuid(): string {
     const hex: string[] = [];
     for (let i = 0; i < 4; i++) {
-      hex.push(Math.floor(this.next() * 0x100000000).toString(16).padStart(8, '0'));
+      hex.push(
+        Math.floor(this.next() * 0x100000000)
+          .toString(16)
+          .padStart(8, '0'),
+      );
     }
     const s = hex.join('');
     const variant = ((parseInt(s[16], 16) & 0x3) | 0x8).toString(16);

@@ -71,10 +71,14 @@ function phoneField(
   return value;
 }
 
-export type PageSelection = { mode: 'cursor'; cursor?: number; cursorText?: string } | { mode: 'page'; page: number };
+export type PageSelection =
+  { mode: 'cursor'; cursor?: number; cursorText?: string } | { mode: 'page'; page: number };
 
 /** limit, use_cursor, cursor and page, shared by GET /calls and GET /phone-numbers. */
-export function parsePagination(params: URLSearchParams, details: ErrorDetail[]): {
+export function parsePagination(
+  params: URLSearchParams,
+  details: ErrorDetail[],
+): {
   limit: number;
   selection: PageSelection;
 } {
@@ -138,7 +142,11 @@ export function parseCallListQuery(params: URLSearchParams): {
   return { query, selection, includeTranscript, includeVariableValues };
 }
 
-function parseBoolean(value: string | null, field: string, details: ErrorDetail[]): boolean | undefined {
+function parseBoolean(
+  value: string | null,
+  field: string,
+  details: ErrorDetail[],
+): boolean | undefined {
   if (value === null) return undefined;
   if (value === 'true' || value === '1') return true;
   if (value === 'false' || value === '0') return false;

@@ -5,11 +5,7 @@
  */
 
 export type ScenarioQuestionType =
-  | 'boolean'
-  | 'number'
-  | 'text'
-  | 'single_choice'
-  | 'multiple_choice';
+  'boolean' | 'number' | 'text' | 'single_choice' | 'multiple_choice';
 
 export interface ScenarioQuestionOption {
   id: string;

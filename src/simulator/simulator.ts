@@ -68,6 +68,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     liveCount: () => state.store.liveCount(state.now()),
     maxLiveObserved: () => state.store.maxLiveObserved(),
+    maxLivePerNumberObserved: () => state.store.maxLivePerNumberObserved(),
     startsPerMinute: () => state.store.startsPerMinute(),
     maxStartsInWindow: (windowMs = 60_000) => state.store.maxStartsInWindow(windowMs),
     requestCount: (route) => state.requestCount(route),
@@ -129,7 +130,10 @@ async function handleRequest(
       hanging,
     });
   } catch (err) {
-    sendError(res, err instanceof SimHttpError ? err : new SimHttpError(500, 'Internal server error'));
+    sendError(
+      res,
+      err instanceof SimHttpError ? err : new SimHttpError(500, 'Internal server error'),
+    );
   }
 }
 

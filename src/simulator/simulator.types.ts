@@ -75,7 +75,13 @@ export interface SimulatorOptions {
 
 export type SimulatorSettings = Omit<
   Required<SimulatorOptions>,
-  'scenario' | 'durations' | 'faults' | 'port' | 'host' | 'concurrencyLimit' | 'startsPerMinuteLimit'
+  | 'scenario'
+  | 'durations'
+  | 'faults'
+  | 'port'
+  | 'host'
+  | 'concurrencyLimit'
+  | 'startsPerMinuteLimit'
 > & {
   durations: SimDurations;
   faults: SimFaults;
@@ -119,6 +125,8 @@ export interface SimulatorHandle {
   liveCount(): number;
   /** Highest number of simultaneously live calls since start or the last resetStats(). */
   maxLiveObserved(): number;
+  /** Most calls live at once to a single to_number (2 or more: a person rung twice at once). */
+  maxLivePerNumberObserved(): number;
   /** Calls started per UTC minute (`2026-11-21T23:15`), since start or the last resetStats(). */
   startsPerMinute(): Record<string, number>;
   /** Most calls started in any sliding window of `windowMs` (default 60 000). */

@@ -43,7 +43,10 @@ describe('configuration', () => {
     [{ APP_ROLE: 'scheduler' }, 'APP_ROLE must be one of: all, api, worker'],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL must be a PostgreSQL URL'],
     [{ CALLROUNDED_API_URL: 'api.callrounded.com' }, 'CALLROUNDED_API_URL must be an http(s) URL'],
-    [{ API_KEYS: 'short' }, 'API_KEYS must be a comma-separated list of keys, each at least 16 characters'],
+    [
+      { API_KEYS: 'short' },
+      'API_KEYS must be a comma-separated list of keys, each at least 16 characters',
+    ],
   ])('rejects %j with a message naming the variable', (env, expected) => {
     const found = problems(env as Record<string, string>);
     expect(found).toHaveLength(1);
@@ -51,8 +54,15 @@ describe('configuration', () => {
   });
 
   it('lists every bad variable at once and never echoes a secret', () => {
-    const found = problems({ PORT: '0', APP_ROLE: 'x', DATABASE_URL: 'postgres://admin:s3cret@h/db', API_KEYS: 'tiny' });
-    expect(found.map((p) => p.split(' ')[0])).toEqual(expect.arrayContaining(['PORT', 'APP_ROLE', 'API_KEYS']));
+    const found = problems({
+      PORT: '0',
+      APP_ROLE: 'x',
+      DATABASE_URL: 'postgres://admin:s3cret@h/db',
+      API_KEYS: 'tiny',
+    });
+    expect(found.map((p) => p.split(' ')[0])).toEqual(
+      expect.arrayContaining(['PORT', 'APP_ROLE', 'API_KEYS']),
+    );
     expect(found.join('\n')).not.toContain('s3cret');
     expect(found.join('\n')).not.toContain('tiny');
   });

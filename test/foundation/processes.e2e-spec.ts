@@ -45,7 +45,12 @@ describe('the service as a process', () => {
 
   it('a worker boots without an HTTP server', async () => {
     const port = await freePort();
-    const w = await spawnService({ DATABASE_URL: db.url, API_KEYS, APP_ROLE: 'worker', PORT: String(port) });
+    const w = await spawnService({
+      DATABASE_URL: db.url,
+      API_KEYS,
+      APP_ROLE: 'worker',
+      PORT: String(port),
+    });
     running.push(w);
     await w.ready();
     const answered = await fetch(`http://127.0.0.1:${port}/health`).then(
@@ -63,7 +68,9 @@ describe('the service as a process', () => {
     await first.ready();
     const key = /\n {4}(crk_[A-Za-z0-9_-]+)\n/.exec(first.output())?.[1];
     expect(key).toBeDefined();
-    const ok = await fetch(`http://127.0.0.1:${first.port}/v1/campaigns`, { headers: { 'X-Api-Key': key as string } });
+    const ok = await fetch(`http://127.0.0.1:${first.port}/v1/campaigns`, {
+      headers: { 'X-Api-Key': key as string },
+    });
     expect(ok.status).not.toBe(401);
     const c = new Client({ connectionString: db.url });
     await c.connect();
@@ -85,18 +92,29 @@ describe('the service as a process', () => {
   it('with no DATABASE_URL, runs an embedded PostgreSQL whose data survive a restart and a crash', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'crc-embedded-'));
     chmodSync(dir, 0o755);
-    const env = { DATA_DIR: join(dir, 'data'), EMBEDDED_PG_PORT: String(await freePort()), API_KEYS };
+    const env = {
+      DATA_DIR: join(dir, 'data'),
+      EMBEDDED_PG_PORT: String(await freePort()),
+      API_KEYS,
+    };
     const first = await spawnService(env);
     running.push(first);
     await first.ready(60_000);
     const health = await fetch(`http://127.0.0.1:${first.port}/health`).then((r) => r.json());
-    expect(health).toMatchObject({ status: 'ok', database: 'up', platform: { mode: 'simulation' } });
+    expect(health).toMatchObject({
+      status: 'ok',
+      database: 'up',
+      platform: { mode: 'simulation' },
+    });
     first.kill('SIGTERM');
     expect(await first.exited()).toBe(0);
     // A stale lock file, as a crash of the whole machine leaves it, must not stop the next start.
     const pidFile = join(dir, 'data/pg/postmaster.pid');
     expect(existsSync(pidFile)).toBe(false);
-    writeFileSync(pidFile, '999999\n' + join(dir, 'data/pg') + '\n0\n' + env.EMBEDDED_PG_PORT + '\n');
+    writeFileSync(
+      pidFile,
+      '999999\n' + join(dir, 'data/pg') + '\n0\n' + env.EMBEDDED_PG_PORT + '\n',
+    );
     const second = await spawnService(env);
     running.push(second);
     await second.ready(60_000);

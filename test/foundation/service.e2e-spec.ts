@@ -14,7 +14,11 @@ describe('service foundation (real PostgreSQL, real Nest app)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    app = await startTestApp({ databaseUrl: db.url, platformUrl: 'http://127.0.0.1:9/v1', platformKey: 'unused-key' });
+    app = await startTestApp({
+      databaseUrl: db.url,
+      platformUrl: 'http://127.0.0.1:9/v1',
+      platformKey: 'unused-key',
+    });
     http = request(app.getHttpServer());
   });
 
@@ -39,9 +43,17 @@ describe('service foundation (real PostgreSQL, real Nest app)', () => {
 
   it('answers 401 JSON on /v1 without a key or with a wrong one', async () => {
     const missing = await http.get('/v1/campaigns').expect(401);
-    expect(missing.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'Missing X-Api-Key header' });
+    expect(missing.body).toEqual({
+      statusCode: 401,
+      error: 'Unauthorized',
+      message: 'Missing X-Api-Key header',
+    });
     const wrong = await http.get('/v1/campaigns').set('X-Api-Key', 'nope').expect(401);
-    expect(wrong.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'Invalid API key' });
+    expect(wrong.body).toEqual({
+      statusCode: 401,
+      error: 'Unauthorized',
+      message: 'Invalid API key',
+    });
   });
 
   it('accepts a configured key', async () => {
@@ -58,7 +70,11 @@ describe('service foundation (real PostgreSQL, real Nest app)', () => {
       .set('Content-Type', 'application/json')
       .send('{"name": ')
       .expect(400);
-    expect(badJson.body).toEqual({ statusCode: 400, error: 'Bad Request', message: 'The request body is not valid JSON' });
+    expect(badJson.body).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'The request body is not valid JSON',
+    });
   });
 
   it('exposes Prometheus metrics, process and HTTP', async () => {
@@ -73,7 +89,10 @@ describe('service foundation (real PostgreSQL, real Nest app)', () => {
     const doc = await http.get('/docs-json').expect(200);
     expect(doc.body.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/health', '/metrics']));
-    expect(doc.body.components.securitySchemes['api-key']).toMatchObject({ type: 'apiKey', name: 'X-Api-Key' });
+    expect(doc.body.components.securitySchemes['api-key']).toMatchObject({
+      type: 'apiKey',
+      name: 'X-Api-Key',
+    });
     await http.get('/docs').expect(200);
   });
 });

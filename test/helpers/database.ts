@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
 /** The server the global setup gave the tests (DATABASE_URL, else an embedded PostgreSQL). */
 export function adminUrl(): string {
   const url = process.env.TEST_PG_ADMIN_URL ?? process.env.DATABASE_URL;
-  if (!url) throw new Error('No test database: run the tests through jest (global setup starts one)');
+  if (!url)
+    throw new Error('No test database: run the tests through jest (global setup starts one)');
   return url;
 }
 

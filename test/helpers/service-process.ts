@@ -30,11 +30,25 @@ export interface ServiceProcess {
 }
 
 /** Runs the built service as a real child process, as an operator would. */
-export async function spawnService(env: Record<string, string>, cwd = process.cwd()): Promise<ServiceProcess> {
-  if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: run \`npm run build\` first (npm test does it)`);
+export async function spawnService(
+  env: Record<string, string>,
+  cwd = process.cwd(),
+): Promise<ServiceProcess> {
+  if (!existsSync(MAIN_JS))
+    throw new Error(`${MAIN_JS} is missing: run \`npm run build\` first (npm test does it)`);
   const port = env.PORT ? Number(env.PORT) : await freePort();
-  const childEnv: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'info', ...env, PORT: String(port) };
-  const proc = spawn(process.execPath, [MAIN_JS], { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const childEnv: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '/tmp',
+    LOG_LEVEL: 'info',
+    ...env,
+    PORT: String(port),
+  };
+  const proc = spawn(process.execPath, [MAIN_JS], {
+    cwd,
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   proc.stdout?.on('data', (d) => (out += d.toString()));
   proc.stderr?.on('data', (d) => (out += d.toString()));
@@ -51,7 +65,8 @@ export async function spawnService(env: Record<string, string>, cwd = process.cw
       const deadline = Date.now() + timeoutMs;
       const worker = childEnv.APP_ROLE === 'worker';
       while (Date.now() < deadline) {
-        if (exitedCode !== undefined) throw new Error(`service exited (${exitedCode}) before it was ready:\n${out}`);
+        if (exitedCode !== undefined)
+          throw new Error(`service exited (${exitedCode}) before it was ready:\n${out}`);
         if (worker) {
           if (out.includes('Worker started')) return;
         } else {

@@ -28,6 +28,7 @@ export function startCall(ctx: RouteContext): void {
       toNumber: input.toNumber,
       dynamicVariables: input.dynamicVariables,
       createdAt,
+      receivedAt: now,
       listLagMs: state.settings.faults.listLagMs,
     },
     state.scenario,
@@ -35,7 +36,7 @@ export function startCall(ctx: RouteContext): void {
     state.settings.timeScale,
     state.rng.outcomes,
   );
-  state.store.add(call, createdAt);
+  state.store.add(call, now);
 
   if (ctx.failureAfterCreate) throw failureToError(ctx.failureAfterCreate);
   const faults = state.settings.faults;
@@ -67,7 +68,11 @@ function tooMany(message: string, waitMs: number): SimHttpError {
   return new SimHttpError(429, message, [], { 'Retry-After': String(seconds) });
 }
 
-function viewOptions(state: SimulatorState, full: boolean, query?: URLSearchParams): CallViewOptions {
+function viewOptions(
+  state: SimulatorState,
+  full: boolean,
+  query?: URLSearchParams,
+): CallViewOptions {
   return {
     organizationId: state.scenario.organization_id,
     costPerMinute: state.scenario.cost_per_minute,

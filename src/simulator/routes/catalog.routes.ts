@@ -63,7 +63,9 @@ export function agentQuestions(ctx: RouteContext): void {
   const { state } = ctx;
   if (state.settings.questionRoutes === 'unscoped') throw new SimHttpError(404, 'Not Found');
   const agent = findAgent(state, ctx.params[0]);
-  const data = agent.post_call_questions.map((q) => questionView(agent, q, state.scenario.created_at));
+  const data = agent.post_call_questions.map((q) =>
+    questionView(agent, q, state.scenario.created_at),
+  );
   sendData(ctx.res, 200, 'Post-call questions retrieved successfully', data);
 }
 
@@ -74,7 +76,9 @@ export function allQuestions(ctx: RouteContext): void {
   const agentId = ctx.query.get('agent_id');
   const data = state.scenario.agents
     .filter((a) => agentId === null || a.id === agentId)
-    .flatMap((a) => a.post_call_questions.map((q) => questionView(a, q, state.scenario.created_at)));
+    .flatMap((a) =>
+      a.post_call_questions.map((q) => questionView(a, q, state.scenario.created_at)),
+    );
   sendData(ctx.res, 200, 'Post-call questions retrieved successfully', data);
 }
 
@@ -97,7 +101,8 @@ export function listPhoneNumbers(ctx: RouteContext): void {
   if (selection.mode === 'cursor') {
     const rest = numbers.filter((n) => selection.cursor === undefined || n.time < selection.cursor);
     const pageItems = rest.slice(0, limit);
-    const extra = rest.length > limit ? { next_cursor: pageItems[pageItems.length - 1].created_at } : {};
+    const extra =
+      rest.length > limit ? { next_cursor: pageItems[pageItems.length - 1].created_at } : {};
     sendData(ctx.res, 200, 'Phone numbers retrieved successfully', pageItems.map(view), extra);
     return;
   }

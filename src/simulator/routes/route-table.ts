@@ -23,7 +23,12 @@ const ID = '([^/]+)';
 const ROUTES: Route[] = [
   { method: 'POST', pattern: /^\/calls\/phone$/, label: START_CALL_ROUTE, handler: startCall },
   { method: 'GET', pattern: /^\/calls$/, label: 'GET /calls', handler: listCalls },
-  { method: 'GET', pattern: new RegExp(`^/calls/${ID}$`), label: 'GET /calls/:id', handler: getCall },
+  {
+    method: 'GET',
+    pattern: new RegExp(`^/calls/${ID}$`),
+    label: 'GET /calls/:id',
+    handler: getCall,
+  },
   {
     method: 'PATCH',
     pattern: new RegExp(`^/calls/${ID}$`),
@@ -37,7 +42,12 @@ const ROUTES: Route[] = [
     handler: terminateCall,
   },
   { method: 'GET', pattern: /^\/agents$/, label: 'GET /agents', handler: listAgents },
-  { method: 'GET', pattern: new RegExp(`^/agents/${ID}$`), label: 'GET /agents/:id', handler: getAgent },
+  {
+    method: 'GET',
+    pattern: new RegExp(`^/agents/${ID}$`),
+    label: 'GET /agents/:id',
+    handler: getAgent,
+  },
   {
     method: 'GET',
     pattern: new RegExp(`^/agents/${ID}/post-call-questions$`),
@@ -50,7 +60,12 @@ const ROUTES: Route[] = [
     label: 'GET /post-call-questions',
     handler: allQuestions,
   },
-  { method: 'GET', pattern: /^\/phone-numbers$/, label: 'GET /phone-numbers', handler: listPhoneNumbers },
+  {
+    method: 'GET',
+    pattern: /^\/phone-numbers$/,
+    label: 'GET /phone-numbers',
+    handler: listPhoneNumbers,
+  },
 ];
 
 export type RouteMatch =

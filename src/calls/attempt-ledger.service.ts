@@ -1,0 +1,130 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { ENGINE_SETTINGS, type EngineSettings } from '../dialer/engine-settings';
+
+/** What happens to the lead when its attempt turns out never to have dialled. */
+export type ReleaseLead =
+  /** Back to the queue (`pending`, or `retry_scheduled` if it was called before), due at `nextAttemptAt`. */
+  | { kind: 'requeue'; nextAttemptAt?: Date | null; reason?: string | null }
+  /** Final: no retry can help (the platform refused the number). */
+  | { kind: 'failed'; reason: string }
+  /** Final: the number is on the do-not-call list. */
+  | { kind: 'suppressed'; reason: string };
+
+export interface Released {
+  leadId: string;
+  campaignId: string;
+  /** The lead reached a final status (failed, suppressed, or cancelled with its campaign). */
+  leadFinal: boolean;
+}
+
+export interface MadeLive {
+  leadId: string;
+  campaignId: string;
+  campaignStatus: string;
+}
+
+/**
+ * The state moves of an attempt that hold or free a slot, each a conditional UPDATE: whoever
+ * moves a row first wins, so two instances (or a late answer and the reaper) never both act.
+ * Time always comes from the caller's Clock, never from the database's now().
+ */
+@Injectable()
+export class AttemptLedger {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(ENGINE_SETTINGS) private readonly settings: EngineSettings,
+  ) {}
+
+  /**
+   * Proven never to have created a call (clean refusal, 429, window closed before the POST,
+   * nothing found after the grace period): the slot is freed and the attempt does not count.
+   */
+  async release(
+    attemptId: string,
+    now: Date,
+    error: string,
+    lead: ReleaseLead,
+  ): Promise<Released | undefined> {
+    return this.db.transaction(async (tx) => {
+      const rows: { lead_id: string; campaign_id: string }[] = await tx.query(
+        `UPDATE call_attempts SET state = 'not_dialled', error = $2, finished_at = $3,
+                lease_owner = NULL, lease_expires_at = NULL, reconcile_until = NULL, updated_at = now()
+          WHERE id = $1 AND state IN ('starting', 'ambiguous')
+          RETURNING lead_id, campaign_id`,
+        [attemptId, error.slice(0, 2000), now],
+      );
+      if (rows.length === 0) return undefined;
+      const { lead_id: leadId, campaign_id: campaignId } = rows[0];
+      const updated: { status: string }[] = await tx.query(
+        `UPDATE leads l SET
+            attempts = greatest(l.attempts - 1, 0),
+            status = CASE
+              WHEN $2 = 'failed' THEN 'failed'
+              WHEN $2 = 'suppressed' THEN 'suppressed'
+              WHEN c.status = 'cancelled' THEN 'cancelled'
+              WHEN l.attempts - 1 > 0 THEN 'retry_scheduled'
+              ELSE 'pending' END,
+            next_attempt_at = CASE WHEN $2 = 'requeue' THEN $3::timestamptz ELSE NULL END,
+            status_reason = $4,
+            updated_at = now()
+          FROM campaigns c
+         WHERE l.id = $1 AND c.id = l.campaign_id AND l.status = 'calling'
+         RETURNING l.status`,
+        [leadId, lead.kind, lead.kind === 'requeue' ? (lead.nextAttemptAt ?? null) : null, lead.reason ?? null],
+      );
+      const status = updated[0]?.status;
+      const leadFinal = status !== undefined && !['pending', 'retry_scheduled'].includes(status);
+      return { leadId, campaignId, leadFinal };
+    });
+  }
+
+  /** The POST's outcome is unknown: the slot stays held until reconciliation decides. */
+  async markAmbiguous(attemptId: string, now: Date, error: string): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(
+      `UPDATE call_attempts SET state = 'ambiguous', reconcile_until = $2, error = $3,
+              lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+        WHERE id = $1 AND state = 'starting' RETURNING id`,
+      [attemptId, new Date(now.getTime() + this.settings.reconcileGraceMs), error.slice(0, 2000)],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * The call id is known (201, or found by reconciliation): the attempt is live and polled until
+   * its call ends. Accepts `ambiguous` too: a reaper may have run while the POST was in flight.
+   */
+  async markLive(attemptId: string, callId: string, now: Date): Promise<MadeLive | undefined> {
+    return this.db.transaction(async (tx) => {
+      const rows: { lead_id: string; campaign_id: string }[] = await tx.query(
+        `UPDATE call_attempts SET state = 'live', call_id = $2, started_at = $3, lease_owner = NULL,
+                lease_expires_at = NULL, reconcile_until = NULL, updated_at = now()
+          WHERE id = $1 AND state IN ('starting', 'ambiguous')
+          RETURNING lead_id, campaign_id`,
+        [attemptId, callId, now],
+      );
+      if (rows.length === 0) return undefined;
+      const [{ status }]: { status: string }[] = await tx.query(
+        `UPDATE leads l SET last_call_id = $2, updated_at = now() FROM campaigns c
+          WHERE l.id = $1 AND c.id = l.campaign_id RETURNING c.status`,
+        [rows[0].lead_id, callId],
+      );
+      return { leadId: rows[0].lead_id, campaignId: rows[0].campaign_id, campaignStatus: status };
+    });
+  }
+
+  /**
+   * A call id that arrived after its attempt had already been declared never dialled (the
+   * process stalled longer than lease + grace). The call is written on that attempt so it is
+   * not lost; the caller terminates it.
+   */
+  async recordLateCall(attemptId: string, callId: string, now: Date): Promise<void> {
+    await this.db.query(
+      `UPDATE call_attempts SET call_id = $2, outcome = 'cancelled', ended_at = $3, updated_at = now(),
+              error = coalesce(error, '') || ' | call id arrived after release; call terminated'
+        WHERE id = $1 AND call_id IS NULL`,
+      [attemptId, callId, now],
+    );
+  }
+}

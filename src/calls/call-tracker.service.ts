@@ -1,0 +1,248 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnModuleDestroy,
+} from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { CallRoundedClient } from '../callrounded/callrounded.client';
+import type { PlatformCall } from '../callrounded/callrounded.types';
+import { CLOCK, type Clock, RUNTIME, type Runtime } from '../core/runtime';
+import { CampaignSettler } from '../dialer/campaign-settler';
+import { DialerService } from '../dialer/dialer.service';
+import { EngineMetrics } from '../dialer/engine-metrics';
+import { ENGINE_SETTINGS, type EngineSettings } from '../dialer/engine-settings';
+import { PlatformPacer } from '../dialer/platform-pacer';
+import { Reconciler } from '../dialer/reconciler.service';
+import { forEachLimited, WorkerLoop } from '../dialer/worker-loop';
+import { answersReady, AttemptFinalizer, type Finalised } from './attempt-finalizer.service';
+import { readCallStatus } from './call-outcome';
+import { CallTerminator } from './call-terminator.service';
+import { SkewEstimator } from './skew-estimator';
+
+interface Tracked {
+  id: string;
+  call_id: string;
+  state: 'live' | 'ended';
+  requested_at: Date;
+  started_at: Date | null;
+  answers_due_until: Date | null;
+}
+
+/**
+ * Follows every live call to its end, whatever its campaign's status (a paused campaign's calls
+ * are still recorded). Each tick: terminate calls of cancelled campaigns, reap and reconcile
+ * unsettled starts, then poll. Polling is per agent and by one instance at a time (a lease in
+ * poll_leases): ONE `GET /calls?agent_id&start_time_gt=<oldest live call>` walk in cursor mode
+ * (limit 1,000) covers every live call of the agent; `GET /calls/{id}` only for the calls the
+ * list did not show for a while (list lag, very old calls).
+ */
+@Injectable()
+export class CallTracker implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(CallTracker.name);
+  private readonly loop: WorkerLoop;
+  private readonly lastSeen = new Map<string, number>();
+  private readonly loggedStatuses = new Set<string>();
+  private readonly skew: SkewEstimator;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+    @Inject(ENGINE_SETTINGS) private readonly settings: EngineSettings,
+    private readonly client: CallRoundedClient,
+    private readonly pacer: PlatformPacer,
+    private readonly finalizer: AttemptFinalizer,
+    private readonly terminator: CallTerminator,
+    private readonly reconciler: Reconciler,
+    private readonly dialer: DialerService,
+    private readonly settler: CampaignSettler,
+    private readonly metrics: EngineMetrics,
+  ) {
+    this.loop = new WorkerLoop('call tracking', settings.pollIntervalMs, () => this.tick(), this.logger);
+    this.skew = new SkewEstimator(settings.clockSkewMs);
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.runtime.config.APP_ROLE === 'api') return;
+    this.loop.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.loop.stop();
+    // Let another instance take over our agents at once rather than after the lease.
+    await this.db
+      .query(`DELETE FROM poll_leases WHERE owner = $1`, [this.settings.instanceId])
+      .catch(() => undefined);
+  }
+
+  /** One pass; exposed so tests and the bench can drive it without waiting for the timer. */
+  async tick(): Promise<void> {
+    const now = this.clock.now();
+    await this.terminator.sweepCancelled(now);
+    await this.reconciler.reap(now);
+    const reconciled = await this.reconciler.reconcile(now);
+    const finals = await this.pollAll(now);
+    const [{ n }]: { n: string }[] = await this.db.query(
+      `SELECT count(*) AS n FROM call_attempts WHERE state IN ('starting', 'ambiguous', 'live')`,
+    );
+    this.metrics.liveCalls.set(Number(n));
+    if (finals.length > 0 || reconciled > 0) this.dialer.wake();
+    const settle = new Set(finals.filter((f) => f.leadFinal).map((f) => f.campaignId));
+    for (const campaignId of settle) await this.settler.settle(campaignId);
+  }
+
+  private async pollAll(now: Date): Promise<Finalised[]> {
+    const agents: { agent_id: string }[] = await this.db.query(
+      `SELECT DISTINCT agent_id FROM call_attempts WHERE state = 'live' OR answers_due_until IS NOT NULL`,
+    );
+    const finals: Finalised[] = [];
+    const tracked = new Set<string>();
+    for (const { agent_id } of agents) {
+      if (!(await this.acquirePollLease(agent_id, now))) continue;
+      try {
+        finals.push(...(await this.pollAgent(agent_id, now, tracked)));
+      } catch (e) {
+        this.logger.warn(`polling calls of agent ${agent_id} failed, will retry: ${String(e)}`);
+      }
+    }
+    for (const id of this.lastSeen.keys()) if (!tracked.has(id)) this.lastSeen.delete(id);
+    return finals;
+  }
+
+  private async acquirePollLease(agentId: string, now: Date): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(
+      `INSERT INTO poll_leases (agent_id, owner, expires_at) VALUES ($1, $2, $3)
+       ON CONFLICT (agent_id) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at
+        WHERE poll_leases.owner = EXCLUDED.owner OR poll_leases.expires_at < $4
+       RETURNING agent_id`,
+      [agentId, this.settings.instanceId, new Date(now.getTime() + this.settings.pollLeaseMs), now],
+    );
+    return rows.length > 0;
+  }
+
+  private async pollAgent(agentId: string, now: Date, trackedIds: Set<string>): Promise<Finalised[]> {
+    const tracked: Tracked[] = await this.db.query(
+      `SELECT id, call_id, state, requested_at, started_at, answers_due_until FROM call_attempts
+        WHERE agent_id = $1 AND (state = 'live' OR answers_due_until IS NOT NULL)`,
+      [agentId],
+    );
+    for (const t of tracked) trackedIds.add(t.id);
+    const seen = await this.listRecent(agentId, tracked, now);
+    await this.fetchStragglers(tracked, seen, now);
+
+    const jobs: (() => Promise<Finalised | undefined>)[] = [];
+    for (const t of tracked) {
+      const call = seen.get(t.call_id);
+      if (call) this.lastSeen.set(t.id, now.getTime());
+      const job = this.decide(t, call, now);
+      if (job) jobs.push(job);
+    }
+    const finals: Finalised[] = [];
+    await forEachLimited(jobs, this.settings.finaliseConcurrency, async (job) => {
+      try {
+        const f = await job();
+        if (f) finals.push(f);
+      } catch (e) {
+        this.logger.warn(`recording a call's end failed, will retry: ${String(e)}`);
+      }
+    });
+    return finals;
+  }
+
+  /**
+   * The list walk: newest first from now back to just before the oldest tracked call, stopping
+   * as soon as every tracked call was seen. Calls older than maxListWindowMs are left to GET by id.
+   */
+  private async listRecent(agentId: string, tracked: Tracked[], now: Date): Promise<Map<string, PlatformCall>> {
+    const seen = new Map<string, PlatformCall>();
+    const cutoff = now.getTime() - this.settings.maxListWindowMs;
+    const listable = tracked.filter((t) => t.requested_at.getTime() >= cutoff);
+    if (listable.length === 0) return seen;
+    const byCallId = new Map(tracked.map((t) => [t.call_id, t]));
+    const wanted = new Set(listable.map((t) => t.call_id));
+    const oldest = Math.min(...listable.map((t) => t.requested_at.getTime()));
+    const since = new Date(oldest + this.skew.lowerOffsetMs());
+    let cursor: string | undefined;
+    for (let page = 0; page < 50 && wanted.size > 0; page++) {
+      const result = await this.pacer.request(() =>
+        this.client.listCalls(
+          { agent_id: agentId, start_time_gt: since, limit: 1000 },
+          cursor ? { mode: 'cursor', cursor } : { mode: 'cursor' },
+        ),
+      );
+      for (const call of result.data) {
+        const t = byCallId.get(call.id);
+        if (!t) continue;
+        seen.set(call.id, call);
+        wanted.delete(call.id);
+        this.skew.sample(call.start_time, t.requested_at);
+      }
+      if (!result.next_cursor || result.next_cursor === cursor || result.data.length === 0) break;
+      cursor = result.next_cursor;
+    }
+    return seen;
+  }
+
+  /** GET /calls/{id} for tracked calls the list has not shown for stragglerAfterMs, oldest first. */
+  private async fetchStragglers(
+    tracked: Tracked[],
+    seen: Map<string, PlatformCall>,
+    now: Date,
+  ): Promise<void> {
+    const lastSeenAt = (t: Tracked) =>
+      this.lastSeen.get(t.id) ?? (t.started_at ?? t.requested_at).getTime();
+    const due = (t: Tracked) => {
+      const call = seen.get(t.call_id);
+      // A list that does not carry post_call_answers cannot complete a lead: ask for the call.
+      if (call) return call.post_call_answers === undefined && call.status === 'completed';
+      return now.getTime() - lastSeenAt(t) >= this.settings.stragglerAfterMs;
+    };
+    const stragglers = tracked
+      .filter(due)
+      .sort((a, b) => lastSeenAt(a) - lastSeenAt(b))
+      .slice(0, this.settings.stragglersPerTick);
+    await forEachLimited(stragglers, 8, async (t) => {
+      try {
+        seen.set(t.call_id, await this.pacer.request(() => this.client.getCall(t.call_id)));
+      } catch (e) {
+        this.logger.warn(`GET /calls/${t.call_id} failed, will retry: ${String(e)}`);
+      }
+    });
+  }
+
+  /** What to do with one tracked call this tick, if anything. */
+  private decide(
+    t: Tracked,
+    call: PlatformCall | undefined,
+    now: Date,
+  ): (() => Promise<Finalised | undefined>) | undefined {
+    if (t.state === 'ended') {
+      if (answersReady(call)) return () => this.finalizer.completeAnswers(t.id, call ?? null, now);
+      if (t.answers_due_until && now.getTime() > t.answers_due_until.getTime()) {
+        return () => this.finalizer.completeAnswers(t.id, call ?? null, now);
+      }
+      return undefined;
+    }
+    const reading = call ? readCallStatus(call.status, this.settings.extraTerminalStatuses) : undefined;
+    if (call && reading?.kind === 'terminal') {
+      return () => this.finalizer.finishCall(t.id, call, reading.outcome, now);
+    }
+    if (call && reading?.kind === 'unrecognised' && !this.loggedStatuses.has(call.status)) {
+      this.loggedStatuses.add(call.status);
+      this.logger.warn(
+        `platform status "${call.status}" is not known: such calls keep being polled until they are ${this.settings.maxCallAgeMs / 60_000} min old`,
+      );
+    }
+    const age = now.getTime() - (t.started_at ?? t.requested_at).getTime();
+    if (age <= this.settings.maxCallAgeMs) return undefined;
+    return async () => {
+      // Slots are freed only for calls known to be over: end it on the platform first.
+      await this.terminator.terminateUntracked(t.call_id);
+      const note = `no final status after ${Math.round(this.settings.maxCallAgeMs / 60_000)} min (last status: ${call?.status ?? 'not seen'}): ended as unknown`;
+      return this.finalizer.finishCall(t.id, call ?? null, 'unknown', now, note);
+    };
+  }
+}

@@ -1,0 +1,55 @@
+import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
+import type { PlatformQuestion } from '../callrounded/callrounded.types';
+import type { FieldError } from '../common/validation';
+import { QuestionsService } from '../qualification/questions.service';
+import type { Qualification } from './campaign.entity';
+
+/** A request should not hang on a slow platform: past this, questions count as unavailable. */
+const FETCH_DEADLINE_MS = 5_000;
+
+/**
+ * The campaign side of the post-call questions: fetched at creation and at start (and when the
+ * agent or the rules change), and the rules checked against them by QuestionsService.
+ */
+@Injectable()
+export class CampaignQuestions {
+  constructor(private readonly questions: QuestionsService) {}
+
+  /** The agent's questions, or null when the platform could not tell us in time. */
+  async fetch(agentId: string): Promise<PlatformQuestion[] | null> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), FETCH_DEADLINE_MS);
+    });
+    try {
+      return await Promise.race([this.questions.fetchQuestions(agentId), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** 400 naming each rule that does not fit (questions null: only the rules' shape is checked). */
+  assertRulesValid(qualification: Qualification | null, questions: readonly unknown[] | null): void {
+    const problems = this.problems(qualification, questions);
+    if (problems.length > 0) throw new BadRequestException({ message: describe(problems), details: problems });
+  }
+
+  /** At start: rules naming questions the agent no longer has conflict with its current state. */
+  assertRulesFitAtStart(qualification: Qualification | null, questions: readonly unknown[]): void {
+    const problems = this.problems(qualification, questions);
+    if (problems.length > 0) {
+      throw new ConflictException({
+        message: `the qualification rules do not fit the agent's post-call questions: ${describe(problems)}`,
+        details: problems,
+      });
+    }
+  }
+
+  private problems(qualification: Qualification | null, questions: readonly unknown[] | null): FieldError[] {
+    return qualification ? this.questions.validateRules(qualification, questions) : [];
+  }
+}
+
+function describe(problems: FieldError[]): string {
+  return problems.map((p) => `${p.field}: ${p.message}`).join('; ');
+}

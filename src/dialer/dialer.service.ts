@@ -1,0 +1,132 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnModuleDestroy,
+} from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { CLOCK, type Clock, RUNTIME, type Runtime } from '../core/runtime';
+import { CallStarter, type StartOutcome } from './call-starter.service';
+import { CampaignSettler } from './campaign-settler';
+import { ENGINE_SETTINGS, type EngineSettings } from './engine-settings';
+import { InFlightRegistry } from './in-flight.registry';
+import { LeadClaimer, type ClaimedCall } from './lead-claimer.service';
+import { WorkerLoop } from './worker-loop';
+
+/** After the platform could not be reached at all, this process waits this long before dialling again. */
+const UNREACHABLE_BACKOFF_MS = 2_000;
+
+/**
+ * The dial loop (worker roles only): every dialIntervalMs, or at once when a slot frees up,
+ * claims due leads of each running campaign within its caps and hands them to the CallStarter.
+ * Claimed attempts waiting for their POST have their leases renewed; on shutdown no new claim
+ * is made, queued attempts are released undialled and in-flight POSTs are awaited and recorded.
+ */
+@Injectable()
+export class DialerService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(DialerService.name);
+  private readonly loop: WorkerLoop;
+  private renewTimer?: NodeJS.Timeout;
+  private readonly idleUntil = new Map<string, number>();
+  private readonly queued = new Map<string, number>();
+  private readonly jobs = new Set<Promise<void>>();
+  private stopping = false;
+  private unreachableUntil = 0;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+    @Inject(ENGINE_SETTINGS) private readonly settings: EngineSettings,
+    private readonly claimer: LeadClaimer,
+    private readonly starter: CallStarter,
+    private readonly inFlight: InFlightRegistry,
+    private readonly settler: CampaignSettler,
+  ) {
+    this.loop = new WorkerLoop('dialling', settings.dialIntervalMs, () => this.tick(), this.logger);
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.runtime.config.APP_ROLE === 'api') return;
+    this.loop.start();
+    this.renewTimer = setInterval(() => void this.renewLeases(), this.settings.leaseRenewMs);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.stopping = true;
+    await this.loop.stop();
+    await Promise.allSettled([...this.jobs]);
+    if (this.renewTimer) clearInterval(this.renewTimer);
+  }
+
+  /** Look for work now (a slot was freed, a campaign was started or resumed). */
+  wake(campaignId?: string): void {
+    if (campaignId) this.idleUntil.delete(campaignId);
+    this.loop.wake();
+  }
+
+  /** One pass over the running campaigns; exposed so tests and the bench can drive it. */
+  async tick(): Promise<void> {
+    if (this.stopping || Date.now() < this.unreachableUntil) return;
+    const campaigns: { id: string }[] = await this.db.query(
+      `SELECT id FROM campaigns WHERE status = 'running' ORDER BY started_at NULLS LAST, id`,
+    );
+    let more = false;
+    for (const { id } of campaigns) {
+      if (this.stopping) return;
+      if ((this.idleUntil.get(id) ?? 0) > Date.now()) continue;
+      const want = Math.min(
+        this.settings.claimBatch,
+        this.settings.maxQueuedPerCampaign - (this.queued.get(id) ?? 0),
+      );
+      if (want <= 0) continue;
+      const result = await this.claimer.claim(id, want, this.clock.now());
+      if (result.idle) this.idleUntil.set(id, Date.now() + this.settings.idleBackoffMs);
+      else this.idleUntil.delete(id);
+      if (result.finalised > 0) await this.settler.settle(id);
+      for (const call of result.calls) this.launch(call);
+      if (result.calls.length === want) more = true;
+    }
+    // A full batch: there may be more to claim right away.
+    if (more) this.loop.wake();
+  }
+
+  private launch(call: ClaimedCall): void {
+    const campaignId = call.campaign.id;
+    this.inFlight.add(call.attemptId);
+    this.queued.set(campaignId, (this.queued.get(campaignId) ?? 0) + 1);
+    const job = this.starter
+      .start(call, () => this.stopping)
+      .then((outcome: StartOutcome) => {
+        if (outcome === 'platform_down') this.unreachableUntil = Date.now() + UNREACHABLE_BACKOFF_MS;
+        // A slot came back without a call: fill it.
+        if (outcome === 'released' || outcome === 'lost') this.loop.wake();
+      })
+      .catch((e: unknown) => {
+        // The attempt keeps its lease until it expires; then it is reconciled like a crash.
+        this.logger.error(`start of attempt ${call.attemptId} failed: ${String(e)}`);
+      })
+      .finally(() => {
+        this.inFlight.delete(call.attemptId);
+        this.queued.set(campaignId, (this.queued.get(campaignId) ?? 1) - 1);
+        this.jobs.delete(job);
+      });
+    this.jobs.add(job);
+  }
+
+  /** Keeps our claimed-but-not-yet-recorded attempts from looking abandoned. */
+  private async renewLeases(): Promise<void> {
+    const ids = this.inFlight.list();
+    if (ids.length === 0) return;
+    const now = this.clock.now();
+    await this.db
+      .query(
+        `UPDATE call_attempts SET lease_expires_at = $2
+          WHERE id = ANY($1::uuid[]) AND state = 'starting' AND lease_owner = $3`,
+        [ids, new Date(now.getTime() + this.settings.leaseMs), this.settings.instanceId],
+      )
+      .catch((e: unknown) => this.logger.warn(`lease renewal failed: ${String(e)}`));
+  }
+}

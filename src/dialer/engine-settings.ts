@@ -1,0 +1,81 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { WorkerTuning } from '../core/runtime';
+
+/** Everything the dialling engine's loops need to know, derived once from the worker tuning. */
+export interface EngineSettings extends WorkerTuning {
+  /** hostname-pid-random: the lease owner written on the rows this process holds. */
+  instanceId: string;
+  /**
+   * Starts are counted over this much time when checking max_calls_per_minute: a margin over
+   * 60 s so that the platform's start times (a little later than ours) cannot fit one start
+   * too many into a 60 s window.
+   */
+  rateWindowMs: number;
+  /** How often this process renews the leases of the attempts it is about to POST. */
+  leaseRenewMs: number;
+  /** How long one instance keeps polling an agent's calls before another may take over. */
+  pollLeaseMs: number;
+  /** A live call missing from the list for this long is fetched by id (GET /calls/{id}). */
+  stragglerAfterMs: number;
+  /** At most this many GET /calls/{id} per agent and tick. */
+  stragglersPerTick: number;
+  /** The list window never reaches further back; older live calls are fetched by id. */
+  maxListWindowMs: number;
+  /** A completed call without post-call answers is looked at again until this much later. */
+  answersWaitMs: number;
+  /** Leads claimed per transaction, and the most a campaign may have claimed but not yet POSTed. */
+  claimBatch: number;
+  maxQueuedPerCampaign: number;
+  /** A campaign with nothing to dial is looked at again after this (or sooner, when woken). */
+  idleBackoffMs: number;
+  /** Platform requests in flight from this process. */
+  httpConcurrency: number;
+  /** Finalisations run in parallel per tick. */
+  finaliseConcurrency: number;
+  /** Statuses treated as terminal besides completed/failed/missed, with the outcome they mean. */
+  extraTerminalStatuses: Record<string, string>;
+}
+
+export const ENGINE_SETTINGS = Symbol('ENGINE_SETTINGS');
+
+export function newInstanceId(): string {
+  return `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * `CALLROUNDED_TERMINAL_STATUSES=voicemail=missed,busy`: statuses the platform sends that end a
+ * call. `status=outcome` says which retry outcome it counts as; a bare status counts as `unknown`.
+ */
+export function parseExtraTerminalStatuses(text: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of (text ?? '').split(',')) {
+    const [status, outcome] = item.split('=').map((s) => s.trim().toLowerCase());
+    if (status) out[status] = outcome || 'unknown';
+  }
+  return out;
+}
+
+export function engineSettings(
+  tuning: WorkerTuning,
+  env: NodeJS.ProcessEnv = process.env,
+): EngineSettings {
+  const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+  return {
+    ...tuning,
+    instanceId: newInstanceId(),
+    rateWindowMs: 62_000,
+    leaseRenewMs: Math.max(50, Math.floor(tuning.leaseMs / 3)),
+    pollLeaseMs: Math.max(3 * tuning.pollIntervalMs, 2_000),
+    stragglerAfterMs: Math.max(3 * tuning.pollIntervalMs, 2_000),
+    stragglersPerTick: 100,
+    maxListWindowMs: 15 * 60_000,
+    answersWaitMs: clamp(30 * tuning.pollIntervalMs, 2_000, 120_000),
+    claimBatch: 50,
+    maxQueuedPerCampaign: 100,
+    idleBackoffMs: Math.min(5_000, 10 * tuning.dialIntervalMs),
+    httpConcurrency: 32,
+    finaliseConcurrency: 8,
+    extraTerminalStatuses: parseExtraTerminalStatuses(env.CALLROUNDED_TERMINAL_STATUSES),
+  };
+}

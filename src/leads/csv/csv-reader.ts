@@ -1,0 +1,144 @@
+import { BadRequestException } from '@nestjs/common';
+import { parse } from 'csv-parse';
+import { pipeline, Readable } from 'node:stream';
+import { type Delimiter, headerLineEnd, sniffDelimiter } from './delimiter';
+import { CsvTextDecoder } from './text-decoder';
+
+/** One record of the file, numbered as a spreadsheet shows it (the header is row 1). */
+export interface CsvRow {
+  row: number;
+  cells: string[];
+}
+
+export interface CsvReadOptions {
+  /** Overrides the delimiter sniffed from the header line. */
+  delimiter?: Delimiter;
+  /** Overrides the encoding detection (any iconv-lite name). */
+  encoding?: string;
+}
+
+export interface OpenedCsv {
+  header: string[];
+  delimiter: Delimiter;
+  encoding: string;
+  /** The data rows, in file order; reading them again is not possible. */
+  rows(): AsyncGenerator<CsvRow>;
+  /** Stops reading (frees the parser and the upload). Safe to call more than once. */
+  close(): void;
+}
+
+const MAX_HEADER_BYTES = 1 << 20;
+/** A record this long is almost always an unclosed quote swallowing the rest of the file. */
+const MAX_RECORD_BYTES = 1 << 20;
+
+/**
+ * Opens a CSV file given as a stream of bytes: decodes it (see CsvTextDecoder), sniffs the
+ * delimiter from the header line and parses it as a stream, so that memory stays bounded
+ * whatever the file's size.
+ *
+ * Row numbers: every record counts, blank lines included (csv-parse's `skip_empty_lines` is off
+ * and a blank line comes out as a record of one empty cell), and a quoted field spanning several
+ * lines is one record; so the n-th record is row n, as in a spreadsheet.
+ *
+ * Quotes are read leniently (`"` inside an unquoted field is kept as text); only a quote never
+ * closed, which would swallow the rest of the file, makes the file unreadable (400).
+ */
+export async function openCsv(bytes: AsyncIterable<Buffer>, options: CsvReadOptions = {}): Promise<OpenedCsv> {
+  const decoder = new CsvTextDecoder(options.encoding);
+  const text = decoder.decode(bytes);
+  const peeked: Buffer[] = [];
+  let firstLine: string | null = null;
+  for (;;) {
+    const next = await text.next();
+    if (next.done) break;
+    peeked.push(next.value);
+    const seen = Buffer.concat(peeked);
+    const end = headerLineEnd(seen);
+    if (end >= 0) {
+      firstLine = seen.subarray(0, end).toString('utf8');
+      break;
+    }
+    if (seen.length > MAX_HEADER_BYTES) {
+      await text.return(undefined);
+      throw new BadRequestException('The first row (the header) is longer than 1 MB: this does not look like a CSV file');
+    }
+  }
+  firstLine ??= Buffer.concat(peeked).toString('utf8');
+  const delimiter = options.delimiter ?? sniffDelimiter(firstLine);
+
+  const parser = parse({
+    delimiter,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: false,
+    max_record_size: MAX_RECORD_BYTES,
+  });
+  const source = Readable.from(replay(peeked, text), { objectMode: false, highWaterMark: 1 << 16 });
+  // pipeline() hands an error of the upload or the decoder (413, 415, aborted) to the parser,
+  // whose iterator then throws it to the reader.
+  pipeline(source, parser, () => undefined);
+  const records = parser[Symbol.asyncIterator]() as AsyncIterator<string[]>;
+  const close = () => {
+    if (!parser.destroyed) parser.destroy();
+  };
+
+  let first: IteratorResult<string[]>;
+  try {
+    first = await records.next();
+  } catch (err) {
+    close();
+    throw describeCsvError(err, 1);
+  }
+  if (first.done || first.value.every((c) => c.trim() === '')) {
+    close();
+    throw new BadRequestException('The file is empty, or its first row (which must hold the column names) is blank');
+  }
+  return {
+    header: first.value,
+    delimiter,
+    encoding: decoder.encoding ?? 'utf-8',
+    rows: () => readRows(records, close),
+    close,
+  };
+}
+
+async function* replay(peeked: Buffer[], rest: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
+  yield* peeked;
+  peeked.length = 0;
+  yield* rest;
+}
+
+async function* readRows(records: AsyncIterator<string[]>, close: () => void): AsyncGenerator<CsvRow> {
+  let row = 1;
+  try {
+    for (;;) {
+      const next = await records.next();
+      if (next.done) return;
+      row++;
+      yield { row, cells: next.value };
+    }
+  } catch (err) {
+    throw describeCsvError(err, row + 1);
+  } finally {
+    close();
+  }
+}
+
+/** csv-parse's errors, in words a spreadsheet user can act on; other errors pass unchanged. */
+function describeCsvError(err: unknown, fallbackRow: number): unknown {
+  const e = err as { code?: string; records?: number };
+  if (typeof e?.code !== 'string' || !e.code.startsWith('CSV_')) return err;
+  // `records` counts the records parsed before the faulty one, the header included.
+  const row = typeof e.records === 'number' ? e.records + 1 : fallbackRow;
+  if (e.code === 'CSV_QUOTE_NOT_CLOSED' || e.code === 'CSV_MAX_RECORD_SIZE') {
+    return new BadRequestException({
+      message: `Row ${row}: a quoted field that starts here is never closed, so the rest of the file cannot be read`,
+      details: [{ row, message: 'unclosed quote' }],
+    });
+  }
+  return new BadRequestException({
+    message: `Row ${row} cannot be read as CSV: ${(err as Error).message}`,
+    details: [{ row, message: (err as Error).message }],
+  });
+}
+

@@ -1,0 +1,173 @@
+import {
+  BadRequestException,
+  PayloadTooLargeException,
+  UnsupportedMediaTypeException,
+} from '@nestjs/common';
+import busboy from 'busboy';
+import type { Request } from 'express';
+import { type Readable, Transform, type TransformCallback } from 'node:stream';
+
+/** The client closed the connection before the whole file arrived. */
+export class UploadAbortedError extends Error {
+  constructor() {
+    super('The client closed the connection before the whole file was received');
+  }
+}
+
+/** A CSV being received: its bytes as a stream, never held whole in memory. */
+export interface Upload {
+  /** From the multipart part, or the body's Content-Disposition; null when not given. */
+  fileName: string | null;
+  /** Fails with 413 past the size limit, or UploadAbortedError when the client goes away. */
+  bytes: Readable;
+  /** Detaches the request and lets Node discard the rest of its body, so an answer can be sent now. */
+  discard(): void;
+}
+
+/** Content types sent for a raw CSV body (browsers send application/vnd.ms-excel for .csv on Windows). */
+const RAW_CSV_TYPES = new Set([
+  'text/csv',
+  'application/csv',
+  'text/x-csv',
+  'application/x-csv',
+  'text/comma-separated-values',
+  'text/tab-separated-values',
+  'text/plain',
+  'application/octet-stream',
+  'application/vnd.ms-excel',
+]);
+
+export const ACCEPTED_CONTENT_TYPES = ['multipart/form-data', ...RAW_CSV_TYPES];
+
+function mediaType(req: Request): string {
+  return (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+}
+
+/** Whether the request carries a file (multipart or a raw CSV body) rather than JSON. */
+export function isFileUpload(req: Request): boolean {
+  const type = mediaType(req);
+  return type === 'multipart/form-data' || RAW_CSV_TYPES.has(type);
+}
+
+/**
+ * Starts receiving the file of a request: a `multipart/form-data` field `file` (other parts are
+ * skipped) or the raw body. Resolves once the file's bytes start (for multipart, when its part
+ * begins). A body announced larger than the limit is refused before anything is read.
+ */
+export async function openUpload(req: Request, maxBytes: number): Promise<Upload> {
+  const discard = () => {
+    req.unpipe();
+    if (!req.complete && !req.destroyed) req.resume();
+  };
+  try {
+    return await startUpload(req, maxBytes, discard);
+  } catch (err) {
+    discard();
+    throw err;
+  }
+}
+
+function startUpload(req: Request, maxBytes: number, detach: () => void): Promise<Upload> {
+  const type = mediaType(req);
+  const limitMb = Math.round(maxBytes / (1024 * 1024));
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  const tooLarge = () =>
+    new PayloadTooLargeException(`The file is larger than the ${limitMb} MB limit (IMPORT_MAX_MB)`);
+  const limiter = new ByteLimit(maxBytes, tooLarge);
+  const discard = () => {
+    if (!limiter.destroyed) limiter.destroy();
+    detach();
+  };
+  const watchAbort = (onAbort: (e: Error) => void) => {
+    req.on('error', () => onAbort(new UploadAbortedError()));
+    req.on('close', () => {
+      if (!req.complete) onAbort(new UploadAbortedError());
+    });
+  };
+
+  if (type === 'multipart/form-data') {
+    // The multipart envelope adds a little to the file itself.
+    if (declared > maxBytes + 64 * 1024) return Promise.reject(tooLarge());
+    return openMultipart(req, limiter, discard, watchAbort);
+  }
+  if (type !== '' && !RAW_CSV_TYPES.has(type)) {
+    return Promise.reject(
+      new UnsupportedMediaTypeException(
+        `Content-Type ${type} is not accepted: send the CSV as multipart/form-data (field "file") or as a text/csv body`,
+      ),
+    );
+  }
+  if (declared > maxBytes) return Promise.reject(tooLarge());
+  watchAbort((e) => limiter.destroy(e));
+  req.pipe(limiter);
+  return Promise.resolve({ fileName: fileNameFromDisposition(req.headers['content-disposition']), bytes: limiter, discard });
+}
+
+function openMultipart(
+  req: Request,
+  limiter: ByteLimit,
+  discard: () => void,
+  watchAbort: (onAbort: (e: Error) => void) => void,
+): Promise<Upload> {
+  return new Promise((resolve, reject) => {
+    let found = false;
+    const fail = (e: Error) => {
+      if (found) limiter.destroy(e);
+      else reject(e);
+    };
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { files: 5, fields: 50, parts: 60 } });
+    } catch (e) {
+      reject(new BadRequestException(`The multipart body cannot be read: ${(e as Error).message}`));
+      return;
+    }
+    parser.on('file', (name, file, info) => {
+      if (name !== 'file' || found) {
+        file.resume();
+        return;
+      }
+      found = true;
+      file.pipe(limiter);
+      resolve({ fileName: info.filename || null, bytes: limiter, discard });
+    });
+    parser.on('error', (e: Error) => fail(new BadRequestException(`The multipart body cannot be read: ${e.message}`)));
+    parser.on('close', () => {
+      if (!found) reject(new BadRequestException('The multipart body has no "file" field: send the CSV as field "file"'));
+    });
+    watchAbort(fail);
+    req.pipe(parser);
+  });
+}
+
+/** Counts bytes and fails once there are more than allowed. */
+class ByteLimit extends Transform {
+  private count = 0;
+
+  constructor(
+    private readonly max: number,
+    private readonly tooLarge: () => Error,
+  ) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.count += chunk.length;
+    if (this.count > this.max) done(this.tooLarge());
+    else done(null, chunk);
+  }
+}
+
+function fileNameFromDisposition(header: string | undefined): string | null {
+  if (!header) return null;
+  const star = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(header);
+  if (star) {
+    try {
+      return decodeURIComponent(star[1].trim());
+    } catch {
+      return null;
+    }
+  }
+  const plain = /filename\s*=\s*(?:"([^"]*)"|([^;]+))/.exec(header);
+  return plain ? (plain[1] ?? plain[2]).trim() || null : null;
+}

@@ -1,0 +1,39 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { RowError } from './lead-row-mapper';
+
+/** `completed`: leads committed. `aborted`: the client left mid-upload. `failed`: a server error. */
+export type LeadImportStatus = 'running' | 'completed' | 'aborted' | 'failed';
+
+/** What the service detected or was told, kept with the import for support. */
+export interface LeadImportOptions {
+  phone_column?: string;
+  delimiter?: string;
+  encoding?: string;
+  default_country?: string | null;
+}
+
+/** One upload of a lead file into a campaign. Rejected uploads (4xx) leave no record. */
+@Entity({ name: 'lead_imports' })
+export class LeadImport {
+  @PrimaryColumn('uuid') id: string;
+  @Column({ name: 'campaign_id', type: 'uuid' }) campaignId: string;
+  @Column({ name: 'file_name', type: 'text', nullable: true }) fileName: string | null;
+  @Column({ type: 'text', default: 'running' }) status: LeadImportStatus;
+  /** Data rows read (blank rows excluded): accepted + rejected + duplicates + suppressed. */
+  @Column({ type: 'int', default: 0 }) rows: number;
+  @Column({ type: 'int', default: 0 }) accepted: number;
+  @Column({ type: 'int', default: 0 }) rejected: number;
+  @Column({ type: 'int', default: 0 }) duplicates: number;
+  @Column({ type: 'int', default: 0 }) suppressed: number;
+  @Column({ name: 'blank_rows', type: 'int', default: 0 }) blankRows: number;
+  /** Every row error, even past the first 1,000 kept in `errors`. */
+  @Column({ name: 'error_count', type: 'int', default: 0 }) errorCount: number;
+  @Column({ type: 'jsonb', default: () => "'[]'" }) errors: RowError[];
+  @Column({ name: 'missing_variables', type: 'jsonb', default: () => "'[]'" }) missingVariables: string[];
+  @Column({ type: 'jsonb', default: () => "'[]'" }) warnings: string[];
+  @Column({ type: 'jsonb', default: () => "'{}'" }) options: LeadImportOptions;
+  /** Why an aborted or failed import stopped. */
+  @Column({ type: 'text', nullable: true }) failure: string | null;
+  @Column({ name: 'started_at', type: 'timestamptz' }) startedAt: Date;
+  @Column({ name: 'finished_at', type: 'timestamptz', nullable: true }) finishedAt: Date | null;
+}

@@ -1,0 +1,136 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { decodeCursor, encodeCursor } from './cursor';
+import type { LeadImportDto } from './dto/import-result.dto';
+import type { LeadDto, LeadPageDto } from './dto/lead.dto';
+import type { ListLeadsQuery } from './dto/list-leads.query';
+import type { LeadImportOptions } from './lead-import.entity';
+
+const CURSOR_TAG = 'leads';
+
+interface LeadRow {
+  id: string;
+  seq: string;
+  phone: string;
+  variables: Record<string, string>;
+  status: string;
+  attempts: number;
+  last_call_id: string | null;
+  last_call_status: string | null;
+  next_attempt_at: Date | null;
+  qualified: boolean | null;
+  outcome: string | null;
+  status_reason: string | null;
+  row_number: number | null;
+  timezone: string | null;
+  import_id: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** Reads a campaign's leads (page by page, in import order) and its import records. */
+@Injectable()
+export class LeadsQueryService {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async listLeads(campaignId: string, query: ListLeadsQuery): Promise<LeadPageDto> {
+    await this.assertCampaign(campaignId);
+    const limit = query.limit ?? 100;
+    const after = query.cursor ? decodeCursor(CURSOR_TAG, query.cursor, /^\d{1,19}$/) : '0';
+    const statuses = query.status && query.status.length > 0 ? query.status : null;
+    const rows = (await this.db.query(
+      `SELECT id, seq, phone, variables, status, attempts, last_call_id, last_call_status, next_attempt_at, qualified,
+              outcome, status_reason, row_number, timezone, import_id, created_at, updated_at
+       FROM leads
+       WHERE campaign_id = $1 AND seq > $2 AND ($3::text[] IS NULL OR status = ANY($3))
+       ORDER BY seq
+       LIMIT $4`,
+      [campaignId, after, statuses, limit + 1],
+    )) as LeadRow[];
+    const page = rows.slice(0, limit);
+    return {
+      data: page.map(toLeadDto),
+      next_cursor: rows.length > limit ? encodeCursor(CURSOR_TAG, page[page.length - 1].seq) : null,
+    };
+  }
+
+  async getImport(campaignId: string, importId: string): Promise<LeadImportDto> {
+    const [row] = (await this.db.query(
+      `SELECT id, campaign_id, file_name, status, rows, accepted, rejected, duplicates, suppressed, blank_rows,
+              error_count, errors, missing_variables, warnings, options, failure, started_at, finished_at
+       FROM lead_imports WHERE id = $1 AND campaign_id = $2`,
+      [importId, campaignId],
+    )) as ImportRow[];
+    if (!row) throw new NotFoundException(`Import ${importId} not found in campaign ${campaignId}`);
+    return {
+      import_id: row.id,
+      campaign_id: row.campaign_id,
+      file_name: row.file_name,
+      status: row.status,
+      rows: row.rows,
+      accepted: row.accepted,
+      rejected: row.rejected,
+      duplicates: row.duplicates,
+      suppressed: row.suppressed,
+      blank_rows: row.blank_rows,
+      error_count: row.error_count,
+      errors: row.errors,
+      missing_variables: row.missing_variables,
+      warnings: row.warnings,
+      phone_column: row.options.phone_column ?? null,
+      delimiter: row.options.delimiter ?? null,
+      encoding: row.options.encoding ?? null,
+      failure: row.failure,
+      started_at: row.started_at.toISOString(),
+      finished_at: row.finished_at?.toISOString() ?? null,
+    };
+  }
+
+  private async assertCampaign(campaignId: string): Promise<void> {
+    const found = (await this.db.query('SELECT 1 FROM campaigns WHERE id = $1', [campaignId])) as unknown[];
+    if (found.length === 0) throw new NotFoundException(`Campaign ${campaignId} not found`);
+  }
+}
+
+interface ImportRow {
+  id: string;
+  campaign_id: string;
+  file_name: string | null;
+  status: string;
+  rows: number;
+  accepted: number;
+  rejected: number;
+  duplicates: number;
+  suppressed: number;
+  blank_rows: number;
+  error_count: number;
+  errors: LeadImportDto['errors'];
+  missing_variables: string[];
+  warnings: string[];
+  options: LeadImportOptions;
+  failure: string | null;
+  started_at: Date;
+  finished_at: Date | null;
+}
+
+function toLeadDto(r: LeadRow): LeadDto {
+  return {
+    id: r.id,
+    phone: r.phone,
+    variables: r.variables,
+    status: r.status,
+    attempts: r.attempts,
+    last_call_id: r.last_call_id,
+    last_call_status: r.last_call_status,
+    next_attempt_at: r.next_attempt_at?.toISOString() ?? null,
+    qualified: r.qualified,
+    outcome: r.outcome,
+    status_reason: r.status_reason,
+    row_number: r.row_number,
+    timezone: r.timezone,
+    import_id: r.import_id,
+    created_at: r.created_at.toISOString(),
+    updated_at: r.updated_at.toISOString(),
+  };
+}

@@ -1,0 +1,123 @@
+import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { CLOCK } from '../core/runtime';
+import type { Clock } from '../core/runtime';
+import type { WebhookEventDto, WebhookEventPageDto, WebhookEventsQuery } from './dto/webhook-events.dto';
+
+interface EventRow {
+  id: string;
+  type: string;
+  lead_id: string | null;
+  status: string;
+  attempts: number;
+  next_attempt_at: Date;
+  last_attempt_at: Date | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  delivered_at: Date | null;
+  created_at: Date;
+  payload: Record<string, unknown>;
+}
+
+const COLUMNS = `id, type, lead_id, status, attempts, next_attempt_at, last_attempt_at, last_status_code,
+                 last_error, delivered_at, created_at, payload`;
+
+/** What an operator sees of the CRM hand-off: each event and how its delivery went. */
+@Injectable()
+export class WebhookEventsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  async list(campaignId: string, q: WebhookEventsQuery): Promise<WebhookEventPageDto> {
+    await this.assertCampaign(campaignId);
+    const limit = q.limit ?? 100;
+    const params: unknown[] = [campaignId, limit + 1];
+    const where = ['campaign_id = $1'];
+    if (q.status) where.push(`status = $${params.push(q.status)}`);
+    if (q.type) where.push(`type = $${params.push(q.type)}`);
+    if (q.cursor) {
+      const [at, id] = decodeCursor(q.cursor);
+      where.push(`(created_at, id) > ($${params.push(at)}::timestamptz, $${params.push(id)}::uuid)`);
+    }
+    const rows: EventRow[] = await this.db.query(
+      `SELECT ${COLUMNS} FROM webhook_events WHERE ${where.join(' AND ')} ORDER BY created_at, id LIMIT $2`,
+      params,
+    );
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      data: page.map(view),
+      next_cursor: rows.length > limit ? encodeCursor(last.created_at, last.id) : null,
+    };
+  }
+
+  /** Puts a failed event back in the queue, due now, with a fresh attempt budget. */
+  async retry(campaignId: string, eventId: string): Promise<WebhookEventDto> {
+    await this.assertCampaign(campaignId);
+    const now = this.clock.now();
+    const [rows] = (await this.db.query(
+      `UPDATE webhook_events
+          SET status = 'pending', attempts = 0, next_attempt_at = $3, locked_until = NULL, updated_at = $3
+        WHERE id = $1 AND campaign_id = $2 AND status = 'failed'
+      RETURNING ${COLUMNS}`,
+      [eventId, campaignId, now],
+    )) as [EventRow[], number];
+    if (rows.length > 0) return view(rows[0]);
+    const existing: { status: string }[] = await this.db.query(
+      `SELECT status FROM webhook_events WHERE id = $1 AND campaign_id = $2`,
+      [eventId, campaignId],
+    );
+    if (existing.length === 0) throw new NotFoundException(`Webhook event ${eventId} not found in this campaign`);
+    throw new ConflictException(`Webhook event ${eventId} is ${existing[0].status}: only failed events can be retried`);
+  }
+
+  private async assertCampaign(id: string): Promise<void> {
+    const rows: unknown[] = await this.db.query(`SELECT 1 FROM campaigns WHERE id = $1`, [id]);
+    if (rows.length === 0) throw new NotFoundException(`Campaign ${id} not found`);
+  }
+}
+
+function view(r: EventRow): WebhookEventDto {
+  const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+  return {
+    id: r.id,
+    type: r.type,
+    lead_id: r.lead_id,
+    status: r.status,
+    attempts: r.attempts,
+    next_attempt_at: r.status === 'pending' ? iso(r.next_attempt_at) : null,
+    last_attempt_at: iso(r.last_attempt_at),
+    last_status_code: r.last_status_code,
+    last_error: r.last_error,
+    delivered_at: iso(r.delivered_at),
+    created_at: new Date(r.created_at).toISOString(),
+    data: r.payload,
+  };
+}
+
+function encodeCursor(createdAt: Date, id: string): string {
+  return Buffer.from(JSON.stringify([new Date(createdAt).toISOString(), id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (
+      Array.isArray(v) &&
+      typeof v[0] === 'string' &&
+      !Number.isNaN(Date.parse(v[0])) &&
+      typeof v[1] === 'string' &&
+      /^[0-9a-f-]{36}$/i.test(v[1])
+    )
+      return [v[0], v[1]];
+  } catch {
+    // fall through
+  }
+  throw new BadRequestException({
+    message: 'cursor: not a cursor this list gave; pass next_cursor unchanged',
+    details: [{ field: 'cursor', message: 'not a cursor this list gave; pass next_cursor unchanged' }],
+  });
+}

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { WebhookDeliveryService } from './webhook-delivery.service';
+import { WebhookEvent } from './webhook-event.entity';
+import { WebhookEventsController } from './webhook-events.controller';
+import { WebhookEventsService } from './webhook-events.service';
+import { WebhookOutbox } from './webhook-outbox.service';
+
+/** The CRM hand-off: the outbox (written by qualification), its delivery loop and its status API. */
+@Module({
+  imports: [TypeOrmModule.forFeature([WebhookEvent])],
+  controllers: [WebhookEventsController],
+  providers: [WebhookOutbox, WebhookDeliveryService, WebhookEventsService],
+  exports: [WebhookOutbox, WebhookDeliveryService],
+})
+export class WebhooksModule {}
