@@ -2,8 +2,7 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * The CRM hand-off's durable outbox: an event is written in the same transaction as the verdict
- * that causes it, then delivered (at least once) by the worker. Also the index the report's
- * keyset pagination walks (a campaign's leads in insertion order).
+ * that causes it, then delivered (at least once) by the worker.
  */
 export class WebhookOutbox1763770100000 implements MigrationInterface {
   name = 'WebhookOutbox1763770100000';
@@ -30,11 +29,9 @@ export class WebhookOutbox1763770100000 implements MigrationInterface {
       )`);
     await q.query(`CREATE INDEX webhook_events_due_idx ON webhook_events (next_attempt_at) WHERE status = 'pending'`);
     await q.query(`CREATE INDEX webhook_events_campaign_idx ON webhook_events (campaign_id, created_at, id)`);
-    await q.query(`CREATE INDEX IF NOT EXISTS leads_campaign_seq_idx ON leads (campaign_id, seq)`);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`DROP INDEX IF EXISTS leads_campaign_seq_idx`);
     await q.query(`DROP TABLE webhook_events`);
   }
 }

@@ -1,9 +1,16 @@
 import { Foundation1763769600000 } from './1763769600000-Foundation';
 import { Dialling1763769700000 } from './1763769700000-Dialling';
+import { LeadImportDetails1763769800000 } from './1763769800000-LeadImportDetails';
+import { CampaignLifecycle1763769900000 } from './1763769900000-CampaignLifecycle';
 import { DiallingEngine1763770000000 } from './1763770000000-DiallingEngine';
 import { WebhookOutbox1763770100000 } from './1763770100000-WebhookOutbox';
-import { CampaignLifecycle1763769900000 } from './1763769900000-CampaignLifecycle';
-import { LeadImportDetails1763769800000 } from './1763769800000-LeadImportDetails';
 
-/** Every migration, oldest first. Add new ones at the end. */
-export const migrations = [Foundation1763769600000, Dialling1763769700000, DiallingEngine1763770000000, WebhookOutbox1763770100000, CampaignLifecycle1763769900000, LeadImportDetails1763769800000];
+/** Every migration, oldest first (by the timestamp in its name: TypeORM applies them in that order). */
+export const migrations = [
+  Foundation1763769600000,
+  Dialling1763769700000,
+  LeadImportDetails1763769800000,
+  CampaignLifecycle1763769900000,
+  DiallingEngine1763770000000,
+  WebhookOutbox1763770100000,
+];

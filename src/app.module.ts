@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
 import { AuthModule } from './auth/auth.module';
+import { CampaignsModule } from './campaigns/campaigns.module';
 import { CallRoundedModule } from './callrounded/callrounded.module';
 import { createRootLogger } from './common/logger';
 import { CoreModule } from './core/core.module';
@@ -9,10 +10,14 @@ import { DialerModule } from './dialer/dialer.module';
 import { Runtime } from './core/runtime';
 import { dataSourceOptions } from './database/data-source-options';
 import { HealthModule } from './health/health.module';
+import { LeadsModule } from './leads/leads.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { QualificationModule } from './qualification/qualification.module';
+import { SchedulingModule } from './scheduling/scheduling.module';
 import { ReportsModule } from './reports/reports.module';
+import { SuppressionsModule } from './suppressions/suppressions.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { WindowsModule } from './windows/windows.module';
 
 /**
  * The whole service. Feature modules are listed in the order a lead flows through them.
@@ -43,6 +48,11 @@ export class AppModule {
           timeoutMs: runtime.platform.timeoutMs,
         }),
         MetricsModule,
+        LeadsModule,
+        CampaignsModule,
+        WindowsModule,
+        SchedulingModule,
+        SuppressionsModule,
         DialerModule,
         QualificationModule,
         ReportsModule,

@@ -5,8 +5,8 @@ import type { PlatformQuestion } from '../callrounded/callrounded.types';
 import { CLOCK, type Clock } from '../core/runtime';
 import { generateWebhookSecret } from '../webhooks/webhook-signature';
 import { canonicalZone } from '../windows/time-zones';
+import { decodeCursor, encodeCursor } from '../leads/cursor';
 import { Campaign, type Qualification } from './campaign.entity';
-import { decodeCursor, encodeCursor } from './campaign-cursor';
 import {
   DEFAULT_CALLING_WINDOW,
   DEFAULT_MAX_CALLS_PER_MINUTE,
@@ -24,6 +24,10 @@ import type { CreateCampaignDto, UpdateCampaignDto } from './dto/create-campaign
 import type { ListCampaignsQuery } from './dto/list-campaigns.query';
 
 const SLOT_STATES = `('starting', 'ambiguous', 'live')`;
+
+/** A page ends at a campaign: its creation time in microseconds (exact) and its id. */
+const CURSOR_TAG = 'campaigns';
+const CURSOR_KEY = /^(\d{1,20})\|([0-9a-f-]{36})$/;
 
 /** Campaign settings: create, read, change, delete. State moves live in CampaignLifecycle. */
 @Injectable()
@@ -80,10 +84,10 @@ export class CampaignsService {
       .limit(limit + 1);
     if (query.status) qb.andWhere('c.status = :status', { status: query.status });
     if (query.cursor) {
-      const cursor = decodeCursor(query.cursor);
+      const [, us, cid] = CURSOR_KEY.exec(decodeCursor(CURSOR_TAG, query.cursor, CURSOR_KEY))!;
       qb.andWhere(
         `(c.created_at, c.id) < (timestamptz 'epoch' + CAST(:us AS bigint) * interval '1 microsecond', CAST(:cid AS uuid))`,
-        { us: cursor.createdUs, cid: cursor.id },
+        { us, cid },
       );
     }
     const { entities, raw } = await qb.getRawAndEntities<{ created_us: string }>();
@@ -94,7 +98,7 @@ export class CampaignsService {
     return {
       data: page.map((c) => toCampaignView(c, progress.get(c.id)!, now)),
       next_cursor:
-        entities.length > limit ? encodeCursor({ createdUs: raw[page.length - 1].created_us, id: last.id }) : null,
+        entities.length > limit ? encodeCursor(CURSOR_TAG, `${raw[page.length - 1].created_us}|${last.id}`) : null,
     };
   }
 

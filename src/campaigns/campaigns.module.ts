@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { QualificationModule } from '../qualification/qualification.module';
+import { Campaign } from './campaign.entity';
+import { CampaignLifecycle } from './campaign-lifecycle.service';
+import { CampaignQuestions } from './campaign-questions';
+import { CampaignsController } from './campaigns.controller';
+import { CampaignsService } from './campaigns.service';
+
+/** Campaign settings (CRUD) and lifecycle. Its loops (schedules, settling) live in SchedulingModule. */
+@Module({
+  imports: [TypeOrmModule.forFeature([Campaign]), QualificationModule],
+  controllers: [CampaignsController],
+  providers: [CampaignsService, CampaignLifecycle, CampaignQuestions],
+  exports: [CampaignsService, CampaignLifecycle],
+})
+export class CampaignsModule {}

@@ -1,0 +1,82 @@
+import { BadRequestException, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiConflictResponse,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPayloadTooLargeResponse,
+  ApiTags,
+  ApiUnsupportedMediaTypeResponse,
+} from '@nestjs/swagger';
+import type { Request } from 'express';
+import { CsvImportQuery } from './dto/import-leads.query';
+import { ImportResultDto, LeadImportDto } from './dto/import-result.dto';
+import { LeadPageDto } from './dto/lead.dto';
+import { ListLeadsQuery } from './dto/list-leads.query';
+import { LeadImportService } from './lead-import.service';
+import { LeadsQueryService } from './leads-query.service';
+
+const uuidPipe = (name: string) =>
+  new ParseUUIDPipe({ exceptionFactory: () => new BadRequestException(`${name} must be a UUID`) });
+const uuid = uuidPipe('id');
+
+@ApiTags('leads')
+@Controller('v1/campaigns/:id')
+export class LeadsController {
+  constructor(
+    private readonly imports: LeadImportService,
+    private readonly queries: LeadsQueryService,
+  ) {}
+
+  @Post('leads')
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Import a lead file (CSV)',
+    description:
+      'The CSV as multipart/form-data field `file`, or as the raw body (text/csv). Read as Excel, CRMs and Google Sheets ' +
+      'write it: encoding and delimiter detected, Excel phone artefacts understood, one bad row never fails the file. ' +
+      'All or nothing: a file that cannot be read (400, 413, 415) or an interrupted upload adds no lead.',
+  })
+  @ApiConsumes('multipart/form-data', 'text/csv')
+  @ApiBody({
+    schema: {
+      oneOf: [
+        { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] },
+        { type: 'string', format: 'binary', example: 'phone;prenom;ville\n06 12 34 56 78;Zoé;Lyon\n' },
+      ],
+    },
+  })
+  @ApiCreatedResponse({ type: ImportResultDto })
+  @ApiBadRequestResponse({ description: 'Unreadable file: empty, header only, no phone column, clashing headers…' })
+  @ApiNotFoundResponse({ description: 'No such campaign.' })
+  @ApiConflictResponse({ description: 'The campaign is cancelled, or another import into it is running.' })
+  @ApiPayloadTooLargeResponse({ description: 'Larger than IMPORT_MAX_MB.' })
+  @ApiUnsupportedMediaTypeResponse({ description: 'Binary content (a workbook, an archive…) or an unsupported Content-Type.' })
+  importLeads(
+    @Param('id', uuid) id: string,
+    @Query() query: CsvImportQuery,
+    @Req() req: Request,
+  ): Promise<ImportResultDto> {
+    return this.imports.importFile(id, query, req);
+  }
+
+  @Get('leads')
+  @ApiOperation({ summary: 'List the campaign’s leads, in import order, page by page' })
+  @ApiOkResponse({ type: LeadPageDto })
+  @ApiNotFoundResponse({ description: 'No such campaign.' })
+  listLeads(@Param('id', uuid) id: string, @Query() query: ListLeadsQuery): Promise<LeadPageDto> {
+    return this.queries.listLeads(id, query);
+  }
+
+  @Get('imports/:importId')
+  @ApiOperation({ summary: 'One import: counts, errors, missing variables' })
+  @ApiOkResponse({ type: LeadImportDto })
+  @ApiNotFoundResponse({ description: 'No such import in this campaign.' })
+  getImport(@Param('id', uuid) id: string, @Param('importId', uuidPipe('import_id')) importId: string): Promise<LeadImportDto> {
+    return this.queries.getImport(id, importId);
+  }
+}

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { LeadImport } from './lead-import.entity';
+import { LeadImportService } from './lead-import.service';
+import { Lead } from './lead.entity';
+import { LeadsController } from './leads.controller';
+import { LeadsQueryService } from './leads-query.service';
+
+/** Lead files in (streamed CSV import), leads and import records out. */
+@Module({
+  imports: [TypeOrmModule.forFeature([Lead, LeadImport])],
+  controllers: [LeadsController],
+  providers: [LeadImportService, LeadsQueryService],
+  exports: [LeadImportService, LeadsQueryService],
+})
+export class LeadsModule {}

@@ -1,0 +1,33 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { CampaignLifecycle } from '../campaigns/campaign-lifecycle.service';
+import { RUNTIME, WORKER_TUNING, type Runtime, type WorkerTuning } from '../core/runtime';
+import { WorkerLoop } from '../dialer/worker-loop';
+
+/**
+ * Moves campaigns on as their leads finish (worker role): completes running campaigns whose
+ * leads are all final, ends scheduled runs with nothing left to dial, and cancels leads left
+ * waiting in cancelled campaigns. Runs at the poll interval: leads finish when polls see calls end.
+ */
+@Injectable()
+export class CampaignSettler implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(CampaignSettler.name);
+  private loop?: WorkerLoop;
+
+  constructor(
+    private readonly lifecycle: CampaignLifecycle,
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+    @Inject(WORKER_TUNING) private readonly tuning: WorkerTuning,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.runtime.config.APP_ROLE === 'api') return;
+    this.loop = new WorkerLoop('campaign settler', this.tuning.pollIntervalMs, async () => {
+      await this.lifecycle.settleAll();
+    }, this.logger);
+    this.loop.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.loop?.stop();
+  }
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Suppression } from './suppression.entity';
+import { SuppressionsController } from './suppressions.controller';
+import { SuppressionsService } from './suppressions.service';
+
+/** The do-not-call list: numbers never dialled, in any campaign. */
+@Module({
+  imports: [TypeOrmModule.forFeature([Suppression])],
+  controllers: [SuppressionsController],
+  providers: [SuppressionsService],
+  exports: [SuppressionsService],
+})
+export class SuppressionsModule {}

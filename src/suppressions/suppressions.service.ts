@@ -1,0 +1,221 @@
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Request } from 'express';
+import type { CountryCode } from 'libphonenumber-js/max';
+import { DataSource, type QueryRunner } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { openCsv } from '../leads/csv/csv-reader';
+import { DELIMITER_NAMES } from '../leads/csv/delimiter';
+import { findPhoneColumn, toVariableKey } from '../leads/csv/header-mapping';
+import { normalizePhone } from '../leads/csv/phone-normalizer';
+import { openUpload } from '../leads/csv/upload';
+import { decodeCursor, encodeCursor } from '../leads/cursor';
+import type { AddSuppressionsDto, SuppressionsCsvQuery } from './dto/add-suppressions.dto';
+import type {
+  AddSuppressionsResultDto,
+  ListSuppressionsQuery,
+  SuppressionErrorDto,
+  SuppressionPageDto,
+} from './dto/suppression.dto';
+
+const MAX_LISTED_ERRORS = 1000;
+const BATCH_SIZE = 5000;
+const CURSOR_TAG = 'suppressions';
+const REASON_HEADERS = ['reason', 'motif', 'raison', 'comment', 'commentaire'];
+
+/**
+ * Adds a batch of numbers and, in the same statement, marks every lead still waiting to be
+ * called with one of them (`pending`, `retry_scheduled`, in any campaign) as `suppressed`.
+ * A lead in `calling` keeps its live call; the dialer refuses suppressed numbers at dial time.
+ * `now()` is the transaction's start, so rows already holding it were added by an earlier batch
+ * of the same request: those are repeats, not numbers that were already on the list.
+ */
+const ADD_BATCH = `
+  WITH given AS (
+    SELECT phone, reason FROM json_to_recordset($1::json) AS t(phone text, reason text)
+  ), input AS (
+    SELECT DISTINCT ON (phone) phone, reason FROM given ORDER BY phone
+  ), earlier AS (
+    SELECT count(*)::int AS n FROM suppressions s JOIN input i ON i.phone = s.phone WHERE s.created_at = now()
+  ), added AS (
+    INSERT INTO suppressions (phone, reason) SELECT phone, reason FROM input ON CONFLICT (phone) DO NOTHING RETURNING 1
+  ), leads_hit AS (
+    UPDATE leads SET status = 'suppressed', status_reason = 'on the do-not-call list', next_attempt_at = NULL,
+                     updated_at = now()
+    WHERE phone IN (SELECT phone FROM input) AND status IN ('pending', 'retry_scheduled')
+    RETURNING 1
+  )
+  SELECT (SELECT count(*) FROM given)::int AS given, (SELECT count(*) FROM input)::int AS distinct_phones,
+         (SELECT n FROM earlier) AS earlier, (SELECT count(*) FROM added)::int AS added,
+         (SELECT count(*) FROM leads_hit)::int AS leads`;
+
+interface BatchCounts {
+  given: number;
+  distinct_phones: number;
+  earlier: number;
+  added: number;
+  leads: number;
+}
+
+class AddTally {
+  received = 0;
+  added = 0;
+  alreadySuppressed = 0;
+  duplicates = 0;
+  rejected = 0;
+  leadsSuppressed = 0;
+  errorCount = 0;
+  errors: SuppressionErrorDto[] = [];
+
+  reject(e: SuppressionErrorDto): void {
+    this.rejected++;
+    this.errorCount++;
+    if (this.errors.length < MAX_LISTED_ERRORS) this.errors.push(e);
+  }
+
+  count(c: BatchCounts): void {
+    this.added += c.added;
+    this.duplicates += c.given - c.distinct_phones + c.earlier;
+    this.alreadySuppressed += c.distinct_phones - c.earlier - c.added;
+    this.leadsSuppressed += c.leads;
+  }
+
+  result(): AddSuppressionsResultDto {
+    return {
+      received: this.received,
+      added: this.added,
+      already_suppressed: this.alreadySuppressed,
+      duplicates: this.duplicates,
+      rejected: this.rejected,
+      leads_suppressed: this.leadsSuppressed,
+      errors: this.errors,
+      error_count: this.errorCount,
+    };
+  }
+}
+
+/** The do-not-call list: numbers never dialled, in any campaign. */
+@Injectable()
+export class SuppressionsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly config: AppConfig,
+  ) {}
+
+  async addPhones(dto: AddSuppressionsDto): Promise<AddSuppressionsResultDto> {
+    const tally = new AddTally();
+    const country = dto.default_country as CountryCode | undefined;
+    const valid: { phone: string; reason: string | null }[] = [];
+    dto.phones.forEach((raw, index) => {
+      tally.received++;
+      const phone = normalizePhone(raw, country);
+      if (phone.ok) valid.push({ phone: phone.e164, reason: dto.reason ?? null });
+      else tally.reject({ index, message: phone.message });
+    });
+    await this.inTransaction(async (qr) => {
+      for (let i = 0; i < valid.length; i += BATCH_SIZE) {
+        tally.count(await addBatch(qr, valid.slice(i, i + BATCH_SIZE)));
+      }
+    });
+    return tally.result();
+  }
+
+  /** A CSV of numbers, read like a lead file; all or nothing, like a lead import. */
+  async addCsv(query: SuppressionsCsvQuery, req: Request): Promise<AddSuppressionsResultDto> {
+    const upload = await openUpload(req, this.config.IMPORT_MAX_MB * 1024 * 1024);
+    const tally = new AddTally();
+    const country = query.default_country as CountryCode | undefined;
+    try {
+      await this.inTransaction(async (qr) => {
+        const csv = await openCsv(upload.bytes, {
+          delimiter: query.delimiter ? DELIMITER_NAMES[query.delimiter] : undefined,
+          encoding: query.encoding,
+        });
+        try {
+          const phoneColumn = findPhoneColumn(csv.header, query.phone_column);
+          const keys = csv.header.map(toVariableKey);
+          const reasonIndex = keys.findIndex((k, i) => i !== phoneColumn.index && REASON_HEADERS.includes(k));
+          let batch: { phone: string; reason: string | null }[] = [];
+          for await (const { row, cells } of csv.rows()) {
+            if (cells.every((c) => c.trim() === '')) continue;
+            tally.received++;
+            const phone = normalizePhone(cells[phoneColumn.index] ?? '', country);
+            if (!phone.ok) {
+              tally.reject({ row, column: phoneColumn.header, message: phone.message });
+              continue;
+            }
+            const reason = (reasonIndex >= 0 ? cells[reasonIndex]?.trim() : '') || query.reason || null;
+            batch.push({ phone: phone.e164, reason });
+            if (batch.length >= BATCH_SIZE) {
+              tally.count(await addBatch(qr, batch));
+              batch = [];
+            }
+          }
+          if (batch.length > 0) tally.count(await addBatch(qr, batch));
+        } finally {
+          csv.close();
+        }
+        if (tally.received === 0) {
+          throw new BadRequestException('The file has a header row but no data rows: nothing to add');
+        }
+      });
+    } catch (err) {
+      upload.discard();
+      throw err;
+    }
+    return tally.result();
+  }
+
+  async list(query: ListSuppressionsQuery): Promise<SuppressionPageDto> {
+    const limit = query.limit ?? 100;
+    const after = query.cursor ? decodeCursor(CURSOR_TAG, query.cursor, /^\+\d{1,20}$/) : '';
+    const rows = (await this.db.query(
+      `SELECT phone, reason, created_at FROM suppressions WHERE phone > $1 ORDER BY phone LIMIT $2`,
+      [after, limit + 1],
+    )) as { phone: string; reason: string | null; created_at: Date }[];
+    const page = rows.slice(0, limit);
+    return {
+      data: page.map((r) => ({ phone: r.phone, reason: r.reason, created_at: r.created_at.toISOString() })),
+      next_cursor: rows.length > limit ? encodeCursor(CURSOR_TAG, page[page.length - 1].phone) : null,
+    };
+  }
+
+  /**
+   * Takes a number off the list. Leads already marked `suppressed` stay so (a final status):
+   * import them again into a new campaign to call them.
+   */
+  async remove(rawPhone: string): Promise<void> {
+    const phone = normalizePhone(rawPhone);
+    if (!phone.ok) {
+      throw new BadRequestException({
+        message: `phone must be an E.164 number such as +33612345678 (URL-encoded as %2B33612345678): ${phone.message}`,
+        details: [{ field: 'phone', message: phone.message }],
+      });
+    }
+    const [deleted] = (await this.db.query(
+      'WITH d AS (DELETE FROM suppressions WHERE phone = $1 RETURNING 1) SELECT count(*)::int AS n FROM d',
+      [phone.e164],
+    )) as { n: number }[];
+    if (deleted.n === 0) throw new NotFoundException(`${phone.e164} is not on the do-not-call list`);
+  }
+
+  private async inTransaction(work: (qr: QueryRunner) => Promise<void>): Promise<void> {
+    const qr = this.db.createQueryRunner();
+    try {
+      await qr.connect();
+      await qr.startTransaction();
+      await work(qr);
+      await qr.commitTransaction();
+    } catch (err) {
+      if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
+      throw err;
+    } finally {
+      await qr.release();
+    }
+  }
+}
+
+async function addBatch(qr: QueryRunner, batch: { phone: string; reason: string | null }[]): Promise<BatchCounts> {
+  const [counts] = (await qr.query(ADD_BATCH, [JSON.stringify(batch)])) as BatchCounts[];
+  return counts;
+}
