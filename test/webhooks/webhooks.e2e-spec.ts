@@ -95,9 +95,9 @@ describe('CRM webhooks: outbox, signed delivery, retries, restarts', () => {
 
   it('a qualified lead is POSTed once, signed, with its answers; others are not', async () => {
     const campaign = await campaignWithWebhook('/hooks/a');
+    const before = receiver.received.length;
     const lead = await qualifiedLead(campaign);
     await qualifiedLead(campaign, false);
-    const before = receiver.received.length;
     const event = await until('delivery', async () => (await events(campaign.id)).find((e) => e.status === 'delivered'));
     const got = receiver.received.slice(before).filter((r) => r.path === '/hooks/a');
     expect(got).toHaveLength(1);
