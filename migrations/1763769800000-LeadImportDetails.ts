@@ -18,6 +18,8 @@ export class LeadImportDetails1763769800000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`DROP INDEX leads_campaign_seq_idx`);
-    await q.query(`ALTER TABLE lead_imports DROP COLUMN blank_rows, DROP COLUMN warnings, DROP COLUMN failure`);
+    await q.query(
+      `ALTER TABLE lead_imports DROP COLUMN blank_rows, DROP COLUMN warnings, DROP COLUMN failure`,
+    );
   }
 }

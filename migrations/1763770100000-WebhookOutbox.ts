@@ -27,8 +27,12 @@ export class WebhookOutbox1763770100000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now()
       )`);
-    await q.query(`CREATE INDEX webhook_events_due_idx ON webhook_events (next_attempt_at) WHERE status = 'pending'`);
-    await q.query(`CREATE INDEX webhook_events_campaign_idx ON webhook_events (campaign_id, created_at, id)`);
+    await q.query(
+      `CREATE INDEX webhook_events_due_idx ON webhook_events (next_attempt_at) WHERE status = 'pending'`,
+    );
+    await q.query(
+      `CREATE INDEX webhook_events_campaign_idx ON webhook_events (campaign_id, created_at, id)`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

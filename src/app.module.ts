@@ -9,6 +9,7 @@ import { CoreModule } from './core/core.module';
 import { DialerModule } from './dialer/dialer.module';
 import { Runtime } from './core/runtime';
 import { dataSourceOptions } from './database/data-source-options';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { HealthModule } from './health/health.module';
 import { LeadsModule } from './leads/leads.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -57,7 +58,7 @@ export class AppModule {
         QualificationModule,
         ReportsModule,
         WebhooksModule,
-        ...(http ? [AuthModule, HealthModule] : []),
+        ...(http ? [AuthModule, HealthModule, DashboardModule] : []),
       ],
     };
   }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ENGINE_SETTINGS, type EngineSettings } from '../dialer/engine-settings';
+import { queryRows } from '../dialer/sql';
 
 /** What happens to the lead when its attempt turns out never to have dialled. */
 export type ReleaseLead =
@@ -47,42 +48,49 @@ export class AttemptLedger {
     error: string,
     lead: ReleaseLead,
   ): Promise<Released | undefined> {
-    return this.db.transaction(async (tx) => {
-      const rows: { lead_id: string; campaign_id: string }[] = await tx.query(
-        `UPDATE call_attempts SET state = 'not_dialled', error = $2, finished_at = $3,
+    // One statement: atomic without a transaction, one round trip.
+    const rows = await queryRows<{ lead_id: string; campaign_id: string; status: string | null }>(
+      this.db,
+      `WITH a AS (
+         UPDATE call_attempts SET state = 'not_dialled', error = $2, finished_at = $3,
                 lease_owner = NULL, lease_expires_at = NULL, reconcile_until = NULL, updated_at = now()
           WHERE id = $1 AND state IN ('starting', 'ambiguous')
-          RETURNING lead_id, campaign_id`,
-        [attemptId, error.slice(0, 2000), now],
-      );
-      if (rows.length === 0) return undefined;
-      const { lead_id: leadId, campaign_id: campaignId } = rows[0];
-      const updated: { status: string }[] = await tx.query(
-        `UPDATE leads l SET
-            attempts = greatest(l.attempts - 1, 0),
+          RETURNING lead_id, campaign_id),
+       l AS (
+         UPDATE leads SET
+            attempts = greatest(leads.attempts - 1, 0),
             status = CASE
-              WHEN $2 = 'failed' THEN 'failed'
-              WHEN $2 = 'suppressed' THEN 'suppressed'
+              WHEN $4 = 'failed' THEN 'failed'
+              WHEN $4 = 'suppressed' THEN 'suppressed'
               WHEN c.status = 'cancelled' THEN 'cancelled'
-              WHEN l.attempts - 1 > 0 THEN 'retry_scheduled'
+              WHEN leads.attempts - 1 > 0 THEN 'retry_scheduled'
               ELSE 'pending' END,
-            next_attempt_at = CASE WHEN $2 = 'requeue' THEN $3::timestamptz ELSE NULL END,
-            status_reason = $4,
+            next_attempt_at = CASE WHEN $4 = 'requeue' THEN $5::timestamptz ELSE NULL END,
+            status_reason = $6,
             updated_at = now()
-          FROM campaigns c
-         WHERE l.id = $1 AND c.id = l.campaign_id AND l.status = 'calling'
-         RETURNING l.status`,
-        [leadId, lead.kind, lead.kind === 'requeue' ? (lead.nextAttemptAt ?? null) : null, lead.reason ?? null],
-      );
-      const status = updated[0]?.status;
-      const leadFinal = status !== undefined && !['pending', 'retry_scheduled'].includes(status);
-      return { leadId, campaignId, leadFinal };
-    });
+           FROM a, campaigns c
+          WHERE leads.id = a.lead_id AND c.id = leads.campaign_id AND leads.status = 'calling'
+          RETURNING leads.status)
+       SELECT a.lead_id, a.campaign_id, (SELECT status FROM l) AS status FROM a`,
+      [
+        attemptId,
+        error.slice(0, 2000),
+        now,
+        lead.kind,
+        lead.kind === 'requeue' ? (lead.nextAttemptAt ?? null) : null,
+        lead.reason ?? null,
+      ],
+    );
+    if (rows.length === 0) return undefined;
+    const { lead_id: leadId, campaign_id: campaignId, status } = rows[0];
+    const leadFinal = status !== null && !['pending', 'retry_scheduled'].includes(status);
+    return { leadId, campaignId, leadFinal };
   }
 
   /** The POST's outcome is unknown: the slot stays held until reconciliation decides. */
   async markAmbiguous(attemptId: string, now: Date, error: string): Promise<boolean> {
-    const rows: unknown[] = await this.db.query(
+    const rows: unknown[] = await queryRows(
+      this.db,
       `UPDATE call_attempts SET state = 'ambiguous', reconcile_until = $2, error = $3,
               lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
         WHERE id = $1 AND state = 'starting' RETURNING id`,
@@ -96,22 +104,25 @@ export class AttemptLedger {
    * its call ends. Accepts `ambiguous` too: a reaper may have run while the POST was in flight.
    */
   async markLive(attemptId: string, callId: string, now: Date): Promise<MadeLive | undefined> {
-    return this.db.transaction(async (tx) => {
-      const rows: { lead_id: string; campaign_id: string }[] = await tx.query(
-        `UPDATE call_attempts SET state = 'live', call_id = $2, started_at = $3, lease_owner = NULL,
+    const rows = await queryRows<{ lead_id: string; campaign_id: string; status: string }>(
+      this.db,
+      `WITH a AS (
+         UPDATE call_attempts SET state = 'live', call_id = $2, started_at = $3, lease_owner = NULL,
                 lease_expires_at = NULL, reconcile_until = NULL, updated_at = now()
           WHERE id = $1 AND state IN ('starting', 'ambiguous')
-          RETURNING lead_id, campaign_id`,
-        [attemptId, callId, now],
-      );
-      if (rows.length === 0) return undefined;
-      const [{ status }]: { status: string }[] = await tx.query(
-        `UPDATE leads l SET last_call_id = $2, updated_at = now() FROM campaigns c
-          WHERE l.id = $1 AND c.id = l.campaign_id RETURNING c.status`,
-        [rows[0].lead_id, callId],
-      );
-      return { leadId: rows[0].lead_id, campaignId: rows[0].campaign_id, campaignStatus: status };
-    });
+          RETURNING lead_id, campaign_id),
+       l AS (
+         UPDATE leads SET last_call_id = $2, updated_at = now() FROM a WHERE leads.id = a.lead_id RETURNING leads.id)
+       SELECT a.lead_id, a.campaign_id, c.status, (SELECT count(*) FROM l) AS n
+         FROM a JOIN campaigns c ON c.id = a.campaign_id`,
+      [attemptId, callId, now],
+    );
+    if (rows.length === 0) return undefined;
+    return {
+      leadId: rows[0].lead_id,
+      campaignId: rows[0].campaign_id,
+      campaignStatus: rows[0].status,
+    };
   }
 
   /**

@@ -1,4 +1,10 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 
 /**
  * `starting`: recorded and holding a slot, POST not yet known to have succeeded.
@@ -33,20 +39,25 @@ export class CallAttempt {
   @Column({ type: 'text', nullable: true }) outcome: string | null;
   @Column({ name: 'requested_at', type: 'timestamptz' }) requestedAt: Date;
   @Column({ name: 'lease_owner', type: 'text', nullable: true }) leaseOwner: string | null;
-  @Column({ name: 'lease_expires_at', type: 'timestamptz', nullable: true }) leaseExpiresAt: Date | null;
+  @Column({ name: 'lease_expires_at', type: 'timestamptz', nullable: true })
+  leaseExpiresAt: Date | null;
   /** Until when an ambiguous start is searched for before it counts as never dialled. */
-  @Column({ name: 'reconcile_until', type: 'timestamptz', nullable: true }) reconcileUntil: Date | null;
+  @Column({ name: 'reconcile_until', type: 'timestamptz', nullable: true })
+  reconcileUntil: Date | null;
   @Column({ name: 'started_at', type: 'timestamptz', nullable: true }) startedAt: Date | null;
   @Column({ name: 'ended_at', type: 'timestamptz', nullable: true }) endedAt: Date | null;
   @Column({ name: 'finished_at', type: 'timestamptz', nullable: true }) finishedAt: Date | null;
-  @Column({ name: 'duration_seconds', type: 'numeric', nullable: true }) durationSeconds: string | null;
+  @Column({ name: 'duration_seconds', type: 'numeric', nullable: true }) durationSeconds:
+    string | null;
   @Column({ type: 'numeric', nullable: true }) cost: string | null;
   /** Raw `post_call_answers` of the platform call. */
-  @Column({ name: 'post_call_answers', type: 'jsonb', nullable: true }) postCallAnswers: unknown[] | null;
+  @Column({ name: 'post_call_answers', type: 'jsonb', nullable: true }) postCallAnswers:
+    unknown[] | null;
   /** Typed answers by question name (see qualification). */
   @Column({ type: 'jsonb', nullable: true }) answers: Record<string, unknown> | null;
   @Column({ type: 'text', nullable: true }) error: string | null;
-  @Column({ name: 'last_polled_at', type: 'timestamptz', nullable: true }) lastPolledAt: Date | null;
+  @Column({ name: 'last_polled_at', type: 'timestamptz', nullable: true })
+  lastPolledAt: Date | null;
   /** Set once when the campaign was cancelled while the call was live: terminate sent (or due). */
   @Column({ name: 'terminate_requested_at', type: 'timestamptz', nullable: true })
   terminateRequestedAt: Date | null;

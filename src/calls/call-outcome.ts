@@ -7,9 +7,7 @@ export type CallOutcome = 'completed' | 'missed' | 'failed' | 'unknown';
 const OUTCOMES: readonly string[] = ['completed', 'missed', 'failed', 'unknown'];
 
 export type StatusReading =
-  | { kind: 'terminal'; outcome: CallOutcome }
-  | { kind: 'in_progress' }
-  | { kind: 'unrecognised' };
+  { kind: 'terminal'; outcome: CallOutcome } | { kind: 'in_progress' } | { kind: 'unrecognised' };
 
 /**
  * Reads a platform status. `completed`, `missed`, `failed` end a call with that outcome; the
@@ -23,7 +21,10 @@ export function readCallStatus(
   const value = (status ?? '').toLowerCase();
   const mapped = extraTerminal[value];
   if (mapped !== undefined) {
-    return { kind: 'terminal', outcome: (OUTCOMES.includes(mapped) ? mapped : 'unknown') as CallOutcome };
+    return {
+      kind: 'terminal',
+      outcome: (OUTCOMES.includes(mapped) ? mapped : 'unknown') as CallOutcome,
+    };
   }
   const kind = classifyCallStatus(value);
   if (kind === 'terminal') return { kind, outcome: value as CallOutcome };

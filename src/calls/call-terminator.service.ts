@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CallRoundedClient } from '../callrounded/callrounded.client';
 import { PlatformPacer } from '../dialer/platform-pacer';
+import { queryRows } from '../dialer/sql';
 
 /**
  * Ends live calls of cancelled campaigns (POST /calls/{id}/terminate). The
@@ -22,7 +23,8 @@ export class CallTerminator {
 
   /** Every live call of a cancelled campaign not yet asked to end. */
   async sweepCancelled(now: Date): Promise<number> {
-    const rows: { id: string; call_id: string }[] = await this.db.query(
+    const rows: { id: string; call_id: string }[] = await queryRows(
+      this.db,
       `UPDATE call_attempts a SET terminate_requested_at = $1, updated_at = now()
          FROM campaigns c
         WHERE c.id = a.campaign_id AND c.status = 'cancelled'
@@ -36,7 +38,8 @@ export class CallTerminator {
 
   /** Terminates one live call now (its campaign was cancelled while it was starting). */
   async terminate(attemptId: string, now: Date): Promise<void> {
-    const rows: { call_id: string }[] = await this.db.query(
+    const rows: { call_id: string }[] = await queryRows(
+      this.db,
       `UPDATE call_attempts SET terminate_requested_at = $2, updated_at = now()
         WHERE id = $1 AND state = 'live' AND terminate_requested_at IS NULL RETURNING call_id`,
       [attemptId, now],
@@ -46,9 +49,11 @@ export class CallTerminator {
 
   /** Best effort for calls we no longer track (terminate is idempotent on the platform). */
   async terminateUntracked(callId: string): Promise<void> {
-    await this.pacer.request(() => this.client.terminateCall(callId)).catch((e: unknown) => {
-      this.logger.error(`could not terminate call ${callId}: ${String(e)}`);
-    });
+    await this.pacer
+      .request(() => this.client.terminateCall(callId))
+      .catch((e: unknown) => {
+        this.logger.error(`could not terminate call ${callId}: ${String(e)}`);
+      });
   }
 
   private async send(attemptId: string, callId: string): Promise<void> {

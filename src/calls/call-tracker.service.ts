@@ -6,11 +6,11 @@ import {
   OnModuleDestroy,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { CallRoundedClient } from '../callrounded/callrounded.client';
+import { Campaign } from '../campaigns/campaign.entity';
 import type { PlatformCall } from '../callrounded/callrounded.types';
 import { CLOCK, type Clock, RUNTIME, type Runtime } from '../core/runtime';
-import { CampaignSettler } from '../dialer/campaign-settler';
 import { DialerService } from '../dialer/dialer.service';
 import { EngineMetrics } from '../dialer/engine-metrics';
 import { ENGINE_SETTINGS, type EngineSettings } from '../dialer/engine-settings';
@@ -21,9 +21,11 @@ import { answersReady, AttemptFinalizer, type Finalised } from './attempt-finali
 import { readCallStatus } from './call-outcome';
 import { CallTerminator } from './call-terminator.service';
 import { SkewEstimator } from './skew-estimator';
+import { queryRows } from '../dialer/sql';
 
 interface Tracked {
   id: string;
+  campaign_id: string;
   call_id: string;
   state: 'live' | 'ended';
   requested_at: Date;
@@ -46,6 +48,7 @@ export class CallTracker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly lastSeen = new Map<string, number>();
   private readonly loggedStatuses = new Set<string>();
   private readonly skew: SkewEstimator;
+  private lastHousekeeping = 0;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -58,10 +61,14 @@ export class CallTracker implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly terminator: CallTerminator,
     private readonly reconciler: Reconciler,
     private readonly dialer: DialerService,
-    private readonly settler: CampaignSettler,
     private readonly metrics: EngineMetrics,
   ) {
-    this.loop = new WorkerLoop('call tracking', settings.pollIntervalMs, () => this.tick(), this.logger);
+    this.loop = new WorkerLoop(
+      'call tracking',
+      settings.pollIntervalMs,
+      () => this.tick(),
+      this.logger,
+    );
     this.skew = new SkewEstimator(settings.clockSkewMs);
   }
 
@@ -78,24 +85,37 @@ export class CallTracker implements OnApplicationBootstrap, OnModuleDestroy {
       .catch(() => undefined);
   }
 
-  /** One pass; exposed so tests and the bench can drive it without waiting for the timer. */
+  /**
+   * One pass; exposed so tests and the bench can drive it without waiting for the timer.
+   * Campaigns are settled (completed, runs ended) by the lifecycle's own loop.
+   */
   async tick(): Promise<void> {
     const now = this.clock.now();
+    let reconciled = 0;
+    if (Date.now() - this.lastHousekeeping >= this.settings.housekeepingIntervalMs) {
+      this.lastHousekeeping = Date.now();
+      reconciled = await this.housekeeping(now);
+    }
+    const finals = await this.pollAll(now);
+    if (finals.length > 0 || reconciled > 0) this.dialer.wake();
+  }
+
+  /** Terminations for cancelled campaigns, reaper, reconciliation, live-call gauge. */
+  private async housekeeping(now: Date): Promise<number> {
     await this.terminator.sweepCancelled(now);
     await this.reconciler.reap(now);
     const reconciled = await this.reconciler.reconcile(now);
-    const finals = await this.pollAll(now);
-    const [{ n }]: { n: string }[] = await this.db.query(
+    const [{ n }] = await queryRows<{ n: string }>(
+      this.db,
       `SELECT count(*) AS n FROM call_attempts WHERE state IN ('starting', 'ambiguous', 'live')`,
     );
     this.metrics.liveCalls.set(Number(n));
-    if (finals.length > 0 || reconciled > 0) this.dialer.wake();
-    const settle = new Set(finals.filter((f) => f.leadFinal).map((f) => f.campaignId));
-    for (const campaignId of settle) await this.settler.settle(campaignId);
+    return reconciled;
   }
 
   private async pollAll(now: Date): Promise<Finalised[]> {
-    const agents: { agent_id: string }[] = await this.db.query(
+    const agents: { agent_id: string }[] = await queryRows(
+      this.db,
       `SELECT DISTINCT agent_id FROM call_attempts WHERE state = 'live' OR answers_due_until IS NOT NULL`,
     );
     const finals: Finalised[] = [];
@@ -113,7 +133,8 @@ export class CallTracker implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async acquirePollLease(agentId: string, now: Date): Promise<boolean> {
-    const rows: unknown[] = await this.db.query(
+    const rows: unknown[] = await queryRows(
+      this.db,
       `INSERT INTO poll_leases (agent_id, owner, expires_at) VALUES ($1, $2, $3)
        ON CONFLICT (agent_id) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at
         WHERE poll_leases.owner = EXCLUDED.owner OR poll_leases.expires_at < $4
@@ -123,9 +144,14 @@ export class CallTracker implements OnApplicationBootstrap, OnModuleDestroy {
     return rows.length > 0;
   }
 
-  private async pollAgent(agentId: string, now: Date, trackedIds: Set<string>): Promise<Finalised[]> {
-    const tracked: Tracked[] = await this.db.query(
-      `SELECT id, call_id, state, requested_at, started_at, answers_due_until FROM call_attempts
+  private async pollAgent(
+    agentId: string,
+    now: Date,
+    trackedIds: Set<string>,
+  ): Promise<Finalised[]> {
+    const tracked: Tracked[] = await queryRows(
+      this.db,
+      `SELECT id, campaign_id, call_id, state, requested_at, started_at, answers_due_until FROM call_attempts
         WHERE agent_id = $1 AND (state = 'live' OR answers_due_until IS NOT NULL)`,
       [agentId],
     );
@@ -134,17 +160,23 @@ export class CallTracker implements OnApplicationBootstrap, OnModuleDestroy {
     await this.fetchStragglers(tracked, seen, now);
 
     const jobs: (() => Promise<Finalised | undefined>)[] = [];
+    let campaigns: Map<string, Campaign> | undefined;
     for (const t of tracked) {
       const call = seen.get(t.call_id);
       if (call) this.lastSeen.set(t.id, now.getTime());
       const job = this.decide(t, call, now);
-      if (job) jobs.push(job);
+      if (!job) continue;
+      campaigns ??= await this.campaignsOf(tracked);
+      const campaign = campaigns.get(t.campaign_id);
+      if (campaign) jobs.push(() => job(campaign));
     }
     const finals: Finalised[] = [];
     await forEachLimited(jobs, this.settings.finaliseConcurrency, async (job) => {
       try {
         const f = await job();
         if (f) finals.push(f);
+        // A slot is free: let the dialler refill it now rather than after the whole tick.
+        if (f) this.dialer.wake();
       } catch (e) {
         this.logger.warn(`recording a call's end failed, will retry: ${String(e)}`);
       }
@@ -156,7 +188,11 @@ export class CallTracker implements OnApplicationBootstrap, OnModuleDestroy {
    * The list walk: newest first from now back to just before the oldest tracked call, stopping
    * as soon as every tracked call was seen. Calls older than maxListWindowMs are left to GET by id.
    */
-  private async listRecent(agentId: string, tracked: Tracked[], now: Date): Promise<Map<string, PlatformCall>> {
+  private async listRecent(
+    agentId: string,
+    tracked: Tracked[],
+    now: Date,
+  ): Promise<Map<string, PlatformCall>> {
     const seen = new Map<string, PlatformCall>();
     const cutoff = now.getTime() - this.settings.maxListWindowMs;
     const listable = tracked.filter((t) => t.requested_at.getTime() >= cutoff);
@@ -218,17 +254,19 @@ export class CallTracker implements OnApplicationBootstrap, OnModuleDestroy {
     t: Tracked,
     call: PlatformCall | undefined,
     now: Date,
-  ): (() => Promise<Finalised | undefined>) | undefined {
+  ): ((campaign: Campaign) => Promise<Finalised | undefined>) | undefined {
     if (t.state === 'ended') {
-      if (answersReady(call)) return () => this.finalizer.completeAnswers(t.id, call ?? null, now);
-      if (t.answers_due_until && now.getTime() > t.answers_due_until.getTime()) {
-        return () => this.finalizer.completeAnswers(t.id, call ?? null, now);
+      const overdue = t.answers_due_until && now.getTime() > t.answers_due_until.getTime();
+      if (answersReady(call) || overdue) {
+        return (c) => this.finalizer.completeAnswers(t.id, c, call ?? null, now);
       }
       return undefined;
     }
-    const reading = call ? readCallStatus(call.status, this.settings.extraTerminalStatuses) : undefined;
+    const reading = call
+      ? readCallStatus(call.status, this.settings.extraTerminalStatuses)
+      : undefined;
     if (call && reading?.kind === 'terminal') {
-      return () => this.finalizer.finishCall(t.id, call, reading.outcome, now);
+      return (c) => this.finalizer.finishCall(t.id, c, call, reading.outcome, now);
     }
     if (call && reading?.kind === 'unrecognised' && !this.loggedStatuses.has(call.status)) {
       this.loggedStatuses.add(call.status);
@@ -238,11 +276,18 @@ export class CallTracker implements OnApplicationBootstrap, OnModuleDestroy {
     }
     const age = now.getTime() - (t.started_at ?? t.requested_at).getTime();
     if (age <= this.settings.maxCallAgeMs) return undefined;
-    return async () => {
+    return async (c) => {
       // Slots are freed only for calls known to be over: end it on the platform first.
       await this.terminator.terminateUntracked(t.call_id);
       const note = `no final status after ${Math.round(this.settings.maxCallAgeMs / 60_000)} min (last status: ${call?.status ?? 'not seen'}): ended as unknown`;
-      return this.finalizer.finishCall(t.id, call ?? null, 'unknown', now, note);
+      return this.finalizer.finishCall(t.id, c, call ?? null, 'unknown', now, note);
     };
+  }
+
+  /** The campaigns of the calls being finalised: policy, questions and rules, read once per tick. */
+  private async campaignsOf(tracked: Tracked[]): Promise<Map<string, Campaign>> {
+    const ids = [...new Set(tracked.map((t) => t.campaign_id))];
+    const rows = await this.db.getRepository(Campaign).findBy({ id: In(ids) });
+    return new Map(rows.map((c) => [c.id, c]));
   }
 }

@@ -14,7 +14,11 @@ export const DEFAULT_CALLING_WINDOW: CallingWindow = {
   ],
 };
 
-export const DEFAULT_RETRY: RetryPolicy = { max_attempts: 3, delay_minutes: 60, on: ['missed', 'failed'] };
+export const DEFAULT_RETRY: RetryPolicy = {
+  max_attempts: 3,
+  delay_minutes: 60,
+  on: ['missed', 'failed'],
+};
 export const DEFAULT_MAX_CONCURRENT_CALLS = 10;
 export const DEFAULT_MAX_CALLS_PER_MINUTE = 60;
 

@@ -9,6 +9,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { CallRoundedClient } from '../callrounded/callrounded.client';
 import { CLOCK, type Clock } from '../core/runtime';
+import { queryRows } from '../dialer/sql';
 import { QualificationService } from '../qualification/qualification.service';
 import { Campaign, type CampaignStatus } from './campaign.entity';
 import { CampaignQuestions } from './campaign-questions';
@@ -35,6 +36,7 @@ interface SettleFacts {
  *   scheduled ──a schedule run fires (ScheduleRunner)──► running ──run over (settle)──► scheduled
  *   running | scheduled ──pause──► paused ──resume──► the status it was paused from
  *   running (no schedule) ──every lead final, no call in progress (settle)──► completed
+ *   completed ──start, once new leads were imported──► running
  *   any but completed/cancelled ──cancel──► cancelled
  */
 @Injectable()
@@ -54,17 +56,21 @@ export class CampaignLifecycle {
    * draft → running, or scheduled when it has a schedule. The agent's questions are fetched again
    * and the rules checked against them (409 when they name a question the agent lacks). Without
    * a schedule, a campaign with no lead to call is refused: it would complete at once.
+   * A completed campaign into which new leads were imported starts again the same way.
    */
   async start(id: string): Promise<CampaignView> {
-    const draft = await this.campaigns.find(this.db.manager, id);
-    const fetched = await this.questions.fetch(draft.agentId);
+    const before = await this.campaigns.find(this.db.manager, id);
+    // Fetched before the transaction (no lock held while the platform answers), when it can start.
+    const startable = before.status === 'draft' || before.status === 'completed';
+    const fetched = startable ? await this.questions.fetch(before.agentId) : null;
     return this.move(id, async (c, tx, now) => {
-      if (c.status !== 'draft') {
+      const again = c.status === 'completed';
+      if (c.status !== 'draft' && !again) {
         throw new ConflictException(
           c.status === 'paused'
             ? 'campaign is paused: resume it instead'
-            : c.status === 'completed' || c.status === 'cancelled'
-              ? `campaign is ${c.status}: it cannot start again`
+            : c.status === 'cancelled'
+              ? 'campaign is cancelled: it cannot start again'
               : `campaign is already ${c.status}`,
         );
       }
@@ -81,10 +87,11 @@ export class CampaignLifecycle {
         c.questions = fetched;
         c.questionsFetchedAt = now;
       }
-      if (!c.schedule) await this.assertSomethingToCall(tx, c.id);
+      if (!c.schedule || again) await this.assertSomethingToCall(tx, c.id, again);
       c.status = c.schedule ? 'scheduled' : 'running';
       c.scheduleFrom = c.schedule ? now : null;
-      c.startedAt = now;
+      c.startedAt ??= now;
+      c.completedAt = null;
     });
   }
 
@@ -112,7 +119,9 @@ export class CampaignLifecycle {
   async resume(id: string): Promise<CampaignView> {
     return this.move(id, async (c, _tx, now) => {
       if (c.status !== 'paused') {
-        throw new ConflictException(`campaign is ${c.status}, not paused: there is nothing to resume`);
+        throw new ConflictException(
+          `campaign is ${c.status}, not paused: there is nothing to resume`,
+        );
       }
       const target = c.pausedFrom === 'scheduled' && c.schedule ? 'scheduled' : 'running';
       if (c.schedule) c.scheduleFrom = now;
@@ -139,7 +148,8 @@ export class CampaignLifecycle {
         [c.id],
       );
       // The marker tells the dialer's sweep these calls are being terminated already.
-      live = await tx.query(
+      live = await queryRows(
+        tx,
         `UPDATE call_attempts SET terminate_requested_at = $2, updated_at = now()
           WHERE campaign_id = $1 AND state = 'live' AND call_id IS NOT NULL AND terminate_requested_at IS NULL
           RETURNING id, call_id`,
@@ -220,7 +230,7 @@ export class CampaignLifecycle {
     return row;
   }
 
-  private async assertSomethingToCall(tx: EntityManager, id: string): Promise<void> {
+  private async assertSomethingToCall(tx: EntityManager, id: string, again = false): Promise<void> {
     const [row]: { total: number; waiting: number }[] = await tx.query(
       `SELECT count(*)::int AS total, count(*) FILTER (WHERE status IN ('pending', 'retry_scheduled'))::int AS waiting
          FROM leads WHERE campaign_id = $1`,
@@ -228,9 +238,11 @@ export class CampaignLifecycle {
     );
     if (row.waiting > 0) return;
     throw new ConflictException(
-      row.total === 0
-        ? 'campaign has no leads to call: import leads first (POST /v1/campaigns/{id}/leads)'
-        : `campaign has no leads to call: all ${row.total} of its leads are already final`,
+      again
+        ? 'campaign is completed: import new leads to run it again'
+        : row.total === 0
+          ? 'campaign has no leads to call: import leads first (POST /v1/campaigns/{id}/leads)'
+          : `campaign has no leads to call: all ${row.total} of its leads are already final`,
     );
   }
 
@@ -259,15 +271,23 @@ export class CampaignLifecycle {
         try {
           await this.platform.terminateCall(a.call_id);
         } catch (e) {
-          this.logger.warn(`terminate of call ${a.call_id} failed, the dialer's sweep retries it: ${String(e)}`);
+          this.logger.warn(
+            `terminate of call ${a.call_id} failed, the dialer's sweep retries it: ${String(e)}`,
+          );
           await this.db
-            .query(`UPDATE call_attempts SET terminate_requested_at = NULL WHERE id = $1 AND state = 'live'`, [a.id])
+            .query(
+              `UPDATE call_attempts SET terminate_requested_at = NULL WHERE id = $1 AND state = 'live'`,
+              [a.id],
+            )
             .catch(() => undefined);
         }
       }),
     );
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([all, new Promise((resolve) => (timer = setTimeout(resolve, TERMINATE_WAIT_MS)))]);
+    await Promise.race([
+      all,
+      new Promise((resolve) => (timer = setTimeout(resolve, TERMINATE_WAIT_MS))),
+    ]);
     clearTimeout(timer);
   }
 }

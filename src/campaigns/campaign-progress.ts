@@ -9,18 +9,25 @@ import type { DataSource, EntityManager } from 'typeorm';
  */
 export class CampaignProgress {
   @ApiProperty({ description: 'Every lead of the campaign.' }) total: number;
-  @ApiProperty({ description: 'Waiting for a call: status pending or retry_scheduled.' }) pending: number;
+  @ApiProperty({ description: 'Waiting for a call: status pending or retry_scheduled.' })
+  pending: number;
   @ApiProperty({ description: 'Being called now (status calling).' }) in_progress: number;
   @ApiProperty({ description: 'Reached: status completed.' }) completed: number;
   @ApiProperty({ description: 'Ended unreached: status failed or exhausted.' }) failed: number;
-  @ApiProperty({ description: 'Leads whose answers met the qualification rules.' }) qualified: number;
-  @ApiProperty({ description: 'Leads whose answers did not meet the rules.' }) not_qualified: number;
+  @ApiProperty({ description: 'Leads whose answers met the qualification rules.' })
+  qualified: number;
+  @ApiProperty({ description: 'Leads whose answers did not meet the rules.' })
+  not_qualified: number;
   @ApiProperty({ description: 'Part of pending: waiting for a retry.' }) retry_scheduled: number;
   @ApiProperty({ description: 'Part of failed: every attempt used.' }) exhausted: number;
   @ApiProperty({ description: 'On the do-not-call list.' }) suppressed: number;
   @ApiProperty({ description: 'Cancelled with the campaign.' }) cancelled: number;
-  @ApiProperty({ description: 'Leads in a final status (completed, failed, exhausted, suppressed, cancelled).' }) final: number;
-  @ApiProperty({ description: 'Platform calls in progress (holding a concurrency slot).' }) live_calls: number;
+  @ApiProperty({
+    description: 'Leads in a final status (completed, failed, exhausted, suppressed, cancelled).',
+  })
+  final: number;
+  @ApiProperty({ description: 'Platform calls in progress (holding a concurrency slot).' })
+  live_calls: number;
 }
 
 const EMPTY: CampaignProgress = {
@@ -75,7 +82,8 @@ export async function loadProgress(
   );
   for (const row of rows) {
     const progress = { ...EMPTY };
-    for (const key of Object.keys(EMPTY) as (keyof CampaignProgress)[]) progress[key] = Number(row[key] ?? 0);
+    for (const key of Object.keys(EMPTY) as (keyof CampaignProgress)[])
+      progress[key] = Number(row[key] ?? 0);
     out.set(row.id, progress);
   }
   return out;

@@ -29,9 +29,13 @@ export class CampaignQuestions {
   }
 
   /** 400 naming each rule that does not fit (questions null: only the rules' shape is checked). */
-  assertRulesValid(qualification: Qualification | null, questions: readonly unknown[] | null): void {
+  assertRulesValid(
+    qualification: Qualification | null,
+    questions: readonly unknown[] | null,
+  ): void {
     const problems = this.problems(qualification, questions);
-    if (problems.length > 0) throw new BadRequestException({ message: describe(problems), details: problems });
+    if (problems.length > 0)
+      throw new BadRequestException({ message: describe(problems), details: problems });
   }
 
   /** At start: rules naming questions the agent no longer has conflict with its current state. */
@@ -45,7 +49,10 @@ export class CampaignQuestions {
     }
   }
 
-  private problems(qualification: Qualification | null, questions: readonly unknown[] | null): FieldError[] {
+  private problems(
+    qualification: Qualification | null,
+    questions: readonly unknown[] | null,
+  ): FieldError[] {
     return qualification ? this.questions.validateRules(qualification, questions) : [];
   }
 }

@@ -1,6 +1,19 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 
-export const CAMPAIGN_STATUSES = ['draft', 'scheduled', 'running', 'paused', 'completed', 'cancelled'] as const;
+export const CAMPAIGN_STATUSES = [
+  'draft',
+  'scheduled',
+  'running',
+  'paused',
+  'completed',
+  'cancelled',
+] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
 
 export interface CallingWindow {
@@ -45,12 +58,14 @@ export class Campaign {
   @Column({ type: 'jsonb', default: () => "'{}'" }) variables: Record<string, string>;
   /** The agent's post-call questions as fetched from the platform. */
   @Column({ type: 'jsonb', nullable: true }) questions: unknown[] | null;
-  @Column({ name: 'questions_fetched_at', type: 'timestamptz', nullable: true }) questionsFetchedAt: Date | null;
+  @Column({ name: 'questions_fetched_at', type: 'timestamptz', nullable: true })
+  questionsFetchedAt: Date | null;
   @Column({ name: 'webhook_url', type: 'text', nullable: true }) webhookUrl: string | null;
   @Column({ name: 'webhook_secret', type: 'text', nullable: true }) webhookSecret: string | null;
   @Column({ type: 'text', default: 'draft' }) status: CampaignStatus;
   /** While paused: the status `resume` returns to (`running` or `scheduled`). */
-  @Column({ name: 'paused_from', type: 'text', nullable: true }) pausedFrom: 'running' | 'scheduled' | null;
+  @Column({ name: 'paused_from', type: 'text', nullable: true }) pausedFrom:
+    'running' | 'scheduled' | null;
   /** Schedule fires at or before this instant are not run (set on start, resume, re-schedule, end of a run). */
   @Column({ name: 'schedule_from', type: 'timestamptz', nullable: true }) scheduleFrom: Date | null;
   /** Round-robin position over from_numbers, shared by every instance. */

@@ -1,9 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { nextFireAfter } from '../scheduling/cron';
-import type { Campaign, CampaignStatus, CallingWindow, Qualification, RetryPolicy } from './campaign.entity';
+import type {
+  Campaign,
+  CampaignStatus,
+  CallingWindow,
+  Qualification,
+  RetryPolicy,
+} from './campaign.entity';
 import { CAMPAIGN_STATUSES } from './campaign.entity';
 import { CampaignProgress } from './campaign-progress';
-import { CallingWindowDto, QualificationDto, RetryDto, ScheduleDto } from './dto/campaign-parts.dto';
+import {
+  CallingWindowDto,
+  QualificationDto,
+  RetryDto,
+  ScheduleDto,
+} from './dto/campaign-parts.dto';
 
 /** A campaign as the API answers it: every setting, its status and times, and its progress. */
 export class CampaignView {
@@ -19,42 +30,67 @@ export class CampaignView {
   @ApiProperty({ type: ScheduleDto, nullable: true }) schedule: { cron: string } | null;
   @ApiProperty({ type: String, nullable: true }) default_country: string | null;
   @ApiProperty({ type: QualificationDto, nullable: true }) qualification: Qualification | null;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) variables: Record<string, string>;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) variables: Record<
+    string,
+    string
+  >;
   @ApiProperty({ type: String, nullable: true }) webhook_url: string | null;
   @ApiPropertyOptional({
-    description: 'The webhook signing secret: present only in the answer that set `webhook_url` where there was none. Store it.',
+    description:
+      'The webhook signing secret: present only in the answer that set `webhook_url` where there was none. Store it.',
   })
   webhook_secret?: string;
   @ApiProperty({ enum: CAMPAIGN_STATUSES }) status: CampaignStatus;
-  @ApiProperty({ enum: ['running', 'scheduled'], nullable: true, description: 'While paused: the status resume returns to.' })
+  @ApiProperty({
+    enum: ['running', 'scheduled'],
+    nullable: true,
+    description: 'While paused: the status resume returns to.',
+  })
   resumes_to: 'running' | 'scheduled' | null;
   @ApiProperty({ format: 'date-time' }) created_at: string;
   @ApiProperty({ format: 'date-time' }) updated_at: string;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When it was first started.' })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When it was first started.',
+  })
   started_at: string | null;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When it became completed or cancelled.' })
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When it became completed or cancelled.',
+  })
   completed_at: string | null;
   @ApiProperty({
     type: String,
     format: 'date-time',
     nullable: true,
-    description: 'The next time the schedule fires (null without schedule, or once completed or cancelled).',
+    description:
+      'The next time the schedule fires (null without schedule, or once completed or cancelled).',
   })
   next_run_at: string | null;
   @ApiProperty({
     type: 'array',
     items: { type: 'object' },
     nullable: true,
-    description: 'The agent’s post-call questions as last fetched from the platform (null: not fetched yet).',
+    description:
+      'The agent’s post-call questions as last fetched from the platform (null: not fetched yet).',
   })
   questions: unknown[] | null;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true }) questions_fetched_at: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) questions_fetched_at:
+    string | null;
   @ApiProperty({ type: CampaignProgress }) progress: CampaignProgress;
 }
 
 export class CampaignPage {
   @ApiProperty({ type: [CampaignView], description: 'Newest first.' }) data: CampaignView[];
-  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last page.' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass as `cursor` for the next page; null on the last page.',
+  })
   next_cursor: string | null;
 }
 

@@ -34,7 +34,9 @@ export class CampaignsController {
       '(when the platform cannot be reached, the rules are checked at start). A webhook_url answers its signing secret once.',
   })
   @ApiCreatedResponse({ type: CampaignView })
-  @ApiBadRequestResponse({ description: 'A field is missing, unknown or invalid; `details` names each.' })
+  @ApiBadRequestResponse({
+    description: 'A field is missing, unknown or invalid; `details` names each.',
+  })
   create(@Body() dto: CreateCampaignDto): Promise<CampaignView> {
     return this.campaigns.create(dto);
   }
@@ -65,7 +67,10 @@ export class CampaignsController {
   @ApiBadRequestResponse({ description: 'A field is unknown or invalid; `details` names each.' })
   @ApiNotFoundResponse({ description: 'No such campaign.' })
   @ApiConflictResponse({ description: 'The change is not allowed in the campaign’s status.' })
-  update(@Param('id', CampaignIdPipe) id: string, @Body() dto: UpdateCampaignDto): Promise<CampaignView> {
+  update(
+    @Param('id', CampaignIdPipe) id: string,
+    @Body() dto: UpdateCampaignDto,
+  ): Promise<CampaignView> {
     return this.campaigns.update(id, dto);
   }
 
@@ -74,7 +79,9 @@ export class CampaignsController {
   @ApiOperation({ summary: 'Delete a campaign, its leads and its history' })
   @ApiNoContentResponse({ description: 'Deleted.' })
   @ApiNotFoundResponse({ description: 'No such campaign.' })
-  @ApiConflictResponse({ description: 'The campaign is running, or calls of it are still in progress.' })
+  @ApiConflictResponse({
+    description: 'The campaign is running, or calls of it are still in progress.',
+  })
   async remove(@Param('id', CampaignIdPipe) id: string): Promise<void> {
     await this.campaigns.remove(id);
   }
@@ -83,19 +90,26 @@ export class CampaignsController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Start a draft',
-    description: 'Becomes running, or scheduled when it has a schedule. Without a schedule it needs a lead to call.',
+    description:
+      'Becomes running, or scheduled when it has a schedule. Without a schedule it needs a lead to call.',
   })
   @ApiOkResponse({ type: CampaignView })
   @ApiNotFoundResponse({ description: 'No such campaign.' })
-  @ApiConflictResponse({ description: 'Not a draft, no lead to call, or rules naming questions the agent lacks.' })
-  @ApiServiceUnavailableResponse({ description: 'The agent’s questions could not be fetched to check the rules.' })
+  @ApiConflictResponse({
+    description: 'Not a draft, no lead to call, or rules naming questions the agent lacks.',
+  })
+  @ApiServiceUnavailableResponse({
+    description: 'The agent’s questions could not be fetched to check the rules.',
+  })
   start(@Param('id', CampaignIdPipe) id: string): Promise<CampaignView> {
     return this.lifecycle.start(id);
   }
 
   @Post(':id/pause')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Pause: no new call starts; calls in progress are still followed to their end' })
+  @ApiOperation({
+    summary: 'Pause: no new call starts; calls in progress are still followed to their end',
+  })
   @ApiOkResponse({ type: CampaignView })
   @ApiNotFoundResponse({ description: 'No such campaign.' })
   @ApiConflictResponse({ description: 'Neither running nor scheduled.' })
@@ -117,7 +131,8 @@ export class CampaignsController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Cancel for good',
-    description: 'Leads waiting for a call become cancelled; live calls are terminated on the platform and recorded as they end.',
+    description:
+      'Leads waiting for a call become cancelled; live calls are terminated on the platform and recorded as they end.',
   })
   @ApiOkResponse({ type: CampaignView })
   @ApiNotFoundResponse({ description: 'No such campaign.' })

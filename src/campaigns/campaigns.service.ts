@@ -92,13 +92,18 @@ export class CampaignsService {
     }
     const { entities, raw } = await qb.getRawAndEntities<{ created_us: string }>();
     const page = entities.slice(0, limit);
-    const progress = await loadProgress(this.db, page.map((c) => c.id));
+    const progress = await loadProgress(
+      this.db,
+      page.map((c) => c.id),
+    );
     const now = this.clock.now();
     const last = page[page.length - 1];
     return {
       data: page.map((c) => toCampaignView(c, progress.get(c.id)!, now)),
       next_cursor:
-        entities.length > limit ? encodeCursor(CURSOR_TAG, `${raw[page.length - 1].created_us}|${last.id}`) : null,
+        entities.length > limit
+          ? encodeCursor(CURSOR_TAG, `${raw[page.length - 1].created_us}|${last.id}`)
+          : null,
     };
   }
 
@@ -108,7 +113,8 @@ export class CampaignsService {
 
   async update(id: string, dto: UpdateCampaignDto): Promise<CampaignView> {
     const before = await this.find(this.db.manager, id);
-    const agentChanges = dto.agent_id !== undefined && dto.agent_id.toLowerCase() !== before.agentId;
+    const agentChanges =
+      dto.agent_id !== undefined && dto.agent_id.toLowerCase() !== before.agentId;
     const agentId = agentChanges ? dto.agent_id!.toLowerCase() : before.agentId;
     // Fetched before the transaction: no row lock is held while the platform answers.
     const fetched: PlatformQuestion[] | null | undefined =
@@ -128,7 +134,8 @@ export class CampaignsService {
         c.questions = fetched;
         c.questionsFetchedAt = now;
       }
-      if (dto.qualification !== undefined) c.qualification = normalizeQualification(dto.qualification);
+      if (dto.qualification !== undefined)
+        c.qualification = normalizeQualification(dto.qualification);
       if (dto.qualification !== undefined || agentChanges) {
         this.questions.assertRulesValid(c.qualification, fetched ?? c.questions);
       }
@@ -137,7 +144,8 @@ export class CampaignsService {
       if (dto.from_numbers !== undefined) c.fromNumbers = dto.from_numbers;
       if (dto.webhook_url !== undefined) {
         if (dto.webhook_url === null) c.webhookSecret = null;
-        else if (!c.webhookUrl || !c.webhookSecret) c.webhookSecret = secret = generateWebhookSecret();
+        else if (!c.webhookUrl || !c.webhookSecret)
+          c.webhookSecret = secret = generateWebhookSecret();
         c.webhookUrl = dto.webhook_url;
       }
       const timing = dto.schedule !== undefined || dto.timezone !== undefined;
@@ -177,7 +185,11 @@ export class CampaignsService {
     return campaign;
   }
 
-  async view(c: Campaign, db: DataSource | EntityManager, webhookSecret?: string): Promise<CampaignView> {
+  async view(
+    c: Campaign,
+    db: DataSource | EntityManager,
+    webhookSecret?: string,
+  ): Promise<CampaignView> {
     const progress = await loadProgress(db, [c.id]);
     return toCampaignView(c, progress.get(c.id)!, this.clock.now(), webhookSecret);
   }
@@ -199,11 +211,13 @@ function normalizeQualification(q: CampaignSettingsDto['qualification']): Qualif
 /** The settings shared by creation and change, on an existing campaign. */
 function applySettings(c: Campaign, dto: CampaignSettingsDto): void {
   if (dto.timezone !== undefined) c.timezone = canonicalZone(dto.timezone) ?? c.timezone;
-  if (dto.calling_window !== undefined) c.callingWindow = mergeWindow(c.callingWindow, dto.calling_window);
+  if (dto.calling_window !== undefined)
+    c.callingWindow = mergeWindow(c.callingWindow, dto.calling_window);
   if (dto.max_concurrent_calls !== undefined) c.maxConcurrentCalls = dto.max_concurrent_calls;
   if (dto.max_calls_per_minute !== undefined) c.maxCallsPerMinute = dto.max_calls_per_minute;
   if (dto.retry !== undefined) c.retry = mergeRetry(c.retry, dto.retry);
-  if (dto.schedule !== undefined) c.schedule = dto.schedule ? { cron: dto.schedule.cron.trim() } : null;
+  if (dto.schedule !== undefined)
+    c.schedule = dto.schedule ? { cron: dto.schedule.cron.trim() } : null;
   if (dto.default_country !== undefined) c.defaultCountry = dto.default_country;
   if (dto.variables !== undefined) c.variables = { ...dto.variables };
 }

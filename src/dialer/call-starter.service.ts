@@ -21,19 +21,14 @@ import { ENGINE_SETTINGS, type EngineSettings } from './engine-settings';
 import type { ClaimedCall } from './lead-claimer.service';
 import { PlatformPacer } from './platform-pacer';
 import { PlatformPauseService } from './platform-pause.service';
+import { queryRows } from './sql';
 
 /**
  * How a claimed attempt ended up. `released`: never dialled, slot freed. `platform_down`: the
  * platform could not be reached at all (this process should back off a little).
  */
 export type StartOutcome =
-  | 'live'
-  | 'ambiguous'
-  | 'released'
-  | 'rate_limited'
-  | 'platform_down'
-  | 'lost'
-  | 'crashed';
+  'live' | 'ambiguous' | 'released' | 'rate_limited' | 'platform_down' | 'lost' | 'crashed';
 
 /** Errors whose fields name the lead's own data: no retry can help that lead. */
 const LEAD_FIELDS = new Set(['to_number', 'dynamic_variables_values']);
@@ -77,6 +72,7 @@ export class CallStarter {
     if (abort()) {
       return this.release(call, 'shutting down before dialling', { kind: 'requeue' }, 'shutdown');
     }
+    await this.faults.beforeSend?.(attemptId);
     const now = this.clock.now();
     const window = await this.windows.evaluate(campaign, lead, now).catch((e: unknown) => ({
       allowed: false,
@@ -104,7 +100,7 @@ export class CallStarter {
       });
       callId = result.call_id;
     } catch (e) {
-      return this.onRefused(call, e);
+      return this.onRefused(call, now, e);
     }
     try {
       await this.faults.afterPostBeforeSave?.(attemptId, callId);
@@ -125,7 +121,8 @@ export class CallStarter {
     attemptId: string,
     now: Date,
   ): Promise<undefined | 'lost' | 'suppressed' | 'paused' | `campaign ${string}`> {
-    const armed: unknown[] = await this.db.query(
+    const armed: unknown[] = await queryRows(
+      this.db,
       `UPDATE call_attempts a SET requested_at = $2, lease_expires_at = $3, updated_at = now()
         WHERE a.id = $1 AND a.state = 'starting' AND a.lease_owner = $4
           AND EXISTS (SELECT 1 FROM campaigns c WHERE c.id = a.campaign_id AND c.status = 'running')
@@ -140,7 +137,8 @@ export class CallStarter {
       lease_owner: string | null;
       campaign_status: string;
       suppressed: boolean;
-    }[] = await this.db.query(
+    }[] = await queryRows(
+      this.db,
       `SELECT a.state, a.lease_owner, c.status AS campaign_status,
               EXISTS (SELECT 1 FROM suppressions s WHERE s.phone = a.to_number) AS suppressed
          FROM call_attempts a JOIN campaigns c ON c.id = a.campaign_id WHERE a.id = $1`,
@@ -161,30 +159,50 @@ export class CallStarter {
       return this.release(call, reason, { kind: 'suppressed', reason }, 'suppressed');
     }
     if (why === 'paused') {
-      return this.release(call, 'platform paused (429) before dialling', { kind: 'requeue' }, 'paused');
+      return this.release(
+        call,
+        'platform paused (429) before dialling',
+        { kind: 'requeue' },
+        'paused',
+      );
     }
-    return this.release(call, `${why} before dialling`, { kind: 'requeue' }, 'campaign_not_running');
+    return this.release(
+      call,
+      `${why} before dialling`,
+      { kind: 'requeue' },
+      'campaign_not_running',
+    );
   }
 
-  private async onRefused(call: ClaimedCall, e: unknown): Promise<StartOutcome> {
+  private async onRefused(call: ClaimedCall, sentAt: Date, e: unknown): Promise<StartOutcome> {
     const now = this.clock.now();
     const message = e instanceof Error ? e.message : String(e);
     if (e instanceof CallRoundedRateLimitError) {
       this.metrics.rateLimited.inc();
       await this.release(call, `platform answered 429: ${message}`, { kind: 'requeue' }, '429');
-      await this.pause.record429(now, e.retryAfterMs);
+      await this.pause.record429(now, sentAt, e.retryAfterMs);
       return 'rate_limited';
     }
     if (e instanceof CallRoundedNetworkError) {
       // The client says the request never left this machine (connection refused, DNS...).
-      await this.release(call, `platform unreachable: ${message}`, { kind: 'requeue' }, 'unreachable');
+      await this.release(
+        call,
+        `platform unreachable: ${message}`,
+        { kind: 'requeue' },
+        'unreachable',
+      );
       return 'platform_down';
     }
     if (e instanceof CallRoundedAuthError) {
       this.logger.error(
         `The platform refused our API key (${message}): every instance pauses call starts for ${AUTH_PAUSE_MS / 1000} s. Check CALLROUNDED_API_KEY.`,
       );
-      await this.release(call, `platform refused the API key: ${message}`, { kind: 'requeue' }, 'auth');
+      await this.release(
+        call,
+        `platform refused the API key: ${message}`,
+        { kind: 'requeue' },
+        'auth',
+      );
       await this.pause.pauseFor(now, AUTH_PAUSE_MS);
       return 'released';
     }
@@ -214,12 +232,9 @@ export class CallStarter {
       const reason = `platform refused the call: ${detail}`;
       return this.release(call, reason, { kind: 'failed', reason }, 'refused');
     }
-    const reason = `campaign paused: the platform refused its calls (HTTP ${e.httpStatus ?? '?'}: ${detail})`;
-    this.logger.error(`campaign ${call.campaign.id} ${reason}`);
-    await this.db.query(
-      `UPDATE campaigns SET status = 'paused', updated_at = now() WHERE id = $1 AND status = 'running'`,
-      [call.campaign.id],
-    );
+    const why = `the platform refused its calls (HTTP ${e.httpStatus ?? '?'}: ${detail})`;
+    await this.settler.pause(call.campaign.id, why);
+    const reason = `campaign paused: ${why}`;
     return this.release(call, reason, { kind: 'requeue', reason }, 'campaign_refused');
   }
 
@@ -255,7 +270,9 @@ export class CallStarter {
           attempt_id: call.attemptId,
         }),
       )
-      .catch((e: unknown) => this.logger.warn(`could not tag call ${callId} with metadata: ${String(e)}`));
+      .catch((e: unknown) =>
+        this.logger.warn(`could not tag call ${callId} with metadata: ${String(e)}`),
+      );
     if (live.campaignStatus === 'cancelled') await this.terminator.terminate(call.attemptId, now);
     return 'live';
   }

@@ -5,6 +5,8 @@
  * before its call id is saved).
  */
 export interface DialerFaults {
+  /** Runs when a claimed attempt's turn to be sent comes, before the last checks and the POST. */
+  beforeSend?: (attemptId: string) => void | Promise<void>;
   /** Runs after a POST answered 201 and before the call id is written. Throwing = crashing there. */
   afterPostBeforeSave?: (attemptId: string, callId: string) => void | Promise<void>;
 }

@@ -6,6 +6,7 @@ import { CallAttempt } from '../calls/call-attempt.entity';
 import { CallTerminator } from '../calls/call-terminator.service';
 import { CallTracker } from '../calls/call-tracker.service';
 import { Campaign } from '../campaigns/campaign.entity';
+import { CampaignsModule } from '../campaigns/campaigns.module';
 import { WORKER_TUNING, type WorkerTuning } from '../core/runtime';
 import { Lead } from '../leads/lead.entity';
 import { QualificationModule } from '../qualification/qualification.module';
@@ -32,6 +33,7 @@ import { Reconciler } from './reconciler.service';
     TypeOrmModule.forFeature([CallAttempt, Campaign, Lead]),
     QualificationModule,
     WindowsModule,
+    CampaignsModule,
   ],
   providers: [
     {

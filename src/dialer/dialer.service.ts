@@ -14,6 +14,7 @@ import { ENGINE_SETTINGS, type EngineSettings } from './engine-settings';
 import { InFlightRegistry } from './in-flight.registry';
 import { LeadClaimer, type ClaimedCall } from './lead-claimer.service';
 import { WorkerLoop } from './worker-loop';
+import { queryRows } from './sql';
 
 /** After the platform could not be reached at all, this process waits this long before dialling again. */
 const UNREACHABLE_BACKOFF_MS = 2_000;
@@ -70,7 +71,8 @@ export class DialerService implements OnApplicationBootstrap, OnModuleDestroy {
   /** One pass over the running campaigns; exposed so tests and the bench can drive it. */
   async tick(): Promise<void> {
     if (this.stopping || Date.now() < this.unreachableUntil) return;
-    const campaigns: { id: string }[] = await this.db.query(
+    const campaigns: { id: string }[] = await queryRows(
+      this.db,
       `SELECT id FROM campaigns WHERE status = 'running' ORDER BY started_at NULLS LAST, id`,
     );
     let more = false;
@@ -100,7 +102,8 @@ export class DialerService implements OnApplicationBootstrap, OnModuleDestroy {
     const job = this.starter
       .start(call, () => this.stopping)
       .then((outcome: StartOutcome) => {
-        if (outcome === 'platform_down') this.unreachableUntil = Date.now() + UNREACHABLE_BACKOFF_MS;
+        if (outcome === 'platform_down')
+          this.unreachableUntil = Date.now() + UNREACHABLE_BACKOFF_MS;
         // A slot came back without a call: fill it.
         if (outcome === 'released' || outcome === 'lost') this.loop.wake();
       })

@@ -14,6 +14,8 @@ export interface EngineSettings extends WorkerTuning {
   rateWindowMs: number;
   /** How often this process renews the leases of the attempts it is about to POST. */
   leaseRenewMs: number;
+  /** How often terminations, the reaper and reconciliation run (at most once per poll tick). */
+  housekeepingIntervalMs: number;
   /** How long one instance keeps polling an agent's calls before another may take over. */
   pollLeaseMs: number;
   /** A live call missing from the list for this long is fetched by id (GET /calls/{id}). */
@@ -66,6 +68,7 @@ export function engineSettings(
     instanceId: newInstanceId(),
     rateWindowMs: 62_000,
     leaseRenewMs: Math.max(50, Math.floor(tuning.leaseMs / 3)),
+    housekeepingIntervalMs: Math.max(tuning.pollIntervalMs, 500),
     pollLeaseMs: Math.max(3 * tuning.pollIntervalMs, 2_000),
     stragglerAfterMs: Math.max(3 * tuning.pollIntervalMs, 2_000),
     stragglersPerTick: 100,

@@ -5,6 +5,7 @@ import { Campaign } from '../campaigns/campaign.entity';
 import { CallingWindowService } from '../windows/calling-window.service';
 import { ENGINE_SETTINGS, type EngineSettings } from './engine-settings';
 import { PlatformPauseService } from './platform-pause.service';
+import { queryRows } from './sql';
 
 /** A lead claimed for one call: its attempt row exists and holds a slot (state `starting`). */
 export interface ClaimedCall {
@@ -94,14 +95,16 @@ export class LeadClaimer {
       // The learned limit counts every campaign's calls: serialise all claims while it applies.
       pause = await this.pause.read(tx, true);
       if (pause.observedLimit !== null) {
-        const [{ n }]: { n: string }[] = await tx.query(
+        const [{ n }]: { n: string }[] = await queryRows(
+          tx,
           `SELECT count(*) AS n FROM call_attempts WHERE state IN ('starting', 'ambiguous', 'live')`,
         );
         free = pause.observedLimit - Number(n);
       }
     }
     const windowStart = new Date(now.getTime() - this.settings.rateWindowMs);
-    const [row]: { busy: string; starting: string; recent: string }[] = await tx.query(
+    const [row]: { busy: string; starting: string; recent: string }[] = await queryRows(
+      tx,
       `SELECT
          (SELECT count(*) FROM call_attempts
            WHERE campaign_id = $1 AND state IN ('starting', 'ambiguous', 'live')) AS busy,
@@ -130,7 +133,8 @@ export class LeadClaimer {
     limit: number,
     exclude: Candidate[],
   ): Promise<Candidate[]> {
-    return tx.query(
+    return queryRows(
+      tx,
       `SELECT l.id, l.phone, l.timezone, l.variables,
               EXISTS (SELECT 1 FROM suppressions s WHERE s.phone = l.phone) AS suppressed
          FROM leads l
@@ -200,7 +204,8 @@ export class LeadClaimer {
   ): Promise<ClaimedCall[]> {
     const froms = campaign.fromNumbers;
     const fromOf = (i: number) => froms[(campaign.nextFromIndex + i) % froms.length];
-    const inserted: { id: string; lead_id: string; from_number: string }[] = await tx.query(
+    const inserted: { id: string; lead_id: string; from_number: string }[] = await queryRows(
+      tx,
       `INSERT INTO call_attempts (lead_id, campaign_id, attempt_number, agent_id, from_number, to_number,
                                   state, requested_at, lease_owner, lease_expires_at)
        SELECT c.lead_id, $1,
@@ -236,7 +241,12 @@ export class LeadClaimer {
       return {
         attemptId: r.id,
         campaign,
-        lead: { id: lead.id, phone: lead.phone, timezone: lead.timezone, variables: lead.variables },
+        lead: {
+          id: lead.id,
+          phone: lead.phone,
+          timezone: lead.timezone,
+          variables: lead.variables,
+        },
         fromNumber: r.from_number,
       };
     });

@@ -1,7 +1,8 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { computeRetryDelay } from '../callrounded/retry-policy';
+import { queryRows } from './sql';
 
 export interface PauseState {
   pausedUntil: Date;
@@ -29,7 +30,8 @@ export class PlatformPauseService {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async read(tx: EntityManager | DataSource = this.db, lock = false): Promise<PauseState> {
-    const rows: Record<string, unknown>[] = await tx.query(
+    const rows: Record<string, unknown>[] = await queryRows(
+      tx,
       `SELECT paused_until, consecutive_429, observed_limit, last_429_at FROM platform_pause WHERE id = 1${lock ? ' FOR UPDATE' : ''}`,
     );
     const row = rows[0];
@@ -55,20 +57,25 @@ export class PlatformPauseService {
    * by consecutive 429s, capped at a minute) plus jitter, and learn the concurrency limit: the
    * calls live right now, since the platform refused one more.
    */
-  async record429(now: Date, retryAfterMs: number | undefined): Promise<PauseState> {
+  async record429(now: Date, sentAt: Date, retryAfterMs: number | undefined): Promise<PauseState> {
     return this.db.transaction(async (tx) => {
       const current = await this.read(tx, true);
-      const delay = computeRetryDelay(current.consecutive429, BACKOFF, retryAfterMs);
-      const [{ live }]: { live: string }[] = await tx.query(
+      // Requests already in flight when the previous 429 arrived echo it: same streak, no escalation.
+      const echo = current.last429At !== null && sentAt.getTime() <= current.last429At.getTime();
+      const streak = echo ? Math.max(0, current.consecutive429 - 1) : current.consecutive429;
+      const delay = computeRetryDelay(streak, BACKOFF, retryAfterMs);
+      const [{ live }]: { live: string }[] = await queryRows(
+        tx,
         `SELECT count(*) AS live FROM call_attempts WHERE state IN ('live', 'ambiguous')`,
       );
       const learned = Math.max(1, Number(live));
-      const limit = current.observedLimit === null ? learned : Math.min(current.observedLimit, learned);
+      const limit =
+        current.observedLimit === null ? learned : Math.min(current.observedLimit, learned);
       const until = new Date(Math.max(current.pausedUntil.getTime(), now.getTime() + delay));
       await tx.query(
-        `UPDATE platform_pause SET paused_until = $1, consecutive_429 = consecutive_429 + 1,
-                observed_limit = $2, last_429_at = $3, updated_at = now() WHERE id = 1`,
-        [until, limit, now],
+        `UPDATE platform_pause SET paused_until = $1, consecutive_429 = $2,
+                observed_limit = $3, last_429_at = greatest(last_429_at, $4), updated_at = now() WHERE id = 1`,
+        [until, streak + 1, limit, now],
       );
       this.logger.warn(
         `Platform answered 429: every instance pauses call starts until ${until.toISOString()}; concurrency held at ${limit} live calls until 429s stop`,

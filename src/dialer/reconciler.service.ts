@@ -10,6 +10,7 @@ import { ENGINE_SETTINGS, type EngineSettings } from './engine-settings';
 import { InFlightRegistry } from './in-flight.registry';
 import { PlatformPacer } from './platform-pacer';
 import { forEachLimited } from './worker-loop';
+import { queryRows } from './sql';
 
 interface AmbiguousAttempt {
   id: string;
@@ -51,7 +52,8 @@ export class Reconciler {
 
   /** `starting` attempts whose lease expired become `ambiguous`: their slot stays held. */
   async reap(now: Date): Promise<number> {
-    const rows: unknown[] = await this.db.query(
+    const rows: unknown[] = await queryRows(
+      this.db,
       `UPDATE call_attempts SET state = 'ambiguous', reconcile_until = $2, lease_owner = NULL,
               lease_expires_at = NULL, updated_at = now(),
               error = 'holder stopped before recording the outcome of its start (lease expired)'
@@ -61,14 +63,17 @@ export class Reconciler {
     );
     if (rows.length > 0) {
       this.metrics.ambiguousStarts.inc(rows.length);
-      this.logger.warn(`${rows.length} start(s) left unfinished by a stopped instance: reconciling`);
+      this.logger.warn(
+        `${rows.length} start(s) left unfinished by a stopped instance: reconciling`,
+      );
     }
     return rows.length;
   }
 
   /** Returns how many attempts were settled (adopted or released). */
   async reconcile(now: Date): Promise<number> {
-    const rows: AmbiguousAttempt[] = await this.db.query(
+    const rows: AmbiguousAttempt[] = await queryRows(
+      this.db,
       `UPDATE call_attempts SET lease_owner = $2, lease_expires_at = $3
         WHERE id IN (SELECT id FROM call_attempts
                       WHERE state = 'ambiguous'
@@ -150,7 +155,8 @@ export class Reconciler {
       }
     });
     if (matches.length === 0) return undefined;
-    const known: { call_id: string }[] = await this.db.query(
+    const known: { call_id: string }[] = await queryRows(
+      this.db,
       `SELECT call_id FROM call_attempts WHERE call_id = ANY($1::text[])`,
       [matches.map((c) => c.id)],
     );

@@ -29,6 +29,9 @@ const INSERT_BATCH = `
 /**
  * Writes leads in batches on the import's transaction, one batch in flight while the next is
  * being parsed: parsing and PostgreSQL work in parallel, and memory holds at most two batches.
+ * A batch is built as bytes in a Buffer (outside the JS heap) rather than as strings: strings
+ * kept for a whole batch outlive the young generation and made garbage collection a fifth of
+ * the import's CPU time. PostgreSQL reads a json parameter sent as bytes as its text.
  */
 export class LeadBatchWriter {
   /** Leads inserted as `pending`. */
@@ -37,7 +40,7 @@ export class LeadBatchWriter {
   suppressed = 0;
   /** Rows handed to the database (the difference with what it inserted is the duplicates). */
   sent = 0;
-  private batch: string[] = [];
+  private batch = new ByteBatch();
   private inflight: Promise<void> | null = null;
   private failure: { error: unknown } | null = null;
 
@@ -52,18 +55,22 @@ export class LeadBatchWriter {
   add(lead: MappedLead): boolean {
     const tz = lead.timezone === null ? 'null' : JSON.stringify(lead.timezone);
     // The phone is E.164 (a + and digits): nothing to escape.
-    this.batch.push(`[${lead.row},"${lead.phone}",${tz},${lead.variables}]`);
-    return this.batch.length >= this.batchSize;
+    this.batch.append(`[${lead.row},"${lead.phone}",${tz},${lead.variables}]`);
+    return this.batch.count >= this.batchSize;
   }
 
   /** Sends the current batch once the previous one is done; does not wait for this one. */
   async flush(): Promise<void> {
     await this.settle();
-    if (this.batch.length === 0) return;
-    const rows = this.batch;
-    this.batch = [];
-    this.sent += rows.length;
-    this.inflight = this.query(INSERT_BATCH, [this.campaignId, this.importId, `[${rows.join(',')}]`]).then(
+    if (this.batch.count === 0) return;
+    const batch = this.batch;
+    this.batch = new ByteBatch();
+    this.sent += batch.count;
+    this.inflight = this.query(INSERT_BATCH, [
+      this.campaignId,
+      this.importId,
+      batch.toJsonArray(),
+    ]).then(
       ([counts]) => {
         this.pending += counts.pending;
         this.suppressed += counts.suppressed;
@@ -87,5 +94,35 @@ export class LeadBatchWriter {
       this.inflight = null;
     }
     if (this.failure) throw this.failure.error;
+  }
+}
+
+/** JSON array elements appended as UTF-8 bytes to a growing Buffer. */
+class ByteBatch {
+  count = 0;
+  private bytes: Buffer;
+  private length = 1;
+
+  constructor(capacity = 1 << 20) {
+    this.bytes = Buffer.allocUnsafe(capacity);
+    this.bytes[0] = 0x5b; // [
+  }
+
+  append(element: string): void {
+    // Room for the element in the worst case (3 bytes per UTF-16 unit), a comma and the closing ].
+    const need = this.length + element.length * 3 + 2;
+    if (need > this.bytes.length) {
+      const grown = Buffer.allocUnsafe(Math.max(need, this.bytes.length * 2));
+      this.bytes.copy(grown, 0, 0, this.length);
+      this.bytes = grown;
+    }
+    if (this.count > 0) this.bytes[this.length++] = 0x2c; // ,
+    this.length += this.bytes.write(element, this.length, 'utf8');
+    this.count++;
+  }
+
+  toJsonArray(): Buffer {
+    this.bytes[this.length] = 0x5d; // ]
+    return this.bytes.subarray(0, this.length + 1);
   }
 }

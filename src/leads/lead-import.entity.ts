@@ -29,7 +29,8 @@ export class LeadImport {
   /** Every row error, even past the first 1,000 kept in `errors`. */
   @Column({ name: 'error_count', type: 'int', default: 0 }) errorCount: number;
   @Column({ type: 'jsonb', default: () => "'[]'" }) errors: RowError[];
-  @Column({ name: 'missing_variables', type: 'jsonb', default: () => "'[]'" }) missingVariables: string[];
+  @Column({ name: 'missing_variables', type: 'jsonb', default: () => "'[]'" })
+  missingVariables: string[];
   @Column({ type: 'jsonb', default: () => "'[]'" }) warnings: string[];
   @Column({ type: 'jsonb', default: () => "'{}'" }) options: LeadImportOptions;
   /** Why an aborted or failed import stopped. */

@@ -10,11 +10,13 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request } from 'express';
 import type { CountryCode } from 'libphonenumber-js/max';
+import type { Counter } from 'prom-client';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { CallRoundedClient } from '../callrounded';
 import { AppConfig } from '../config/app-config';
 import { type Clock, CLOCK } from '../core/runtime';
+import { MetricsService } from '../metrics/metrics.service';
 import { openCsv } from './csv/csv-reader';
 import { DELIMITER_NAMES } from './csv/delimiter';
 import { planLeadColumns } from './csv/header-mapping';
@@ -68,30 +70,62 @@ class Tally {
 @Injectable()
 export class LeadImportService {
   private readonly logger = new Logger(LeadImportService.name);
+  private readonly importsCounter: Counter<string>;
+  private readonly rowsCounter: Counter<string>;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly config: AppConfig,
     private readonly platform: CallRoundedClient,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+    metrics: MetricsService,
+  ) {
+    this.importsCounter = metrics.counter('lead_imports_total', 'Lead file uploads by outcome', [
+      'outcome',
+    ]);
+    this.rowsCounter = metrics.counter(
+      'lead_import_rows_total',
+      'Rows of committed lead imports by result',
+      ['result'],
+    );
+  }
 
-  async importFile(campaignId: string, query: CsvImportQuery, req: Request): Promise<ImportResultDto> {
+  async importFile(
+    campaignId: string,
+    query: CsvImportQuery,
+    req: Request,
+  ): Promise<ImportResultDto> {
     const campaign = await this.campaignForImport(campaignId);
     const upload = await openUpload(req, this.config.IMPORT_MAX_MB * 1024 * 1024);
     const importId = randomUUID();
     const startedAt = this.clock.now();
     const tally = new Tally();
     tally.fileName = upload.fileName;
-    const checkVariables = startMissingVariablesCheck(this.platform, campaign.agent_id, AGENT_CHECK_TIMEOUT_MS);
+    const checkVariables = startMissingVariablesCheck(
+      this.platform,
+      campaign.agent_id,
+      AGENT_CHECK_TIMEOUT_MS,
+    );
     const qr = this.db.createQueryRunner();
     try {
       await qr.connect();
       await qr.startTransaction();
-      return await this.run(qr, campaign, query, upload, importId, startedAt, tally, checkVariables);
+      const result = await this.run(
+        qr,
+        campaign,
+        query,
+        upload,
+        importId,
+        startedAt,
+        tally,
+        checkVariables,
+      );
+      this.countCommitted(result, startedAt);
+      return result;
     } catch (err) {
       if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
       upload.discard();
+      this.importsCounter.inc({ outcome: outcomeOf(err) });
       await this.recordFailure(err, campaign.id, importId, startedAt, tally);
       throw err;
     } finally {
@@ -114,7 +148,9 @@ export class LeadImportService {
       campaign.id,
     ]);
     if (!lock.ok) {
-      throw new ConflictException('Another file is being imported into this campaign: try again once it is done');
+      throw new ConflictException(
+        'Another file is being imported into this campaign: try again once it is done',
+      );
     }
     await qr.query(
       `INSERT INTO lead_imports (id, campaign_id, file_name, status, started_at) VALUES ($1, $2, $3, 'running', $4)`,
@@ -127,7 +163,8 @@ export class LeadImportService {
     });
     let writer: LeadBatchWriter;
     let columns: ReturnType<typeof planLeadColumns>;
-    const country = (query.default_country ?? campaign.default_country ?? undefined) as CountryCode | undefined;
+    const country = (query.default_country ?? campaign.default_country ?? undefined) as
+      CountryCode | undefined;
     try {
       columns = planLeadColumns(csv.header, query.phone_column);
       tally.options = {
@@ -138,29 +175,35 @@ export class LeadImportService {
       };
       const mapper = new LeadRowMapper(columns, csv.header, country);
       writer = new LeadBatchWriter((sql, params) => qr.query(sql, params), campaign.id, importId);
-      for await (const row of csv.rows()) {
-        const lead = mapper.map(row, tally.report);
-        if (lead === 'blank') {
-          tally.blank++;
-          continue;
+      for await (const rows of csv.batches()) {
+        for (const row of rows) {
+          const lead = mapper.map(row, tally.report);
+          if (lead === 'blank') {
+            tally.blank++;
+            continue;
+          }
+          tally.rows++;
+          if (lead === 'rejected') tally.rejected++;
+          else if (writer.add(lead)) await writer.flush();
         }
-        tally.rows++;
-        if (lead === 'rejected') tally.rejected++;
-        else if (writer.add(lead)) await writer.flush();
       }
       await writer.finish();
     } finally {
       csv.close();
     }
     if (tally.rows === 0) {
-      throw new BadRequestException('The file has a header row but no data rows: nothing to import');
+      throw new BadRequestException(
+        'The file has a header row but no data rows: nothing to import',
+      );
     }
 
     const csvKeys = columns.variables.map((v) => v.key);
     const variables = await checkVariables([...csvKeys, ...Object.keys(campaign.variables ?? {})]);
     const warnings = variables.warning ? [variables.warning] : [];
     if (campaign.status === 'completed' && writer.pending > 0) {
-      warnings.push('The campaign is completed: the new leads are dialled only if the campaign runs again');
+      warnings.push(
+        'The campaign is completed: the new leads are dialled only if the campaign runs again',
+      );
     }
     const duplicates = writer.sent - writer.pending - writer.suppressed;
     await qr.query(
@@ -203,6 +246,17 @@ export class LeadImportService {
     };
   }
 
+  private countCommitted(r: ImportResultDto, startedAt: Date): void {
+    this.importsCounter.inc({ outcome: 'completed' });
+    for (const result of ['accepted', 'rejected', 'duplicates', 'suppressed'] as const) {
+      this.rowsCounter.inc({ result }, r[result]);
+    }
+    this.logger.log(
+      `Import ${r.import_id}: ${r.rows} rows, ${r.accepted} accepted, ${r.rejected} rejected, ` +
+        `${r.duplicates} duplicates, ${r.suppressed} suppressed in ${this.clock.now().getTime() - startedAt.getTime()} ms`,
+    );
+  }
+
   private async campaignForImport(campaignId: string): Promise<CampaignForImport> {
     const [campaign] = (await this.db.query(
       'SELECT id, status, agent_id, default_country, variables FROM campaigns WHERE id = $1',
@@ -219,10 +273,17 @@ export class LeadImportService {
    * A rejected upload (4xx) changes nothing. An upload cut by the client, or stopped by a server
    * error, leaves an import record (without leads) saying so, for whoever looks for it later.
    */
-  private async recordFailure(err: unknown, campaignId: string, importId: string, startedAt: Date, tally: Tally) {
+  private async recordFailure(
+    err: unknown,
+    campaignId: string,
+    importId: string,
+    startedAt: Date,
+    tally: Tally,
+  ) {
     const aborted = err instanceof UploadAbortedError;
     if (!aborted && err instanceof HttpException && err.getStatus() < 500) return;
-    if (!aborted) this.logger.error(`Lead import ${importId} failed: ${(err as Error)?.stack ?? String(err)}`);
+    if (!aborted)
+      this.logger.error(`Lead import ${importId} failed: ${(err as Error)?.stack ?? String(err)}`);
     await this.db
       .query(
         `INSERT INTO lead_imports (id, campaign_id, file_name, status, rows, rejected, blank_rows, error_count, errors,
@@ -246,6 +307,14 @@ export class LeadImportService {
           this.clock.now(),
         ],
       )
-      .catch((e: unknown) => this.logger.warn(`Could not record the failed import ${importId}: ${String(e)}`));
+      .catch((e: unknown) =>
+        this.logger.warn(`Could not record the failed import ${importId}: ${String(e)}`),
+      );
   }
+}
+
+function outcomeOf(err: unknown): string {
+  if (err instanceof UploadAbortedError) return 'aborted';
+  if (err instanceof HttpException) return String(err.getStatus());
+  return 'failed';
 }

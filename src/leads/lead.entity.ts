@@ -1,4 +1,10 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 
 /** Not final: `pending`, `calling`, `retry_scheduled`. Final: the others. */
 export type LeadStatus =
@@ -11,7 +17,13 @@ export type LeadStatus =
   | 'suppressed'
   | 'cancelled';
 
-export const FINAL_LEAD_STATUSES: LeadStatus[] = ['completed', 'failed', 'exhausted', 'suppressed', 'cancelled'];
+export const FINAL_LEAD_STATUSES: LeadStatus[] = [
+  'completed',
+  'failed',
+  'exhausted',
+  'suppressed',
+  'cancelled',
+];
 export const ACTIVE_LEAD_STATUSES: LeadStatus[] = ['pending', 'calling', 'retry_scheduled'];
 
 @Entity({ name: 'leads' })
@@ -32,7 +44,8 @@ export class Lead {
   @Column({ type: 'int', default: 0 }) attempts: number;
   @Column({ name: 'last_call_id', type: 'text', nullable: true }) lastCallId: string | null;
   @Column({ name: 'last_call_status', type: 'text', nullable: true }) lastCallStatus: string | null;
-  @Column({ name: 'next_attempt_at', type: 'timestamptz', nullable: true }) nextAttemptAt: Date | null;
+  @Column({ name: 'next_attempt_at', type: 'timestamptz', nullable: true })
+  nextAttemptAt: Date | null;
   /** The last attempt's outcome: completed, missed, failed, unknown. */
   @Column({ type: 'text', nullable: true }) outcome: string | null;
   /** Why the lead is waiting or ended as it did, in words (e.g. never inside the window). */

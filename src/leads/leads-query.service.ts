@@ -88,7 +88,9 @@ export class LeadsQueryService {
   }
 
   private async assertCampaign(campaignId: string): Promise<void> {
-    const found = (await this.db.query('SELECT 1 FROM campaigns WHERE id = $1', [campaignId])) as unknown[];
+    const found = (await this.db.query('SELECT 1 FROM campaigns WHERE id = $1', [
+      campaignId,
+    ])) as unknown[];
     if (found.length === 0) throw new NotFoundException(`Campaign ${campaignId} not found`);
   }
 }

@@ -1,4 +1,14 @@
-import { BadRequestException, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
+import {
+  BadRequestException,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Req,
+} from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -45,17 +55,31 @@ export class LeadsController {
   @ApiBody({
     schema: {
       oneOf: [
-        { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] },
-        { type: 'string', format: 'binary', example: 'phone;prenom;ville\n06 12 34 56 78;Zoé;Lyon\n' },
+        {
+          type: 'object',
+          properties: { file: { type: 'string', format: 'binary' } },
+          required: ['file'],
+        },
+        {
+          type: 'string',
+          format: 'binary',
+          example: 'phone;prenom;ville\n06 12 34 56 78;Zoé;Lyon\n',
+        },
       ],
     },
   })
   @ApiCreatedResponse({ type: ImportResultDto })
-  @ApiBadRequestResponse({ description: 'Unreadable file: empty, header only, no phone column, clashing headers…' })
+  @ApiBadRequestResponse({
+    description: 'Unreadable file: empty, header only, no phone column, clashing headers…',
+  })
   @ApiNotFoundResponse({ description: 'No such campaign.' })
-  @ApiConflictResponse({ description: 'The campaign is cancelled, or another import into it is running.' })
+  @ApiConflictResponse({
+    description: 'The campaign is cancelled, or another import into it is running.',
+  })
   @ApiPayloadTooLargeResponse({ description: 'Larger than IMPORT_MAX_MB.' })
-  @ApiUnsupportedMediaTypeResponse({ description: 'Binary content (a workbook, an archive…) or an unsupported Content-Type.' })
+  @ApiUnsupportedMediaTypeResponse({
+    description: 'Binary content (a workbook, an archive…) or an unsupported Content-Type.',
+  })
   importLeads(
     @Param('id', uuid) id: string,
     @Query() query: CsvImportQuery,
@@ -76,7 +100,10 @@ export class LeadsController {
   @ApiOperation({ summary: 'One import: counts, errors, missing variables' })
   @ApiOkResponse({ type: LeadImportDto })
   @ApiNotFoundResponse({ description: 'No such import in this campaign.' })
-  getImport(@Param('id', uuid) id: string, @Param('importId', uuidPipe('import_id')) importId: string): Promise<LeadImportDto> {
+  getImport(
+    @Param('id', uuid) id: string,
+    @Param('importId', uuidPipe('import_id')) importId: string,
+  ): Promise<LeadImportDto> {
     return this.queries.getImport(id, importId);
   }
 }

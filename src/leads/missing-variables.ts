@@ -25,7 +25,9 @@ export function startMissingVariablesCheck(
     timer.unref();
   });
   const declared = Promise.race([platform.getAgent(agentId), timeout]).then(
-    (agent) => ({ names: agent.variables.map((v) => v.name).filter((n) => typeof n === 'string' && n !== '') }),
+    (agent) => ({
+      names: agent.variables.map((v) => v.name).filter((n) => typeof n === 'string' && n !== ''),
+    }),
     (error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }),
   );
   return async (supplied) => {

@@ -42,7 +42,10 @@ export class QualificationService {
     const qualified = evaluateQualification(campaign.qualification, answers, questions);
 
     if (attempt?.id) {
-      await tx.query(`UPDATE call_attempts SET answers = $2::jsonb WHERE id = $1`, [attempt.id, JSON.stringify(answers)]);
+      await tx.query(`UPDATE call_attempts SET answers = $2::jsonb WHERE id = $1`, [
+        attempt.id,
+        JSON.stringify(answers),
+      ]);
       attempt.answers = answers;
     }
     await tx.query(`UPDATE leads SET answers = $2::jsonb, qualified = $3 WHERE id = $1`, [

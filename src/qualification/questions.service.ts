@@ -25,7 +25,8 @@ export class QuestionsService {
       const questions = await this.platform.listPostCallQuestions(agentId);
       return questions.filter((q) => q && typeof q.name === 'string' && q.is_active !== false);
     } catch (err) {
-      const reason = err instanceof CallRoundedError ? `${err.kind} ${err.httpStatus ?? ''}` : String(err);
+      const reason =
+        err instanceof CallRoundedError ? `${err.kind} ${err.httpStatus ?? ''}` : String(err);
       this.logger.warn(`Post-call questions of agent ${agentId} not available: ${reason.trim()}`);
       return null;
     }

@@ -70,7 +70,10 @@ const OPERATORS = ['equals', 'in', 'gte', 'lte'] as const;
  * With `questions` null (platform not reachable), only the rules' own shape is checked; with a
  * list, each rule must name one of them and compare it in a way its type allows.
  */
-export function validateRules(qualification: unknown, questions: QuestionInfo[] | null): FieldError[] {
+export function validateRules(
+  qualification: unknown,
+  questions: QuestionInfo[] | null,
+): FieldError[] {
   if (qualification === null || qualification === undefined) return [];
   const errors: FieldError[] = [];
   const q = qualification as Partial<Qualification>;
@@ -84,7 +87,10 @@ export function validateRules(qualification: unknown, questions: QuestionInfo[] 
   q.rules.forEach((rule, i) => {
     const at = `qualification.rules[${i}]`;
     if (!rule || typeof rule !== 'object') {
-      errors.push({ field: at, message: 'must be an object such as {"question": "interested", "equals": true}' });
+      errors.push({
+        field: at,
+        message: 'must be an object such as {"question": "interested", "equals": true}',
+      });
       return;
     }
     if (typeof rule.question !== 'string' || rule.question.trim() === '') {
@@ -123,9 +129,15 @@ function shapeErrors(rule: QualificationRule, at: string): FieldError[] {
   if (rule.in !== undefined && (!Array.isArray(rule.in) || rule.in.length === 0))
     errors.push({ field: `${at}.in`, message: 'must be a non-empty list of values' });
   if (Array.isArray(rule.in) && rule.in.some((v) => !isScalar(v)))
-    errors.push({ field: `${at}.in`, message: 'must list plain values (text, numbers or booleans)' });
+    errors.push({
+      field: `${at}.in`,
+      message: 'must list plain values (text, numbers or booleans)',
+    });
   if (rule.equals !== undefined && !isScalar(rule.equals) && !isScalarList(rule.equals))
-    errors.push({ field: `${at}.equals`, message: 'must be a text, a number, a boolean or a list of texts' });
+    errors.push({
+      field: `${at}.equals`,
+      message: 'must be a text, a number, a boolean or a list of texts',
+    });
   return errors;
 }
 
@@ -139,10 +151,14 @@ function typeErrors(rule: QualificationRule, question: QuestionInfo, at: string)
     errors.push({ field: `${at}.${op}`, message: `compares numbers only; ${a}` });
   }
   if (Array.isArray(rule.equals) && kind !== 'multiple_choice')
-    errors.push({ field: `${at}.equals`, message: `a list fits multiple choice questions only; ${a}` });
+    errors.push({
+      field: `${at}.equals`,
+      message: `a list fits multiple choice questions only; ${a}`,
+    });
   const values: [string, unknown][] = [];
   if (rule.equals !== undefined)
-    for (const v of Array.isArray(rule.equals) ? rule.equals : [rule.equals]) values.push(['equals', v]);
+    for (const v of Array.isArray(rule.equals) ? rule.equals : [rule.equals])
+      values.push(['equals', v]);
   if (Array.isArray(rule.in)) for (const v of rule.in) values.push(['in', v]);
   for (const [op, v] of values) {
     const problem = valueProblem(v, question);
@@ -171,7 +187,9 @@ function valueProblem(value: unknown, question: QuestionInfo): string | null {
 }
 
 function isScalar(v: unknown): boolean {
-  return typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+  return (
+    typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))
+  );
 }
 
 function isScalarList(v: unknown): boolean {

@@ -18,7 +18,8 @@ export function cronProblem(expression: string, timeZone = 'UTC'): string | null
     return null;
   } catch (e) {
     const message = (e as Error).message ?? String(e);
-    if (/no execution date/i.test(message)) return 'never fires (no matching date in the next 8 years)';
+    if (/no execution date/i.test(message))
+      return 'never fires (no matching date in the next 8 years)';
     return message.split('\n')[0].replace(/^ERROR:\s*/, '');
   }
 }

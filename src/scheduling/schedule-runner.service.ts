@@ -1,7 +1,20 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnModuleDestroy,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { CLOCK, RUNTIME, WORKER_TUNING, type Clock, type Runtime, type WorkerTuning } from '../core/runtime';
+import {
+  CLOCK,
+  RUNTIME,
+  WORKER_TUNING,
+  type Clock,
+  type Runtime,
+  type WorkerTuning,
+} from '../core/runtime';
 import { newInstanceId } from '../dialer/engine-settings';
 import { WorkerLoop } from '../dialer/worker-loop';
 import { CATCH_UP_HORIZON_MS, latestFireBetween } from './cron';
@@ -39,9 +52,14 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnModuleDestroy {
 
   onApplicationBootstrap(): void {
     if (this.runtime.config.APP_ROLE === 'api') return;
-    this.loop = new WorkerLoop('schedule runner', this.tuning.scheduleIntervalMs, async () => {
-      await this.tick();
-    }, this.logger);
+    this.loop = new WorkerLoop(
+      'schedule runner',
+      this.tuning.scheduleIntervalMs,
+      async () => {
+        await this.tick();
+      },
+      this.logger,
+    );
     this.loop.start();
   }
 
@@ -87,15 +105,20 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnModuleDestroy {
         [campaignId],
       );
       // Re-read under the lock: paused, re-scheduled or already claimed meanwhile.
-      if (!c || c.status !== 'scheduled' || (c.schedule_from && c.schedule_from >= runAt)) return false;
+      if (!c || c.status !== 'scheduled' || (c.schedule_from && c.schedule_from >= runAt))
+        return false;
       const inserted: unknown[] = await tx.query(
         `INSERT INTO schedule_runs (campaign_id, run_at, claimed_by) VALUES ($1, $2, $3)
          ON CONFLICT DO NOTHING RETURNING run_at`,
         [campaignId, runAt, this.instanceId],
       );
       if (inserted.length === 0) return false;
-      await tx.query(`UPDATE campaigns SET status = 'running', updated_at = now() WHERE id = $1`, [campaignId]);
-      this.logger.log(`campaign ${campaignId}: scheduled run of ${runAt.toISOString()} started (at ${now.toISOString()})`);
+      await tx.query(`UPDATE campaigns SET status = 'running', updated_at = now() WHERE id = $1`, [
+        campaignId,
+      ]);
+      this.logger.log(
+        `campaign ${campaignId}: scheduled run of ${runAt.toISOString()} started (at ${now.toISOString()})`,
+      );
       return true;
     });
   }

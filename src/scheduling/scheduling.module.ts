@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
 import { CampaignsModule } from '../campaigns/campaigns.module';
-import { CampaignSettler } from './campaign-settler.service';
+import { CampaignSettleLoop } from './campaign-settle-loop.service';
 import { ScheduleRunner } from './schedule-runner.service';
 
 /** The campaign loops of the worker role: schedule runs and settling (idle in the api role). */
 @Module({
   imports: [CampaignsModule],
-  providers: [ScheduleRunner, CampaignSettler],
+  providers: [ScheduleRunner, CampaignSettleLoop],
   exports: [ScheduleRunner],
 })
 export class SchedulingModule {}

@@ -17,7 +17,11 @@ import type { Request } from 'express';
 import { createValidationPipe } from '../common/validation';
 import { isFileUpload } from '../leads/csv/upload';
 import { AddSuppressionsDto, SuppressionsCsvQuery } from './dto/add-suppressions.dto';
-import { AddSuppressionsResultDto, ListSuppressionsQuery, SuppressionPageDto } from './dto/suppression.dto';
+import {
+  AddSuppressionsResultDto,
+  ListSuppressionsQuery,
+  SuppressionPageDto,
+} from './dto/suppression.dto';
 import { SuppressionsService } from './suppressions.service';
 
 /** The JSON body is validated here, not by the global pipe: a CSV body has none to validate. */
@@ -43,7 +47,11 @@ export class SuppressionsController {
     schema: {
       oneOf: [
         { $ref: getSchemaPath(AddSuppressionsDto) },
-        { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] },
+        {
+          type: 'object',
+          properties: { file: { type: 'string', format: 'binary' } },
+          required: ['file'],
+        },
         { type: 'string', format: 'binary' },
       ],
     },
@@ -76,7 +84,11 @@ export class SuppressionsController {
     summary: 'Take a number off the do-not-call list',
     description: 'Leads already marked `suppressed` stay so (a final status).',
   })
-  @ApiParam({ name: 'phone', example: '%2B33612345678', description: 'E.164, URL-encoded (+ as %2B).' })
+  @ApiParam({
+    name: 'phone',
+    example: '%2B33612345678',
+    description: 'E.164, URL-encoded (+ as %2B).',
+  })
   @ApiNoContentResponse({ description: 'Removed.' })
   @ApiNotFoundResponse({ description: 'Not on the list.' })
   @ApiBadRequestResponse({ description: 'Not an E.164 number.' })

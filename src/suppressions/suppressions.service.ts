@@ -134,7 +134,9 @@ export class SuppressionsService {
         try {
           const phoneColumn = findPhoneColumn(csv.header, query.phone_column);
           const keys = csv.header.map(toVariableKey);
-          const reasonIndex = keys.findIndex((k, i) => i !== phoneColumn.index && REASON_HEADERS.includes(k));
+          const reasonIndex = keys.findIndex(
+            (k, i) => i !== phoneColumn.index && REASON_HEADERS.includes(k),
+          );
           let batch: { phone: string; reason: string | null }[] = [];
           for await (const { row, cells } of csv.rows()) {
             if (cells.every((c) => c.trim() === '')) continue;
@@ -144,7 +146,8 @@ export class SuppressionsService {
               tally.reject({ row, column: phoneColumn.header, message: phone.message });
               continue;
             }
-            const reason = (reasonIndex >= 0 ? cells[reasonIndex]?.trim() : '') || query.reason || null;
+            const reason =
+              (reasonIndex >= 0 ? cells[reasonIndex]?.trim() : '') || query.reason || null;
             batch.push({ phone: phone.e164, reason });
             if (batch.length >= BATCH_SIZE) {
               tally.count(await addBatch(qr, batch));
@@ -156,7 +159,9 @@ export class SuppressionsService {
           csv.close();
         }
         if (tally.received === 0) {
-          throw new BadRequestException('The file has a header row but no data rows: nothing to add');
+          throw new BadRequestException(
+            'The file has a header row but no data rows: nothing to add',
+          );
         }
       });
     } catch (err) {
@@ -175,8 +180,13 @@ export class SuppressionsService {
     )) as { phone: string; reason: string | null; created_at: Date }[];
     const page = rows.slice(0, limit);
     return {
-      data: page.map((r) => ({ phone: r.phone, reason: r.reason, created_at: r.created_at.toISOString() })),
-      next_cursor: rows.length > limit ? encodeCursor(CURSOR_TAG, page[page.length - 1].phone) : null,
+      data: page.map((r) => ({
+        phone: r.phone,
+        reason: r.reason,
+        created_at: r.created_at.toISOString(),
+      })),
+      next_cursor:
+        rows.length > limit ? encodeCursor(CURSOR_TAG, page[page.length - 1].phone) : null,
     };
   }
 
@@ -196,7 +206,8 @@ export class SuppressionsService {
       'WITH d AS (DELETE FROM suppressions WHERE phone = $1 RETURNING 1) SELECT count(*)::int AS n FROM d',
       [phone.e164],
     )) as { n: number }[];
-    if (deleted.n === 0) throw new NotFoundException(`${phone.e164} is not on the do-not-call list`);
+    if (deleted.n === 0)
+      throw new NotFoundException(`${phone.e164} is not on the do-not-call list`);
   }
 
   private async inTransaction(work: (qr: QueryRunner) => Promise<void>): Promise<void> {
@@ -215,7 +226,10 @@ export class SuppressionsService {
   }
 }
 
-async function addBatch(qr: QueryRunner, batch: { phone: string; reason: string | null }[]): Promise<BatchCounts> {
+async function addBatch(
+  qr: QueryRunner,
+  batch: { phone: string; reason: string | null }[],
+): Promise<BatchCounts> {
   const [counts] = (await qr.query(ADD_BATCH, [JSON.stringify(batch)])) as BatchCounts[];
   return counts;
 }

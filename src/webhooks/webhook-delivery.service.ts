@@ -6,10 +6,12 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { Counter } from 'prom-client';
 import { Agent, request } from 'undici';
 import { DataSource } from 'typeorm';
 import { CLOCK, RUNTIME, WORKER_TUNING } from '../core/runtime';
 import type { Clock, Runtime, WorkerTuning } from '../core/runtime';
+import { MetricsService } from '../metrics/metrics.service';
 import { ID_HEADER, SIGNATURE_HEADER, signWebhook, TIMESTAMP_HEADER } from './webhook-signature';
 import { backoffMs, webhookTuning, WebhookTuning } from './webhook-tuning';
 import { webhookUrlProblem } from './webhook-url';
@@ -45,14 +47,21 @@ export class WebhookDeliveryService implements OnApplicationBootstrap, BeforeApp
   private running: Promise<unknown> | null = null;
   private stopping = false;
   private readonly inFlight = new Set<AbortController>();
+  private readonly attemptsCounter: Counter<string>;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(RUNTIME) private readonly runtime: Runtime,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(WORKER_TUNING) worker: WorkerTuning,
+    metrics: MetricsService,
   ) {
     this.tuning = webhookTuning(worker);
+    this.attemptsCounter = metrics.counter(
+      'webhook_delivery_attempts_total',
+      'CRM webhook delivery attempts by event type and result (delivered, retry, failed)',
+      ['type', 'result'],
+    );
     this.agent = new Agent({
       connect: { timeout: this.tuning.webhookTimeoutMs },
       headersTimeout: this.tuning.webhookTimeoutMs,
@@ -81,7 +90,9 @@ export class WebhookDeliveryService implements OnApplicationBootstrap, BeforeApp
           this.logger.error(`Webhook delivery pass failed: ${(err as Error)?.message ?? err}`);
           return 0;
         })
-        .then((n) => this.schedule(n >= this.tuning.webhookBatchSize ? 0 : this.tuning.webhookPollIntervalMs));
+        .then((n) =>
+          this.schedule(n >= this.tuning.webhookBatchSize ? 0 : this.tuning.webhookPollIntervalMs),
+        );
     }, delayMs);
     this.timer.unref?.();
   }
@@ -120,6 +131,7 @@ export class WebhookDeliveryService implements OnApplicationBootstrap, BeforeApp
     const outcome = await this.post(event);
     const now = this.clock.now();
     if (outcome.ok) {
+      this.attemptsCounter.inc({ type: event.type, result: 'delivered' });
       await this.db.query(
         `UPDATE webhook_events
             SET status = 'delivered', delivered_at = $2, last_status_code = $3, last_error = NULL,
@@ -132,28 +144,50 @@ export class WebhookDeliveryService implements OnApplicationBootstrap, BeforeApp
     if (this.stopping && !outcome.permanent) {
       // Cut short by our own shutdown: not the receiver's fault, free it for the next worker now.
       await this.db
-        .query(`UPDATE webhook_events SET locked_until = NULL, updated_at = $2 WHERE id = $1 AND status = 'pending'`, [event.id, now])
+        .query(
+          `UPDATE webhook_events SET locked_until = NULL, updated_at = $2 WHERE id = $1 AND status = 'pending'`,
+          [event.id, now],
+        )
         .catch(() => undefined);
       return;
     }
     const giveUp = outcome.permanent || event.attempts >= this.tuning.webhookMaxAttempts;
+    this.attemptsCounter.inc({ type: event.type, result: giveUp ? 'failed' : 'retry' });
     const next = new Date(now.getTime() + backoffMs(event.attempts, this.tuning));
     await this.db.query(
       `UPDATE webhook_events
           SET status = $2, next_attempt_at = $3, last_error = $4, last_status_code = $5,
               locked_until = NULL, updated_at = $6
         WHERE id = $1 AND status = 'pending'`,
-      [event.id, giveUp ? 'failed' : 'pending', giveUp ? now : next, outcome.error.slice(0, 500), outcome.statusCode, now],
+      [
+        event.id,
+        giveUp ? 'failed' : 'pending',
+        giveUp ? now : next,
+        outcome.error.slice(0, 500),
+        outcome.statusCode,
+        now,
+      ],
     );
     if (giveUp)
-      this.logger.warn(`Webhook event ${event.id} (${event.type}) failed for good after ${event.attempts} attempts: ${outcome.error}`);
+      this.logger.warn(
+        `Webhook event ${event.id} (${event.type}) failed for good after ${event.attempts} attempts: ${outcome.error}`,
+      );
   }
 
   private async post(event: ClaimedEvent): Promise<Outcome> {
-    const problem = event.webhook_url === null ? 'the campaign has no webhook_url' : webhookUrlProblem(event.webhook_url);
-    if (problem) return { ok: false, statusCode: null, error: `webhook_url ${problem}`, permanent: true };
+    const problem =
+      event.webhook_url === null
+        ? 'the campaign has no webhook_url'
+        : webhookUrlProblem(event.webhook_url);
+    if (problem)
+      return { ok: false, statusCode: null, error: `webhook_url ${problem}`, permanent: true };
     if (!event.webhook_secret)
-      return { ok: false, statusCode: null, error: 'the campaign has no webhook secret to sign with', permanent: true };
+      return {
+        ok: false,
+        statusCode: null,
+        error: 'the campaign has no webhook secret to sign with',
+        permanent: true,
+      };
 
     const body = JSON.stringify({
       id: event.id,
@@ -181,12 +215,23 @@ export class WebhookDeliveryService implements OnApplicationBootstrap, BeforeApp
         body,
       });
       await res.body.dump().catch(() => undefined);
-      if (res.statusCode >= 200 && res.statusCode < 300) return { ok: true, statusCode: res.statusCode };
-      return { ok: false, statusCode: res.statusCode, error: `the receiver answered HTTP ${res.statusCode}` };
+      if (res.statusCode >= 200 && res.statusCode < 300)
+        return { ok: true, statusCode: res.statusCode };
+      return {
+        ok: false,
+        statusCode: res.statusCode,
+        error: `the receiver answered HTTP ${res.statusCode}`,
+      };
     } catch (err) {
       const e = err as { code?: string; name?: string; message?: string };
-      const what = abort.signal.aborted ? `no answer within ${this.tuning.webhookTimeoutMs} ms` : (e.code ?? e.name ?? 'error');
-      return { ok: false, statusCode: null, error: `request failed: ${what}${e.message ? ` (${e.message})` : ''}` };
+      const what = abort.signal.aborted
+        ? `no answer within ${this.tuning.webhookTimeoutMs} ms`
+        : (e.code ?? e.name ?? 'error');
+      return {
+        ok: false,
+        statusCode: null,
+        error: `request failed: ${what}${e.message ? ` (${e.message})` : ''}`,
+      };
     } finally {
       clearTimeout(timer);
       this.inFlight.delete(abort);

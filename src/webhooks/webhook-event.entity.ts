@@ -21,7 +21,8 @@ export class WebhookEvent {
   @Column({ name: 'next_attempt_at', type: 'timestamptz' }) nextAttemptAt: Date;
   /** A worker holds the event until then; a crashed worker's claim simply runs out. */
   @Column({ name: 'locked_until', type: 'timestamptz', nullable: true }) lockedUntil: Date | null;
-  @Column({ name: 'last_attempt_at', type: 'timestamptz', nullable: true }) lastAttemptAt: Date | null;
+  @Column({ name: 'last_attempt_at', type: 'timestamptz', nullable: true })
+  lastAttemptAt: Date | null;
   @Column({ name: 'last_error', type: 'text', nullable: true }) lastError: string | null;
   @Column({ name: 'last_status_code', type: 'int', nullable: true }) lastStatusCode: number | null;
   @Column({ name: 'delivered_at', type: 'timestamptz', nullable: true }) deliveredAt: Date | null;

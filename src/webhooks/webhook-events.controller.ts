@@ -19,9 +19,15 @@ export class WebhookEventsController {
   constructor(private readonly events: WebhookEventsService) {}
 
   @Get(':id/webhook-events')
-  @ApiOperation({ summary: "The campaign's CRM events (lead.qualified, campaign.completed) and their delivery status" })
+  @ApiOperation({
+    summary:
+      "The campaign's CRM events (lead.qualified, campaign.completed) and their delivery status",
+  })
   @ApiOkResponse({ type: WebhookEventPageDto })
-  list(@Param('id', CampaignIdPipe) id: string, @Query() q: WebhookEventsQuery): Promise<WebhookEventPageDto> {
+  list(
+    @Param('id', CampaignIdPipe) id: string,
+    @Query() q: WebhookEventsQuery,
+  ): Promise<WebhookEventPageDto> {
     return this.events.list(id, q);
   }
 

@@ -1,9 +1,19 @@
-import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  Inject,
+  Injectable,
+  NotFoundException,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CLOCK } from '../core/runtime';
 import type { Clock } from '../core/runtime';
-import type { WebhookEventDto, WebhookEventPageDto, WebhookEventsQuery } from './dto/webhook-events.dto';
+import type {
+  WebhookEventDto,
+  WebhookEventPageDto,
+  WebhookEventsQuery,
+} from './dto/webhook-events.dto';
 
 interface EventRow {
   id: string;
@@ -40,7 +50,9 @@ export class WebhookEventsService {
     if (q.type) where.push(`type = $${params.push(q.type)}`);
     if (q.cursor) {
       const [at, id] = decodeCursor(q.cursor);
-      where.push(`(created_at, id) > ($${params.push(at)}::timestamptz, $${params.push(id)}::uuid)`);
+      where.push(
+        `(created_at, id) > ($${params.push(at)}::timestamptz, $${params.push(id)}::uuid)`,
+      );
     }
     const rows: EventRow[] = await this.db.query(
       `SELECT ${COLUMNS} FROM webhook_events WHERE ${where.join(' AND ')} ORDER BY created_at, id LIMIT $2`,
@@ -70,8 +82,11 @@ export class WebhookEventsService {
       `SELECT status FROM webhook_events WHERE id = $1 AND campaign_id = $2`,
       [eventId, campaignId],
     );
-    if (existing.length === 0) throw new NotFoundException(`Webhook event ${eventId} not found in this campaign`);
-    throw new ConflictException(`Webhook event ${eventId} is ${existing[0].status}: only failed events can be retried`);
+    if (existing.length === 0)
+      throw new NotFoundException(`Webhook event ${eventId} not found in this campaign`);
+    throw new ConflictException(
+      `Webhook event ${eventId} is ${existing[0].status}: only failed events can be retried`,
+    );
   }
 
   private async assertCampaign(id: string): Promise<void> {
@@ -118,6 +133,8 @@ function decodeCursor(cursor: string): [string, string] {
   }
   throw new BadRequestException({
     message: 'cursor: not a cursor this list gave; pass next_cursor unchanged',
-    details: [{ field: 'cursor', message: 'not a cursor this list gave; pass next_cursor unchanged' }],
+    details: [
+      { field: 'cursor', message: 'not a cursor this list gave; pass next_cursor unchanged' },
+    ],
   });
 }

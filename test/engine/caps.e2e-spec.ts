@@ -47,7 +47,11 @@ describe('caps hold at the platform', () => {
     );
     for (const call of sim.calls()) {
       const attempt = byCall.get(call.id);
-      expect(call.metadata).toEqual({ campaign_id: id, lead_id: attempt?.lead_id, attempt_id: attempt?.id });
+      expect(call.metadata).toEqual({
+        campaign_id: id,
+        lead_id: attempt?.lead_id,
+        attempt_id: attempt?.id,
+      });
       expect(call.dynamic_variables_values).toHaveProperty('prenom');
     }
     // From-numbers are used in turn.

@@ -5,8 +5,22 @@ import { evaluateQualification, validateRules } from '../../src/qualification/ru
 
 /** The agent's questions as the platform lists them. */
 const QUESTIONS = questionInfos([
-  { id: 'q1', agent_id: 'a', name: 'interested', description: null, type: 'boolean', optional: false },
-  { id: 'q2', agent_id: 'a', name: 'nb_employes', description: null, type: 'number', optional: true },
+  {
+    id: 'q1',
+    agent_id: 'a',
+    name: 'interested',
+    description: null,
+    type: 'boolean',
+    optional: false,
+  },
+  {
+    id: 'q2',
+    agent_id: 'a',
+    name: 'nb_employes',
+    description: null,
+    type: 'number',
+    optional: true,
+  },
   { id: 'q3', agent_id: 'a', name: 'commentaire', description: null, type: 'text', optional: true },
   {
     id: 'q4',
@@ -91,7 +105,13 @@ describe('typing post-call answers', () => {
       ],
       [],
     );
-    expect(typed).toEqual({ budget: 1200, ok: false, tags: ['A', 'B'], note: 'libre', empty: null });
+    expect(typed).toEqual({
+      budget: 1200,
+      ok: false,
+      tags: ['A', 'B'],
+      note: 'libre',
+      empty: null,
+    });
   });
 
   it('reads numbers and booleans given as text when the platform sends them so', () => {
@@ -212,14 +232,22 @@ describe('validating rules against the questions', () => {
       ],
     };
     expect(validateRules(good, QUESTIONS)).toEqual([]);
-    expect(validateRules({ match: 'all', rules: [{ question: 'anything', equals: 1 }] }, null)).toEqual([]);
+    expect(
+      validateRules({ match: 'all', rules: [{ question: 'anything', equals: 1 }] }, null),
+    ).toEqual([]);
     expect(validateRules(null, QUESTIONS)).toEqual([]);
   });
 
   it('a campaign whose agent has no questions cannot have rules', () => {
-    const errors = validateRules({ match: 'all', rules: [{ question: 'interested', equals: true }] }, []);
+    const errors = validateRules(
+      { match: 'all', rules: [{ question: 'interested', equals: true }] },
+      [],
+    );
     expect(errors).toEqual([
-      { field: 'qualification.rules[0].question', message: expect.stringContaining('no post-call questions') },
+      {
+        field: 'qualification.rules[0].question',
+        message: expect.stringContaining('no post-call questions'),
+      },
     ]);
   });
 });

@@ -6,7 +6,13 @@ export interface ReceivedWebhook {
   path: string;
   headers: IncomingMessage['headers'];
   raw: string;
-  body: { id: string; type: string; created_at: string; campaign_id: string; data: Record<string, unknown> };
+  body: {
+    id: string;
+    type: string;
+    created_at: string;
+    campaign_id: string;
+    data: Record<string, unknown>;
+  };
   /** Checked as a CRM would: HMAC over `${timestamp}.${raw body}` with the campaign's secret. */
   signatureValid: boolean;
 }
@@ -22,7 +28,7 @@ export class TestReceiver {
   private hanging: ServerResponse[] = [];
   url = '';
 
-  constructor(private readonly secret: string) {
+  constructor(public secret: string) {
     this.server = createServer((req, res) => this.handle(req, res));
   }
 
@@ -40,7 +46,8 @@ export class TestReceiver {
   async waitFor(count: number, timeoutMs = 10_000): Promise<ReceivedWebhook[]> {
     const until = Date.now() + timeoutMs;
     while (this.received.length < count) {
-      if (Date.now() > until) throw new Error(`receiver got ${this.received.length} of ${count} webhooks`);
+      if (Date.now() > until)
+        throw new Error(`receiver got ${this.received.length} of ${count} webhooks`);
       await new Promise((r) => setTimeout(r, 20));
     }
     return this.received;

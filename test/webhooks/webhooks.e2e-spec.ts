@@ -6,7 +6,10 @@ import { DataSource } from 'typeorm';
 import { Campaign } from '../../src/campaigns/campaign.entity';
 import type { WorkerTuning } from '../../src/core/runtime';
 import { QualificationService } from '../../src/qualification/qualification.service';
-import { generateWebhookSecret } from '../../src/webhooks/webhook-signature';
+import {
+  generateWebhookSecret,
+  verifyWebhookSignature,
+} from '../../src/webhooks/webhook-signature';
 import { createTestDatabase, TestDatabase } from '../helpers/database';
 import { startTestApp, TEST_API_KEY } from '../helpers/test-app';
 import { insertCampaign, salonAnswers, seedLead } from '../reports/seed';
@@ -44,9 +47,15 @@ describe('CRM webhooks: outbox, signed delivery, retries, restarts', () => {
 
   const api = () => request(app.getHttpServer());
   const events = (campaignId: string): Promise<EventRow[]> =>
-    db.query(`SELECT * FROM webhook_events WHERE campaign_id = $1 ORDER BY created_at, id`, [campaignId]);
+    db.query(`SELECT * FROM webhook_events WHERE campaign_id = $1 ORDER BY created_at, id`, [
+      campaignId,
+    ]);
 
-  async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+  async function until<T>(
+    what: string,
+    probe: () => Promise<T | undefined | false>,
+    timeoutMs = 10_000,
+  ): Promise<T> {
     const end = Date.now() + timeoutMs;
     for (;;) {
       const v = await probe();
@@ -56,7 +65,10 @@ describe('CRM webhooks: outbox, signed delivery, retries, restarts', () => {
     }
   }
 
-  async function campaignWithWebhook(path: string, extra: Partial<{ webhook_url: string }> = {}): Promise<Campaign> {
+  async function campaignWithWebhook(
+    path: string,
+    extra: Partial<{ webhook_url: string }> = {},
+  ): Promise<Campaign> {
     return insertCampaign(db, {
       qualification: RULES,
       webhook_url: extra.webhook_url ?? `${receiver.url}${path}`,
@@ -71,7 +83,14 @@ describe('CRM webhooks: outbox, signed delivery, retries, restarts', () => {
       phone: `+336123${String(++phone).padStart(5, '0')}`,
       variables: { prenom: 'Zoé' },
       status: 'completed',
-      attempts: [{ outcome: 'completed', cost: 0.2, duration: 95, answers: salonAnswers({ interested, nb_employes: 4 }) }],
+      attempts: [
+        {
+          outcome: 'completed',
+          cost: 0.2,
+          duration: 95,
+          answers: salonAnswers({ interested, nb_employes: 4 }),
+        },
+      ],
     });
 
   beforeAll(async () => {
@@ -98,7 +117,9 @@ describe('CRM webhooks: outbox, signed delivery, retries, restarts', () => {
     const before = receiver.received.length;
     const lead = await qualifiedLead(campaign);
     await qualifiedLead(campaign, false);
-    const event = await until('delivery', async () => (await events(campaign.id)).find((e) => e.status === 'delivered'));
+    const event = await until('delivery', async () =>
+      (await events(campaign.id)).find((e) => e.status === 'delivered'),
+    );
     const got = receiver.received.slice(before).filter((r) => r.path === '/hooks/a');
     expect(got).toHaveLength(1);
     const [hook] = got;
@@ -124,13 +145,20 @@ describe('CRM webhooks: outbox, signed delivery, retries, restarts', () => {
       },
     });
     // A tampered body or another secret fails the check a CRM makes.
-    const { verifyWebhookSignature } = await import('../../src/webhooks/webhook-signature');
     const ts = hook.headers['x-webhook-timestamp'] as string;
     const sig = hook.headers['x-webhook-signature'] as string;
-    expect(verifyWebhookSignature(secret, ts, hook.raw.replace('true', 'false'), sig, { toleranceSeconds: 1e9 })).toBe(false);
-    expect(verifyWebhookSignature(generateWebhookSecret(), ts, hook.raw, sig, { toleranceSeconds: 1e9 })).toBe(false);
+    expect(
+      verifyWebhookSignature(secret, ts, hook.raw.replace('true', 'false'), sig, {
+        toleranceSeconds: 1e9,
+      }),
+    ).toBe(false);
+    expect(
+      verifyWebhookSignature(generateWebhookSecret(), ts, hook.raw, sig, { toleranceSeconds: 1e9 }),
+    ).toBe(false);
 
-    const list = await api().get(`/v1/campaigns/${campaign.id}/webhook-events`).set('X-Api-Key', TEST_API_KEY);
+    const list = await api()
+      .get(`/v1/campaigns/${campaign.id}/webhook-events`)
+      .set('X-Api-Key', TEST_API_KEY);
     expect(list.status).toBe(200);
     expect(list.body.data).toEqual([
       expect.objectContaining({
@@ -145,6 +173,8 @@ describe('CRM webhooks: outbox, signed delivery, retries, restarts', () => {
       }),
     ]);
     expect(list.body.data[0].delivered_at).toEqual(expect.any(String));
+    const metrics = await api().get('/metrics');
+    expect(metrics.text).toMatch(/webhook_delivery_attempts_total\{type="lead.qualified",result="delivered"\} [1-9]/);
   });
 
   it('no event without a webhook_url, and none when the verdict rolls back', async () => {
@@ -154,29 +184,45 @@ describe('CRM webhooks: outbox, signed delivery, retries, restarts', () => {
 
     const campaign = await campaignWithWebhook('/hooks/rollback');
     const lead = await qualifiedLead(campaign, false);
-    const attempt = (await db.query(`SELECT * FROM call_attempts WHERE lead_id = $1`, [lead.id]))[0];
+    const attempt = (
+      await db.query(`SELECT * FROM call_attempts WHERE lead_id = $1`, [lead.id])
+    )[0];
     await expect(
       db.transaction(async (tx) => {
-        await app.get(QualificationService).onLeadCompleted(
-          tx,
-          campaign,
-          lead,
-          { ...attempt, id: attempt.id, attemptNumber: 1 } as never,
-          salonAnswers({ interested: true }),
-        );
-        expect((await tx.query(`SELECT count(*)::int AS n FROM webhook_events WHERE campaign_id = $1`, [campaign.id]))[0].n).toBe(1);
+        await app
+          .get(QualificationService)
+          .onLeadCompleted(
+            tx,
+            campaign,
+            lead,
+            { ...attempt, id: attempt.id, attemptNumber: 1 } as never,
+            salonAnswers({ interested: true }),
+          );
+        expect(
+          (
+            await tx.query(`SELECT count(*)::int AS n FROM webhook_events WHERE campaign_id = $1`, [
+              campaign.id,
+            ])
+          )[0].n,
+        ).toBe(1);
         throw new Error('the dialer failed after qualifying');
       }),
     ).rejects.toThrow('the dialer failed');
     expect(await events(campaign.id)).toEqual([]);
-    expect((await db.query(`SELECT qualified FROM leads WHERE id = $1`, [lead.id]))[0].qualified).toBe(false);
+    expect(
+      (await db.query(`SELECT qualified FROM leads WHERE id = $1`, [lead.id]))[0].qualified,
+    ).toBe(false);
   });
 
   it('retries with growing waits, then delivers, always with the same X-Webhook-Id', async () => {
     const campaign = await campaignWithWebhook('/hooks/flaky');
     receiver.answer(500, 503);
     await qualifiedLead(campaign);
-    const first = await until('first failure', async () => (await events(campaign.id)).find((e) => e.attempts === 1 && e.last_status_code === 500 && !e.locked_until));
+    const first = await until('first failure', async () =>
+      (await events(campaign.id)).find(
+        (e) => e.attempts === 1 && e.last_status_code === 500 && !e.locked_until,
+      ),
+    );
     expect(first.status).toBe('pending');
     expect(first.last_error).toContain('HTTP 500');
     // Equal jitter: between half and all of the 10 s base.
@@ -187,13 +233,17 @@ describe('CRM webhooks: outbox, signed delivery, retries, restarts', () => {
     expect((await events(campaign.id))[0].attempts).toBe(1); // not before it is due
 
     clock.offsetMs += 11_000;
-    const second = await until('second failure', async () => (await events(campaign.id)).find((e) => e.attempts === 2 && !e.locked_until));
+    const second = await until('second failure', async () =>
+      (await events(campaign.id)).find((e) => e.attempts === 2 && !e.locked_until),
+    );
     expect(second).toMatchObject({ status: 'pending', last_status_code: 503 });
     const wait2 = new Date(second.next_attempt_at).getTime() - clock.now().getTime();
     expect(wait2).toBeGreaterThan(14_000); // 30 s base × ½ at least, minus elapsed test time
 
     clock.offsetMs += 31_000;
-    const done = await until('delivery', async () => (await events(campaign.id)).find((e) => e.status === 'delivered'));
+    const done = await until('delivery', async () =>
+      (await events(campaign.id)).find((e) => e.status === 'delivered'),
+    );
     expect(done.attempts).toBe(3);
     const got = receiver.received.filter((r) => r.path === '/hooks/flaky');
     expect(got).toHaveLength(3);
@@ -206,13 +256,19 @@ describe('CRM webhooks: outbox, signed delivery, retries, restarts', () => {
     receiver.answer(500, 500, 500);
     await qualifiedLead(campaign);
     for (let i = 0; i < 3; i++) {
-      await until(`attempt ${i + 1}`, async () => (await events(campaign.id)).find((e) => e.attempts === i + 1 && !e.locked_until));
+      await until(`attempt ${i + 1}`, async () =>
+        (await events(campaign.id)).find((e) => e.attempts === i + 1 && !e.locked_until),
+      );
       clock.offsetMs += 10 * 60_000;
     }
-    const failed = await until('failed', async () => (await events(campaign.id)).find((e) => e.status === 'failed'));
+    const failed = await until('failed', async () =>
+      (await events(campaign.id)).find((e) => e.status === 'failed'),
+    );
     expect(failed).toMatchObject({ attempts: 3, last_status_code: 500 });
 
-    const list = await api().get(`/v1/campaigns/${campaign.id}/webhook-events?status=failed`).set('X-Api-Key', TEST_API_KEY);
+    const list = await api()
+      .get(`/v1/campaigns/${campaign.id}/webhook-events?status=failed`)
+      .set('X-Api-Key', TEST_API_KEY);
     expect(list.body.data.map((e: { id: string }) => e.id)).toEqual([failed.id]);
 
     const retry = await api()
@@ -220,7 +276,9 @@ describe('CRM webhooks: outbox, signed delivery, retries, restarts', () => {
       .set('X-Api-Key', TEST_API_KEY);
     expect(retry.status).toBe(200);
     expect(retry.body).toMatchObject({ status: 'pending', attempts: 0 });
-    await until('redelivery', async () => (await events(campaign.id)).find((e) => e.status === 'delivered'));
+    await until('redelivery', async () =>
+      (await events(campaign.id)).find((e) => e.status === 'delivered'),
+    );
     const again = await api()
       .post(`/v1/campaigns/${campaign.id}/webhook-events/${failed.id}/retry`)
       .set('X-Api-Key', TEST_API_KEY);
@@ -230,7 +288,9 @@ describe('CRM webhooks: outbox, signed delivery, retries, restarts', () => {
   it('refuses to POST anywhere but http(s)', async () => {
     const campaign = await campaignWithWebhook('', { webhook_url: 'file:///etc/passwd' });
     await qualifiedLead(campaign);
-    const failed = await until('failed', async () => (await events(campaign.id)).find((e) => e.status === 'failed'));
+    const failed = await until('failed', async () =>
+      (await events(campaign.id)).find((e) => e.status === 'failed'),
+    );
     expect(failed.attempts).toBe(1);
     expect(failed.last_error).toContain('http');
   });
@@ -245,11 +305,20 @@ describe('CRM webhooks: outbox, signed delivery, retries, restarts', () => {
       const all = await events(campaign.id);
       return all.length === 2 && all.every((e) => e.status === 'delivered');
     });
-    const hook = receiver.received.find((r) => r.path === '/hooks/done' && r.body.type === 'campaign.completed');
+    const hook = receiver.received.find(
+      (r) => r.path === '/hooks/done' && r.body.type === 'campaign.completed',
+    );
     expect(hook?.signatureValid).toBe(true);
     expect(hook?.body.data).toMatchObject({
       campaign: { id: campaign.id, status: 'completed' },
-      summary: { leads: 2, dialled: 2, reached: 2, qualified: 1, qualification_rate: 0.5, total_cost: 0.4 },
+      summary: {
+        leads: 2,
+        dialled: 2,
+        reached: 2,
+        qualified: 1,
+        qualification_rate: 0.5,
+        total_cost: 0.4,
+      },
     });
   });
 
@@ -272,10 +341,16 @@ describe('CRM webhooks: outbox, signed delivery, retries, restarts', () => {
     expect(queued.status).toBe('pending');
 
     const before = receiver.received.length;
-    const child = startWorkerProcess(database.url, { ...TUNING, webhookTimeoutMs: 60_000 }, clock.offsetMs);
+    const child = startWorkerProcess(
+      database.url,
+      { ...TUNING, webhookTimeoutMs: 60_000 },
+      clock.offsetMs,
+    );
     try {
       await receiver.waitFor(before + 1, 30_000);
-      await until('the claim', async () => (await events(campaign.id)).find((e) => e.attempts === 1 && e.locked_until));
+      await until('the claim', async () =>
+        (await events(campaign.id)).find((e) => e.attempts === 1 && e.locked_until),
+      );
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
     } finally {
@@ -295,7 +370,9 @@ describe('CRM webhooks: outbox, signed delivery, retries, restarts', () => {
       worker: TUNING,
     });
     db = app.get(DataSource);
-    const delivered = await until('delivery after restart', async () => (await events(campaign.id)).find((e) => e.status === 'delivered'));
+    const delivered = await until('delivery after restart', async () =>
+      (await events(campaign.id)).find((e) => e.status === 'delivered'),
+    );
     expect(delivered.attempts).toBe(2);
     const got = receiver.received.filter((r) => r.path === '/hooks/crash');
     expect(got).toHaveLength(2);
@@ -303,22 +380,30 @@ describe('CRM webhooks: outbox, signed delivery, retries, restarts', () => {
   }, 60_000);
 });
 
-function startWorkerProcess(databaseUrl: string, tuning: object, clockOffsetMs: number): ChildProcess {
+function startWorkerProcess(
+  databaseUrl: string,
+  tuning: object,
+  clockOffsetMs: number,
+): ChildProcess {
   const env = { ...process.env };
   delete env.NODE_OPTIONS; // Jest's ESM flags are not for this CommonJS child
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'test/webhooks/worker-process.ts'], {
-    cwd: process.cwd(),
-    env: {
-      ...env,
-      DATABASE_URL: databaseUrl,
-      API_KEYS: TEST_API_KEY,
-      CALLROUNDED_API_URL: 'http://127.0.0.1:9/v1',
-      CALLROUNDED_API_KEY: 'unused-platform-key',
-      TEST_WORKER_TUNING: JSON.stringify(tuning),
-      TEST_CLOCK_OFFSET_MS: String(clockOffsetMs),
+  const child = spawn(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', 'test/webhooks/worker-process.ts'],
+    {
+      cwd: process.cwd(),
+      env: {
+        ...env,
+        DATABASE_URL: databaseUrl,
+        API_KEYS: TEST_API_KEY,
+        CALLROUNDED_API_URL: 'http://127.0.0.1:9/v1',
+        CALLROUNDED_API_KEY: 'unused-platform-key',
+        TEST_WORKER_TUNING: JSON.stringify(tuning),
+        TEST_CLOCK_OFFSET_MS: String(clockOffsetMs),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   child.stderr?.on('data', (d: Buffer) => process.stderr.write(`[worker] ${d}`));
   return child;
 }

@@ -23,14 +23,18 @@ export const RETRY_OUTCOMES = ['missed', 'failed', 'unknown'] as const;
 
 export class HoursIntervalDto {
   @ApiProperty({ example: '10:00', description: 'Local start time, HH:MM (00:00 to 23:59).' })
-  @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'start must be a time of day HH:MM such as 09:30' })
+  @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, {
+    message: 'start must be a time of day HH:MM such as 09:30',
+  })
   start: string;
 
   @ApiProperty({
     example: '13:00',
     description: 'Local end time, HH:MM, after start (exclusive); 24:00 is the end of the day.',
   })
-  @Matches(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, { message: 'end must be a time of day HH:MM such as 18:00 (or 24:00)' })
+  @Matches(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, {
+    message: 'end must be a time of day HH:MM such as 18:00 (or 24:00)',
+  })
   end: string;
 }
 
@@ -39,7 +43,8 @@ export class CallingWindowDto {
     enum: WEEKDAYS,
     isArray: true,
     example: ['mon', 'tue', 'wed', 'thu', 'fri'],
-    description: 'Days on which calls may be placed, in the lead’s local time. Default: mon to fri.',
+    description:
+      'Days on which calls may be placed, in the lead’s local time. Default: mon to fri.',
   })
   @IsOptionalNotNull()
   @IsArray()
@@ -68,14 +73,24 @@ export class CallingWindowDto {
 }
 
 export class RetryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 10, example: 3, description: 'Calls per lead at most, the first included. Default 3.' })
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 10,
+    example: 3,
+    description: 'Calls per lead at most, the first included. Default 3.',
+  })
   @IsOptionalNotNull()
   @IsInt()
   @Min(1)
   @Max(10)
   max_attempts?: number;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 10080, example: 60, description: 'Minutes between a failed attempt and the next one. Default 60.' })
+  @ApiPropertyOptional({
+    minimum: 0,
+    maximum: 10080,
+    example: 60,
+    description: 'Minutes between a failed attempt and the next one. Default 60.',
+  })
   @IsOptionalNotNull()
   @IsInt()
   @Min(0)
@@ -91,7 +106,10 @@ export class RetryDto {
   @IsOptionalNotNull()
   @IsArray()
   @ArrayUnique({ message: 'on must not repeat an outcome' })
-  @IsIn(RETRY_OUTCOMES, { each: true, message: `on must list outcomes among ${RETRY_OUTCOMES.join(', ')}` })
+  @IsIn(RETRY_OUTCOMES, {
+    each: true,
+    message: `on must list outcomes among ${RETRY_OUTCOMES.join(', ')}`,
+  })
   on?: (typeof RETRY_OUTCOMES)[number][];
 }
 
@@ -107,31 +125,51 @@ export class ScheduleDto {
 }
 
 export class QualificationRuleDto {
-  @ApiProperty({ example: 'interested', description: 'The name of one of the agent’s post-call questions.' })
+  @ApiProperty({
+    example: 'interested',
+    description: 'The name of one of the agent’s post-call questions.',
+  })
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
   question: string;
 
-  @ApiPropertyOptional({ example: true, description: 'Holds when the answer equals this value (text, number or boolean).' })
+  @ApiPropertyOptional({
+    example: true,
+    description: 'Holds when the answer equals this value (text, number or boolean).',
+  })
   @Allow()
   equals?: unknown;
 
-  @ApiPropertyOptional({ example: ['yes', 'maybe'], isArray: true, description: 'Holds when the answer is one of these values.' })
+  @ApiPropertyOptional({
+    example: ['yes', 'maybe'],
+    isArray: true,
+    description: 'Holds when the answer is one of these values.',
+  })
   @Allow()
   in?: unknown[];
 
-  @ApiPropertyOptional({ example: 18, description: 'Holds when the numeric answer is at least this.' })
+  @ApiPropertyOptional({
+    example: 18,
+    description: 'Holds when the numeric answer is at least this.',
+  })
   @Allow()
   gte?: number;
 
-  @ApiPropertyOptional({ example: 65, description: 'Holds when the numeric answer is at most this.' })
+  @ApiPropertyOptional({
+    example: 65,
+    description: 'Holds when the numeric answer is at most this.',
+  })
   @Allow()
   lte?: number;
 }
 
 export class QualificationDto {
-  @ApiPropertyOptional({ enum: ['all', 'any'], example: 'all', description: 'Whether every rule or any one rule must hold. Default all.' })
+  @ApiPropertyOptional({
+    enum: ['all', 'any'],
+    example: 'all',
+    description: 'Whether every rule or any one rule must hold. Default all.',
+  })
   @IsOptionalNotNull()
   @IsIn(['all', 'any'], { message: 'match must be "all" or "any"' })
   match?: 'all' | 'any';

@@ -10,7 +10,8 @@ import {
   IsWebhookUrl,
 } from './field-rules';
 
-const upperCase = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toUpperCase() : value);
+const upperCase = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.trim().toUpperCase() : value;
 
 /**
  * The settings every campaign has, all optional (defaults fill them at creation). Nullable ones
@@ -37,14 +38,24 @@ export class CampaignSettingsDto {
   @Type(() => CallingWindowDto)
   calling_window?: CallingWindowDto;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, example: 10, description: 'Calls in progress at once, across every instance. Default 10.' })
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 1000,
+    example: 10,
+    description: 'Calls in progress at once, across every instance. Default 10.',
+  })
   @IsOptionalNotNull()
   @IsInt()
   @Min(1)
   @Max(1000)
   max_concurrent_calls?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 6000, example: 60, description: 'Call starts in any 60-second window, across every instance. Default 60.' })
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 6000,
+    example: 60,
+    description: 'Call starts in any 60-second window, across every instance. Default 60.',
+  })
   @IsOptionalNotNull()
   @IsInt()
   @Min(1)
@@ -53,7 +64,8 @@ export class CampaignSettingsDto {
 
   @ApiPropertyOptional({
     type: RetryDto,
-    description: 'Retry policy. Default {"max_attempts": 3, "delay_minutes": 60, "on": ["missed", "failed"]}. Keys left out keep their current (or default) value.',
+    description:
+      'Retry policy. Default {"max_attempts": 3, "delay_minutes": 60, "on": ["missed", "failed"]}. Keys left out keep their current (or default) value.',
   })
   @IsOptionalNotNull()
   @IsObject()
@@ -64,7 +76,8 @@ export class CampaignSettingsDto {
   @ApiPropertyOptional({
     type: ScheduleDto,
     nullable: true,
-    description: 'Runs started by the clock once the campaign is started; null (default): only by hand.',
+    description:
+      'Runs started by the clock once the campaign is started; null (default): only by hand.',
   })
   @IsOptional()
   @IsObject()
@@ -75,7 +88,8 @@ export class CampaignSettingsDto {
   @ApiPropertyOptional({
     example: 'FR',
     nullable: true,
-    description: 'ISO 3166-1 alpha-2 country of lead numbers written without a country code. Default null.',
+    description:
+      'ISO 3166-1 alpha-2 country of lead numbers written without a country code. Default null.',
   })
   @IsOptional()
   @Transform(upperCase)
@@ -85,7 +99,8 @@ export class CampaignSettingsDto {
   @ApiPropertyOptional({
     type: QualificationDto,
     nullable: true,
-    description: 'Rules on post-call answers that make a lead qualified; checked against the agent’s questions. Default null.',
+    description:
+      'Rules on post-call answers that make a lead qualified; checked against the agent’s questions. Default null.',
   })
   @IsOptional()
   @IsObject()
@@ -97,7 +112,8 @@ export class CampaignSettingsDto {
     type: 'object',
     additionalProperties: { type: 'string' },
     example: { offer: 'Black Friday -20%' },
-    description: 'Dynamic variables sent with every call of the campaign; a lead’s own columns win. Default {}.',
+    description:
+      'Dynamic variables sent with every call of the campaign; a lead’s own columns win. Default {}.',
   })
   @IsOptionalNotNull()
   @IsVariableMap()

@@ -1,11 +1,24 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsNotEmpty, IsString, IsUUID, MaxLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+} from 'class-validator';
 import { CampaignSettingsDto } from './campaign-settings.dto';
 import { IsE164Phone, IsOptionalNotNull } from './field-rules';
 
-const Name = () => applyDecorators(IsString(), IsNotEmpty(), MaxLength(200));
-const AgentId = () => applyDecorators(IsUUID(undefined, { message: 'agent_id must be the UUID of a CallRounded agent' }));
+const Name = () =>
+  applyDecorators(IsString(), Matches(/\S/, { message: 'name must not be blank' }), MaxLength(200));
+const AgentId = () =>
+  applyDecorators(
+    IsUUID(undefined, { message: 'agent_id must be the UUID of a CallRounded agent' }),
+  );
 const FromNumbers = () =>
   applyDecorators(
     IsArray(),
@@ -15,8 +28,15 @@ const FromNumbers = () =>
     IsE164Phone({ each: true }),
   );
 
-const NAME_DOC = { example: 'Relance salons novembre', maxLength: 200, description: 'What people call the campaign.' };
-const AGENT_DOC = { example: '411b82c8-462a-4e1b-89bc-10ab3ce1ed29', description: 'The CallRounded agent that places the calls.' };
+const NAME_DOC = {
+  example: 'Relance salons novembre',
+  maxLength: 200,
+  description: 'What people call the campaign.',
+};
+const AGENT_DOC = {
+  example: '411b82c8-462a-4e1b-89bc-10ab3ce1ed29',
+  description: 'The CallRounded agent that places the calls.',
+};
 const FROM_DOC: ApiPropertyOptions = {
   type: [String],
   example: ['+33912345678'],
@@ -47,7 +67,10 @@ export class UpdateCampaignDto extends CampaignSettingsDto {
   @Name()
   name?: string;
 
-  @ApiPropertyOptional({ ...AGENT_DOC, description: `${AGENT_DOC.description} Only a draft may change it.` })
+  @ApiPropertyOptional({
+    ...AGENT_DOC,
+    description: `${AGENT_DOC.description} Only a draft may change it.`,
+  })
   @IsOptionalNotNull()
   @AgentId()
   agent_id?: string;

@@ -1,4 +1,9 @@
-import { registerDecorator, ValidateIf, ValidationArguments, ValidationOptions } from 'class-validator';
+import {
+  registerDecorator,
+  ValidateIf,
+  ValidationArguments,
+  ValidationOptions,
+} from 'class-validator';
 import { isSupportedCountry, isValidPhoneNumber } from 'libphonenumber-js/max';
 import { cronProblem } from '../../scheduling/cron';
 import { webhookUrlProblem } from '../../webhooks/webhook-url';
@@ -17,7 +22,8 @@ function rule(name: string, problem: Problem, options?: ValidationOptions): Prop
       propertyName: String(propertyName),
       options,
       validator: {
-        validate: (value: unknown, args: ValidationArguments) => problem(value, args.object) === null,
+        validate: (value: unknown, args: ValidationArguments) =>
+          problem(value, args.object) === null,
         defaultMessage: (args: ValidationArguments) =>
           `${args.property} ${problem(args.value, args.object) ?? 'is invalid'}`,
       },
@@ -25,13 +31,16 @@ function rule(name: string, problem: Problem, options?: ValidationOptions): Prop
 }
 
 /** Optional, but null is refused: for fields that always have a value (defaults fill them). */
-export const IsOptionalNotNull = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
+export const IsOptionalNotNull = () =>
+  ValidateIf((_object: object, value: unknown) => value !== undefined);
 
 const quote = (value: unknown) => JSON.stringify(value)?.slice(0, 80) ?? String(value);
 
 export const IsIanaTimeZone = () =>
   rule('isIanaTimeZone', (v) =>
-    canonicalZone(v) ? null : `must be an IANA time zone such as Europe/Paris or America/New_York (got ${quote(v)})`,
+    canonicalZone(v)
+      ? null
+      : `must be an IANA time zone such as Europe/Paris or America/New_York (got ${quote(v)})`,
   );
 
 export const IsE164Phone = (options?: ValidationOptions) =>
@@ -53,7 +62,8 @@ export const IsCountryCode = () =>
 
 export const IsCronExpression = () =>
   rule('isCronExpression', (v) => {
-    if (typeof v !== 'string' || v.trim() === '') return 'must be a cron expression such as "0 19 * * 1-5"';
+    if (typeof v !== 'string' || v.trim() === '')
+      return 'must be a cron expression such as "0 19 * * 1-5"';
     const problem = cronProblem(v);
     return problem ? `is not a usable cron expression: ${problem}` : null;
   });
@@ -64,13 +74,17 @@ const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,99}$/;
 
 export const IsVariableMap = () =>
   rule('isVariableMap', (v) => {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'must be an object of names to texts';
+    if (typeof v !== 'object' || v === null || Array.isArray(v))
+      return 'must be an object of names to texts';
     const entries = Object.entries(v);
     if (entries.length > 200) return 'must hold at most 200 variables';
     for (const [key, value] of entries) {
-      if (!VARIABLE_NAME.test(key)) return `has an invalid name ${quote(key)}: use letters, digits and _`;
-      if (typeof value !== 'string') return `.${key} must be a text (got ${quote(value)})`;
-      if (value.length > 2000) return `.${key} must be at most 2000 characters long`;
+      if (!VARIABLE_NAME.test(key))
+        return `has an invalid name ${quote(key)}: use letters, digits and _`;
+      if (typeof value !== 'string')
+        return `must map names to texts; ${quote(key)} maps to ${quote(value)}`;
+      if (value.length > 2000)
+        return `must hold texts of at most 2000 characters; ${quote(key)} is longer`;
     }
     return null;
   });
@@ -80,7 +94,10 @@ export const HoursDoNotOverlap = () =>
   rule('hoursDoNotOverlap', (v) => {
     if (!Array.isArray(v)) return null;
     const spans = v
-      .filter((h): h is { start: string; end: string } => typeof h?.start === 'string' && typeof h?.end === 'string')
+      .filter(
+        (h): h is { start: string; end: string } =>
+          typeof h?.start === 'string' && typeof h?.end === 'string',
+      )
       .map((h) => ({ h, s: minutesOf(h.start), e: minutesOf(h.end) }));
     if (spans.some(({ s, e }) => !Number.isFinite(s) || !Number.isFinite(e))) return null;
     const backwards = spans.find(({ s, e }) => s >= e);

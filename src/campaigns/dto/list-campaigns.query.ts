@@ -4,7 +4,12 @@ import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-va
 import { CAMPAIGN_STATUSES, type CampaignStatus } from '../campaign.entity';
 
 export class ListCampaignsQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50, description: 'Campaigns per page.' })
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 200,
+    default: 50,
+    description: 'Campaigns per page.',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'limit must be a whole number between 1 and 200' })

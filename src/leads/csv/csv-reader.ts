@@ -1,5 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import { parse } from 'csv-parse';
+import { parse, type Parser } from 'csv-parse';
 import { pipeline, Readable } from 'node:stream';
 import { type Delimiter, headerLineEnd, sniffDelimiter } from './delimiter';
 import { CsvTextDecoder } from './text-decoder';
@@ -21,7 +21,9 @@ export interface OpenedCsv {
   header: string[];
   delimiter: Delimiter;
   encoding: string;
-  /** The data rows, in file order; reading them again is not possible. */
+  /** The data rows, in file order, in arrays of what has been parsed; readable once. */
+  batches(): AsyncGenerator<CsvRow[]>;
+  /** The data rows one by one (a convenience over batches()). */
   rows(): AsyncGenerator<CsvRow>;
   /** Stops reading (frees the parser and the upload). Safe to call more than once. */
   close(): void;
@@ -43,7 +45,10 @@ const MAX_RECORD_BYTES = 1 << 20;
  * Quotes are read leniently (`"` inside an unquoted field is kept as text); only a quote never
  * closed, which would swallow the rest of the file, makes the file unreadable (400).
  */
-export async function openCsv(bytes: AsyncIterable<Buffer>, options: CsvReadOptions = {}): Promise<OpenedCsv> {
+export async function openCsv(
+  bytes: AsyncIterable<Buffer>,
+  options: CsvReadOptions = {},
+): Promise<OpenedCsv> {
   const decoder = new CsvTextDecoder(options.encoding);
   const text = decoder.decode(bytes);
   const peeked: Buffer[] = [];
@@ -60,7 +65,9 @@ export async function openCsv(bytes: AsyncIterable<Buffer>, options: CsvReadOpti
     }
     if (seen.length > MAX_HEADER_BYTES) {
       await text.return(undefined);
-      throw new BadRequestException('The first row (the header) is longer than 1 MB: this does not look like a CSV file');
+      throw new BadRequestException(
+        'The first row (the header) is longer than 1 MB: this does not look like a CSV file',
+      );
     }
   }
   firstLine ??= Buffer.concat(peeked).toString('utf8');
@@ -77,27 +84,36 @@ export async function openCsv(bytes: AsyncIterable<Buffer>, options: CsvReadOpti
   // pipeline() hands an error of the upload or the decoder (413, 415, aborted) to the parser,
   // whose iterator then throws it to the reader.
   pipeline(source, parser, () => undefined);
-  const records = parser[Symbol.asyncIterator]() as AsyncIterator<string[]>;
+  // Errors are read from parser.errored; this keeps an 'error' between two reads from being unhandled.
+  parser.on('error', () => undefined);
   const close = () => {
     if (!parser.destroyed) parser.destroy();
   };
+  const records = recordBatches(parser);
 
-  let first: IteratorResult<string[]>;
+  let first: IteratorResult<string[][]>;
   try {
     first = await records.next();
   } catch (err) {
     close();
     throw describeCsvError(err, 1);
   }
-  if (first.done || first.value.every((c) => c.trim() === '')) {
+  if (first.done || first.value[0].every((c) => c.trim() === '')) {
     close();
-    throw new BadRequestException('The file is empty, or its first row (which must hold the column names) is blank');
+    throw new BadRequestException(
+      'The file is empty, or its first row (which must hold the column names) is blank',
+    );
   }
+  const [header, ...rest] = first.value;
+  const batches = () => numberRows(rest, records, close);
   return {
-    header: first.value,
+    header,
     delimiter,
     encoding: decoder.encoding ?? 'utf-8',
-    rows: () => readRows(records, close),
+    batches,
+    rows: async function* () {
+      for await (const batch of batches()) yield* batch;
+    },
     close,
   };
 }
@@ -108,15 +124,43 @@ async function* replay(peeked: Buffer[], rest: AsyncGenerator<Buffer>): AsyncGen
   yield* rest;
 }
 
-async function* readRows(records: AsyncIterator<string[]>, close: () => void): AsyncGenerator<CsvRow> {
-  let row = 1;
-  try {
-    for (;;) {
-      const next = await records.next();
-      if (next.done) return;
-      row++;
-      yield { row, cells: next.value };
+/** Records in arrays of what the parser holds: one await per chunk of the file, not per row. */
+async function* recordBatches(parser: Parser): AsyncGenerator<string[][]> {
+  for (;;) {
+    const batch: string[][] = [];
+    let record: string[] | null;
+    while ((record = parser.read() as string[] | null) !== null) batch.push(record);
+    if (batch.length > 0) {
+      yield batch;
+      continue;
     }
+    if (parser.errored) throw parser.errored;
+    if (parser.readableEnded) return;
+    if (parser.destroyed) throw new Error('The CSV parser was closed');
+    await nextEvent(parser);
+  }
+}
+
+function nextEvent(stream: Parser): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off('readable', done).off('end', done).off('error', done).off('close', done);
+      resolve();
+    };
+    stream.once('readable', done).once('end', done).once('error', done).once('close', done);
+  });
+}
+
+async function* numberRows(
+  first: string[][],
+  records: AsyncGenerator<string[][]>,
+  close: () => void,
+): AsyncGenerator<CsvRow[]> {
+  let row = 1;
+  const number = (batch: string[][]) => batch.map((cells) => ({ row: ++row, cells }));
+  try {
+    if (first.length > 0) yield number(first);
+    for await (const batch of records) yield number(batch);
   } catch (err) {
     throw describeCsvError(err, row + 1);
   } finally {
@@ -141,4 +185,3 @@ function describeCsvError(err: unknown, fallbackRow: number): unknown {
     details: [{ row, message: (err as Error).message }],
   });
 }
-

@@ -63,7 +63,17 @@ export const PHONE_HEADERS = [
 ];
 
 /** Words that, inside a longer header, say it holds a phone number (used when no exact name matches). */
-const PHONE_WORDS = new Set(['phone', 'telephone', 'tel', 'mobile', 'portable', 'telefon', 'telefono', 'cell', 'gsm']);
+const PHONE_WORDS = new Set([
+  'phone',
+  'telephone',
+  'tel',
+  'mobile',
+  'portable',
+  'telefon',
+  'telefono',
+  'cell',
+  'gsm',
+]);
 
 const TIMEZONE_HEADERS = ['timezone', 'time_zone', 'tz', 'fuseau_horaire'];
 

@@ -47,7 +47,8 @@ export function normalizePhone(raw: string, defaultCountry?: CountryCode): Phone
   }
   const parsed = parsePhoneNumberFromString(s, defaultCountry);
   if (parsed?.isValid()) {
-    if (parsed.ext) return { ok: false, message: `${quote(raw)} has an extension, which cannot be dialled` };
+    if (parsed.ext)
+      return { ok: false, message: `${quote(raw)} has an extension, which cannot be dialled` };
     return { ok: true, e164: parsed.number };
   }
   return { ok: false, message: explainInvalid(quote(raw), s, defaultCountry, parsed?.country) };
@@ -57,7 +58,10 @@ function clean(input: string): string | PhoneResult {
   let s = input;
   const formula = EXCEL_TEXT_FORMULA.exec(s);
   if (formula) s = formula[1];
-  s = s.replace(/^[='\t]+/, '').replace(/^"+|"+$/g, '').trim();
+  s = s
+    .replace(/^[='\t]+/, '')
+    .replace(/^"+|"+$/g, '')
+    .trim();
   if (SCIENTIFIC.test(s)) {
     return {
       ok: false,
@@ -78,7 +82,12 @@ function quote(raw: string): string {
 }
 
 /** `raw` is already quoted. */
-function explainInvalid(raw: string, s: string, country: CountryCode | undefined, detected?: CountryCode): string {
+function explainInvalid(
+  raw: string,
+  s: string,
+  country: CountryCode | undefined,
+  detected?: CountryCode,
+): string {
   const where = detected ?? (s.startsWith('+') ? undefined : country);
   const forWhere = where ? ` for ${where}` : '';
   switch (validatePhoneNumberLength(s, country)) {

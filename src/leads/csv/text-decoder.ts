@@ -199,7 +199,8 @@ function repairMixed(buf: Buffer): Buffer {
 function validSequenceLength(buf: Buffer, i: number): number {
   const b = buf[i];
   if (b < 0x80) return 1;
-  const need = b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+  const need =
+    b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
   if (need === 0 || i + need > buf.length) return 0;
   return isUtf8(buf.subarray(i, i + need)) ? need : 0;
 }

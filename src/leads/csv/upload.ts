@@ -7,8 +7,8 @@ import busboy from 'busboy';
 import type { Request } from 'express';
 import { type Readable, Transform, type TransformCallback } from 'node:stream';
 
-/** The client closed the connection before the whole file arrived. */
-export class UploadAbortedError extends Error {
+/** The client closed the connection before the whole file arrived (nobody is left to read the 400). */
+export class UploadAbortedError extends BadRequestException {
   constructor() {
     super('The client closed the connection before the whole file was received');
   }
@@ -100,7 +100,11 @@ function startUpload(req: Request, maxBytes: number, detach: () => void): Promis
   if (declared > maxBytes) return Promise.reject(tooLarge());
   watchAbort((e) => limiter.destroy(e));
   req.pipe(limiter);
-  return Promise.resolve({ fileName: fileNameFromDisposition(req.headers['content-disposition']), bytes: limiter, discard });
+  return Promise.resolve({
+    fileName: fileNameFromDisposition(req.headers['content-disposition']),
+    bytes: limiter,
+    discard,
+  });
 }
 
 function openMultipart(
@@ -117,7 +121,11 @@ function openMultipart(
     };
     let parser: busboy.Busboy;
     try {
-      parser = busboy({ headers: req.headers, defParamCharset: 'utf8', limits: { files: 5, fields: 50, parts: 60 } });
+      parser = busboy({
+        headers: req.headers,
+        defParamCharset: 'utf8',
+        limits: { files: 5, fields: 50, parts: 60 },
+      });
     } catch (e) {
       reject(new BadRequestException(`The multipart body cannot be read: ${(e as Error).message}`));
       return;
@@ -131,9 +139,16 @@ function openMultipart(
       file.pipe(limiter);
       resolve({ fileName: info.filename || null, bytes: limiter, discard });
     });
-    parser.on('error', (e: Error) => fail(new BadRequestException(`The multipart body cannot be read: ${e.message}`)));
+    parser.on('error', (e: Error) =>
+      fail(new BadRequestException(`The multipart body cannot be read: ${e.message}`)),
+    );
     parser.on('close', () => {
-      if (!found) reject(new BadRequestException('The multipart body has no "file" field: send the CSV as field "file"'));
+      if (!found)
+        reject(
+          new BadRequestException(
+            'The multipart body has no "file" field: send the CSV as field "file"',
+          ),
+        );
     });
     watchAbort(fail);
     req.pipe(parser);

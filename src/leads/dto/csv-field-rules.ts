@@ -8,8 +8,10 @@ export function IsKnownEncoding(options?: ValidationOptions): PropertyDecorator 
     {
       name: 'isKnownEncoding',
       validator: {
-        validate: (value: unknown) => typeof value === 'string' && value.length <= 40 && iconv.encodingExists(value),
-        defaultMessage: () => 'encoding must be a known encoding such as utf-8, utf-16le, utf-16be or windows-1252',
+        validate: (value: unknown) =>
+          typeof value === 'string' && value.length <= 40 && iconv.encodingExists(value),
+        defaultMessage: () =>
+          'encoding must be a known encoding such as utf-8, utf-16le, utf-16be or windows-1252',
       },
     },
     options,
@@ -23,7 +25,8 @@ export function IsDefaultCountry(options?: ValidationOptions): PropertyDecorator
       name: 'isDefaultCountry',
       validator: {
         validate: (value: unknown) => typeof value === 'string' && isSupportedDefaultCountry(value),
-        defaultMessage: () => 'default_country must be a two-letter ISO 3166 country code such as FR or US',
+        defaultMessage: () =>
+          'default_country must be a two-letter ISO 3166 country code such as FR or US',
       },
     },
     options,

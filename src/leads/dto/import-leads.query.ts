@@ -4,7 +4,8 @@ import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validato
 import { DELIMITER_NAMES } from '../csv/delimiter';
 import { IsDefaultCountry, IsKnownEncoding } from './csv-field-rules';
 
-const upper = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toUpperCase() : value);
+const upper = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.trim().toUpperCase() : value;
 const lower = ({ value }: { value: unknown }) =>
   typeof value === 'string' && value.length > 1 ? value.trim().toLowerCase() : value;
 
@@ -24,11 +25,14 @@ export class CsvImportQuery {
 
   @ApiPropertyOptional({
     enum: Object.keys(DELIMITER_NAMES),
-    description: 'Field delimiter: `,` `;` tab `|` (or comma, semicolon, tab, pipe). Default: sniffed from the header line.',
+    description:
+      'Field delimiter: `,` `;` tab `|` (or comma, semicolon, tab, pipe). Default: sniffed from the header line.',
   })
   @IsOptional()
   @Transform(lower)
-  @IsIn(Object.keys(DELIMITER_NAMES), { message: 'delimiter must be one of: comma (,), semicolon (;), tab, pipe (|)' })
+  @IsIn(Object.keys(DELIMITER_NAMES), {
+    message: 'delimiter must be one of: comma (,), semicolon (;), tab, pipe (|)',
+  })
   delimiter?: string;
 
   @ApiPropertyOptional({

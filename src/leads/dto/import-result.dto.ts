@@ -1,9 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class RowErrorDto {
-  @ApiProperty({ example: 7, description: 'Row number as a spreadsheet shows it (the header is row 1).' })
+  @ApiProperty({
+    example: 7,
+    description: 'Row number as a spreadsheet shows it (the header is row 1).',
+  })
   row: number;
-  @ApiProperty({ example: 'Téléphone', description: 'Header of the column at fault, as written in the file.' })
+  @ApiProperty({
+    example: 'Téléphone',
+    description: 'Header of the column at fault, as written in the file.',
+  })
   column: string;
   @ApiProperty({ example: '"+33 6 12" is too short for FR' })
   message: string;
@@ -13,7 +19,10 @@ export class RowErrorDto {
 export class ImportResultDto {
   @ApiProperty({ format: 'uuid', description: 'See GET /v1/campaigns/{id}/imports/{import_id}.' })
   import_id: string;
-  @ApiProperty({ example: 1200, description: 'Data rows read: the header and blank rows are not counted.' })
+  @ApiProperty({
+    example: 1200,
+    description: 'Data rows read: the header and blank rows are not counted.',
+  })
   rows: number;
   @ApiProperty({ example: 1150, description: 'New leads added as `pending`.' })
   accepted: number;
@@ -21,12 +30,14 @@ export class ImportResultDto {
   rejected: number;
   @ApiProperty({
     example: 25,
-    description: 'Valid rows whose number is already a lead of this campaign or appears earlier in the file; not added.',
+    description:
+      'Valid rows whose number is already a lead of this campaign or appears earlier in the file; not added.',
   })
   duplicates: number;
   @ApiProperty({
     example: 5,
-    description: 'New leads whose number is on the do-not-call list: added with status `suppressed`, never dialled.',
+    description:
+      'New leads whose number is on the do-not-call list: added with status `suppressed`, never dialled.',
   })
   suppressed: number;
   @ApiProperty({ type: [RowErrorDto], description: 'The first 1,000 row errors, in file order.' })
@@ -42,7 +53,10 @@ export class ImportResultDto {
       'Variables the campaign’s agent declares that neither the file, the campaign’s variables nor the platform (from_number, to_number, call_id, call_start_time) supply. A warning: the calls still happen.',
   })
   missing_variables: string[];
-  @ApiPropertyOptional({ type: [String], description: 'Things worth knowing that did not stop the import.' })
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Things worth knowing that did not stop the import.',
+  })
   warnings?: string[];
   @ApiProperty({ example: 'Téléphone', description: 'The header used as the phone column.' })
   phone_column: string;
@@ -55,7 +69,8 @@ export class ImportResultDto {
 export class LeadImportDto {
   @ApiProperty({ format: 'uuid' }) import_id: string;
   @ApiProperty({ format: 'uuid' }) campaign_id: string;
-  @ApiProperty({ type: String, nullable: true, example: 'salon-novembre.csv' }) file_name: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'salon-novembre.csv' }) file_name:
+    string | null;
   @ApiProperty({
     enum: ['completed', 'aborted', 'failed'],
     description:
@@ -68,14 +83,20 @@ export class LeadImportDto {
   @ApiProperty() duplicates: number;
   @ApiProperty() suppressed: number;
   @ApiProperty() blank_rows: number;
-  @ApiProperty({ description: 'All row errors, even those past the first 1,000 listed.' }) error_count: number;
-  @ApiProperty({ type: [RowErrorDto], description: 'The first 1,000 row errors.' }) errors: RowErrorDto[];
+  @ApiProperty({ description: 'All row errors, even those past the first 1,000 listed.' })
+  error_count: number;
+  @ApiProperty({ type: [RowErrorDto], description: 'The first 1,000 row errors.' })
+  errors: RowErrorDto[];
   @ApiProperty({ type: [String] }) missing_variables: string[];
   @ApiProperty({ type: [String] }) warnings: string[];
   @ApiProperty({ type: String, nullable: true }) phone_column: string | null;
   @ApiProperty({ type: String, nullable: true }) delimiter: string | null;
   @ApiProperty({ type: String, nullable: true }) encoding: string | null;
-  @ApiProperty({ type: String, nullable: true, description: 'Why an aborted or failed import stopped.' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Why an aborted or failed import stopped.',
+  })
   failure: string | null;
   @ApiProperty({ format: 'date-time' }) started_at: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) finished_at: string | null;

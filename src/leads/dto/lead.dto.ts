@@ -8,24 +8,50 @@ export class LeadDto {
     type: 'object',
     additionalProperties: { type: 'string' },
     example: { prenom: 'Zoé', nom_de_l_entreprise: 'Boulangerie Noël' },
-    description: 'The file’s other columns, by snake_case header; sent as dynamic_variables_values.',
+    description:
+      'The file’s other columns, by snake_case header; sent as dynamic_variables_values.',
   })
   variables: Record<string, string>;
   @ApiProperty({ enum: LEAD_STATUSES }) status: string;
   @ApiProperty() attempts: number;
   @ApiProperty({ type: String, nullable: true }) last_call_id: string | null;
-  @ApiProperty({ type: String, nullable: true, description: 'The platform status of the last call.' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The platform status of the last call.',
+  })
   last_call_status: string | null;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true }) next_attempt_at: string | null;
-  @ApiProperty({ type: Boolean, nullable: true, description: 'null until a completed call was judged.' })
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) next_attempt_at:
+    string | null;
+  @ApiProperty({
+    type: Boolean,
+    nullable: true,
+    description: 'null until a completed call was judged.',
+  })
   qualified: boolean | null;
-  @ApiProperty({ type: String, nullable: true, description: 'Last outcome: completed, missed, failed, unknown.' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Last outcome: completed, missed, failed, unknown.',
+  })
   outcome: string | null;
-  @ApiProperty({ type: String, nullable: true, description: 'Why the lead waits or ended as it did.' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Why the lead waits or ended as it did.',
+  })
   status_reason: string | null;
-  @ApiProperty({ type: Number, nullable: true, description: 'Row in the uploaded file (header = 1).' })
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'Row in the uploaded file (header = 1).',
+  })
   row_number: number | null;
-  @ApiProperty({ type: String, nullable: true, description: 'IANA zone from the file’s timezone column.' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'IANA zone from the file’s timezone column.',
+  })
   timezone: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) import_id: string | null;
   @ApiProperty({ format: 'date-time' }) created_at: string;
@@ -34,6 +60,10 @@ export class LeadDto {
 
 export class LeadPageDto {
   @ApiProperty({ type: [LeadDto], description: 'In import order.' }) data: LeadDto[];
-  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last.' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass as `cursor` for the next page; null on the last.',
+  })
   next_cursor: string | null;
 }

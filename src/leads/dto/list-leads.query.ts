@@ -1,6 +1,15 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import type { LeadStatus } from '../lead.entity';
 import { LEAD_STATUSES } from '../lead-statuses';
 
@@ -21,7 +30,10 @@ export class ListLeadsQuery {
   @IsOptional()
   @Transform(commaList)
   @ArrayMaxSize(LEAD_STATUSES.length)
-  @IsIn(LEAD_STATUSES, { each: true, message: `status must list statuses among ${LEAD_STATUSES.join(', ')}` })
+  @IsIn(LEAD_STATUSES, {
+    each: true,
+    message: `status must list statuses among ${LEAD_STATUSES.join(', ')}`,
+  })
   status?: LeadStatus[];
 
   @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100, description: 'Leads per page.' })

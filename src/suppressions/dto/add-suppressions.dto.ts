@@ -1,6 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayNotEmpty, IsArray, IsOptional, IsString, MaxLength } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayNotEmpty,
+  IsArray,
+  IsOptional,
+  IsString,
+  MaxLength,
+} from 'class-validator';
 import { IsDefaultCountry } from '../../leads/dto/csv-field-rules';
 import { CsvImportQuery } from '../../leads/dto/import-leads.query';
 
@@ -15,20 +22,30 @@ export class AddSuppressionsDto {
   })
   @IsArray({ message: 'phones must be an array of phone numbers' })
   @ArrayNotEmpty({ message: 'phones must list at least one number' })
-  @ArrayMaxSize(MAX_JSON_PHONES, { message: `phones must list at most ${MAX_JSON_PHONES} numbers per request` })
+  @ArrayMaxSize(MAX_JSON_PHONES, {
+    message: `phones must list at most ${MAX_JSON_PHONES} numbers per request`,
+  })
   @IsString({ each: true, message: 'phones must hold strings' })
   @MaxLength(100, { each: true, message: 'each phone must be at most 100 characters' })
   phones: string[];
 
-  @ApiPropertyOptional({ example: 'asked not to be called', description: 'Why, kept with each number.' })
+  @ApiPropertyOptional({
+    example: 'asked not to be called',
+    description: 'Why, kept with each number.',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(500)
   reason?: string;
 
-  @ApiPropertyOptional({ example: 'FR', description: 'Country of numbers written without a country code.' })
+  @ApiPropertyOptional({
+    example: 'FR',
+    description: 'Country of numbers written without a country code.',
+  })
   @IsOptional()
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toUpperCase() : value))
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.trim().toUpperCase() : value,
+  )
   @IsDefaultCountry()
   default_country?: string;
 }

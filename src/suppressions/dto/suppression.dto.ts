@@ -3,11 +3,20 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 export class SuppressionErrorDto {
-  @ApiPropertyOptional({ example: 2, description: 'JSON form: position of the number in `phones` (from 0).' })
+  @ApiPropertyOptional({
+    example: 2,
+    description: 'JSON form: position of the number in `phones` (from 0).',
+  })
   index?: number;
-  @ApiPropertyOptional({ example: 5, description: 'CSV form: row as a spreadsheet shows it (header = 1).' })
+  @ApiPropertyOptional({
+    example: 5,
+    description: 'CSV form: row as a spreadsheet shows it (header = 1).',
+  })
   row?: number;
-  @ApiPropertyOptional({ example: 'phone', description: 'CSV form: header of the column at fault.' })
+  @ApiPropertyOptional({
+    example: 'phone',
+    description: 'CSV form: header of the column at fault.',
+  })
   column?: string;
   @ApiProperty({ example: '"12" is too short for FR' })
   message: string;
@@ -15,16 +24,22 @@ export class SuppressionErrorDto {
 
 /** received = added + already_suppressed + duplicates + rejected. */
 export class AddSuppressionsResultDto {
-  @ApiProperty({ description: 'Numbers (JSON) or data rows (CSV, blank rows excluded) received.' }) received: number;
+  @ApiProperty({ description: 'Numbers (JSON) or data rows (CSV, blank rows excluded) received.' })
+  received: number;
   @ApiProperty({ description: 'Numbers newly put on the list.' }) added: number;
-  @ApiProperty({ description: 'Numbers that were already on the list.' }) already_suppressed: number;
-  @ApiProperty({ description: 'Repeats of a number earlier in the same request.' }) duplicates: number;
-  @ApiProperty({ description: 'Entries that are not valid phone numbers (see errors).' }) rejected: number;
+  @ApiProperty({ description: 'Numbers that were already on the list.' })
+  already_suppressed: number;
+  @ApiProperty({ description: 'Repeats of a number earlier in the same request.' })
+  duplicates: number;
+  @ApiProperty({ description: 'Entries that are not valid phone numbers (see errors).' })
+  rejected: number;
   @ApiProperty({
-    description: 'Leads waiting to be called (pending or retry_scheduled), in any campaign, now marked suppressed.',
+    description:
+      'Leads waiting to be called (pending or retry_scheduled), in any campaign, now marked suppressed.',
   })
   leads_suppressed: number;
-  @ApiProperty({ type: [SuppressionErrorDto], description: 'The first 1,000 errors.' }) errors: SuppressionErrorDto[];
+  @ApiProperty({ type: [SuppressionErrorDto], description: 'The first 1,000 errors.' })
+  errors: SuppressionErrorDto[];
   @ApiProperty() error_count: number;
 }
 
@@ -36,12 +51,21 @@ export class SuppressionDto {
 
 export class SuppressionPageDto {
   @ApiProperty({ type: [SuppressionDto], description: 'Ordered by phone.' }) data: SuppressionDto[];
-  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last.' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass as `cursor` for the next page; null on the last.',
+  })
   next_cursor: string | null;
 }
 
 export class ListSuppressionsQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100, description: 'Numbers per page.' })
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 1000,
+    default: 100,
+    description: 'Numbers per page.',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'limit must be a whole number between 1 and 1000' })

@@ -3,14 +3,24 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 export class WebhookEventsQuery {
-  @ApiPropertyOptional({ enum: ['pending', 'delivered', 'failed'], description: 'Only events in this delivery status.' })
+  @ApiPropertyOptional({
+    enum: ['pending', 'delivered', 'failed'],
+    description: 'Only events in this delivery status.',
+  })
   @IsOptional()
-  @IsIn(['pending', 'delivered', 'failed'], { message: 'status must be pending, delivered or failed' })
+  @IsIn(['pending', 'delivered', 'failed'], {
+    message: 'status must be pending, delivered or failed',
+  })
   status?: 'pending' | 'delivered' | 'failed';
 
-  @ApiPropertyOptional({ enum: ['lead.qualified', 'campaign.completed'], description: 'Only events of this type.' })
+  @ApiPropertyOptional({
+    enum: ['lead.qualified', 'campaign.completed'],
+    description: 'Only events of this type.',
+  })
   @IsOptional()
-  @IsIn(['lead.qualified', 'campaign.completed'], { message: 'type must be lead.qualified or campaign.completed' })
+  @IsIn(['lead.qualified', 'campaign.completed'], {
+    message: 'type must be lead.qualified or campaign.completed',
+  })
   type?: 'lead.qualified' | 'campaign.completed';
 
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100, description: 'Events per page.' })
@@ -29,25 +39,40 @@ export class WebhookEventsQuery {
 }
 
 export class WebhookEventDto {
-  @ApiProperty({ format: 'uuid', description: 'Sent as X-Webhook-Id: the same on every retry.' }) id: string;
+  @ApiProperty({ format: 'uuid', description: 'Sent as X-Webhook-Id: the same on every retry.' })
+  id: string;
   @ApiProperty({ enum: ['lead.qualified', 'campaign.completed'] }) type: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) lead_id: string | null;
   @ApiProperty({ enum: ['pending', 'delivered', 'failed'] }) status: string;
   @ApiProperty({ description: 'Delivery attempts so far.' }) attempts: number;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String, description: 'When the next attempt is due (pending events).' })
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description: 'When the next attempt is due (pending events).',
+  })
   next_attempt_at: string | null;
-  @ApiProperty({ format: 'date-time', nullable: true, type: String }) last_attempt_at: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true, type: String }) last_attempt_at:
+    string | null;
   @ApiProperty({ nullable: true, type: Number, description: "The receiver's last HTTP status." })
   last_status_code: number | null;
   @ApiProperty({ nullable: true, type: String }) last_error: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) delivered_at: string | null;
   @ApiProperty({ format: 'date-time' }) created_at: string;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: "The event's `data`, as POSTed." })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: "The event's `data`, as POSTed.",
+  })
   data: Record<string, unknown>;
 }
 
 export class WebhookEventPageDto {
   @ApiProperty({ type: [WebhookEventDto], description: 'Oldest first.' }) data: WebhookEventDto[];
-  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last one.' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Pass as `cursor` for the next page; null on the last one.',
+  })
   next_cursor: string | null;
 }

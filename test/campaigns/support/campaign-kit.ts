@@ -2,7 +2,11 @@ import type { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
 import request from 'supertest';
 import type { Clock, WorkerTuning } from '../../../src/core/runtime';
-import { HAIR_SALON_FR_SCENARIO, startSimulator, type SimulatorHandle } from '../../../src/simulator';
+import {
+  HAIR_SALON_FR_SCENARIO,
+  startSimulator,
+  type SimulatorHandle,
+} from '../../../src/simulator';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database';
 import { startTestApp, TEST_API_KEY } from '../../helpers/test-app';
 
@@ -77,7 +81,12 @@ let phoneSeq = 0;
 export async function insertLeads(
   sql: Client,
   campaignId: string,
-  leads: { status: string; qualified?: boolean | null; nextAttemptAt?: Date | null; phone?: string }[],
+  leads: {
+    status: string;
+    qualified?: boolean | null;
+    nextAttemptAt?: Date | null;
+    phone?: string;
+  }[],
 ): Promise<string[]> {
   const ids: string[] = [];
   for (const lead of leads) {

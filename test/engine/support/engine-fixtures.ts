@@ -63,7 +63,10 @@ export interface Engine {
   sim: SimulatorHandle;
   app?: INestApplication;
   clock: ShiftedClock;
-  startApp(opts?: { worker?: Partial<WorkerTuning>; env?: Record<string, string> }): Promise<INestApplication>;
+  startApp(opts?: {
+    worker?: Partial<WorkerTuning>;
+    env?: Record<string, string>;
+  }): Promise<INestApplication>;
   stopApp(): Promise<void>;
   close(): Promise<void>;
 }
@@ -171,10 +174,10 @@ export async function addLeads(
 }
 
 export async function setCampaignStatus(pg: Client, id: string, status: string): Promise<void> {
-  await pg.query(`UPDATE campaigns SET status = $2, started_at = coalesce(started_at, now()) WHERE id = $1`, [
-    id,
-    status,
-  ]);
+  await pg.query(
+    `UPDATE campaigns SET status = $2, started_at = coalesce(started_at, now()) WHERE id = $1`,
+    [id, status],
+  );
 }
 
 export interface LeadRow {
@@ -263,8 +266,10 @@ export async function expectCallsAccountedFor(
   for (const call of sim.calls()) {
     perNumber.set(call.to_number, (perNumber.get(call.to_number) ?? 0) + 1);
     const recorded = byCall.get(call.id) ?? [];
-    if (recorded.length !== 1) problems.push(`call ${call.id} recorded on ${recorded.length} attempts`);
-    else if (recorded[0].phone !== call.to_number) problems.push(`call ${call.id} recorded on another lead`);
+    if (recorded.length !== 1)
+      problems.push(`call ${call.id} recorded on ${recorded.length} attempts`);
+    else if (recorded[0].phone !== call.to_number)
+      problems.push(`call ${call.id} recorded on another lead`);
   }
   for (const [n, count] of perNumber) {
     if (count > maxAttempts) problems.push(`${n} called ${count} times (max ${maxAttempts})`);

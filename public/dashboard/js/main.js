@@ -1,0 +1,130 @@
+/* global document, window */
+import { apiKey, health, onUnauthorized } from './api.js';
+import { emptyState, h, replace } from './dom.js';
+import { campaignForm } from './views/campaign-form.js';
+import { campaignList } from './views/campaign-list.js';
+import { campaignPage } from './views/campaign-page.js';
+import { keyView } from './views/key-view.js';
+
+/**
+ * A single page with hash routes, so the server only ever serves /app:
+ *   #/                         campaigns
+ *   #/new                      new campaign
+ *   #/campaigns/{id}/{tab}     one campaign: overview, leads, import, settings
+ * A view is `{ el, title, destroy?(), update?(match) }`; `update` lets a campaign switch tabs
+ * without being loaded again.
+ */
+/** A hand-typed address may hold a broken %-escape: it then names no campaign, it does not crash. */
+function decode(part) {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}
+
+const ROUTES = [
+  { name: 'list', pattern: /^#?\/?$/, mount: () => campaignList() },
+  { name: 'new', pattern: /^#\/new$/, mount: () => campaignForm() },
+  {
+    name: 'campaign',
+    pattern: /^#\/campaigns\/([^/]+)(?:\/(overview|leads|import|settings))?$/,
+    mount: (m) => campaignPage(decode(m[1]), m[2] ?? 'overview'),
+    sameView: (view, m) => view.campaignId === decode(m[1]),
+  },
+];
+
+const main = document.getElementById('main');
+const signOut = document.getElementById('sign-out');
+let current; // { route, view }
+
+function notFound() {
+  return {
+    title: 'Page not found',
+    el: h(
+      'section',
+      {},
+      h('h1', { tabindex: '-1' }, 'Page not found'),
+      emptyState(
+        'There is no page at this address.',
+        null,
+        h('a', { href: '#/', class: 'button' }, 'Back to campaigns'),
+      ),
+    ),
+  };
+}
+
+function show(view, route, focus) {
+  current?.view.destroy?.();
+  current = { route, view };
+  replace(main, view.el);
+  document.title = `${view.title} · CallRounded campaigns`;
+  if (focus) (main.querySelector('h1') ?? main).focus({ preventScroll: false });
+}
+
+function render({ focus = true } = {}) {
+  const hash = window.location.hash || '#/';
+  if (!hash.startsWith('#/') && hash !== '#') return; // an in-page anchor, not a route
+  highlightNav(hash);
+  if (!apiKey.get()) {
+    signOut.hidden = true;
+    show(
+      keyView(() => render()),
+      null,
+      focus,
+    );
+    return;
+  }
+  signOut.hidden = false;
+  for (const route of ROUTES) {
+    const match = route.pattern.exec(hash);
+    if (!match) continue;
+    if (current?.route === route && route.sameView?.(current.view, match)) {
+      current.view.update?.(match);
+      document.title = `${current.view.title} · CallRounded campaigns`;
+      return;
+    }
+    show(route.mount(match), route, focus);
+    return;
+  }
+  show(notFound(), null, focus);
+}
+
+function highlightNav(hash) {
+  for (const link of document.querySelectorAll('.topnav a')) {
+    const active = link.getAttribute('href') === (hash === '#' ? '#/' : hash);
+    if (active) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+}
+
+onUnauthorized((error) => {
+  apiKey.clear();
+  current?.view.destroy?.();
+  current = undefined;
+  signOut.hidden = true;
+  show(
+    keyView(() => render(), error.message),
+    null,
+    true,
+  );
+});
+
+signOut.addEventListener('click', () => {
+  apiKey.clear();
+  current?.view.destroy?.();
+  current = undefined;
+  render();
+});
+
+window.addEventListener('hashchange', () => render());
+
+health().then((answer) => {
+  if (answer?.platform?.mode !== 'simulation') return;
+  const badge = document.getElementById('mode-badge');
+  badge.textContent = 'Simulation mode: no real calls';
+  badge.title = 'CALLROUNDED_API_KEY is not set: calls go to the built-in simulator.';
+  badge.hidden = false;
+});
+
+render({ focus: false });

@@ -1,0 +1,453 @@
+/* global window */
+import { api } from '../api.js';
+import { errorBox, field, h, uid } from '../dom.js';
+import { WEEKDAY_LABELS, WEEKDAYS } from '../format.js';
+
+const OPERATORS = [
+  ['equals', 'equals'],
+  ['in', 'is one of'],
+  ['gte', 'is at least'],
+  ['lte', 'is at most'],
+];
+const RETRY_OUTCOMES = [
+  ['missed', 'Missed (no answer, busy)'],
+  ['failed', 'Failed (the call could not be placed)'],
+  ['unknown', 'Unknown (no final status)'],
+];
+const TIME = '^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$';
+
+/** `true`/`false` are booleans and numerals numbers, as the agent's answers are typed. */
+function parseValue(text) {
+  const t = text.trim();
+  if (t === 'true' || t === 'false') return t === 'true';
+  if (/^-?\d+(\.\d+)?$/.test(t)) return Number(t);
+  return t;
+}
+
+function numberInput(name, value, min, max) {
+  return h('input', {
+    type: 'number',
+    name,
+    value: String(value),
+    min: String(min),
+    max: String(max),
+    step: '1',
+    required: true,
+    dataset: { field: name },
+  });
+}
+
+/** A list of rows with add/remove buttons (calling hours, qualification rules). */
+function rowList(makeRow, addLabel) {
+  const list = h('div', { class: 'row-list' });
+  const rows = [];
+  function renumber() {
+    rows.forEach((r, i) => r.setIndex(i));
+  }
+  function add(initial) {
+    const row = makeRow(initial, () => {
+      rows.splice(rows.indexOf(row), 1);
+      row.el.remove();
+      renumber();
+    });
+    rows.push(row);
+    list.append(row.el);
+    renumber();
+    return row;
+  }
+  const addButton = h(
+    'button',
+    { type: 'button', class: 'small', onclick: () => add().focus() },
+    addLabel,
+  );
+  return { el: h('div', {}, list, addButton), rows, add };
+}
+
+function hoursRow(initial = { start: '', end: '' }, remove) {
+  const start = h('input', {
+    type: 'text',
+    inputmode: 'numeric',
+    pattern: TIME,
+    placeholder: 'HH:MM',
+    value: initial.start,
+    required: true,
+    size: '6',
+  });
+  const end = h('input', {
+    type: 'text',
+    inputmode: 'numeric',
+    pattern: TIME,
+    placeholder: 'HH:MM',
+    value: initial.end,
+    required: true,
+    size: '6',
+  });
+  const startLabel = h('label', {});
+  const endLabel = h('label', {});
+  const removeButton = h('button', { type: 'button', class: 'icon', onclick: remove }, '×');
+  const el = h('div', { class: 'inline-row' }, startLabel, start, endLabel, end, removeButton);
+  return {
+    el,
+    focus: () => start.focus(),
+    setIndex(i) {
+      start.id = start.id || uid('start');
+      end.id = end.id || uid('end');
+      startLabel.htmlFor = start.id;
+      endLabel.htmlFor = end.id;
+      startLabel.textContent = `From`;
+      endLabel.textContent = `to`;
+      start.setAttribute('aria-label', `Interval ${i + 1} start`);
+      end.setAttribute('aria-label', `Interval ${i + 1} end`);
+      start.dataset.field = `calling_window.hours[${i}].start`;
+      end.dataset.field = `calling_window.hours[${i}].end`;
+      removeButton.setAttribute('aria-label', `Remove interval ${i + 1}`);
+    },
+    value: () => ({ start: start.value.trim(), end: end.value.trim() }),
+  };
+}
+
+function ruleRow(initial = { question: '', op: 'equals', value: '' }, remove) {
+  const question = h('input', {
+    type: 'text',
+    placeholder: 'interested',
+    value: initial.question,
+    required: true,
+  });
+  const op = h(
+    'select',
+    {},
+    OPERATORS.map(([v, label]) => h('option', { value: v, selected: v === initial.op }, label)),
+  );
+  const value = h('input', {
+    type: 'text',
+    placeholder: 'true',
+    value: initial.value,
+    required: true,
+  });
+  const removeButton = h('button', { type: 'button', class: 'icon', onclick: remove }, '×');
+  const el = h('div', { class: 'inline-row rule-row' }, question, op, value, removeButton);
+  return {
+    el,
+    focus: () => question.focus(),
+    setIndex(i) {
+      question.setAttribute('aria-label', `Rule ${i + 1}: question name`);
+      op.setAttribute('aria-label', `Rule ${i + 1}: comparison`);
+      value.setAttribute('aria-label', `Rule ${i + 1}: value`);
+      question.dataset.field = `qualification.rules[${i}].question`;
+      value.dataset.field = `qualification.rules[${i}]`;
+      removeButton.setAttribute('aria-label', `Remove rule ${i + 1}`);
+      this.index = i;
+    },
+    value() {
+      const rule = { question: question.value.trim() };
+      const text = value.value;
+      if (op.value === 'in')
+        rule.in = text
+          .split(',')
+          .map(parseValue)
+          .filter((v) => v !== '');
+      else if (op.value === 'equals') rule.equals = parseValue(text);
+      else {
+        const n = Number(text.trim());
+        if (text.trim() === '' || !Number.isFinite(n)) {
+          const words = OPERATORS.find(([v]) => v === op.value)[1];
+          throw Object.assign(new Error(`Rule ${this.index + 1}: “${words}” needs a number`), {
+            details: [{ field: `qualification.rules[${this.index}]`, message: 'must be a number' }],
+          });
+        }
+        rule[op.value] = n;
+      }
+      return rule;
+    },
+  };
+}
+
+function timeZones() {
+  try {
+    return window.Intl.supportedValuesOf('timeZone');
+  } catch {
+    return ['Europe/Paris', 'Europe/London', 'America/New_York', 'UTC'];
+  }
+}
+
+/** Creates a campaign; on success, goes to its import tab (the next thing to do). */
+export function campaignForm() {
+  const errors = errorBox();
+  const name = h('input', {
+    type: 'text',
+    name: 'name',
+    required: true,
+    maxlength: '200',
+    dataset: { field: 'name' },
+  });
+  const agent = h('input', {
+    type: 'text',
+    name: 'agent_id',
+    required: true,
+    spellcheck: 'false',
+    placeholder: '411b82c8-462a-4e1b-89bc-10ab3ce1ed29',
+    dataset: { field: 'agent_id' },
+  });
+  const fromNumbers = h('textarea', {
+    name: 'from_numbers',
+    rows: '2',
+    required: true,
+    spellcheck: 'false',
+    placeholder: '+33912345678',
+    dataset: { field: 'from_numbers' },
+  });
+  const zoneList = h(
+    'datalist',
+    { id: uid('zones') },
+    timeZones().map((z) => h('option', { value: z })),
+  );
+  const timezone = h('input', {
+    type: 'text',
+    name: 'timezone',
+    list: zoneList.id,
+    placeholder: 'Europe/Paris',
+    spellcheck: 'false',
+    dataset: { field: 'timezone' },
+  });
+  const country = h('input', {
+    type: 'text',
+    name: 'default_country',
+    maxlength: '2',
+    size: '3',
+    placeholder: 'FR',
+    dataset: { field: 'default_country' },
+  });
+
+  const dayBoxes = WEEKDAYS.map((d) =>
+    h('input', {
+      type: 'checkbox',
+      name: 'days',
+      value: d,
+      id: uid(`day-${d}`),
+      checked: !['sat', 'sun'].includes(d),
+    }),
+  );
+  const days = h(
+    'fieldset',
+    { class: 'checks', dataset: { field: 'calling_window.days' } },
+    h('legend', {}, 'Days'),
+    dayBoxes.map((box) =>
+      h('span', { class: 'check' }, box, h('label', { for: box.id }, WEEKDAY_LABELS[box.value])),
+    ),
+  );
+  const hours = rowList(hoursRow, 'Add hours');
+  hours.add({ start: '10:00', end: '13:00' });
+  hours.add({ start: '14:00', end: '18:00' });
+
+  const concurrent = numberInput('max_concurrent_calls', 10, 1, 1000);
+  const perMinute = numberInput('max_calls_per_minute', 60, 1, 6000);
+  const attempts = numberInput('retry.max_attempts', 3, 1, 10);
+  const delay = numberInput('retry.delay_minutes', 60, 0, 10080);
+  const retryBoxes = RETRY_OUTCOMES.map(([v]) =>
+    h('input', { type: 'checkbox', value: v, id: uid(`retry-${v}`), checked: v !== 'unknown' }),
+  );
+  const retryOn = h(
+    'fieldset',
+    { class: 'checks column', dataset: { field: 'retry.on' } },
+    h('legend', {}, 'Call again when the call was'),
+    retryBoxes.map((box, i) =>
+      h('span', { class: 'check' }, box, h('label', { for: box.id }, RETRY_OUTCOMES[i][1])),
+    ),
+  );
+  const cron = h('input', {
+    type: 'text',
+    name: 'schedule',
+    placeholder: '0 19 * * 1-5',
+    spellcheck: 'false',
+    dataset: { field: 'schedule.cron' },
+  });
+
+  const match = h(
+    'select',
+    { name: 'match', dataset: { field: 'qualification.match' } },
+    h('option', { value: 'all' }, 'every rule holds'),
+    h('option', { value: 'any' }, 'any one rule holds'),
+  );
+  const rules = rowList(ruleRow, 'Add rule');
+
+  const submit = h('button', { type: 'submit', class: 'primary' }, 'Create campaign');
+
+  function body() {
+    const b = {
+      name: name.value.trim(),
+      agent_id: agent.value.trim(),
+      from_numbers: fromNumbers.value.split(/[\s,;]+/).filter(Boolean),
+      calling_window: {
+        days: dayBoxes.filter((x) => x.checked).map((x) => x.value),
+        hours: hours.rows.map((r) => r.value()),
+      },
+      max_concurrent_calls: concurrent.valueAsNumber,
+      max_calls_per_minute: perMinute.valueAsNumber,
+      retry: {
+        max_attempts: attempts.valueAsNumber,
+        delay_minutes: delay.valueAsNumber,
+        on: retryBoxes.filter((x) => x.checked).map((x) => x.value),
+      },
+    };
+    if (timezone.value.trim()) b.timezone = timezone.value.trim();
+    if (country.value.trim()) b.default_country = country.value.trim().toUpperCase();
+    if (cron.value.trim()) b.schedule = { cron: cron.value.trim() };
+    if (rules.rows.length > 0)
+      b.qualification = { match: match.value, rules: rules.rows.map((r) => r.value()) };
+    return b;
+  }
+
+  const form = h(
+    'form',
+    { class: 'campaign-form', novalidate: true },
+    errors.el,
+    h(
+      'div',
+      { class: 'form-grid' },
+      h(
+        'div',
+        {},
+        h(
+          'fieldset',
+          { class: 'card' },
+          h('legend', {}, 'Campaign'),
+          field('Name', name),
+          field('Agent ID', agent, 'The CallRounded agent that places the calls (a UUID).'),
+          field(
+            'Caller numbers',
+            fromNumbers,
+            'One or more numbers of your account in E.164 (+33…), one per line; used in turn.',
+          ),
+          h(
+            'div',
+            { class: 'two' },
+            field('Time zone', timezone, 'Empty: the zone of the first caller number.'),
+            field('Default country', country, 'For lead numbers without +code.'),
+          ),
+          zoneList,
+        ),
+        h(
+          'fieldset',
+          { class: 'card' },
+          h('legend', {}, 'Qualification'),
+          h(
+            'p',
+            { class: 'hint' },
+            'Rules on the post-call answers that make a lead qualified, by question name (e.g. interested equals true). Leave empty for none.',
+          ),
+          field('A lead is qualified when', match),
+          rules.el,
+        ),
+      ),
+      h(
+        'div',
+        {},
+        h(
+          'fieldset',
+          { class: 'card' },
+          h('legend', {}, 'Calling window'),
+          h(
+            'p',
+            { class: 'hint' },
+            'Read in each lead’s own time zone. 24:00 is the end of the day.',
+          ),
+          days,
+          h('div', { class: 'field' }, h('span', { class: 'label' }, 'Hours'), hours.el),
+        ),
+        h(
+          'fieldset',
+          { class: 'card' },
+          h('legend', {}, 'Limits'),
+          h(
+            'div',
+            { class: 'two' },
+            field('Calls at once (max)', concurrent),
+            field('Call starts per minute (max)', perMinute),
+          ),
+        ),
+        h(
+          'fieldset',
+          { class: 'card' },
+          h('legend', {}, 'Retries'),
+          h(
+            'div',
+            { class: 'two' },
+            field('Attempts per lead (max)', attempts),
+            field('Minutes between attempts', delay),
+          ),
+          retryOn,
+        ),
+        h(
+          'fieldset',
+          { class: 'card' },
+          h('legend', {}, 'Schedule'),
+          field(
+            'Start runs at (cron)',
+            cron,
+            'Optional, in the campaign’s time zone, e.g. 0 19 * * 1-5. Empty: runs only when started by hand.',
+          ),
+        ),
+      ),
+    ),
+    h(
+      'div',
+      { class: 'actions sticky' },
+      submit,
+      h('a', { href: '#/', class: 'button' }, 'Cancel'),
+    ),
+  );
+
+  function markInvalid(details) {
+    for (const input of form.querySelectorAll('[aria-invalid]'))
+      input.removeAttribute('aria-invalid');
+    for (const d of details ?? []) {
+      for (const input of form.querySelectorAll('[data-field]')) {
+        const f = input.dataset.field;
+        if (
+          d.field === f ||
+          d.field?.startsWith(`${f}.`) ||
+          d.field?.startsWith(`${f}[`) ||
+          f.startsWith(`${d.field}.`)
+        ) {
+          input.setAttribute('aria-invalid', 'true');
+        }
+      }
+    }
+  }
+
+  form.addEventListener('input', (event) => event.target.removeAttribute?.('aria-invalid'));
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    errors.clear();
+    let payload;
+    try {
+      payload = body();
+    } catch (problem) {
+      errors.show(problem);
+      markInvalid(problem.details);
+      return;
+    }
+    submit.disabled = true;
+    submit.textContent = 'Creating…';
+    try {
+      const campaign = await api('POST', '/campaigns', { body: payload });
+      window.location.hash = `#/campaigns/${encodeURIComponent(campaign.id)}/import`;
+    } catch (error) {
+      errors.show(error);
+      markInvalid(error.details);
+      errors.el.scrollIntoView({ block: 'nearest' });
+    } finally {
+      submit.disabled = false;
+      submit.textContent = 'Create campaign';
+    }
+  });
+
+  const el = h(
+    'section',
+    {},
+    h('div', { class: 'page-head' }, h('h1', { tabindex: '-1' }, 'New campaign')),
+    form,
+  );
+  return { title: 'New campaign', el };
+}

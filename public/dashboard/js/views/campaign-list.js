@@ -1,0 +1,125 @@
+import { api } from '../api.js';
+import { emptyState, errorBox, h, replace } from '../dom.js';
+import { dateTime, num } from '../format.js';
+import { poller, progressBar, statusBadge } from './widgets.js';
+
+const PAGE = 50;
+const ACTIVE = new Set(['running', 'scheduled', 'paused']);
+
+function nextRun(c) {
+  if (c.next_run_at) return dateTime(c.next_run_at);
+  if (c.status === 'running') return 'Running now';
+  if (!c.schedule && (c.status === 'draft' || c.status === 'paused')) return 'When started by hand';
+  return '—';
+}
+
+function row(c) {
+  return h(
+    'tr',
+    {},
+    h('th', { scope: 'row' }, h('a', { href: `#/campaigns/${encodeURIComponent(c.id)}` }, c.name)),
+    h('td', {}, statusBadge(c.status)),
+    h('td', { class: 'col-progress' }, progressBar(c.progress, c.name)),
+    h('td', { class: 'num' }, num(c.progress?.qualified ?? 0)),
+    h('td', {}, nextRun(c)),
+    h('td', {}, dateTime(c.created_at)),
+  );
+}
+
+/** Every campaign, newest first, with its progress kept fresh while some are active. */
+export function campaignList() {
+  const errors = errorBox();
+  const body = h('div', { class: 'card' }, h('p', { class: 'loading' }, 'Loading campaigns…'));
+  const more = h('button', { type: 'button', hidden: true }, 'Show more campaigns');
+  let campaigns = [];
+  let nextCursor = null;
+  let loaded = false;
+
+  function draw() {
+    if (campaigns.length === 0) {
+      replace(
+        body,
+        emptyState(
+          'No campaigns yet',
+          'Create a campaign, upload its lead file, then start it.',
+          h('a', { href: '#/new', class: 'button primary' }, 'Create a campaign'),
+        ),
+      );
+    } else {
+      replace(
+        body,
+        h(
+          'table',
+          { class: 'table' },
+          h('caption', { class: 'visually-hidden' }, 'Campaigns, newest first'),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              [
+                'Campaign',
+                'Status',
+                'Progress (final ÷ total)',
+                'Qualified',
+                'Next scheduled run',
+                'Created',
+              ].map((t) =>
+                h('th', { scope: 'col', class: t === 'Qualified' ? 'num' : undefined }, t),
+              ),
+            ),
+          ),
+          h('tbody', {}, campaigns.map(row)),
+        ),
+      );
+    }
+    more.hidden = !nextCursor;
+  }
+
+  async function load(cursor) {
+    try {
+      const page = await api('GET', '/campaigns', { query: { limit: PAGE, cursor } });
+      campaigns = cursor ? [...campaigns, ...page.data] : page.data;
+      nextCursor = page.next_cursor;
+      loaded = true;
+      errors.clear();
+      draw();
+    } catch (error) {
+      errors.show(error);
+      if (!loaded)
+        replace(body, emptyState('Campaigns could not be loaded', 'See the message above.'));
+    }
+  }
+
+  // Refreshes what is shown while something moves; idle lists are left alone.
+  const refresh = poller(async () => {
+    if (!loaded || !campaigns.some((c) => ACTIVE.has(c.status) || c.progress?.in_progress > 0))
+      return 3000;
+    const page = await api('GET', '/campaigns', {
+      query: { limit: Math.min(200, Math.max(PAGE, campaigns.length)) },
+    });
+    campaigns = page.data;
+    nextCursor = page.next_cursor;
+    draw();
+    return 3000;
+  }, 3000);
+
+  more.addEventListener('click', () => load(nextCursor));
+  load().then(() => refresh.start());
+
+  const el = h(
+    'section',
+    {},
+    h(
+      'div',
+      { class: 'page-head' },
+      h('h1', { tabindex: '-1' }, 'Campaigns'),
+      h('a', { href: '#/new', class: 'button primary' }, 'New campaign'),
+    ),
+    errors.el,
+    body,
+    h('div', { class: 'actions' }, more),
+  );
+  return { title: 'Campaigns', el, destroy: () => refresh.stop() };
+}

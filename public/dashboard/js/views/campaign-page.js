@@ -1,0 +1,290 @@
+import { api, download } from '../api.js';
+import { emptyState, errorBox, h, replace } from '../dom.js';
+import { dateTime } from '../format.js';
+import { confirmDialog } from './confirm-dialog.js';
+import { importTab } from './import-tab.js';
+import { leadsTab } from './leads-tab.js';
+import { overviewTab } from './overview-tab.js';
+import { settingsTab } from './settings-tab.js';
+import { poller, statusBadge } from './widgets.js';
+
+const TABS = [
+  ['overview', 'Overview'],
+  ['leads', 'Leads'],
+  ['import', 'Import leads'],
+  ['settings', 'Settings'],
+];
+const DOWNLOADS = [
+  ['csv', 'CSV', 'report.csv', {}],
+  ['excel', 'Excel CSV', 'report.csv', { excel: 'true' }],
+  ['xlsx', 'XLSX', 'report.xlsx', {}],
+];
+/** Live while calls move: the campaign every second; otherwise every 5 s, in case another tab acts. */
+const LIVE_MS = 1000;
+const IDLE_MS = 5000;
+/** The report sums every call: asked again only when progress changed, and at most this often. */
+const REPORT_MIN_MS = 2000;
+
+const isLive = (c) =>
+  c.status === 'running' || c.progress?.in_progress > 0 || c.progress?.live_calls > 0;
+
+function actionsFor(status) {
+  switch (status) {
+    case 'draft':
+      return ['start', 'cancel'];
+    case 'scheduled':
+    case 'running':
+      return ['pause', 'cancel'];
+    case 'paused':
+      return ['resume', 'cancel'];
+    default:
+      return [];
+  }
+}
+
+const ACTION_LABELS = {
+  start: 'Start',
+  pause: 'Pause',
+  resume: 'Resume',
+  cancel: 'Cancel campaign',
+};
+
+/** One campaign: header with lifecycle buttons and downloads, then its tabs. */
+export function campaignPage(campaignId, initialTab) {
+  const base = `/campaigns/${encodeURIComponent(campaignId)}`;
+  const errors = errorBox();
+  const title = h('h1', { tabindex: '-1' }, 'Campaign');
+  const badge = h('span', {});
+  const meta = h('p', { class: 'muted meta' });
+  const actions = h('div', { class: 'actions', role: 'group', 'aria-label': 'Campaign actions' });
+  const downloads = h(
+    'div',
+    { class: 'downloads', role: 'group', 'aria-label': 'Download the report' },
+    h('span', { class: 'muted' }, 'Report:'),
+    DOWNLOADS.map(([key, label, file, query]) => {
+      const button = h(
+        'button',
+        {
+          type: 'button',
+          class: 'small',
+          dataset: { download: key },
+          'aria-label': `Download the report as ${label}`,
+        },
+        label,
+      );
+      button.addEventListener('click', () => save(button, label, file, query));
+      return button;
+    }),
+  );
+  const tabNav = h('nav', { class: 'tabs', 'aria-label': 'Campaign sections' });
+  const content = h('div', { class: 'tab-content' });
+  const body = h('div', { hidden: true }, tabNav, content);
+  const loading = h('p', { class: 'loading' }, 'Loading the campaign…');
+
+  let campaign;
+  let tab = initialTab;
+  let busy = false;
+  const tabs = {};
+  let lastReportKey = '';
+  let lastReportAt = 0;
+  let lastSummary;
+
+  function tabView(name) {
+    if (!tabs[name]) {
+      if (name === 'overview') tabs[name] = overviewTab();
+      else if (name === 'leads') tabs[name] = leadsTab(campaignId);
+      else if (name === 'import') tabs[name] = importTab(campaignId, () => refresh.now());
+      else tabs[name] = settingsTab();
+      if (campaign) tabs[name].update?.(campaign);
+      if (name === 'overview' && lastSummary) tabs[name].summary(lastSummary);
+    } else {
+      tabs[name].shown?.();
+    }
+    return tabs[name];
+  }
+
+  function drawTabs() {
+    replace(
+      tabNav,
+      TABS.map(([name, label]) =>
+        h(
+          'a',
+          {
+            href: `#${base}/${name}`,
+            'aria-current': name === tab ? 'page' : undefined,
+            class: 'tab',
+          },
+          label,
+        ),
+      ),
+    );
+    replace(content, tabView(tab).el);
+  }
+
+  function drawHeader() {
+    title.textContent = campaign.name;
+    replace(badge, statusBadge(campaign.status));
+    meta.textContent = [
+      `Created ${dateTime(campaign.created_at)}`,
+      campaign.started_at ? `started ${dateTime(campaign.started_at)}` : null,
+      campaign.completed_at ? `finished ${dateTime(campaign.completed_at)}` : null,
+      campaign.next_run_at ? `next run ${dateTime(campaign.next_run_at)}` : null,
+      campaign.status === 'paused' && campaign.resumes_to
+        ? `resumes to ${campaign.resumes_to}`
+        : null,
+    ]
+      .filter(Boolean)
+      .join(' · ');
+    downloads.hidden = !(campaign.progress?.total > 0);
+    const wanted = actionsFor(campaign.status).join(',');
+    if (actions.dataset.shown !== wanted) {
+      actions.dataset.shown = wanted;
+      replace(
+        actions,
+        actionsFor(campaign.status).map((a) =>
+          h(
+            'button',
+            {
+              type: 'button',
+              class: a === 'cancel' ? 'danger-outline' : 'primary',
+              dataset: { action: a },
+              onclick: () => act(a),
+              disabled: busy,
+            },
+            ACTION_LABELS[a],
+          ),
+        ),
+      );
+    }
+  }
+
+  function show(c) {
+    campaign = c;
+    view.title = c.name;
+    drawHeader();
+    for (const t of Object.values(tabs)) t.update?.(c);
+    if (body.hidden) {
+      body.hidden = false;
+      loading.remove();
+      drawTabs();
+    }
+  }
+
+  /** Answers whether the summary shown matches `c` (false: asked too recently, ask again soon). */
+  async function loadReport(c) {
+    const key = JSON.stringify([c.status, c.progress]);
+    if (key === lastReportKey) return true;
+    if (Date.now() - lastReportAt < REPORT_MIN_MS) return false;
+    lastReportAt = Date.now();
+    try {
+      const report = await api('GET', `${base}/report`, { query: { limit: 1 } });
+      lastReportKey = key;
+      lastSummary = report.summary;
+      tabs.overview?.summary(report.summary);
+    } catch (error) {
+      tabs.overview?.summaryFailed(error);
+    }
+    return true;
+  }
+
+  const refresh = poller(async () => {
+    try {
+      const c = await api('GET', base);
+      errors.clear();
+      show(c);
+      const current = await loadReport(c);
+      return isLive(c) || !current ? LIVE_MS : IDLE_MS;
+    } catch (error) {
+      if (!campaign) {
+        loading.remove();
+        replace(
+          content,
+          emptyState(
+            error.status === 404 ? 'No such campaign' : 'The campaign could not be loaded',
+            error.message,
+            h('a', { href: '#/', class: 'button' }, 'Back to campaigns'),
+          ),
+        );
+        body.hidden = false;
+        return error.status === 404 ? 60_000 : IDLE_MS;
+      }
+      errors.show(error);
+      return IDLE_MS;
+    }
+  }, IDLE_MS);
+
+  function setBusy(value) {
+    busy = value;
+    for (const b of actions.querySelectorAll('button')) b.disabled = value;
+  }
+
+  async function act(action) {
+    if (action === 'cancel') {
+      const sure = await confirmDialog({
+        title: `Cancel “${campaign.name}”?`,
+        text: 'Leads still waiting will not be called, and calls in progress are ended. A cancelled campaign cannot be started again.',
+        confirmLabel: 'Cancel the campaign',
+        cancelLabel: 'Keep it',
+      });
+      if (!sure) return;
+    }
+    setBusy(true);
+    errors.clear();
+    try {
+      show(await api('POST', `${base}/${action}`));
+      lastReportAt = 0;
+    } catch (error) {
+      errors.show({ ...error, message: `Could not ${action}: ${error.message}` });
+    } finally {
+      setBusy(false);
+      refresh.now();
+    }
+  }
+
+  async function save(button, label, file, query) {
+    const text = button.textContent;
+    button.disabled = true;
+    button.textContent = 'Preparing…';
+    errors.clear();
+    try {
+      await download(`${base}/${file}`, query, `${campaignId}-${file}`);
+    } catch (error) {
+      errors.show({
+        ...error,
+        message: `The ${label} report could not be downloaded: ${error.message}`,
+      });
+    } finally {
+      button.disabled = false;
+      button.textContent = text;
+    }
+  }
+
+  const el = h(
+    'section',
+    { class: 'campaign' },
+    h('p', { class: 'crumbs' }, h('a', { href: '#/' }, '← Campaigns')),
+    h('div', { class: 'page-head' }, h('div', { class: 'title-line' }, title, badge), actions),
+    h('div', { class: 'subhead' }, meta, downloads),
+    errors.el,
+    loading,
+    body,
+  );
+
+  const view = {
+    campaignId,
+    title: 'Campaign',
+    el,
+    update(match) {
+      const next = match[2] ?? 'overview';
+      if (next === tab) return;
+      tab = next;
+      if (campaign) drawTabs();
+    },
+    destroy() {
+      refresh.stop();
+      for (const t of Object.values(tabs)) t.destroy?.();
+    },
+  };
+  refresh.start();
+  return view;
+}

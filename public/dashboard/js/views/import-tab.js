@@ -1,0 +1,266 @@
+import { upload } from '../api.js';
+import { emptyState, errorBox, field, h, replace, uid } from '../dom.js';
+import { bytes, num } from '../format.js';
+
+/** The last import answer per campaign, so that switching tabs does not lose it. */
+const lastResults = new Map();
+
+const DELIMITERS = [
+  ['', 'Detect'],
+  ['comma', 'Comma ,'],
+  ['semicolon', 'Semicolon ;'],
+  ['tab', 'Tab'],
+  ['pipe', 'Pipe |'],
+];
+
+function count(label, value, kind) {
+  return h(
+    'div',
+    { class: ['stat', kind && `stat-${kind}`] },
+    h('span', { class: 'stat-value' }, num(value)),
+    h('span', { class: 'stat-label' }, label),
+  );
+}
+
+function resultView(fileName, r) {
+  const errors = r.errors ?? [];
+  const total = r.error_count ?? errors.length;
+  const delimiterName =
+    { ',': 'comma', ';': 'semicolon', '\t': 'tab', '|': 'pipe' }[r.delimiter] ?? r.delimiter;
+  return h(
+    'section',
+    { class: 'card import-result', 'aria-labelledby': 'import-result-title' },
+    h('h2', { id: 'import-result-title' }, `Import of ${fileName}`),
+    h(
+      'div',
+      { class: 'stats' },
+      count('Rows read', r.rows),
+      count('Added', r.accepted, 'good'),
+      count('Rejected', r.rejected, r.rejected > 0 ? 'bad' : undefined),
+      count('Duplicates', r.duplicates),
+      count('Suppressed (do not call)', r.suppressed),
+      count('Blank rows', r.blank_rows ?? 0),
+    ),
+    h(
+      'p',
+      { class: 'muted' },
+      `Read with phone column “${r.phone_column}”, ${delimiterName} delimiter, ${r.encoding} encoding.`,
+    ),
+    r.missing_variables?.length
+      ? h(
+          'div',
+          { class: 'warning-box', role: 'note' },
+          h('p', {}, h('strong', {}, 'Missing variables: '), r.missing_variables.join(', ')),
+          h(
+            'p',
+            {},
+            'The agent uses these variables but no column of the file and no campaign variable supplies them. Calls still happen, with these left empty.',
+          ),
+        )
+      : null,
+    r.warnings?.length
+      ? h(
+          'div',
+          { class: 'warning-box', role: 'note' },
+          h(
+            'ul',
+            {},
+            r.warnings.map((w) => h('li', {}, w)),
+          ),
+        )
+      : null,
+    total === 0
+      ? h('p', { class: 'ok-text' }, 'No row errors.')
+      : h(
+          'div',
+          {},
+          h('h3', {}, `Row errors (${num(total)})`),
+          total > errors.length
+            ? h(
+                'p',
+                { class: 'muted' },
+                `Showing the first ${num(errors.length)} of ${num(total)}.`,
+              )
+            : null,
+          h(
+            'div',
+            { class: 'table-wrap tall' },
+            h(
+              'table',
+              { class: 'table errors', id: 'row-errors' },
+              h(
+                'caption',
+                { class: 'visually-hidden' },
+                'Rows that were not imported, with the reason',
+              ),
+              h(
+                'thead',
+                {},
+                h(
+                  'tr',
+                  {},
+                  h('th', { scope: 'col', class: 'num' }, 'Row'),
+                  h('th', { scope: 'col' }, 'Column'),
+                  h('th', { scope: 'col' }, 'Message'),
+                ),
+              ),
+              h(
+                'tbody',
+                {},
+                errors.map((e) =>
+                  h(
+                    'tr',
+                    {},
+                    h('td', { class: 'num' }, e.row),
+                    h('td', {}, e.column),
+                    h('td', {}, e.message),
+                  ),
+                ),
+              ),
+            ),
+          ),
+        ),
+  );
+}
+
+/**
+ * Upload of a lead file (drag and drop or the file picker), then what the service made of it:
+ * counts, row errors (row, column, message), duplicates, suppressed and missing variables.
+ */
+export function importTab(campaignId, onImported) {
+  const errors = errorBox();
+  const input = h('input', {
+    type: 'file',
+    id: uid('lead-file'),
+    name: 'file',
+    accept: '.csv,.txt,.tsv,text/csv,text/plain',
+    class: 'file-input',
+  });
+  const status = h('p', { class: 'upload-status', 'aria-live': 'polite' });
+  const zone = h(
+    'div',
+    { class: 'dropzone' },
+    h('p', { class: 'dropzone-title' }, 'Drop a CSV file here'),
+    h('p', {}, 'or'),
+    input,
+    h('label', { for: input.id, class: 'button primary' }, 'Choose a file…'),
+    h(
+      'p',
+      { class: 'hint' },
+      'One column holds the phone number (phone, telephone, mobile…); every other column becomes a variable of the call. Excel, CRM and Google Sheets exports are read as they are.',
+    ),
+    status,
+  );
+  const phoneColumn = h('input', { type: 'text', name: 'phone_column', placeholder: 'detected' });
+  const delimiter = h(
+    'select',
+    { name: 'delimiter' },
+    DELIMITERS.map(([v, label]) => h('option', { value: v }, label)),
+  );
+  const country = h('input', {
+    type: 'text',
+    name: 'default_country',
+    maxlength: '2',
+    size: '3',
+    placeholder: 'campaign’s',
+  });
+  const options = h(
+    'details',
+    { class: 'options' },
+    h('summary', {}, 'Reading options'),
+    h(
+      'div',
+      { class: 'toolbar' },
+      field('Phone column', phoneColumn),
+      field('Delimiter', delimiter),
+      field('Country of numbers without +code', country),
+    ),
+  );
+  const result = h('div', {});
+  let busy = false;
+
+  async function send(file) {
+    if (busy || !file) return;
+    busy = true;
+    errors.clear();
+    zone.classList.add('busy');
+    input.disabled = true;
+    status.textContent = `Uploading ${file.name} (${bytes(file.size)})…`;
+    try {
+      const answer = await upload(
+        `/campaigns/${encodeURIComponent(campaignId)}/leads`,
+        file,
+        {
+          phone_column: phoneColumn.value.trim(),
+          delimiter: delimiter.value,
+          default_country: country.value.trim(),
+        },
+        (ratio) => {
+          status.textContent =
+            ratio < 1
+              ? `Uploading ${file.name}: ${Math.round(ratio * 100)} %`
+              : `Reading ${file.name}…`;
+        },
+      );
+      lastResults.set(campaignId, { fileName: file.name, answer });
+      status.textContent = `${file.name}: ${num(answer.accepted)} leads added.`;
+      replace(result, resultView(file.name, answer));
+      onImported?.(answer);
+    } catch (error) {
+      status.textContent = '';
+      errors.show({ ...error, message: `${file.name} was not imported: ${error.message}` });
+    } finally {
+      busy = false;
+      input.disabled = false;
+      input.value = '';
+      zone.classList.remove('busy');
+    }
+  }
+
+  input.addEventListener('change', () => send(input.files?.[0]));
+  zone.addEventListener('dragover', (e) => {
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'copy';
+    zone.classList.add('over');
+  });
+  zone.addEventListener('dragleave', (e) => {
+    if (!zone.contains(e.relatedTarget)) zone.classList.remove('over');
+  });
+  zone.addEventListener('drop', (e) => {
+    e.preventDefault();
+    zone.classList.remove('over');
+    const files = e.dataTransfer?.files;
+    if (!files || files.length === 0) return;
+    if (files.length > 1) {
+      errors.show({ message: 'Drop one file at a time.' });
+      return;
+    }
+    send(files[0]);
+  });
+
+  const previous = lastResults.get(campaignId);
+  replace(
+    result,
+    previous
+      ? resultView(previous.fileName, previous.answer)
+      : emptyState(
+          'No file imported in this session',
+          'The result of an upload is shown here: counts, rejected rows and why.',
+        ),
+  );
+
+  const el = h(
+    'div',
+    { class: 'import' },
+    h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'import-title' },
+      h('h2', { id: 'import-title' }, 'Import leads'),
+      errors.el,
+      zone,
+      options,
+    ),
+    result,
+  );
+  return { el };
+}

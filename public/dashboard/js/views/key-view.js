@@ -1,0 +1,59 @@
+import { apiKey, checkKey } from '../api.js';
+import { errorBox, field, h } from '../dom.js';
+
+/** Asks for the API key once per browser tab; `refusal` is why a previous key stopped working. */
+export function keyView(onAccepted, refusal) {
+  const input = h('input', {
+    type: 'password',
+    name: 'api_key',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    required: true,
+  });
+  const errors = errorBox();
+  const submit = h('button', { type: 'submit', class: 'primary' }, 'Continue');
+
+  const form = h(
+    'form',
+    { class: 'card key-form', 'aria-labelledby': 'key-title' },
+    h('h1', { id: 'key-title', tabindex: '-1' }, 'Enter your API key'),
+    h(
+      'p',
+      {},
+      'The dashboard uses the same API as your scripts. The key stays in this browser tab only and is forgotten when the tab closes.',
+    ),
+    errors.el,
+    field(
+      'API key',
+      input,
+      'Sent as the X-Api-Key header. The service printed it at first start, or it is one of API_KEYS.',
+    ),
+    h('div', { class: 'actions' }, submit),
+  );
+
+  if (refusal) errors.show({ message: `${refusal} Enter a valid key to continue.` });
+
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const key = input.value.trim();
+    if (!key) return;
+    submit.disabled = true;
+    submit.textContent = 'Checking…';
+    errors.clear();
+    try {
+      await checkKey(key);
+      apiKey.set(key);
+      onAccepted();
+    } catch (error) {
+      errors.show(
+        error.status === 401 ? { message: `This key was refused: ${error.message}.` } : error,
+      );
+      input.focus();
+    } finally {
+      submit.disabled = false;
+      submit.textContent = 'Continue';
+    }
+  });
+
+  return { title: 'API key', el: h('section', { class: 'narrow' }, form) };
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from '@jest/globals';
+import { SkewEstimator } from '../../src/calls/skew-estimator';
+import { engineSettings, parseExtraTerminalStatuses } from '../../src/dialer/engine-settings';
+import { forEachLimited } from '../../src/dialer/worker-loop';
+import { defaultWorkerTuning } from '../../src/core/runtime';
+
+describe('engine settings', () => {
+  it('reads CALLROUNDED_TERMINAL_STATUSES as status[=outcome] pairs', () => {
+    expect(parseExtraTerminalStatuses(' Voicemail=missed , busy,,=x ')).toEqual({
+      voicemail: 'missed',
+      busy: 'unknown',
+    });
+    expect(parseExtraTerminalStatuses(undefined)).toEqual({});
+  });
+
+  it('gives each instance its own lease owner id and keeps the rate window above 60 s', () => {
+    const a = engineSettings(defaultWorkerTuning, {});
+    const b = engineSettings(defaultWorkerTuning, {});
+    expect(a.instanceId).not.toBe(b.instanceId);
+    expect(a.instanceId).toMatch(new RegExp(`-${process.pid}-[0-9a-f]{6}$`));
+    expect(a.rateWindowMs).toBeGreaterThan(60_000);
+    expect(a.leaseRenewMs).toBeLessThan(a.leaseMs);
+  });
+});
+
+describe('skew estimator', () => {
+  it('starts from the full configured skew, then learns the real offset minus a margin', () => {
+    const skew = new SkewEstimator(120_000, 2_000);
+    expect(skew.lowerOffsetMs()).toBe(-120_000);
+    const requested = new Date('2026-11-21T10:00:00.000Z');
+    skew.sample('2026-11-21T10:00:00.050Z', requested);
+    skew.sample('2026-11-21T09:59:59.980Z', requested);
+    expect(skew.lowerOffsetMs()).toBe(-20 - 2_000);
+  });
+
+  it('ignores unreadable or absurd samples', () => {
+    const skew = new SkewEstimator(10_000, 1_000);
+    skew.sample(null, new Date());
+    skew.sample('not a date', new Date());
+    skew.sample('2000-01-01T00:00:00Z', new Date());
+    expect(skew.lowerOffsetMs()).toBe(-10_000);
+  });
+});
+
+describe('forEachLimited', () => {
+  it('never runs more than the limit at once and runs every item', async () => {
+    let running = 0;
+    let peak = 0;
+    const done: number[] = [];
+    await forEachLimited([1, 2, 3, 4, 5, 6, 7], 3, async (n) => {
+      running++;
+      peak = Math.max(peak, running);
+      await new Promise((r) => setTimeout(r, 5));
+      done.push(n);
+      running--;
+    });
+    expect(peak).toBe(3);
+    expect(done.sort()).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+});

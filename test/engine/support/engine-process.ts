@@ -1,0 +1,131 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { promisify } from 'node:util';
+import type { WorkerTuning } from '../../../src/core/runtime';
+import { freePort } from '../../helpers/service-process';
+import { TEST_API_KEY } from '../../helpers/test-app';
+
+const ROOT = process.cwd();
+const ENTRY = 'test/engine/support/engine-instance.ts';
+/** Inside node_modules so the compiled files resolve packages from the project. */
+const CACHE = join(ROOT, 'node_modules/.cache/engine-instance');
+
+/** Every source file that goes into the build, with its size and time: the cache key. */
+function sourceFingerprint(): string {
+  const hash = createHash('sha1');
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const path = join(dir, name);
+      const st = statSync(path);
+      if (st.isDirectory()) walk(path);
+      else if (name.endsWith('.ts'))
+        hash.update(`${relative(ROOT, path)}:${st.size}:${st.mtimeMs}\n`);
+    }
+  };
+  for (const dir of ['src', 'migrations', 'test/engine/support']) walk(join(ROOT, dir));
+  return hash.digest('hex').slice(0, 16);
+}
+
+/**
+ * Compiles the service plus the instance entry with tsc into a private folder (not dist/,
+ * which `nest build` wipes and other tests use). Reused while no source file changes. Type
+ * errors elsewhere in the tree do not stop the emit.
+ */
+export async function buildEngineInstance(): Promise<string> {
+  const key = sourceFingerprint();
+  const out = join(CACHE, key);
+  const main = join(out, ENTRY.replace(/\.ts$/, '.js'));
+  if (existsSync(main)) return main;
+  rmSync(CACHE, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  const tsconfig = join(out, 'tsconfig.json');
+  writeFileSync(
+    tsconfig,
+    JSON.stringify({
+      extends: join(ROOT, 'tsconfig.json'),
+      compilerOptions: {
+        outDir: out,
+        rootDir: ROOT,
+        noEmit: false,
+        sourceMap: false,
+        incremental: false,
+      },
+      include: [join(ROOT, 'src/**/*.ts'), join(ROOT, 'migrations/**/*.ts'), join(ROOT, ENTRY)],
+    }),
+  );
+  await promisify(execFile)(
+    process.execPath,
+    [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', tsconfig],
+    {
+      cwd: ROOT,
+      maxBuffer: 32 * 1024 * 1024,
+    },
+  ).catch((e: { stdout?: string }) => {
+    if (!existsSync(main))
+      throw new Error(`could not build the engine instance:\n${e.stdout ?? String(e)}`);
+  });
+  return main;
+}
+
+export interface EngineProcess {
+  proc: ChildProcess;
+  port: number;
+  output(): string;
+  ready(timeoutMs?: number): Promise<void>;
+  exited(): Promise<number | null>;
+}
+
+export interface SpawnOptions {
+  main: string;
+  databaseUrl: string;
+  platformUrl: string;
+  platformKey: string;
+  role: 'all' | 'api' | 'worker';
+  tuning: Partial<WorkerTuning>;
+  env?: Record<string, string>;
+}
+
+export async function spawnEngine(o: SpawnOptions): Promise<EngineProcess> {
+  const port = await freePort();
+  const proc = spawn(process.execPath, [o.main], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      DATABASE_URL: o.databaseUrl,
+      CALLROUNDED_API_URL: o.platformUrl,
+      CALLROUNDED_API_KEY: o.platformKey,
+      CALLROUNDED_TIMEOUT_MS: '2000',
+      API_KEYS: TEST_API_KEY,
+      APP_ROLE: o.role,
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      ENGINE_WORKER_TUNING: JSON.stringify(o.tuning),
+      ...o.env,
+    },
+  });
+  let out = '';
+  proc.stdout?.on('data', (d) => (out += d.toString()));
+  proc.stderr?.on('data', (d) => (out += d.toString()));
+  const exit = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+  let exitedWith: number | null | undefined;
+  void exit.then((c) => (exitedWith = c));
+  return {
+    proc,
+    port,
+    output: () => out,
+    exited: () => exit,
+    ready: async (timeoutMs = 30_000) => {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        if (out.includes('ENGINE INSTANCE READY')) return;
+        if (exitedWith !== undefined) throw new Error(`instance exited (${exitedWith}):\n${out}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`instance not ready after ${timeoutMs} ms:\n${out}`);
+    },
+  };
+}

@@ -1,0 +1,435 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import {
+  fixture,
+  insertCampaign,
+  leadsOf,
+  type LeadsTestEnv,
+  startLeadsEnv,
+  TEST_API_KEY,
+} from './support';
+
+/** The French Excel sheet of fr-excel-*.csv, as the leads it must give. */
+const FRENCH_LEADS = [
+  {
+    phone: '+33612345678',
+    row_number: 2,
+    status: 'pending',
+    timezone: null,
+    variables: {
+      prenom: 'Zoé',
+      nom_de_l_entreprise: 'Boulangerie Noël',
+      ville: 'Besançon',
+      montant_du: '1 234,50 €',
+    },
+  },
+  {
+    phone: '+33698765432',
+    row_number: 3,
+    status: 'pending',
+    timezone: null,
+    variables: {
+      prenom: 'François',
+      nom_de_l_entreprise: 'Café "Le Cœur"; Lyon',
+      ville: 'Orléans',
+      montant_du: '12,00 €',
+    },
+  },
+  {
+    phone: '+33612345679',
+    row_number: 4,
+    status: 'pending',
+    timezone: null,
+    variables: {
+      prenom: 'Hélène',
+      nom_de_l_entreprise: 'L’Œuf à la coque',
+      ville: 'Nîmes',
+      montant_du: '–',
+    },
+  },
+  {
+    phone: '+33611223344',
+    row_number: 8,
+    status: 'pending',
+    timezone: null,
+    variables: {
+      prenom: 'Noémie',
+      nom_de_l_entreprise: 'Chez Noémie',
+      ville: 'Dijon',
+      montant_du: '7',
+    },
+  },
+];
+
+describe('POST /v1/campaigns/{id}/leads', () => {
+  let env: LeadsTestEnv;
+
+  beforeAll(async () => {
+    env = await startLeadsEnv();
+  });
+
+  afterAll(async () => {
+    await env?.close();
+  });
+
+  const upload = (campaignId: string, body: Buffer, query = '', type = 'text/csv') =>
+    env
+      .http()
+      .post(`/v1/campaigns/${campaignId}/leads${query}`)
+      .set('X-Api-Key', TEST_API_KEY)
+      .set('Content-Type', type)
+      .send(body);
+
+  it('reads a French Excel export (Windows-1252, `;`, CRLF) with exact counts, rows and values', async () => {
+    const campaign = await insertCampaign(env.pg);
+    const res = await upload(campaign, fixture('fr-excel-cp1252.csv'));
+    expect(res.status).toBe(201);
+    expect(res.body).toEqual({
+      import_id: expect.any(String),
+      rows: 6,
+      accepted: 4,
+      rejected: 1,
+      duplicates: 1,
+      suppressed: 0,
+      blank_rows: 1,
+      errors: [{ row: 5, column: 'Téléphone', message: '"0612" is too short for FR' }],
+      error_count: 1,
+      missing_variables: ['nom_du_salon'],
+      phone_column: 'Téléphone',
+      delimiter: ';',
+      encoding: 'windows-1252',
+    });
+    expect(await leadsOf(env.pg, campaign)).toEqual(FRENCH_LEADS);
+
+    // Importing the same file again adds nothing.
+    const again = await upload(campaign, fixture('fr-excel-cp1252.csv'));
+    expect(again.status).toBe(201);
+    expect(again.body).toMatchObject({
+      rows: 6,
+      accepted: 0,
+      rejected: 1,
+      duplicates: 5,
+      suppressed: 0,
+    });
+    expect(await leadsOf(env.pg, campaign)).toEqual(FRENCH_LEADS);
+  });
+
+  it('reads the same sheet saved as CSV UTF-8 (BOM), sent as multipart, to the same leads', async () => {
+    const campaign = await insertCampaign(env.pg);
+    const res = await env
+      .http()
+      .post(`/v1/campaigns/${campaign}/leads`)
+      .set('X-Api-Key', TEST_API_KEY)
+      .field('note', 'ignored')
+      .attach('file', fixture('fr-excel-utf8-bom.csv'), {
+        filename: 'Relance salons – novembre.csv',
+        contentType: 'text/csv',
+      });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      rows: 6,
+      accepted: 4,
+      rejected: 1,
+      duplicates: 1,
+      blank_rows: 1,
+      encoding: 'utf-8',
+    });
+    expect(await leadsOf(env.pg, campaign)).toEqual(FRENCH_LEADS);
+
+    const record = await env
+      .http()
+      .get(`/v1/campaigns/${campaign}/imports/${res.body.import_id}`)
+      .set('X-Api-Key', TEST_API_KEY);
+    expect(record.status).toBe(200);
+    expect(record.body).toMatchObject({
+      import_id: res.body.import_id,
+      campaign_id: campaign,
+      file_name: 'Relance salons – novembre.csv',
+      status: 'completed',
+      rows: 6,
+      accepted: 4,
+      rejected: 1,
+      duplicates: 1,
+      suppressed: 0,
+      blank_rows: 1,
+      error_count: 1,
+      errors: [{ row: 5, column: 'Téléphone', message: '"0612" is too short for FR' }],
+      missing_variables: ['nom_du_salon'],
+      phone_column: 'Téléphone',
+      delimiter: ';',
+      encoding: 'utf-8',
+      failure: null,
+    });
+    expect(Date.parse(record.body.finished_at)).toBeGreaterThanOrEqual(
+      Date.parse(record.body.started_at),
+    );
+  });
+
+  it('reads Excel "Unicode text" (UTF-16LE with BOM, tab-separated)', async () => {
+    const campaign = await insertCampaign(env.pg);
+    const res = await upload(campaign, fixture('unicode-text-utf16le.txt'), '', 'text/plain');
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      rows: 3,
+      accepted: 3,
+      rejected: 0,
+      delimiter: '\t',
+      encoding: 'utf-16le',
+    });
+    const leads = await leadsOf(env.pg, campaign);
+    expect(leads.map((l) => [l.row_number, l.phone, l.variables])).toEqual([
+      [2, '+48512345678', { nom: 'Łukasz', societe: 'Żabka Sp. z o.o.' }],
+      [3, '+34612345678', { nom: 'José', societe: 'Peña & Cía' }],
+      [4, '+4741234567', { nom: 'Ørjan', societe: 'Blåbær AS' }],
+    ]);
+  });
+
+  it('sniffs pipe and tab delimiters', async () => {
+    const pipe = await insertCampaign(env.pg, { defaultCountry: null });
+    const res = await upload(pipe, fixture('pipe.csv'), '', 'application/octet-stream');
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      rows: 3,
+      accepted: 3,
+      delimiter: '|',
+      phone_column: 'phone_number',
+    });
+    expect((await leadsOf(env.pg, pipe)).map((l) => [l.phone, l.variables])).toEqual([
+      ['+12125550123', { first_name: 'John', city: 'New York' }],
+      ['+442079460958', { first_name: 'Olivia', city: 'London' }],
+      ['+4930901820', { first_name: 'Lena', city: 'Düsseldorf' }],
+    ]);
+
+    const tab = await insertCampaign(env.pg);
+    const res2 = await upload(tab, fixture('tab.tsv'), '', 'text/tab-separated-values');
+    expect(res2.body).toMatchObject({ rows: 2, accepted: 2, delimiter: '\t', phone_column: 'tel' });
+    expect((await leadsOf(env.pg, tab)).map((l) => l.variables)).toEqual([
+      { notes: 'a\tb', city: 'Paris' },
+      { notes: 'say "hi"', city: 'Lyon' },
+    ]);
+  });
+
+  it('numbers rows as a spreadsheet does: quoted newlines are one row, blank lines count, ragged rows are kept', async () => {
+    const campaign = await insertCampaign(env.pg);
+    const res = await upload(campaign, fixture('quoted-multiline.csv'));
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      rows: 8,
+      accepted: 6,
+      rejected: 2,
+      duplicates: 0,
+      blank_rows: 3,
+      errors: [
+        { row: 9, column: 'phone', message: '"not a number" contains letters: not a phone number' },
+        { row: 11, column: 'phone', message: 'phone number is empty' },
+      ],
+    });
+    expect(
+      (await leadsOf(env.pg, campaign)).map((l) => [l.row_number, l.phone, l.variables]),
+    ).toEqual([
+      [2, '+33612345601', { name: 'Dupont, Jean', notes: 'Line one\nline two\nline three' }],
+      [3, '+33612345602', { name: 'Martin', notes: 'He said "hi"' }],
+      [5, '+33612345603', { name: 'Short', notes: '' }],
+      [6, '+33612345604', { name: 'Long', notes: 'extra' }],
+      [10, '+33612345605', { name: 'Quoted "phone"', notes: 'a\nb' }],
+      [12, '+33612345606', { name: 'Last', notes: 'end' }],
+    ]);
+  });
+
+  it('understands formula-wrapped and oddly formatted numbers from many countries, and says why others are invalid', async () => {
+    const campaign = await insertCampaign(env.pg, { defaultCountry: null });
+    const res = await upload(campaign, fixture('phones.csv'), '?default_country=fr');
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      rows: 30,
+      accepted: 19,
+      rejected: 8,
+      duplicates: 3,
+      suppressed: 0,
+    });
+    expect(res.body.errors).toEqual([
+      { row: 21, column: 'telephone', message: '"12345" is too short for FR' },
+      { row: 22, column: 'telephone', message: '"+336123456789012" is too long for FR' },
+      {
+        row: 23,
+        column: 'telephone',
+        message: '"+999 123 456" does not start with a known country calling code',
+      },
+      { row: 24, column: 'telephone', message: '"hello" contains letters: not a phone number' },
+      {
+        row: 25,
+        column: 'telephone',
+        message:
+          '"3.36123E+10" was turned into scientific notation by a spreadsheet and its last digits are lost; format the column as text and export again',
+      },
+      {
+        row: 26,
+        column: 'telephone',
+        message: '"+1 555 123 4567" is not a valid phone number (no such number range)',
+      },
+      { row: 27, column: 'telephone', message: 'phone number is empty' },
+      {
+        row: 28,
+        column: 'telephone',
+        message: '"+33612345678 ext. 12" has an extension, which cannot be dialled',
+      },
+    ]);
+    const leads = await leadsOf(env.pg, campaign);
+    expect(leads.map((l) => [l.row_number, l.phone])).toEqual([
+      [2, '+33612345610'],
+      [3, '+33612345611'],
+      [4, '+33612345612'],
+      [5, '+33612345613'],
+      [6, '+33612345614'],
+      [7, '+33612345615'],
+      [8, '+33612345616'],
+      [9, '+33612345617'],
+      [10, '+33612345618'],
+      [11, '+12125550199'],
+      [12, '+447911123456'],
+      [13, '+4915123456789'],
+      [14, '+34612345678'],
+      [15, '+393123456789'],
+      [16, '+819012345678'],
+      [17, '+61412345678'],
+      [18, '+5511912345678'],
+      [19, '+919876543210'],
+      [20, '+262692123456'],
+    ]);
+    expect(leads[0].variables).toEqual({ label: 'formula text' });
+  });
+
+  it('without a default country, national numbers are row errors that say so', async () => {
+    const campaign = await insertCampaign(env.pg, { defaultCountry: null });
+    const res = await upload(campaign, fixture('fr-excel-cp1252.csv'));
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ rows: 6, accepted: 2, rejected: 4, duplicates: 0 });
+    expect(res.body.errors.map((e: { row: number }) => e.row)).toEqual([2, 4, 5, 6]);
+    expect(res.body.errors[0].message).toBe(
+      '"06 12 34 56 78" has no country code (+…) and neither the import nor the campaign has a default_country',
+    );
+  });
+
+  it('validates the optional timezone column per row', async () => {
+    const campaign = await insertCampaign(env.pg);
+    const res = await upload(campaign, fixture('timezones.csv'));
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      rows: 5,
+      accepted: 3,
+      rejected: 2,
+      errors: [
+        {
+          row: 4,
+          column: 'timezone',
+          message: '"Mars/Olympus" is not an IANA time zone (such as Europe/Paris)',
+        },
+        {
+          row: 5,
+          column: 'timezone',
+          message: '"+02:00" is not an IANA time zone (such as Europe/Paris)',
+        },
+      ],
+    });
+    expect(
+      (await leadsOf(env.pg, campaign)).map((l) => [l.phone, l.timezone, l.variables]),
+    ).toEqual([
+      ['+33612345620', 'Europe/Paris', { prenom: 'A' }],
+      ['+33612345621', 'America/New_York', { prenom: 'B' }],
+      ['+33612345624', null, { prenom: 'E' }],
+    ]);
+  });
+
+  it('finds the phone column named by phone_column, ignoring case and accents', async () => {
+    const campaign = await insertCampaign(env.pg);
+    const res = await upload(
+      campaign,
+      fixture('unknown-phone-header.csv'),
+      '?phone_column=COORDONNEES',
+    );
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ rows: 1, accepted: 1, phone_column: 'Coordonnées' });
+    expect(await leadsOf(env.pg, campaign)).toMatchObject([
+      { phone: '+33612345640', variables: { nom: 'Zoé', ville: 'Lyon' } },
+    ]);
+  });
+
+  it('missing_variables drops what the campaign supplies; a platform failure is a warning, not an error', async () => {
+    const supplied = await insertCampaign(env.pg, { variables: { nom_du_salon: 'Salon' } });
+    const res = await upload(supplied, fixture('fr-excel-cp1252.csv'));
+    expect(res.status).toBe(201);
+    expect(res.body.missing_variables).toEqual([]);
+    expect(res.body.warnings).toBeUndefined();
+
+    const unknownAgent = await insertCampaign(env.pg, { agentId: randomUUID() });
+    const res2 = await upload(unknownAgent, fixture('fr-excel-cp1252.csv'));
+    expect(res2.status).toBe(201);
+    expect(res2.body).toMatchObject({ accepted: 4, missing_variables: [] });
+    expect(res2.body.warnings).toEqual([expect.stringContaining('Could not read agent')]);
+  });
+
+  it('GET leads pages through the campaign in import order, with a status filter', async () => {
+    const campaign = await insertCampaign(env.pg);
+    await upload(campaign, fixture('fr-excel-cp1252.csv')).expect(201);
+    await env.pg.query(
+      `UPDATE leads SET status = 'completed' WHERE campaign_id = $1 AND row_number = 3`,
+      [campaign],
+    );
+    const get = (query: string) =>
+      env.http().get(`/v1/campaigns/${campaign}/leads${query}`).set('X-Api-Key', TEST_API_KEY);
+
+    const first = await get('?limit=3');
+    expect(first.status).toBe(200);
+    expect(first.body.data.map((l: { phone: string }) => l.phone)).toEqual([
+      '+33612345678',
+      '+33698765432',
+      '+33612345679',
+    ]);
+    expect(first.body.data[0]).toEqual({
+      id: expect.any(String),
+      phone: '+33612345678',
+      variables: FRENCH_LEADS[0].variables,
+      status: 'pending',
+      attempts: 0,
+      last_call_id: null,
+      last_call_status: null,
+      next_attempt_at: null,
+      qualified: null,
+      outcome: null,
+      status_reason: null,
+      row_number: 2,
+      timezone: null,
+      import_id: expect.any(String),
+      created_at: expect.any(String),
+      updated_at: expect.any(String),
+    });
+    const second = await get(`?limit=3&cursor=${first.body.next_cursor}`);
+    expect(second.body.data.map((l: { phone: string }) => l.phone)).toEqual(['+33611223344']);
+    expect(second.body.next_cursor).toBeNull();
+
+    const pending = await get('?status=pending');
+    expect(pending.body.data.map((l: { row_number: number }) => l.row_number)).toEqual([2, 4, 8]);
+    const several = await get('?status=completed,suppressed');
+    expect(several.body.data.map((l: { row_number: number }) => l.row_number)).toEqual([3]);
+
+    expect((await get('?status=dialled')).status).toBe(400);
+    expect((await get('?limit=0')).status).toBe(400);
+    const badCursor = await get('?cursor=nonsense');
+    expect(badCursor.status).toBe(400);
+    expect(badCursor.body.message).toContain('cursor');
+    const missing = await env
+      .http()
+      .get(`/v1/campaigns/${randomUUID()}/leads`)
+      .set('X-Api-Key', TEST_API_KEY);
+    expect(missing.status).toBe(404);
+  });
+
+  it('GET an unknown import is 404', async () => {
+    const campaign = await insertCampaign(env.pg);
+    const res = await env
+      .http()
+      .get(`/v1/campaigns/${campaign}/imports/${randomUUID()}`)
+      .set('X-Api-Key', TEST_API_KEY);
+    expect(res.status).toBe(404);
+  });
+});
