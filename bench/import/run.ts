@@ -44,6 +44,7 @@ async function main(): Promise<void> {
   const bytes = statSync(file).size;
   log(`file: ${ROWS} rows, ${(bytes / 1e6).toFixed(1)} MB`);
 
+  const loadBefore = loadAverage();
   const bare = await barePass(file);
   log(
     `bare csv-parse + libphonenumber-js/max: ${bare.ms} ms (${bare.valid} valid of ${bare.rows})`,

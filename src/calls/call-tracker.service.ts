@@ -156,7 +156,13 @@ export class CallTracker implements OnApplicationBootstrap, OnModuleDestroy {
       [agentId],
     );
     for (const t of tracked) trackedIds.add(t.id);
-    const seen = await this.listRecent(agentId, tracked, now);
+    const seen = new Map<string, PlatformCall>();
+    try {
+      await this.listRecent(agentId, tracked, now, seen);
+    } catch (e) {
+      // The calls are then fetched one by one as stragglers: slower, but nothing waits on the list.
+      this.logger.warn(`GET /calls for agent ${agentId} failed: ${String(e)}`);
+    }
     await this.fetchStragglers(tracked, seen, now);
 
     const jobs: (() => Promise<Finalised | undefined>)[] = [];
@@ -192,11 +198,11 @@ export class CallTracker implements OnApplicationBootstrap, OnModuleDestroy {
     agentId: string,
     tracked: Tracked[],
     now: Date,
-  ): Promise<Map<string, PlatformCall>> {
-    const seen = new Map<string, PlatformCall>();
+    seen: Map<string, PlatformCall>,
+  ): Promise<void> {
     const cutoff = now.getTime() - this.settings.maxListWindowMs;
     const listable = tracked.filter((t) => t.requested_at.getTime() >= cutoff);
-    if (listable.length === 0) return seen;
+    if (listable.length === 0) return;
     const byCallId = new Map(tracked.map((t) => [t.call_id, t]));
     const wanted = new Set(listable.map((t) => t.call_id));
     const oldest = Math.min(...listable.map((t) => t.requested_at.getTime()));
@@ -219,7 +225,6 @@ export class CallTracker implements OnApplicationBootstrap, OnModuleDestroy {
       if (!result.next_cursor || result.next_cursor === cursor || result.data.length === 0) break;
       cursor = result.next_cursor;
     }
-    return seen;
   }
 
   /** GET /calls/{id} for tracked calls the list has not shown for stragglerAfterMs, oldest first. */

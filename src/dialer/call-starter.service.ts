@@ -60,18 +60,29 @@ export class CallStarter {
     private readonly settler: CampaignSettler,
   ) {}
 
-  /** Queues the call behind the campaign's pacing; `abort()` true at send time releases it instead. */
-  start(call: ClaimedCall, abort: () => boolean): Promise<StartOutcome> {
+  /**
+   * Queues the call behind the campaign's pacing. When its turn comes, `begin()` false means
+   * it was taken back meanwhile (shutdown released it): nothing is sent.
+   */
+  start(call: ClaimedCall, begin: () => boolean): Promise<StartOutcome> {
     return this.pacer.start(call.campaign.id, call.campaign.maxCallsPerMinute, () =>
-      this.send(call, abort),
+      begin() ? this.send(call) : Promise.resolve<StartOutcome>('lost'),
     );
   }
 
-  private async send(call: ClaimedCall, abort: () => boolean): Promise<StartOutcome> {
-    const { campaign, lead, attemptId } = call;
-    if (abort()) {
-      return this.release(call, 'shutting down before dialling', { kind: 'requeue' }, 'shutdown');
+  /** Frees claimed attempts that will not be sent (shutdown): their leads go back to the queue. */
+  async releaseUnsent(attemptIds: string[]): Promise<void> {
+    const now = this.clock.now();
+    for (const id of attemptIds) {
+      const released = await this.ledger.release(id, now, 'shutting down before dialling', {
+        kind: 'requeue',
+      });
+      if (released) this.metrics.notDialled.inc({ reason: 'shutdown' });
     }
+  }
+
+  private async send(call: ClaimedCall): Promise<StartOutcome> {
+    const { campaign, lead, attemptId } = call;
     await this.faults.beforeSend?.(attemptId);
     const now = this.clock.now();
     const window = await this.windows.evaluate(campaign, lead, now).catch((e: unknown) => ({

@@ -13,6 +13,7 @@ import { CampaignSettler } from './campaign-settler';
 import { ENGINE_SETTINGS, type EngineSettings } from './engine-settings';
 import { InFlightRegistry } from './in-flight.registry';
 import { LeadClaimer, type ClaimedCall } from './lead-claimer.service';
+import { PlatformPacer } from './platform-pacer';
 import { WorkerLoop } from './worker-loop';
 import { queryRows } from './sql';
 
@@ -43,6 +44,7 @@ export class DialerService implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(ENGINE_SETTINGS) private readonly settings: EngineSettings,
     private readonly claimer: LeadClaimer,
     private readonly starter: CallStarter,
+    private readonly pacer: PlatformPacer,
     private readonly inFlight: InFlightRegistry,
     private readonly settler: CampaignSettler,
   ) {
@@ -55,9 +57,18 @@ export class DialerService implements OnApplicationBootstrap, OnModuleDestroy {
     this.renewTimer = setInterval(() => void this.renewLeases(), this.settings.leaseRenewMs);
   }
 
+  /**
+   * Graceful stop: no new claim; attempts still waiting for their turn are released at once
+   * (their leads go back to the queue for any instance); POSTs under way finish and are recorded.
+   */
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
     await this.loop.stop();
+    await this.starter.releaseUnsent(this.inFlight.takeQueued()).catch((e: unknown) => {
+      // Whatever could not be released is reaped by lease expiry and reconciled: never lost.
+      this.logger.warn(`releasing unsent attempts on shutdown failed: ${String(e)}`);
+    });
+    await this.pacer.dropQueuedStarts();
     await Promise.allSettled([...this.jobs]);
     if (this.renewTimer) clearInterval(this.renewTimer);
   }
@@ -100,7 +111,7 @@ export class DialerService implements OnApplicationBootstrap, OnModuleDestroy {
     this.inFlight.add(call.attemptId);
     this.queued.set(campaignId, (this.queued.get(campaignId) ?? 0) + 1);
     const job = this.starter
-      .start(call, () => this.stopping)
+      .start(call, () => this.inFlight.beginSending(call.attemptId))
       .then((outcome: StartOutcome) => {
         if (outcome === 'platform_down')
           this.unreachableUntil = Date.now() + UNREACHABLE_BACKOFF_MS;
@@ -108,6 +119,8 @@ export class DialerService implements OnApplicationBootstrap, OnModuleDestroy {
         if (outcome === 'released' || outcome === 'lost') this.loop.wake();
       })
       .catch((e: unknown) => {
+        // Dropped from the queue on shutdown: already released.
+        if (this.stopping) return;
         // The attempt keeps its lease until it expires; then it is reconciled like a crash.
         this.logger.error(`start of attempt ${call.attemptId} failed: ${String(e)}`);
       })

@@ -2,14 +2,17 @@ import { Inject, Injectable } from '@nestjs/common';
 import Bottleneck from 'bottleneck';
 import { ENGINE_SETTINGS, type EngineSettings } from './engine-settings';
 
-/** Starts are never spaced further apart than this, whatever the per-minute cap. */
+/** Starts are never refilled slower than one per this many ms, whatever the per-minute cap. */
 const MAX_START_SPACING_MS = 250;
 
 /**
  * Paces this process's platform requests (Bottleneck). The caps themselves are enforced in
- * PostgreSQL for the whole fleet; this only smooths bursts: starts of one campaign are spaced
- * by its per-minute cap (60 000 / cap ms, at most 250 ms, so that a small cap is a budget for
- * the minute and not a one-call-every-12-seconds drip), and requests in flight are bounded.
+ * PostgreSQL for the whole fleet; this only shapes the traffic: the starts of one campaign go
+ * through a token bucket holding one second's worth of its per-minute cap and refilled at that
+ * cap (one token every 60 000 / cap ms, at most 250 ms apart, so that a small cap is a budget for
+ * the minute and not a one-call-every-12-seconds drip), and requests in flight are bounded. A
+ * bucket rather than a fixed spacing: when many calls end together, their slots are refilled at
+ * once instead of queueing behind each other.
  */
 @Injectable()
 export class PlatformPacer {
@@ -29,12 +32,26 @@ export class PlatformPacer {
   start<T>(campaignId: string, perMinute: number, fn: () => Promise<T>): Promise<T> {
     let entry = this.starts.get(campaignId);
     if (!entry || entry.perMinute !== perMinute) {
-      const minTime = Math.min(MAX_START_SPACING_MS, Math.floor(60_000 / Math.max(1, perMinute)));
-      const limiter = new Bottleneck({ minTime, maxConcurrent: null });
+      const cap = Math.max(1, perMinute);
+      const burst = Math.max(1, Math.ceil(cap / 60));
+      const limiter = new Bottleneck({
+        maxConcurrent: null,
+        reservoir: burst,
+        reservoirIncreaseAmount: 1,
+        reservoirIncreaseInterval: Math.max(1, Math.min(MAX_START_SPACING_MS, Math.floor(60_000 / cap))),
+        reservoirIncreaseMaximum: burst,
+      });
       limiter.chain(this.http);
       entry = { perMinute, limiter };
       this.starts.set(campaignId, entry);
     }
     return entry.limiter.schedule(fn);
+  }
+
+  /** Shutdown: starts still waiting for their turn are dropped (their promises reject). */
+  async dropQueuedStarts(): Promise<void> {
+    const limiters = [...this.starts.values()].map((e) => e.limiter);
+    this.starts.clear();
+    await Promise.all(limiters.map((l) => l.stop({ dropWaitingJobs: true }).catch(() => undefined)));
   }
 }

@@ -49,6 +49,7 @@ export class WorkerLoop {
     this.timer = undefined;
     if (this.stopped || this.running) return;
     this.again = false;
+    const startedAt = Date.now();
     this.running = this.tick().then(
       () => {
         this.lastError = '';
@@ -62,7 +63,10 @@ export class WorkerLoop {
     );
     await this.running;
     this.running = undefined;
-    this.schedule(this.again ? 0 : this.periodMs);
+    // A fixed rate (the period counts from the start of the run), with a short breather when a
+    // run took longer than the period.
+    const elapsed = Date.now() - startedAt;
+    this.schedule(this.again ? 0 : Math.max(this.periodMs - elapsed, Math.ceil(this.periodMs / 10)));
   }
 }
 

@@ -12,7 +12,7 @@ import type { Request } from 'express';
 import type { CountryCode } from 'libphonenumber-js/max';
 import type { Counter } from 'prom-client';
 import { randomUUID } from 'node:crypto';
-import { DataSource, type QueryRunner } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { CallRoundedClient } from '../callrounded';
 import { AppConfig } from '../config/app-config';
 import { type Clock, CLOCK } from '../core/runtime';
@@ -20,42 +20,23 @@ import { MetricsService } from '../metrics/metrics.service';
 import { openCsv } from './csv/csv-reader';
 import { DELIMITER_NAMES } from './csv/delimiter';
 import { planLeadColumns } from './csv/header-mapping';
-import { openUpload, type Upload, UploadAbortedError } from './csv/upload';
+import { openUpload, UploadAbortedError } from './csv/upload';
 import type { CsvImportQuery } from './dto/import-leads.query';
 import type { ImportResultDto } from './dto/import-result.dto';
 import { LeadBatchWriter } from './lead-batch-writer';
-import { LeadRowMapper, type RowError } from './lead-row-mapper';
+import {
+  type CampaignForImport,
+  type ImportRun,
+  recordUnfinishedImport,
+  Tally,
+  type Written,
+} from './import-run';
+import { LeadRowMapper } from './lead-row-mapper';
 import { startMissingVariablesCheck } from './missing-variables';
 
-/** The answer lists this many row errors; the import record keeps the count of all. */
-export const MAX_LISTED_ERRORS = 1000;
 /** Namespace of the advisory lock that lets one import at a time write into a campaign. */
 const IMPORT_LOCK_NAMESPACE = 727_274_003;
 const AGENT_CHECK_TIMEOUT_MS = 5000;
-
-interface CampaignForImport {
-  id: string;
-  status: string;
-  agent_id: string;
-  default_country: string | null;
-  variables: Record<string, unknown> | null;
-}
-
-/** Counts of an import in progress, also what an aborted or failed import records. */
-class Tally {
-  rows = 0;
-  rejected = 0;
-  blank = 0;
-  errorCount = 0;
-  errors: RowError[] = [];
-  fileName: string | null = null;
-  options: Record<string, string | null> = {};
-
-  readonly report = (e: RowError): void => {
-    this.errorCount++;
-    if (this.errors.length < MAX_LISTED_ERRORS) this.errors.push(e);
-  };
-}
 
 /**
  * Imports a lead file into a campaign, as one transaction: the leads and the import record are
@@ -107,42 +88,44 @@ export class LeadImportService {
       AGENT_CHECK_TIMEOUT_MS,
     );
     const qr = this.db.createQueryRunner();
+    const run: ImportRun = {
+      qr,
+      campaign,
+      query,
+      upload,
+      importId,
+      startedAt,
+      tally,
+      checkVariables,
+    };
     try {
       await qr.connect();
       await qr.startTransaction();
-      const result = await this.run(
-        qr,
-        campaign,
-        query,
-        upload,
-        importId,
-        startedAt,
-        tally,
-        checkVariables,
-      );
+      await this.lockCampaign(run);
+      const written = await this.writeLeads(run);
+      const result = await this.complete(run, written);
+      await qr.commitTransaction();
       this.countCommitted(result, startedAt);
       return result;
     } catch (err) {
       if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
       upload.discard();
       this.importsCounter.inc({ outcome: outcomeOf(err) });
-      await this.recordFailure(err, campaign.id, importId, startedAt, tally);
+      await this.recordFailure(err, run);
       throw err;
     } finally {
       await qr.release();
     }
   }
 
-  private async run(
-    qr: QueryRunner,
-    campaign: CampaignForImport,
-    query: CsvImportQuery,
-    upload: Upload,
-    importId: string,
-    startedAt: Date,
-    tally: Tally,
-    checkVariables: ReturnType<typeof startMissingVariablesCheck>,
-  ): Promise<ImportResultDto> {
+  /** One import at a time per campaign, and its record, inside the import's transaction. */
+  private async lockCampaign({
+    qr,
+    campaign,
+    upload,
+    importId,
+    startedAt,
+  }: ImportRun): Promise<void> {
     const [lock] = await qr.query('SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS ok', [
       IMPORT_LOCK_NAMESPACE,
       campaign.id,
@@ -156,17 +139,25 @@ export class LeadImportService {
       `INSERT INTO lead_imports (id, campaign_id, file_name, status, started_at) VALUES ($1, $2, $3, 'running', $4)`,
       [importId, campaign.id, upload.fileName, startedAt],
     );
+  }
 
+  /** Reads the file row by row and writes its leads in batches, while it is still arriving. */
+  private async writeLeads({
+    qr,
+    campaign,
+    query,
+    upload,
+    importId,
+    tally,
+  }: ImportRun): Promise<Written> {
     const csv = await openCsv(upload.bytes, {
       delimiter: query.delimiter ? DELIMITER_NAMES[query.delimiter] : undefined,
       encoding: query.encoding,
     });
-    let writer: LeadBatchWriter;
-    let columns: ReturnType<typeof planLeadColumns>;
     const country = (query.default_country ?? campaign.default_country ?? undefined) as
       CountryCode | undefined;
     try {
-      columns = planLeadColumns(csv.header, query.phone_column);
+      const columns = planLeadColumns(csv.header, query.phone_column);
       tally.options = {
         phone_column: columns.phone.header,
         delimiter: csv.delimiter,
@@ -174,7 +165,11 @@ export class LeadImportService {
         default_country: country ?? null,
       };
       const mapper = new LeadRowMapper(columns, csv.header, country);
-      writer = new LeadBatchWriter((sql, params) => qr.query(sql, params), campaign.id, importId);
+      const writer = new LeadBatchWriter(
+        (sql, params) => qr.query(sql, params),
+        campaign.id,
+        importId,
+      );
       for await (const rows of csv.batches()) {
         for (const row of rows) {
           const lead = mapper.map(row, tally.report);
@@ -188,17 +183,28 @@ export class LeadImportService {
         }
       }
       await writer.finish();
+      if (tally.rows === 0) {
+        throw new BadRequestException(
+          'The file has a header row but no data rows: nothing to import',
+        );
+      }
+      return { columns, writer, delimiter: csv.delimiter, encoding: csv.encoding };
     } finally {
       csv.close();
     }
-    if (tally.rows === 0) {
-      throw new BadRequestException(
-        'The file has a header row but no data rows: nothing to import',
-      );
-    }
+  }
 
+  /** Checks the agent's variables and writes the import record's final counts. */
+  private async complete(
+    run: ImportRun,
+    { columns, writer, delimiter, encoding }: Written,
+  ): Promise<ImportResultDto> {
+    const { qr, campaign, importId, tally } = run;
     const csvKeys = columns.variables.map((v) => v.key);
-    const variables = await checkVariables([...csvKeys, ...Object.keys(campaign.variables ?? {})]);
+    const variables = await run.checkVariables([
+      ...csvKeys,
+      ...Object.keys(campaign.variables ?? {}),
+    ]);
     const warnings = variables.warning ? [variables.warning] : [];
     if (campaign.status === 'completed' && writer.pending > 0) {
       warnings.push(
@@ -227,7 +233,6 @@ export class LeadImportService {
         this.clock.now(),
       ],
     );
-    await qr.commitTransaction();
     return {
       import_id: importId,
       rows: tally.rows,
@@ -241,8 +246,8 @@ export class LeadImportService {
       missing_variables: variables.missing,
       ...(warnings.length > 0 ? { warnings } : {}),
       phone_column: columns.phone.header,
-      delimiter: csv.delimiter,
-      encoding: csv.encoding,
+      delimiter,
+      encoding,
     };
   }
 
@@ -273,43 +278,22 @@ export class LeadImportService {
    * A rejected upload (4xx) changes nothing. An upload cut by the client, or stopped by a server
    * error, leaves an import record (without leads) saying so, for whoever looks for it later.
    */
-  private async recordFailure(
-    err: unknown,
-    campaignId: string,
-    importId: string,
-    startedAt: Date,
-    tally: Tally,
-  ) {
+  private async recordFailure(err: unknown, run: ImportRun): Promise<void> {
     const aborted = err instanceof UploadAbortedError;
     if (!aborted && err instanceof HttpException && err.getStatus() < 500) return;
-    if (!aborted)
-      this.logger.error(`Lead import ${importId} failed: ${(err as Error)?.stack ?? String(err)}`);
-    await this.db
-      .query(
-        `INSERT INTO lead_imports (id, campaign_id, file_name, status, rows, rejected, blank_rows, error_count, errors,
-           options, failure, started_at, finished_at)
-         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::jsonb, $11, $12, $13
-         WHERE EXISTS (SELECT 1 FROM campaigns WHERE id = $2)
-         ON CONFLICT (id) DO NOTHING`,
-        [
-          importId,
-          campaignId,
-          tally.fileName,
-          aborted ? 'aborted' : 'failed',
-          tally.rows,
-          tally.rejected,
-          tally.blank,
-          tally.errorCount,
-          JSON.stringify(tally.errors),
-          JSON.stringify(tally.options),
-          aborted ? (err as Error).message : 'Internal error while importing; no lead was added',
-          startedAt,
-          this.clock.now(),
-        ],
-      )
-      .catch((e: unknown) =>
-        this.logger.warn(`Could not record the failed import ${importId}: ${String(e)}`),
+    if (!aborted) {
+      this.logger.error(
+        `Lead import ${run.importId} failed: ${(err as Error)?.stack ?? String(err)}`,
       );
+    }
+    await recordUnfinishedImport(this.db, run, aborted ? 'aborted' : 'failed', {
+      failure: aborted
+        ? (err as Error).message
+        : 'Internal error while importing; no lead was added',
+      finishedAt: this.clock.now(),
+    }).catch((e: unknown) =>
+      this.logger.warn(`Could not record the unfinished import ${run.importId}: ${String(e)}`),
+    );
   }
 }
 

@@ -10,6 +10,7 @@ import { findPhoneColumn, toVariableKey } from '../leads/csv/header-mapping';
 import { normalizePhone } from '../leads/csv/phone-normalizer';
 import { openUpload } from '../leads/csv/upload';
 import { decodeCursor, encodeCursor } from '../leads/cursor';
+import { MAX_LISTED_ERRORS } from '../leads/import-run';
 import type { AddSuppressionsDto, SuppressionsCsvQuery } from './dto/add-suppressions.dto';
 import type {
   AddSuppressionsResultDto,
@@ -18,7 +19,6 @@ import type {
   SuppressionPageDto,
 } from './dto/suppression.dto';
 
-const MAX_LISTED_ERRORS = 1000;
 const BATCH_SIZE = 5000;
 const CURSOR_TAG = 'suppressions';
 const REASON_HEADERS = ['reason', 'motif', 'raison', 'comment', 'commentaire'];

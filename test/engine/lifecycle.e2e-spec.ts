@@ -3,15 +3,18 @@ import request from 'supertest';
 import type { App } from 'supertest/types';
 import { TEST_API_KEY } from '../helpers/test-app';
 import {
+  addLeads,
   AGENT_ID,
   ALWAYS_OPEN,
   allLeadsFinal,
+  createCampaign,
   type Engine,
   expectCallsAccountedFor,
   FROM_NUMBERS,
   leadsOf,
   phones,
   scenarioWith,
+  setCampaignStatus,
   sleep,
   startEngine,
   waitFor,
@@ -114,6 +117,44 @@ describe('pause, resume and cancel, through the API', () => {
     // The terminated calls had connected: they are recorded as talks that happened.
     expect(called.every((l) => l.status === 'completed' && l.last_call_id !== null)).toBe(true);
     expect(leads.filter((l) => l.attempts === 0).every((l) => l.status === 'cancelled')).toBe(true);
+    expect((await expectCallsAccountedFor(pg, sim, 1)).problems).toEqual([]);
+  });
+});
+
+describe('graceful shutdown of an instance', () => {
+  let engine: Engine;
+
+  beforeAll(async () => {
+    engine = await startEngine({ scenario: scenarioWith({ completed: 1 }) });
+  });
+
+  afterAll(async () => {
+    await engine?.close();
+  });
+
+  it('releases the attempts still waiting to be sent, keeps the calls it made, and another start finishes them', async () => {
+    const { pg, sim } = engine;
+    // 240/min: starts are spaced 250 ms apart, so most claimed attempts wait in the queue.
+    const id = await createCampaign(pg, { max_concurrent_calls: 20, max_calls_per_minute: 240 });
+    await addLeads(pg, id, phones(20, 0));
+    await setCampaignStatus(pg, id, 'running');
+    await waitFor('first call', () => sim.calls().length >= 1);
+    await engine.stopApp();
+
+    const { rows } = await pg.query(
+      `SELECT state, count(*)::int AS n FROM call_attempts WHERE campaign_id = $1 GROUP BY state`,
+      [id],
+    );
+    const byState = Object.fromEntries(rows.map((r) => [r.state, r.n]));
+    expect(byState.starting).toBeUndefined();
+    expect(byState.not_dialled).toBeGreaterThan(10);
+    expect((byState.live ?? 0) + (byState.ended ?? 0)).toBe(sim.calls().length);
+    const waiting = (await leadsOf(pg, id)).filter((l) => l.status === 'pending');
+    expect(waiting.every((l) => l.attempts === 0)).toBe(true);
+
+    await engine.startApp();
+    await waitFor('every lead final', () => allLeadsFinal(pg, id));
+    expect((await leadsOf(pg, id)).every((l) => l.status === 'completed' && l.attempts === 1)).toBe(true);
     expect((await expectCallsAccountedFor(pg, sim, 1)).problems).toEqual([]);
   });
 });

@@ -1,8 +1,7 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { promisify } from 'node:util';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import type { WorkerTuning } from '../../../src/core/runtime';
 import { freePort } from '../../helpers/service-process';
 import { TEST_API_KEY } from '../../helpers/test-app';
@@ -29,9 +28,9 @@ function sourceFingerprint(): string {
 }
 
 /**
- * Compiles the service plus the instance entry with tsc into a private folder (not dist/,
- * which `nest build` wipes and other tests use). Reused while no source file changes. Type
- * errors elsewhere in the tree do not stop the emit.
+ * Compiles the service plus the instance entry into a private folder (not dist/, which
+ * `nest build` wipes and other tests use), file by file without type checking, as ts-jest does
+ * for the tests (about 2 s instead of 15 for tsc). Reused while no source file changes.
  */
 export async function buildEngineInstance(): Promise<string> {
   const key = sourceFingerprint();
@@ -39,33 +38,31 @@ export async function buildEngineInstance(): Promise<string> {
   const main = join(out, ENTRY.replace(/\.ts$/, '.js'));
   if (existsSync(main)) return main;
   rmSync(CACHE, { recursive: true, force: true });
-  mkdirSync(out, { recursive: true });
-  const tsconfig = join(out, 'tsconfig.json');
-  writeFileSync(
-    tsconfig,
-    JSON.stringify({
-      extends: join(ROOT, 'tsconfig.json'),
-      compilerOptions: {
-        outDir: out,
-        rootDir: ROOT,
-        noEmit: false,
-        sourceMap: false,
-        incremental: false,
-      },
-      include: [join(ROOT, 'src/**/*.ts'), join(ROOT, 'migrations/**/*.ts'), join(ROOT, ENTRY)],
-    }),
-  );
-  await promisify(execFile)(
-    process.execPath,
-    [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', tsconfig],
-    {
-      cwd: ROOT,
-      maxBuffer: 32 * 1024 * 1024,
-    },
-  ).catch((e: { stdout?: string }) => {
-    if (!existsSync(main))
-      throw new Error(`could not build the engine instance:\n${e.stdout ?? String(e)}`);
-  });
+  const ts = (await import('typescript')).default;
+  const compilerOptions = {
+    module: ts.ModuleKind.CommonJS,
+    target: ts.ScriptTarget.ES2022,
+    esModuleInterop: true,
+    experimentalDecorators: true,
+    emitDecoratorMetadata: true,
+    isolatedModules: true,
+  };
+  const files: string[] = [join(ROOT, ENTRY)];
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) files.push(path);
+    }
+  };
+  walk(join(ROOT, 'src'));
+  walk(join(ROOT, 'migrations'));
+  for (const file of files) {
+    const { outputText } = ts.transpileModule(readFileSync(file, 'utf8'), { compilerOptions, fileName: file });
+    const target = join(out, relative(ROOT, file)).replace(/\.ts$/, '.js');
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, outputText);
+  }
   return main;
 }
 
