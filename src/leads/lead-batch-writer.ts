@@ -4,7 +4,7 @@ type Query = (sql: string, params: unknown[]) => Promise<{ pending: number; supp
 
 /**
  * One statement per batch: the rows travel as one JSON array; a number on the do-not-call list
- * goes in as `suppressed` (a final status, so it shows in counts and reports but is never
+ * (one index probe per row, whatever the list's size) goes in as `suppressed` (a final status, so it shows in counts and reports but is never
  * dialled); a number already a lead of the campaign, or earlier in the same file, is skipped by
  * the unique (campaign_id, phone) index. Rows go in file order, so the first occurrence wins.
  */
@@ -12,13 +12,15 @@ const INSERT_BATCH = `
   WITH input AS (
     SELECT (e->>0)::int AS row_number, e->>1 AS phone, e->>2 AS timezone, (e->3)::jsonb AS variables, ord
     FROM json_array_elements($3::json) WITH ORDINALITY AS t(e, ord)
+  ), checked AS (
+    SELECT i.*, EXISTS (SELECT 1 FROM suppressions s WHERE s.phone = i.phone) AS dnc FROM input i
   ), inserted AS (
     INSERT INTO leads (campaign_id, import_id, row_number, phone, timezone, variables, status, status_reason)
-    SELECT $1, $2, i.row_number, i.phone, i.timezone, i.variables,
-           CASE WHEN s.phone IS NULL THEN 'pending' ELSE 'suppressed' END,
-           CASE WHEN s.phone IS NULL THEN NULL ELSE 'on the do-not-call list' END
-    FROM input i LEFT JOIN suppressions s ON s.phone = i.phone
-    ORDER BY i.ord
+    SELECT $1, $2, row_number, phone, timezone, variables,
+           CASE WHEN dnc THEN 'suppressed' ELSE 'pending' END,
+           CASE WHEN dnc THEN 'on the do-not-call list' END
+    FROM checked
+    ORDER BY ord
     ON CONFLICT (campaign_id, phone) DO NOTHING
     RETURNING status
   )
