@@ -129,6 +129,7 @@ async function run(adminUrl: string, s: Scenario): Promise<Record<string, unknow
     let steadyEnd: { t: number; requests: number; finished: number } | undefined;
     let liveSamples = 0;
     let liveSum = 0;
+    let slotSum = 0;
     for (;;) {
       await sleep(250);
       const stats = await sim.stats();
@@ -136,6 +137,7 @@ async function run(adminUrl: string, s: Scenario): Promise<Record<string, unknow
       liveSamples++;
       liveSum += live;
       const finished = await countFinished(sql, campaignId);
+      slotSum += await countSlots(sql, campaignId);
       if (!steady && live >= steadyFloor)
         steady = { t: Date.now(), requests: stats.requests, finished };
       if (steady && !steadyEnd && live < steadyFloor && finished > steady.finished) {
@@ -166,6 +168,9 @@ async function run(adminUrl: string, s: Scenario): Promise<Record<string, unknow
       calls: final.calls,
       max_live_observed: final.maxLive,
       mean_live: Math.round(liveSum / liveSamples),
+      // Slots held in PostgreSQL (starting, ambiguous, live): above mean_live = calls over or not
+      // yet started at the platform but still holding their slot (recording and start delays).
+      mean_slots_held: Math.round(slotSum / liveSamples),
       mean_call_duration_s: round(meanDurationS, 3),
       makespan_s: round(makespanS, 1),
       ideal_s: round(idealS, 1),
@@ -270,6 +275,14 @@ async function seed(sql: Client, s: Scenario): Promise<string> {
 async function countFinished(sql: Client, campaignId: string): Promise<number> {
   const { rows } = await sql.query(
     `SELECT count(*)::int AS n FROM leads WHERE campaign_id = $1 AND status IN ('completed', 'failed', 'exhausted', 'suppressed', 'cancelled')`,
+    [campaignId],
+  );
+  return rows[0].n;
+}
+
+async function countSlots(sql: Client, campaignId: string): Promise<number> {
+  const { rows } = await sql.query(
+    `SELECT count(*)::int AS n FROM call_attempts WHERE campaign_id = $1 AND state IN ('starting', 'ambiguous', 'live')`,
     [campaignId],
   );
   return rows[0].n;

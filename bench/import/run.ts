@@ -87,10 +87,32 @@ async function main(): Promise<void> {
     let maxRssMb = 0;
     const sampler = setInterval(() => (maxRssMb = Math.max(maxRssMb, memoryMb(pid).rss)), 25);
     const cpu0 = cpuSeconds(pid);
+    // PostgreSQL's side: CPU of the backends serving the scratch database (same machine).
+    const sampleBackends = async (into: Map<number, number>) => {
+      const { rows } = await admin.query<{ pid: number }>(
+        'SELECT pid FROM pg_stat_activity WHERE datname = $1',
+        [dbName],
+      );
+      for (const r of rows) {
+        const cpu = cpuSecondsOrNull(r.pid);
+        if (cpu !== null) into.set(r.pid, cpu);
+      }
+    };
+    const backendsBefore = new Map<number, number>();
+    await sampleBackends(backendsBefore);
+    const backends = new Map(backendsBefore);
+    const watchBackends = setInterval(
+      () => void sampleBackends(backends).catch(() => undefined),
+      200,
+    );
     const t0 = performance.now();
     const answer = await uploadFile(port, `/v1/campaigns/${campaignId}/leads`, file, bytes);
     const wallMs = Math.round(performance.now() - t0);
     const serviceCpu = cpuSeconds(pid) - cpu0;
+    clearInterval(watchBackends);
+    await sampleBackends(backends);
+    let postgresCpu = 0;
+    for (const [backend, cpu] of backends) postgresCpu += cpu - (backendsBefore.get(backend) ?? 0);
     clearInterval(sampler);
     const mem = memoryMb(pid);
     // The machine may be shared: a second bare pass after the import, and the mean of both.
@@ -115,6 +137,7 @@ async function main(): Promise<void> {
       import_wall_ms: wallMs,
       import_rows_per_s: Math.round((ROWS / wallMs) * 1000),
       service_cpu_s: Number(serviceCpu.toFixed(1)),
+      postgres_cpu_s: Number(postgresCpu.toFixed(1)),
       bare_pass_ms: [bare.ms, bareAfter.ms],
       bare_rows_per_s: Math.round((ROWS / bareMs) * 1000),
       ratio_to_bare: Number((wallMs / bareMs).toFixed(2)),
@@ -196,6 +219,14 @@ function cpuSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+function cpuSecondsOrNull(pid: number): number | null {
+  try {
+    return cpuSeconds(pid);
+  } catch {
+    return null;
+  }
 }
 
 /** The 1-minute load average: other work on the machine skews every figure. */

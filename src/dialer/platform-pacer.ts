@@ -2,15 +2,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import Bottleneck from 'bottleneck';
 import { ENGINE_SETTINGS, type EngineSettings } from './engine-settings';
 
-/** Starts are never refilled slower than one per this many ms, whatever the per-minute cap. */
-const MAX_START_SPACING_MS = 250;
+/** The bucket's refill step (Bottleneck's heartbeat): at least one start per step, whatever the cap. */
+const REFILL_MS = 250;
 
 /**
  * Paces this process's platform requests (Bottleneck). The caps themselves are enforced in
  * PostgreSQL for the whole fleet; this only shapes the traffic: the starts of one campaign go
  * through a token bucket holding one second's worth of its per-minute cap and refilled at that
- * cap (one token every 60 000 / cap ms, at most 250 ms apart, so that a small cap is a budget for
- * the minute and not a one-call-every-12-seconds drip), and requests in flight are bounded. A
+ * cap every 250 ms (at least one token per step, so that a small cap is a budget for the minute
+ * and not a one-call-every-12-seconds drip), and requests in flight are bounded. A
  * bucket rather than a fixed spacing: when many calls end together, their slots are refilled at
  * once instead of queueing behind each other.
  */
@@ -34,11 +34,12 @@ export class PlatformPacer {
     if (!entry || entry.perMinute !== perMinute) {
       const cap = Math.max(1, perMinute);
       const burst = Math.max(1, Math.ceil(cap / 60));
+      // Bottleneck refills on its 250 ms heartbeat: express the rate per heartbeat.
       const limiter = new Bottleneck({
         maxConcurrent: null,
         reservoir: burst,
-        reservoirIncreaseAmount: 1,
-        reservoirIncreaseInterval: Math.max(1, Math.min(MAX_START_SPACING_MS, Math.floor(60_000 / cap))),
+        reservoirIncreaseInterval: REFILL_MS,
+        reservoirIncreaseAmount: Math.max(1, Math.round((cap * REFILL_MS) / 60_000)),
         reservoirIncreaseMaximum: burst,
       });
       limiter.chain(this.http);

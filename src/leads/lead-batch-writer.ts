@@ -10,8 +10,8 @@ type Query = (sql: string, params: unknown[]) => Promise<{ pending: number; supp
  */
 const INSERT_BATCH = `
   WITH input AS (
-    SELECT (e->>0)::int AS row_number, e->>1 AS phone, e->>2 AS timezone, (e->3)::jsonb AS variables, ord
-    FROM json_array_elements($3::json) WITH ORDINALITY AS t(e, ord)
+    SELECT (e->>0)::int AS row_number, e->>1 AS phone, e->>2 AS timezone, e->3 AS variables, ord
+    FROM jsonb_array_elements($3::jsonb) WITH ORDINALITY AS t(e, ord)
   ), checked AS (
     SELECT i.*, EXISTS (SELECT 1 FROM suppressions s WHERE s.phone = i.phone) AS dnc FROM input i
   ), inserted AS (
@@ -33,7 +33,8 @@ const INSERT_BATCH = `
  * being parsed: parsing and PostgreSQL work in parallel, and memory holds at most two batches.
  * A batch is built as bytes in a Buffer (outside the JS heap) rather than as strings: strings
  * kept for a whole batch outlive the young generation and made garbage collection a fifth of
- * the import's CPU time. PostgreSQL reads a json parameter sent as bytes as its text.
+ * the import's CPU time. The Buffer goes as a binary jsonb parameter (a version byte, 1, then
+ * the JSON text): PostgreSQL parses it once, and reading jsonb elements is then cheap.
  */
 export class LeadBatchWriter {
   /** Leads inserted as `pending`. */
@@ -71,7 +72,7 @@ export class LeadBatchWriter {
     this.inflight = this.query(INSERT_BATCH, [
       this.campaignId,
       this.importId,
-      batch.toJsonArray(),
+      batch.toJsonb(),
     ]).then(
       ([counts]) => {
         this.pending += counts.pending;
@@ -99,15 +100,16 @@ export class LeadBatchWriter {
   }
 }
 
-/** JSON array elements appended as UTF-8 bytes to a growing Buffer. */
+/** A JSON array in jsonb's binary wire format, elements appended as UTF-8 to a growing Buffer. */
 class ByteBatch {
   count = 0;
   private bytes: Buffer;
-  private length = 1;
+  private length = 2;
 
   constructor(capacity = 1 << 20) {
     this.bytes = Buffer.allocUnsafe(capacity);
-    this.bytes[0] = 0x5b; // [
+    this.bytes[0] = 0x01; // jsonb binary format version
+    this.bytes[1] = 0x5b; // [
   }
 
   append(element: string): void {
@@ -123,7 +125,7 @@ class ByteBatch {
     this.count++;
   }
 
-  toJsonArray(): Buffer {
+  toJsonb(): Buffer {
     this.bytes[this.length] = 0x5d; // ]
     return this.bytes.subarray(0, this.length + 1);
   }
