@@ -22,18 +22,37 @@ export function answersReady(call: PlatformCall | null | undefined): boolean {
   return Array.isArray(call?.post_call_answers) && call.post_call_answers.length > 0;
 }
 
-/** The attempt row as RETURNING gives it, in the entity's property names. */
-const ATTEMPT_COLUMNS = `id, lead_id AS "leadId", campaign_id AS "campaignId", attempt_number AS "attemptNumber",
-  agent_id AS "agentId", from_number AS "fromNumber", to_number AS "toNumber", state, call_id AS "callId",
-  call_status AS "callStatus", outcome, requested_at AS "requestedAt", started_at AS "startedAt",
-  ended_at AS "endedAt", finished_at AS "finishedAt", duration_seconds AS "durationSeconds", cost,
-  post_call_answers AS "postCallAnswers", answers, error,
-  (SELECT status FROM campaigns c WHERE c.id = call_attempts.campaign_id) AS "campaignStatus"`;
+/**
+ * After the `a` CTE (the attempt just updated, RETURNING *): the attempt in the entity's property
+ * names, its lead locked FOR UPDATE (when $11 is true: the lead is about to change) and its
+ * campaign's current status, in the same round trip.
+ */
+const SELECT_ATTEMPT_AND_LEAD = `,
+  l AS (SELECT * FROM leads WHERE id = (SELECT lead_id FROM a) AND $11::boolean FOR UPDATE)
+  SELECT json_build_object(
+           'id', a.id, 'leadId', a.lead_id, 'campaignId', a.campaign_id, 'attemptNumber', a.attempt_number,
+           'agentId', a.agent_id, 'fromNumber', a.from_number, 'toNumber', a.to_number, 'state', a.state,
+           'callId', a.call_id, 'callStatus', a.call_status, 'outcome', a.outcome,
+           'requestedAt', a.requested_at, 'startedAt', a.started_at, 'endedAt', a.ended_at,
+           'finishedAt', a.finished_at, 'durationSeconds', a.duration_seconds::text, 'cost', a.cost::text,
+           'postCallAnswers', a.post_call_answers, 'answers', a.answers, 'error', a.error) AS attempt,
+         (SELECT json_build_object(
+           'id', l.id, 'campaignId', l.campaign_id, 'phone', l.phone, 'timezone', l.timezone,
+           'variables', l.variables, 'status', l.status, 'attempts', l.attempts,
+           'lastCallId', l.last_call_id, 'answers', l.answers, 'qualified', l.qualified) FROM l) AS lead,
+         (SELECT status FROM campaigns c WHERE c.id = a.campaign_id) AS campaign_status
+    FROM a`;
 
-const LEAD_COLUMNS = `id, campaign_id AS "campaignId", phone, timezone, variables, status, attempts,
-  last_call_id AS "lastCallId", answers, qualified`;
-
-type AttemptRow = CallAttempt & { campaignStatus: CampaignStatus };
+interface AttemptAndLead {
+  attempt: Omit<CallAttempt, 'requestedAt' | 'startedAt' | 'endedAt' | 'finishedAt'> & {
+    requestedAt: string;
+    startedAt: string | null;
+    endedAt: string | null;
+    finishedAt: string | null;
+  };
+  lead: Lead | null;
+  campaign_status: CampaignStatus;
+}
 
 /**
  * Records the end of calls and what it means for their leads, each in one transaction guarded
@@ -71,32 +90,37 @@ export class AttemptFinalizer {
     const answers = call?.post_call_answers ?? [];
     const waitForAnswers =
       outcome === 'completed' && !answersReady(call) && !hasNoQuestions(campaign);
-    const result = await this.db.transaction(async (tx) => {
-      const [attempt] = await queryRows<AttemptRow>(
-        tx,
-        `UPDATE call_attempts SET state = 'ended', call_status = $2, outcome = $3, ended_at = $4,
-                duration_seconds = $5, cost = $6, post_call_answers = $7::jsonb, answers_due_until = $8,
-                finished_at = $9, error = coalesce($10, error), lease_owner = NULL, lease_expires_at = NULL,
-                updated_at = now()
-          WHERE id = $1 AND state = 'live'
-          RETURNING ${ATTEMPT_COLUMNS}`,
-        [
-          attemptId,
-          call?.status ?? null,
-          outcome,
-          parseTime(call?.end_time) ?? now,
-          numberOrNull(call?.duration_seconds),
-          numberOrNull(call?.cost),
-          JSON.stringify(answers),
-          waitForAnswers ? new Date(now.getTime() + this.settings.answersWaitMs) : null,
-          now,
-          note ?? null,
-        ],
-      );
-      if (!attempt) return undefined;
-      if (waitForAnswers) return { campaignId: campaign.id, leadFinal: false };
-      return this.settleLead(tx, campaign, attempt, outcome, answers, now);
-    });
+    const result = await this.withQualificationFallback(attemptId, (qualify) =>
+      this.db.transaction(async (tx) => {
+        const [row] = await queryRows<AttemptAndLead>(
+          tx,
+          `WITH a AS (
+             UPDATE call_attempts SET state = 'ended', call_status = $2, outcome = $3, ended_at = $4,
+                    duration_seconds = $5, cost = $6, post_call_answers = $7::jsonb, answers_due_until = $8,
+                    finished_at = $9, error = coalesce($10, error), lease_owner = NULL,
+                    lease_expires_at = NULL, updated_at = now()
+              WHERE id = $1 AND state = 'live'
+              RETURNING *)
+           ${SELECT_ATTEMPT_AND_LEAD}`,
+          [
+            attemptId,
+            call?.status ?? null,
+            outcome,
+            parseTime(call?.end_time) ?? now,
+            numberOrNull(call?.duration_seconds),
+            numberOrNull(call?.cost),
+            JSON.stringify(answers),
+            waitForAnswers ? new Date(now.getTime() + this.settings.answersWaitMs) : null,
+            now,
+            note ?? null,
+            !waitForAnswers,
+          ],
+        );
+        if (!row) return undefined;
+        if (waitForAnswers) return { campaignId: campaign.id, leadFinal: false };
+        return this.settleLead(tx, campaign, row, outcome, answers, now, qualify);
+      }),
+    );
     if (result) this.metrics.callsEnded.inc({ outcome });
     return result;
   }
@@ -109,44 +133,69 @@ export class AttemptFinalizer {
     now: Date,
   ): Promise<Finalised | undefined> {
     const ready = answersReady(call);
-    return this.db.transaction(async (tx) => {
-      const [attempt] = await queryRows<AttemptRow>(
-        tx,
-        `UPDATE call_attempts SET answers_due_until = NULL, updated_at = now(),
-                post_call_answers = CASE WHEN $2 THEN $3::jsonb ELSE post_call_answers END,
-                error = CASE WHEN $2 THEN error ELSE 'post-call answers did not arrive in time' END
-          WHERE id = $1 AND state = 'ended' AND answers_due_until IS NOT NULL
-          RETURNING ${ATTEMPT_COLUMNS}`,
-        [attemptId, ready, JSON.stringify(call?.post_call_answers ?? [])],
+    return this.withQualificationFallback(attemptId, (qualify) =>
+      this.db.transaction(async (tx) => {
+        const [row] = await queryRows<AttemptAndLead>(
+          tx,
+          `WITH a AS (
+             UPDATE call_attempts SET answers_due_until = NULL, updated_at = now(),
+                    post_call_answers = CASE WHEN $2 THEN $3::jsonb ELSE post_call_answers END,
+                    error = CASE WHEN $2 THEN error ELSE 'post-call answers did not arrive in time' END
+              WHERE id = $1 AND state = 'ended' AND answers_due_until IS NOT NULL
+              RETURNING *)
+           ${SELECT_ATTEMPT_AND_LEAD.replace(/\$11/g, 'true')}`,
+          [attemptId, ready, JSON.stringify(call?.post_call_answers ?? [])],
+        );
+        if (!row) return undefined;
+        const answers = (row.attempt.postCallAnswers as unknown[] | null) ?? [];
+        return this.settleLead(tx, campaign, row, 'completed', answers, now, qualify);
+      }),
+    );
+  }
+
+  /**
+   * A failure inside QualificationService must not hold the lead (and its slot) hostage, tick
+   * after tick: the finalisation is then done again without it, and the lead completes
+   * unqualified. Costs nothing when all goes well (no savepoint round trips).
+   */
+  private async withQualificationFallback<T>(
+    attemptId: string,
+    run: (qualify: boolean) => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await run(true);
+    } catch (e) {
+      if (!(e instanceof QualificationFailed)) throw e;
+      this.logger.error(
+        `qualification failed for attempt ${attemptId}; its lead completes unqualified: ${String(e.cause)}`,
       );
-      if (!attempt) return undefined;
-      const answers = (attempt.postCallAnswers as unknown[] | null) ?? [];
-      return this.settleLead(tx, campaign, attempt, 'completed', answers, now);
-    });
+      return run(false);
+    }
   }
 
   private async settleLead(
     tx: EntityManager,
     campaign: Campaign,
-    attemptRow: AttemptRow,
+    row: AttemptAndLead,
     outcome: CallOutcome,
     answers: unknown[],
     now: Date,
+    qualify: boolean,
   ): Promise<Finalised> {
-    const { campaignStatus, ...attemptFields } = attemptRow;
-    const attempt = Object.assign(new CallAttempt(), attemptFields);
-    const [leadRow] = await queryRows<Lead>(
-      tx,
-      `SELECT ${LEAD_COLUMNS} FROM leads WHERE id = $1 FOR UPDATE`,
-      [attempt.leadId],
-    );
-    if (!leadRow) return { campaignId: campaign.id, leadFinal: false };
-    const lead = Object.assign(new Lead(), leadRow);
+    const a = row.attempt;
+    const attempt = Object.assign(new CallAttempt(), a, {
+      requestedAt: new Date(a.requestedAt),
+      startedAt: toDate(a.startedAt),
+      endedAt: toDate(a.endedAt),
+      finishedAt: toDate(a.finishedAt),
+    });
+    if (!row.lead) return { campaignId: campaign.id, leadFinal: false };
+    const lead = Object.assign(new Lead(), row.lead);
     const decision = decideLeadAfterCall({
       outcome,
       attempts: lead.attempts,
       retry: campaign.retry,
-      campaignStatus,
+      campaignStatus: row.campaign_status,
       now,
     });
     // Someone else already moved the lead (e.g. a cancel that swept every lead): only a call
@@ -162,13 +211,16 @@ export class AttemptFinalizer {
       qualified: lead.qualified,
     };
     if (decision.status === 'completed') {
-      verdict = await this.qualify(
-        tx,
-        { ...campaign, status: campaignStatus },
-        lead,
-        attempt,
-        answers,
-      );
+      verdict = { answers: null, qualified: null };
+      if (qualify) {
+        try {
+          // Stores the typed answers on the attempt and the lead, and queues the CRM event.
+          const current = { ...campaign, status: row.campaign_status };
+          verdict = await this.qualification.onLeadCompleted(tx, current, lead, attempt, answers);
+        } catch (e) {
+          throw new QualificationFailed(e);
+        }
+      }
     }
     await tx.query(
       `UPDATE leads SET status = $2, outcome = $3, last_call_status = $4, next_attempt_at = $5,
@@ -187,37 +239,21 @@ export class AttemptFinalizer {
     );
     return { campaignId: campaign.id, leadFinal: decision.status !== 'retry_scheduled' };
   }
+}
 
-  /**
-   * Typed answers and verdict, in this transaction (QualificationService stores them on the
-   * attempt and the lead, and queues the CRM event). A failure there must not hold the lead (or
-   * the transaction) hostage: it is rolled back to a savepoint and the lead completes unqualified.
-   */
-  private async qualify(
-    tx: EntityManager,
-    campaign: Campaign,
-    lead: Lead,
-    attempt: CallAttempt,
-    answers: unknown[],
-  ): Promise<{ answers: Record<string, unknown> | null; qualified: boolean | null }> {
-    await tx.query('SAVEPOINT qualification');
-    try {
-      const result = await this.qualification.onLeadCompleted(tx, campaign, lead, attempt, answers);
-      await tx.query('RELEASE SAVEPOINT qualification');
-      return { answers: result.answers ?? {}, qualified: result.qualified };
-    } catch (e) {
-      await tx.query('ROLLBACK TO SAVEPOINT qualification');
-      this.logger.error(
-        `qualification of lead ${lead.id} failed; completed unqualified: ${String(e)}`,
-      );
-      return { answers: null, qualified: null };
-    }
+class QualificationFailed extends Error {
+  constructor(override readonly cause: unknown) {
+    super(`qualification failed: ${String(cause)}`);
   }
 }
 
 /** The agent is known to ask nothing after calls: no answers to wait for. */
 function hasNoQuestions(campaign: Campaign): boolean {
   return Array.isArray(campaign.questions) && campaign.questions.length === 0;
+}
+
+function toDate(text: string | null): Date | null {
+  return text === null ? null : new Date(text);
 }
 
 function parseTime(text: string | null | undefined): Date | undefined {

@@ -7,47 +7,38 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
-import { CallRoundedClient } from '../callrounded/callrounded.client';
 import { Campaign } from '../campaigns/campaign.entity';
 import type { PlatformCall } from '../callrounded/callrounded.types';
 import { CLOCK, type Clock, RUNTIME, type Runtime } from '../core/runtime';
 import { DialerService } from '../dialer/dialer.service';
 import { EngineMetrics } from '../dialer/engine-metrics';
 import { ENGINE_SETTINGS, type EngineSettings } from '../dialer/engine-settings';
-import { PlatformPacer } from '../dialer/platform-pacer';
 import { Reconciler } from '../dialer/reconciler.service';
 import { forEachLimited, WorkerLoop } from '../dialer/worker-loop';
 import { answersReady, AttemptFinalizer, type Finalised } from './attempt-finalizer.service';
 import { readCallStatus } from './call-outcome';
 import { CallTerminator } from './call-terminator.service';
-import { SkewEstimator } from './skew-estimator';
 import { queryRows } from '../dialer/sql';
+import { AgentCallReader, type TrackedCall } from './agent-call-reader';
 
-interface Tracked {
-  id: string;
+interface Tracked extends TrackedCall {
   campaign_id: string;
-  call_id: string;
   state: 'live' | 'ended';
-  requested_at: Date;
-  started_at: Date | null;
   answers_due_until: Date | null;
 }
 
 /**
  * Follows every live call to its end, whatever its campaign's status (a paused campaign's calls
  * are still recorded). Each tick: terminate calls of cancelled campaigns, reap and reconcile
- * unsettled starts, then poll. Polling is per agent and by one instance at a time (a lease in
- * poll_leases): ONE `GET /calls?agent_id&start_time_gt=<oldest live call>` walk in cursor mode
- * (limit 1,000) covers every live call of the agent; `GET /calls/{id}` only for the calls the
- * list did not show for a while (list lag, very old calls).
+ * unsettled starts (every housekeepingIntervalMs), then poll. Polling is per agent, by one
+ * instance at a time (a lease in poll_leases), through AgentCallReader (one list walk for all
+ * of the agent's calls); each call seen over is finalised, the unknown kept until maxCallAgeMs.
  */
 @Injectable()
 export class CallTracker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(CallTracker.name);
   private readonly loop: WorkerLoop;
-  private readonly lastSeen = new Map<string, number>();
   private readonly loggedStatuses = new Set<string>();
-  private readonly skew: SkewEstimator;
   private lastHousekeeping = 0;
 
   constructor(
@@ -55,8 +46,7 @@ export class CallTracker implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(RUNTIME) private readonly runtime: Runtime,
     @Inject(ENGINE_SETTINGS) private readonly settings: EngineSettings,
-    private readonly client: CallRoundedClient,
-    private readonly pacer: PlatformPacer,
+    private readonly reader: AgentCallReader,
     private readonly finalizer: AttemptFinalizer,
     private readonly terminator: CallTerminator,
     private readonly reconciler: Reconciler,
@@ -69,7 +59,6 @@ export class CallTracker implements OnApplicationBootstrap, OnModuleDestroy {
       () => this.tick(),
       this.logger,
     );
-    this.skew = new SkewEstimator(settings.clockSkewMs);
   }
 
   onApplicationBootstrap(): void {
@@ -128,7 +117,7 @@ export class CallTracker implements OnApplicationBootstrap, OnModuleDestroy {
         this.logger.warn(`polling calls of agent ${agent_id} failed, will retry: ${String(e)}`);
       }
     }
-    for (const id of this.lastSeen.keys()) if (!tracked.has(id)) this.lastSeen.delete(id);
+    this.reader.keepOnly(tracked);
     return finals;
   }
 
@@ -156,20 +145,12 @@ export class CallTracker implements OnApplicationBootstrap, OnModuleDestroy {
       [agentId],
     );
     for (const t of tracked) trackedIds.add(t.id);
-    const seen = new Map<string, PlatformCall>();
-    try {
-      await this.listRecent(agentId, tracked, now, seen);
-    } catch (e) {
-      // The calls are then fetched one by one as stragglers: slower, but nothing waits on the list.
-      this.logger.warn(`GET /calls for agent ${agentId} failed: ${String(e)}`);
-    }
-    await this.fetchStragglers(tracked, seen, now);
+    const seen = await this.reader.read(agentId, tracked, now);
 
     const jobs: (() => Promise<Finalised | undefined>)[] = [];
     let campaigns: Map<string, Campaign> | undefined;
     for (const t of tracked) {
       const call = seen.get(t.call_id);
-      if (call) this.lastSeen.set(t.id, now.getTime());
       const job = this.decide(t, call, now);
       if (!job) continue;
       campaigns ??= await this.campaignsOf(tracked);
@@ -188,70 +169,6 @@ export class CallTracker implements OnApplicationBootstrap, OnModuleDestroy {
       }
     });
     return finals;
-  }
-
-  /**
-   * The list walk: newest first from now back to just before the oldest tracked call, stopping
-   * as soon as every tracked call was seen. Calls older than maxListWindowMs are left to GET by id.
-   */
-  private async listRecent(
-    agentId: string,
-    tracked: Tracked[],
-    now: Date,
-    seen: Map<string, PlatformCall>,
-  ): Promise<void> {
-    const cutoff = now.getTime() - this.settings.maxListWindowMs;
-    const listable = tracked.filter((t) => t.requested_at.getTime() >= cutoff);
-    if (listable.length === 0) return;
-    const byCallId = new Map(tracked.map((t) => [t.call_id, t]));
-    const wanted = new Set(listable.map((t) => t.call_id));
-    const oldest = Math.min(...listable.map((t) => t.requested_at.getTime()));
-    const since = new Date(oldest + this.skew.lowerOffsetMs());
-    let cursor: string | undefined;
-    for (let page = 0; page < 50 && wanted.size > 0; page++) {
-      const result = await this.pacer.request(() =>
-        this.client.listCalls(
-          { agent_id: agentId, start_time_gt: since, limit: 1000 },
-          cursor ? { mode: 'cursor', cursor } : { mode: 'cursor' },
-        ),
-      );
-      for (const call of result.data) {
-        const t = byCallId.get(call.id);
-        if (!t) continue;
-        seen.set(call.id, call);
-        wanted.delete(call.id);
-        this.skew.sample(call.start_time, t.requested_at);
-      }
-      if (!result.next_cursor || result.next_cursor === cursor || result.data.length === 0) break;
-      cursor = result.next_cursor;
-    }
-  }
-
-  /** GET /calls/{id} for tracked calls the list has not shown for stragglerAfterMs, oldest first. */
-  private async fetchStragglers(
-    tracked: Tracked[],
-    seen: Map<string, PlatformCall>,
-    now: Date,
-  ): Promise<void> {
-    const lastSeenAt = (t: Tracked) =>
-      this.lastSeen.get(t.id) ?? (t.started_at ?? t.requested_at).getTime();
-    const due = (t: Tracked) => {
-      const call = seen.get(t.call_id);
-      // A list that does not carry post_call_answers cannot complete a lead: ask for the call.
-      if (call) return call.post_call_answers === undefined && call.status === 'completed';
-      return now.getTime() - lastSeenAt(t) >= this.settings.stragglerAfterMs;
-    };
-    const stragglers = tracked
-      .filter(due)
-      .sort((a, b) => lastSeenAt(a) - lastSeenAt(b))
-      .slice(0, this.settings.stragglersPerTick);
-    await forEachLimited(stragglers, 8, async (t) => {
-      try {
-        seen.set(t.call_id, await this.pacer.request(() => this.client.getCall(t.call_id)));
-      } catch (e) {
-        this.logger.warn(`GET /calls/${t.call_id} failed, will retry: ${String(e)}`);
-      }
-    });
   }
 
   /** What to do with one tracked call this tick, if anything. */

@@ -35,7 +35,9 @@ interface SettleFacts {
  *   draft ──start──► running (no schedule) | scheduled (schedule)
  *   scheduled ──a schedule run fires (ScheduleRunner)──► running ──run over (settle)──► scheduled
  *   running | scheduled ──pause──► paused ──resume──► the status it was paused from
- *   running (no schedule) ──every lead final, no call in progress (settle)──► completed
+ *   running ──every lead final, no call in progress (settle)──► completed (the contract's rule,
+ *     scheduled campaigns included; importing new leads into a completed scheduled campaign
+ *     hands it back to its schedule)
  *   completed ──start, once new leads were imported──► running
  *   any but completed/cancelled ──cancel──► cancelled
  */
@@ -193,7 +195,8 @@ export class CampaignLifecycle {
       if (c.status !== 'running') return null;
       const facts = await this.facts(tx, id, now);
       if (facts.busy) return null;
-      if (c.schedule) {
+      // A run with leads still waiting (retry later, outside the window) hands back to the schedule.
+      if (c.schedule && facts.open) {
         if (facts.due) return null;
         await this.save(tx, c, { status: 'scheduled', scheduleFrom: now });
         return 'scheduled';

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AgentCallReader } from '../calls/agent-call-reader';
 import { AttemptFinalizer } from '../calls/attempt-finalizer.service';
 import { AttemptLedger } from '../calls/attempt-ledger.service';
 import { CallAttempt } from '../calls/call-attempt.entity';
@@ -54,6 +55,7 @@ import { Reconciler } from './reconciler.service';
     AttemptLedger,
     AttemptFinalizer,
     CallTerminator,
+    AgentCallReader,
     CallTracker,
   ],
   exports: [DialerService, CallTracker, ENGINE_SETTINGS],

@@ -82,9 +82,14 @@ export class DialerService implements OnApplicationBootstrap, OnModuleDestroy {
   /** One pass over the running campaigns; exposed so tests and the bench can drive it. */
   async tick(): Promise<void> {
     if (this.stopping || Date.now() < this.unreachableUntil) return;
-    const campaigns: { id: string }[] = await queryRows(
+    // Campaigns with a free slot (a cheap unlocked count: the claim re-checks under the lock).
+    const campaigns = await queryRows<{ id: string }>(
       this.db,
-      `SELECT id FROM campaigns WHERE status = 'running' ORDER BY started_at NULLS LAST, id`,
+      `SELECT c.id FROM campaigns c
+        WHERE c.status = 'running'
+          AND c.max_concurrent_calls > (SELECT count(*) FROM call_attempts a
+                                         WHERE a.campaign_id = c.id AND a.state IN ('starting', 'ambiguous', 'live'))
+        ORDER BY c.started_at NULLS LAST, c.id`,
     );
     let more = false;
     for (const { id } of campaigns) {

@@ -53,6 +53,8 @@ export class PlatformPacer {
   async dropQueuedStarts(): Promise<void> {
     const limiters = [...this.starts.values()].map((e) => e.limiter);
     this.starts.clear();
-    await Promise.all(limiters.map((l) => l.stop({ dropWaitingJobs: true }).catch(() => undefined)));
+    await Promise.all(
+      limiters.map((l) => l.stop({ dropWaitingJobs: true }).catch(() => undefined)),
+    );
   }
 }

@@ -66,7 +66,9 @@ export class WorkerLoop {
     // A fixed rate (the period counts from the start of the run), with a short breather when a
     // run took longer than the period.
     const elapsed = Date.now() - startedAt;
-    this.schedule(this.again ? 0 : Math.max(this.periodMs - elapsed, Math.ceil(this.periodMs / 10)));
+    this.schedule(
+      this.again ? 0 : Math.max(this.periodMs - elapsed, Math.ceil(this.periodMs / 10)),
+    );
   }
 }
 

@@ -158,12 +158,13 @@ export class LeadImportService {
       CountryCode | undefined;
     try {
       const columns = planLeadColumns(csv.header, query.phone_column);
-      tally.options = {
+      const describe = () => ({
         phone_column: columns.phone.header,
         delimiter: csv.delimiter,
         encoding: csv.encoding,
         default_country: country ?? null,
-      };
+      });
+      tally.options = describe();
       const mapper = new LeadRowMapper(columns, csv.header, country);
       const writer = new LeadBatchWriter(
         (sql, params) => qr.query(sql, params),
@@ -183,6 +184,7 @@ export class LeadImportService {
         }
       }
       await writer.finish();
+      tally.options = describe();
       if (tally.rows === 0) {
         throw new BadRequestException(
           'The file has a header row but no data rows: nothing to import',

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import * as iconv from 'iconv-lite';
 import { randomUUID } from 'node:crypto';
 import {
   fixture,
@@ -182,6 +183,25 @@ describe('POST /v1/campaigns/{id}/leads', () => {
       [3, '+34612345678', { nom: 'José', societe: 'Peña & Cía' }],
       [4, '+4741234567', { nom: 'Ørjan', societe: 'Blåbær AS' }],
     ]);
+  });
+
+  it('settles the encoding on the first non-ASCII byte, even far into the file', async () => {
+    const campaign = await insertCampaign(env.pg);
+    let ascii = 'phone,prenom\n';
+    for (let i = 0; i < 8000; i++) ascii += `+336${String(20_000_000 + i)},Jean\n`;
+    const body = Buffer.concat([
+      Buffer.from(ascii),
+      iconv.encode('+33699999999,Zoé Noël – 5 €\n', 'windows-1252'),
+    ]);
+    expect(body.length).toBeGreaterThan(128 * 1024);
+    const res = await upload(campaign, body);
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ rows: 8001, accepted: 8001, encoding: 'windows-1252' });
+    const { rows } = await env.pg.query(
+      `SELECT row_number, variables FROM leads WHERE campaign_id = $1 AND phone = '+33699999999'`,
+      [campaign],
+    );
+    expect(rows).toEqual([{ row_number: 8002, variables: { prenom: 'Zoé Noël – 5 €' } }]);
   });
 
   it('sniffs pipe and tab delimiters', async () => {

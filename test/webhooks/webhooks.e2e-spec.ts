@@ -174,7 +174,9 @@ describe('CRM webhooks: outbox, signed delivery, retries, restarts', () => {
     ]);
     expect(list.body.data[0].delivered_at).toEqual(expect.any(String));
     const metrics = await api().get('/metrics');
-    expect(metrics.text).toMatch(/webhook_delivery_attempts_total\{type="lead.qualified",result="delivered"\} [1-9]/);
+    expect(metrics.text).toMatch(
+      /webhook_delivery_attempts_total\{type="lead.qualified",result="delivered"\} [1-9]/,
+    );
   });
 
   it('no event without a webhook_url, and none when the verdict rolls back', async () => {

@@ -20,7 +20,8 @@ export interface CsvReadOptions {
 export interface OpenedCsv {
   header: string[];
   delimiter: Delimiter;
-  encoding: string;
+  /** As detected so far: a file that is ASCII at first settles when its first other byte comes. */
+  readonly encoding: string;
   /** The data rows, in file order, in arrays of what has been parsed; readable once. */
   batches(): AsyncGenerator<CsvRow[]>;
   /** The data rows one by one (a convenience over batches()). */
@@ -109,7 +110,9 @@ export async function openCsv(
   return {
     header,
     delimiter,
-    encoding: decoder.encoding ?? 'utf-8',
+    get encoding() {
+      return decoder.encoding ?? 'utf-8';
+    },
     batches,
     rows: async function* () {
       for await (const batch of batches()) yield* batch;
