@@ -17,7 +17,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { createWorkerContext } from '../../src/app.factory';
@@ -57,6 +57,11 @@ const SCENARIOS: Scenario[] = [
 ];
 
 const AGENT = HAIR_SALON_FR_SCENARIO.agents[0];
+/**
+ * BENCH_LEAD_TIMEZONE=Europe/Paris gives every lead a `timezone` column, as a CSV with one
+ * would: the calling window then skips the per-number zone lookup (libphonenumber-geo-carrier).
+ */
+const LEAD_TIMEZONE = process.env.BENCH_LEAD_TIMEZONE || null;
 const FROM = HAIR_SALON_FR_SCENARIO.phone_numbers.map((n) => n.number);
 
 async function main(): Promise<void> {
@@ -165,6 +170,8 @@ async function run(adminUrl: string, s: Scenario): Promise<Record<string, unknow
       concurrency: s.concurrency,
       per_minute: s.perMinute,
       poll_interval_ms: tuning.pollIntervalMs,
+      lead_timezone_column: LEAD_TIMEZONE,
+      load_average: loadavg().map((l) => round(l, 2)),
       calls: final.calls,
       max_live_observed: final.maxLive,
       mean_live: Math.round(liveSum / liveSamples),
@@ -264,10 +271,10 @@ async function seed(sql: Client, s: Scenario): Promise<string> {
   );
   const id = rows[0].id as string;
   await sql.query(
-    `INSERT INTO leads (campaign_id, phone, variables)
-     SELECT $1, '+336' || lpad(g::text, 8, '0'), jsonb_build_object('prenom', 'Lead ' || g)
+    `INSERT INTO leads (campaign_id, phone, timezone, variables)
+     SELECT $1, '+336' || lpad(g::text, 8, '0'), $3, jsonb_build_object('prenom', 'Lead ' || g)
        FROM generate_series(1, $2) AS g`,
-    [id, s.leads],
+    [id, s.leads, LEAD_TIMEZONE],
   );
   return id;
 }

@@ -37,7 +37,11 @@ export class AgentCallReader {
   }
 
   /** The calls the platform showed this time, by call id. Never throws for a failed list. */
-  async read(agentId: string, tracked: TrackedCall[], now: Date): Promise<Map<string, PlatformCall>> {
+  async read(
+    agentId: string,
+    tracked: TrackedCall[],
+    now: Date,
+  ): Promise<Map<string, PlatformCall>> {
     const seen = new Map<string, PlatformCall>();
     try {
       await this.listRecent(agentId, tracked, now, seen);

@@ -3,10 +3,11 @@ import type { MappedLead } from './lead-row-mapper';
 type Query = (sql: string, params: unknown[]) => Promise<{ pending: number; suppressed: number }[]>;
 
 /**
- * One statement per batch: the rows travel as one JSON array; a number on the do-not-call list
- * (one index probe per row, whatever the list's size) goes in as `suppressed` (a final status, so it shows in counts and reports but is never
- * dialled); a number already a lead of the campaign, or earlier in the same file, is skipped by
- * the unique (campaign_id, phone) index. Rows go in file order, so the first occurrence wins.
+ * One statement per batch: the rows travel as one JSON array. A number on the do-not-call list
+ * (one index probe per row, whatever the list's size) goes in as `suppressed`: a final status,
+ * so it shows in counts and reports but is never dialled. A number already a lead of the
+ * campaign, or earlier in the same file, is skipped by the unique index on (phone, campaign_id).
+ * Rows go in file order, so the first occurrence wins.
  */
 const INSERT_BATCH = `
   WITH input AS (

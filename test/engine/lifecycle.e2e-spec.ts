@@ -154,7 +154,9 @@ describe('graceful shutdown of an instance', () => {
 
     await engine.startApp();
     await waitFor('every lead final', () => allLeadsFinal(pg, id));
-    expect((await leadsOf(pg, id)).every((l) => l.status === 'completed' && l.attempts === 1)).toBe(true);
+    expect((await leadsOf(pg, id)).every((l) => l.status === 'completed' && l.attempts === 1)).toBe(
+      true,
+    );
     expect((await expectCallsAccountedFor(pg, sim, 1)).problems).toEqual([]);
   });
 });
