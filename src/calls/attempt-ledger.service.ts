@@ -125,6 +125,15 @@ export class AttemptLedger {
     };
   }
 
+  async callIdOf(attemptId: string): Promise<string | null> {
+    const rows = await queryRows<{ call_id: string | null }>(
+      this.db,
+      `SELECT call_id FROM call_attempts WHERE id = $1`,
+      [attemptId],
+    );
+    return rows[0]?.call_id ?? null;
+  }
+
   /**
    * A call id that arrived after its attempt had already been declared never dialled (the
    * process stalled longer than lease + grace). The call is written on that attempt so it is

@@ -263,6 +263,10 @@ export class CallStarter {
         await new Promise((r) => setTimeout(r, 200 * tries));
       }
     }
+    if (!live && (await this.ledger.callIdOf(call.attemptId)) === callId) {
+      // Reconciliation found and adopted this very call while our answer was late: all is well.
+      return 'live';
+    }
     if (!live) {
       this.logger.error(
         `call ${callId} of attempt ${call.attemptId} answered after the attempt was declared never dialled: terminating it`,

@@ -88,41 +88,50 @@ export class LeadClaimer {
 
   /** How many calls this campaign may start now, by its caps, the learned platform limit and the shared pause. */
   private async freeStarts(tx: EntityManager, campaign: Campaign, now: Date): Promise<number> {
-    let pause = await this.pause.read(tx);
-    if (pause.pausedUntil.getTime() > now.getTime()) return 0;
-    let free = Infinity;
-    if (pause.observedLimit !== null) {
-      // The learned limit counts every campaign's calls: serialise all claims while it applies.
-      pause = await this.pause.read(tx, true);
-      if (pause.observedLimit !== null) {
-        const [{ n }]: { n: string }[] = await queryRows(
-          tx,
-          `SELECT count(*) AS n FROM call_attempts WHERE state IN ('starting', 'ambiguous', 'live')`,
-        );
-        free = pause.observedLimit - Number(n);
-      }
-    }
     const windowStart = new Date(now.getTime() - this.settings.rateWindowMs);
-    const [row]: { busy: string; starting: string; recent: string }[] = await queryRows(
+    const [row] = await queryRows<{
+      paused_until: Date;
+      observed_limit: number | null;
+      busy: string;
+      starting: string;
+      recent: string;
+    }>(
       tx,
-      `SELECT
+      `SELECT p.paused_until, p.observed_limit,
          (SELECT count(*) FROM call_attempts
            WHERE campaign_id = $1 AND state IN ('starting', 'ambiguous', 'live')) AS busy,
          (SELECT count(*) FROM call_attempts WHERE campaign_id = $1 AND state = 'starting') AS starting,
          (SELECT count(*) FROM call_attempts
            WHERE campaign_id = $1 AND state NOT IN ('starting', 'not_dialled')
              AND requested_at > $3
-             AND greatest(requested_at, coalesce(started_at, requested_at)) > $2) AS recent`,
+             AND greatest(requested_at, coalesce(started_at, requested_at)) > $2) AS recent
+         FROM platform_pause p WHERE p.id = 1`,
       // A POST can end at most the client timeout after requested_at: bounds the index scan.
       [campaign.id, windowStart, new Date(windowStart.getTime() - 5 * 60_000)],
     );
+    if (row.paused_until.getTime() > now.getTime()) return 0;
     // Attempts not yet POSTed count as starts in the window: they will start.
     const starts = Number(row.starting) + Number(row.recent);
-    return Math.min(
-      free,
+    const free = Math.min(
       campaign.maxConcurrentCalls - Number(row.busy),
       campaign.maxCallsPerMinute - starts,
     );
+    if (row.observed_limit === null || free <= 0) return free;
+    return Math.min(free, await this.freeUnderLearnedLimit(tx));
+  }
+
+  /**
+   * Slots left under the platform limit learned from 429s. It counts every campaign's calls,
+   * so all claims are serialised (on the platform_pause row) while it applies.
+   */
+  private async freeUnderLearnedLimit(tx: EntityManager): Promise<number> {
+    const pause = await this.pause.read(tx, true);
+    if (pause.observedLimit === null) return Infinity;
+    const [{ n }] = await queryRows<{ n: string }>(
+      tx,
+      `SELECT count(*) AS n FROM call_attempts WHERE state IN ('starting', 'ambiguous', 'live')`,
+    );
+    return pause.observedLimit - Number(n);
   }
 
   /** Due leads in import order whose number is not in a call anywhere (any campaign). */
@@ -204,16 +213,24 @@ export class LeadClaimer {
   ): Promise<ClaimedCall[]> {
     const froms = campaign.fromNumbers;
     const fromOf = (i: number) => froms[(campaign.nextFromIndex + i) % froms.length];
-    const inserted: { id: string; lead_id: string; from_number: string }[] = await queryRows(
+    // One statement: the attempts, their leads now `calling`, and the campaign's from-number turn.
+    const inserted = await queryRows<{ id: string; lead_id: string; from_number: string }>(
       tx,
-      `INSERT INTO call_attempts (lead_id, campaign_id, attempt_number, agent_id, from_number, to_number,
-                                  state, requested_at, lease_owner, lease_expires_at)
-       SELECT c.lead_id, $1,
-              coalesce((SELECT max(x.attempt_number) FROM call_attempts x WHERE x.lead_id = c.lead_id), 0) + 1,
-              $2, c.from_number, c.phone, 'starting', $3, $4, $5
-         FROM unnest($6::uuid[], $7::text[], $8::text[]) AS c(lead_id, phone, from_number)
-       ON CONFLICT DO NOTHING
-       RETURNING id, lead_id, from_number`,
+      `WITH ins AS (
+         INSERT INTO call_attempts (lead_id, campaign_id, attempt_number, agent_id, from_number, to_number,
+                                    state, requested_at, lease_owner, lease_expires_at)
+         SELECT c.lead_id, $1,
+                coalesce((SELECT max(x.attempt_number) FROM call_attempts x WHERE x.lead_id = c.lead_id), 0) + 1,
+                $2, c.from_number, c.phone, 'starting', $3, $4, $5
+           FROM unnest($6::uuid[], $7::text[], $8::text[]) AS c(lead_id, phone, from_number)
+         ON CONFLICT DO NOTHING
+         RETURNING id, lead_id, from_number),
+       l AS (
+         UPDATE leads SET status = 'calling', attempts = attempts + 1, status_reason = NULL, updated_at = now()
+           FROM ins WHERE leads.id = ins.lead_id),
+       c AS (
+         UPDATE campaigns SET next_from_index = next_from_index + $9 WHERE id = $1)
+       SELECT id, lead_id, from_number FROM ins`,
       [
         campaign.id,
         campaign.agentId,
@@ -223,18 +240,9 @@ export class LeadClaimer {
         chosen.map((c) => c.id),
         chosen.map((c) => c.phone),
         chosen.map((_, i) => fromOf(i)),
+        chosen.length,
       ],
     );
-    if (inserted.length === 0) return [];
-    await tx.query(
-      `UPDATE leads SET status = 'calling', attempts = attempts + 1, status_reason = NULL, updated_at = now()
-        WHERE id = ANY($1::uuid[])`,
-      [inserted.map((r) => r.lead_id)],
-    );
-    await tx.query(`UPDATE campaigns SET next_from_index = next_from_index + $2 WHERE id = $1`, [
-      campaign.id,
-      chosen.length,
-    ]);
     const byId = new Map(chosen.map((c) => [c.id, c]));
     return inserted.map((r) => {
       const lead = byId.get(r.lead_id) as Candidate;

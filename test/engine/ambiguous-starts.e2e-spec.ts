@@ -122,6 +122,34 @@ describe('a start whose outcome is unknown is never dialled twice', () => {
     expect((await attemptsOf(engine.pg, id))[0].error).toMatch(/lease expired/);
   });
 
+  it('an answer so late that another instance reaped and adopted the call meanwhile keeps the call', async () => {
+    const { pg } = engine;
+    const phone = phones(1, 35)[0];
+    dialerFaults.afterPostBeforeSave = async (attemptId) => {
+      // What another instance does when our lease looks expired: reap, then reconcile.
+      await pg.query(
+        `UPDATE call_attempts SET state = 'ambiguous', reconcile_until = now() + interval '10 s',
+                lease_owner = NULL, lease_expires_at = NULL WHERE id = $1`,
+        [attemptId],
+      );
+      await waitFor('adopted by reconciliation', async () => {
+        const { rows } = await pg.query(`SELECT state FROM call_attempts WHERE id = $1`, [
+          attemptId,
+        ]);
+        return rows[0].state !== 'ambiguous';
+      });
+    };
+    const id = await runOneLead(engine, phone);
+    const calls = callsTo(engine, phone);
+    expect(calls).toHaveLength(1);
+    expect(calls[0].terminated).toBe(false);
+    expect((await leadsOf(pg, id))[0]).toMatchObject({
+      status: 'completed',
+      attempts: 1,
+      last_call_id: calls[0].id,
+    });
+  });
+
   it('dying between the claim and the POST: the slot is reclaimed and the lead dialled once', async () => {
     const { pg } = engine;
     const phone = phones(1, 40)[0];
