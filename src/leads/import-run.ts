@@ -42,7 +42,7 @@ export class Tally {
   errorCount = 0;
   errors: RowError[] = [];
   fileName: string | null = null;
-  options: Record<string, string | null> = {};
+  options: Record<string, string | string[] | null> = {};
 
   readonly report = (e: RowError): void => {
     this.errorCount++;

@@ -163,6 +163,8 @@ export class LeadImportService {
         delimiter: csv.delimiter,
         encoding: csv.encoding,
         default_country: country ?? null,
+        // The file's column order, which the report's columns follow (jsonb keeps no key order).
+        variable_keys: columns.variables.map((v) => v.key),
       });
       tally.options = describe();
       const mapper = new LeadRowMapper(columns, csv.header, country);

@@ -157,13 +157,14 @@ describe('the do-not-call list', () => {
     const all: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = await env
-        .http()
-        .get(`/v1/suppressions?limit=2${cursor ? `&cursor=${cursor}` : ''}`)
-        .set('X-Api-Key', TEST_API_KEY);
+      const query: string = cursor ? `&cursor=${cursor}` : '';
+      const page: {
+        status: number;
+        body: { data: { phone: string }[]; next_cursor: string | null };
+      } = await env.http().get(`/v1/suppressions?limit=2${query}`).set('X-Api-Key', TEST_API_KEY);
       expect(page.status).toBe(200);
       expect(page.body.data.length).toBeLessThanOrEqual(2);
-      all.push(...page.body.data.map((s: { phone: string }) => s.phone));
+      all.push(...page.body.data.map((s) => s.phone));
       cursor = page.body.next_cursor;
     } while (cursor);
     expect(all).toEqual([...all].sort());
