@@ -79,11 +79,6 @@ export class CallTracker implements OnApplicationBootstrap, OnModuleDestroy {
    * Campaigns are settled (completed, runs ended) by the lifecycle's own loop.
    */
   async tick(): Promise<void> {
-    const T0 = Date.now();
-    const T = (globalThis as any).__T ??= { n: 0, ms: 0 };
-    try { await this.tick2(); } finally { T.n++; T.ms += Date.now() - T0; if (T.n % 200 === 0) process.stdout.write(`TICK n=${T.n} avgms=${(T.ms/T.n).toFixed(1)}\n`); }
-  }
-  async tick2(): Promise<void> {
     const now = this.clock.now();
     let reconciled = 0;
     if (Date.now() - this.lastHousekeeping >= this.settings.housekeepingIntervalMs) {

@@ -82,8 +82,6 @@ export class CallStarter {
   }
 
   private async send(call: ClaimedCall): Promise<StartOutcome> {
-    const P = (globalThis as any).__P ??= { n: 0, queue: 0, win: 0, arm: 0, post: 0, live: 0 };
-    const t0 = Date.now(); P.n++; P.queue += t0 - ((call as any).claimedAt ?? t0);
     const { campaign, lead, attemptId } = call;
     await this.faults.beforeSend?.(attemptId);
     const now = this.clock.now();
@@ -100,9 +98,7 @@ export class CallStarter {
           : { kind: 'requeue', nextAttemptAt: window.next_open_at, reason };
       return this.release(call, `window closed at dial time: ${reason}`, leadAfter, 'window');
     }
-    const t1 = Date.now(); P.win += t1 - t0;
     const blocked = await this.arm(attemptId, now);
-    const t2 = Date.now(); P.arm += t2 - t1;
     if (blocked) return blocked === 'lost' ? 'lost' : this.releaseBlocked(call, blocked);
 
     let callId: string;
@@ -114,7 +110,6 @@ export class CallStarter {
         dynamic_variables_values: { ...(campaign.variables ?? {}), ...(lead.variables ?? {}) },
       });
       callId = result.call_id;
-      P.post += Date.now() - t2;
     } catch (e) {
       return this.onRefused(call, now, e);
     }
@@ -124,11 +119,7 @@ export class CallStarter {
       // A simulated crash: this process "forgets" the call; the lease expires, reconciliation adopts it.
       return 'crashed';
     }
-    const t3 = Date.now();
-    const r = await this.recordLive(call, callId);
-    P.live += Date.now() - t3;
-    if (P.n % 500 === 0) process.stdout.write(`START n=${P.n} queue=${(P.queue/P.n).toFixed(1)} win=${(P.win/P.n).toFixed(1)} arm=${(P.arm/P.n).toFixed(1)} post=${(P.post/P.n).toFixed(1)} live=${(P.live/P.n).toFixed(1)}\n`);
-    return r;
+    return this.recordLive(call, callId);
   }
 
   /**

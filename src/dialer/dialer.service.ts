@@ -100,12 +100,7 @@ export class DialerService implements OnApplicationBootstrap, OnModuleDestroy {
         this.settings.maxQueuedPerCampaign - (this.queued.get(id) ?? 0),
       );
       if (want <= 0) continue;
-      const C0 = Date.now();
       const result = await this.claimer.claim(id, want, this.clock.now());
-      const Q = (globalThis as any).__Q ??= { n: 0, ms: 0, got: 0 };
-      Q.n++; Q.ms += Date.now() - C0; Q.got += result.calls.length;
-      if (Q.n % 200 === 0) process.stdout.write(`CLAIM n=${Q.n} avgms=${(Q.ms/Q.n).toFixed(1)} avggot=${(Q.got/Q.n).toFixed(1)}\n`);
-      for (const c of result.calls) (c as any).claimedAt = Date.now();
       if (result.idle) this.idleUntil.set(id, Date.now() + this.settings.idleBackoffMs);
       else this.idleUntil.delete(id);
       if (result.finalised > 0) await this.settler.settle(id);

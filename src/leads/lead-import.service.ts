@@ -211,8 +211,17 @@ export class LeadImportService {
     ]);
     const warnings = variables.warning ? [variables.warning] : [];
     if (campaign.status === 'completed' && writer.pending > 0) {
+      // A completed campaign with a schedule goes back to it: its next run dials the new leads.
+      const [{ reopened }] = await qr.query(
+        `WITH r AS (UPDATE campaigns SET status = 'scheduled', completed_at = NULL, schedule_from = $2, updated_at = now()
+                     WHERE id = $1 AND status = 'completed' AND schedule IS NOT NULL RETURNING id)
+         SELECT count(*)::int AS reopened FROM r`,
+        [campaign.id, this.clock.now()],
+      );
       warnings.push(
-        'The campaign is completed: the new leads are dialled only if the campaign runs again',
+        reopened > 0
+          ? 'The campaign was completed: it is scheduled again, and its next run dials the new leads'
+          : 'The campaign is completed: the new leads are dialled only if the campaign runs again',
       );
     }
     const duplicates = writer.sent - writer.pending - writer.suppressed;

@@ -173,6 +173,29 @@ describe('a scheduled campaign', () => {
     expect(later).toBeDefined();
   });
 
+  it('completes when every lead is final, and goes back to its schedule when new leads are imported', async () => {
+    const id = await draft({ schedule: { cron: '0 19 * * *' } }, 0);
+    await insertLeads(kit.sql, id, [{ status: 'completed' }, { status: 'exhausted' }]);
+    await move(id, 'start');
+    await kit.sql.query(`UPDATE campaigns SET status = 'running' WHERE id = $1`, [id]); // as a run does
+    expect(await lifecycle.settle(id)).toBe('completed');
+    expect((await kit.api().get(`/v1/campaigns/${id}`)).body.status).toBe('completed');
+
+    const imported = await kit
+      .api()
+      .post(`/v1/campaigns/${id}/leads`)
+      .set('Content-Type', 'text/csv')
+      .send('phone,prenom\n+33612349999,Zoé\n');
+    expect(imported.status).toBe(201);
+    expect(imported.body.accepted).toBe(1);
+    expect(imported.body.warnings).toEqual([
+      'The campaign was completed: it is scheduled again, and its next run dials the new leads',
+    ]);
+    const c = (await kit.api().get(`/v1/campaigns/${id}`)).body;
+    expect(c.status).toBe('scheduled');
+    expect(c.completed_at).toBeNull();
+  });
+
   it('does not let a cancelled run leave leads waiting', async () => {
     const id = await draft({}, 0);
     const [a] = await insertLeads(kit.sql, id, [{ status: 'calling' }, { status: 'pending' }]);
