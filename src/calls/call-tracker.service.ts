@@ -22,6 +22,7 @@ import { queryRows } from '../dialer/sql';
 import { AgentCallReader, type TrackedCall } from './agent-call-reader';
 
 interface Tracked extends TrackedCall {
+  agent_id: string;
   campaign_id: string;
   state: 'live' | 'ended';
   answers_due_until: Date | null;
@@ -103,48 +104,43 @@ export class CallTracker implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async pollAll(now: Date): Promise<Finalised[]> {
-    const agents: { agent_id: string }[] = await queryRows(
-      this.db,
-      `SELECT DISTINCT agent_id FROM call_attempts WHERE state = 'live' OR answers_due_until IS NOT NULL`,
-    );
+    const tracked = await this.trackedCallsOfLeasedAgents(now);
+    const byAgent = new Map<string, Tracked[]>();
+    for (const t of tracked) byAgent.set(t.agent_id, [...(byAgent.get(t.agent_id) ?? []), t]);
     const finals: Finalised[] = [];
-    const tracked = new Set<string>();
-    for (const { agent_id } of agents) {
-      if (!(await this.acquirePollLease(agent_id, now))) continue;
+    for (const [agentId, calls] of byAgent) {
       try {
-        finals.push(...(await this.pollAgent(agent_id, now, tracked)));
+        finals.push(...(await this.pollAgent(agentId, calls, now)));
       } catch (e) {
-        this.logger.warn(`polling calls of agent ${agent_id} failed, will retry: ${String(e)}`);
+        this.logger.warn(`polling calls of agent ${agentId} failed, will retry: ${String(e)}`);
       }
     }
-    this.reader.keepOnly(tracked);
+    this.reader.keepOnly(new Set(tracked.map((t) => t.id)));
     return finals;
   }
 
-  private async acquirePollLease(agentId: string, now: Date): Promise<boolean> {
-    const rows: unknown[] = await queryRows(
+  /**
+   * In one statement: takes (or renews) the polling lease of every agent with calls to follow
+   * that no other live instance holds, and answers those agents' tracked calls.
+   */
+  private async trackedCallsOfLeasedAgents(now: Date): Promise<Tracked[]> {
+    return queryRows<Tracked>(
       this.db,
-      `INSERT INTO poll_leases (agent_id, owner, expires_at) VALUES ($1, $2, $3)
-       ON CONFLICT (agent_id) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at
-        WHERE poll_leases.owner = EXCLUDED.owner OR poll_leases.expires_at < $4
-       RETURNING agent_id`,
-      [agentId, this.settings.instanceId, new Date(now.getTime() + this.settings.pollLeaseMs), now],
+      `WITH agents AS (
+         SELECT DISTINCT agent_id FROM call_attempts WHERE state = 'live' OR answers_due_until IS NOT NULL),
+       leased AS (
+         INSERT INTO poll_leases (agent_id, owner, expires_at) SELECT agent_id, $1, $2 FROM agents
+         ON CONFLICT (agent_id) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at
+          WHERE poll_leases.owner = EXCLUDED.owner OR poll_leases.expires_at < $3
+         RETURNING agent_id)
+       SELECT a.id, a.agent_id, a.campaign_id, a.call_id, a.state, a.requested_at, a.started_at, a.answers_due_until
+         FROM call_attempts a JOIN leased ON leased.agent_id = a.agent_id
+        WHERE a.state = 'live' OR a.answers_due_until IS NOT NULL`,
+      [this.settings.instanceId, new Date(now.getTime() + this.settings.pollLeaseMs), now],
     );
-    return rows.length > 0;
   }
 
-  private async pollAgent(
-    agentId: string,
-    now: Date,
-    trackedIds: Set<string>,
-  ): Promise<Finalised[]> {
-    const tracked: Tracked[] = await queryRows(
-      this.db,
-      `SELECT id, campaign_id, call_id, state, requested_at, started_at, answers_due_until FROM call_attempts
-        WHERE agent_id = $1 AND (state = 'live' OR answers_due_until IS NOT NULL)`,
-      [agentId],
-    );
-    for (const t of tracked) trackedIds.add(t.id);
+  private async pollAgent(agentId: string, tracked: Tracked[], now: Date): Promise<Finalised[]> {
     const seen = await this.reader.read(agentId, tracked, now);
 
     const jobs: (() => Promise<Finalised | undefined>)[] = [];

@@ -68,7 +68,7 @@ export class DialerService implements OnApplicationBootstrap, OnModuleDestroy {
       // Whatever could not be released is reaped by lease expiry and reconciled: never lost.
       this.logger.warn(`releasing unsent attempts on shutdown failed: ${String(e)}`);
     });
-    await this.pacer.dropQueuedStarts();
+    this.pacer.dropQueuedStarts();
     await Promise.allSettled([...this.jobs]);
     if (this.renewTimer) clearInterval(this.renewTimer);
   }

@@ -45,6 +45,8 @@ export class LeadBatchWriter {
   /** Rows handed to the database (the difference with what it inserted is the duplicates). */
   sent = 0;
   private batch = new ByteBatch();
+  /** The batch being written; its buffer is reused once that write is done. */
+  private sending: ByteBatch | null = null;
   private inflight: Promise<void> | null = null;
   private failure: { error: unknown } | null = null;
 
@@ -68,7 +70,10 @@ export class LeadBatchWriter {
     await this.settle();
     if (this.batch.count === 0) return;
     const batch = this.batch;
-    this.batch = new ByteBatch();
+    // Two buffers in turn rather than a new one per batch: a Buffer is freed only when the
+    // garbage collector gets to it, and hundreds of them waiting made the process grow.
+    this.batch = this.sending?.reset() ?? new ByteBatch();
+    this.sending = batch;
     this.sent += batch.count;
     this.inflight = this.query(INSERT_BATCH, [
       this.campaignId,
@@ -124,6 +129,12 @@ class ByteBatch {
     if (this.count > 0) this.bytes[this.length++] = 0x2c; // ,
     this.length += this.bytes.write(element, this.length, 'utf8');
     this.count++;
+  }
+
+  reset(): this {
+    this.count = 0;
+    this.length = 2;
+    return this;
   }
 
   toJsonb(): Buffer {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { SkewEstimator } from '../../src/calls/skew-estimator';
 import { engineSettings, parseExtraTerminalStatuses } from '../../src/dialer/engine-settings';
+import { TokenBucket } from '../../src/dialer/token-bucket';
 import { forEachLimited } from '../../src/dialer/worker-loop';
 import { defaultWorkerTuning } from '../../src/core/runtime';
 
@@ -56,5 +57,18 @@ describe('forEachLimited', () => {
     });
     expect(peak).toBe(3);
     expect(done.sort()).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+});
+
+describe('token bucket', () => {
+  it('serves a burst at once, then one token per refill interval, in order', () => {
+    let now = 0;
+    const bucket = new TokenBucket(3, 1 / 100, () => now);
+    expect([bucket.reserve(), bucket.reserve(), bucket.reserve()]).toEqual([0, 0, 0]);
+    expect(bucket.reserve()).toBe(100);
+    expect(bucket.reserve()).toBe(200);
+    now = 1000;
+    // Refilled up to capacity only: the two reservations already made are paid back first.
+    expect(bucket.reserve()).toBe(0);
   });
 });

@@ -204,6 +204,29 @@ describe('POST /v1/campaigns/{id}/leads', () => {
     expect(rows).toEqual([{ row_number: 8002, variables: { prenom: 'Zoé Noël – 5 €' } }]);
   });
 
+  it('a file of many batches keeps every row, in file order, with its own values', async () => {
+    const campaign = await insertCampaign(env.pg);
+    let csv = 'phone,ref,note\n';
+    for (let i = 0; i < 12_345; i++)
+      csv += `+336${String(30_000_000 + i)},ref ${i},${'é'.repeat(i % 7)}\n`;
+    csv += '+33630000000,repeat of row 2,\n';
+    const res = await upload(campaign, Buffer.from(csv));
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ rows: 12_346, accepted: 12_345, duplicates: 1 });
+    const { rows } = await env.pg.query<{ row_number: number; phone: string; variables: object }>(
+      'SELECT row_number, phone, variables FROM leads WHERE campaign_id = $1 ORDER BY seq',
+      [campaign],
+    );
+    expect(rows).toHaveLength(12_345);
+    rows.forEach((r, i) => {
+      expect(r).toEqual({
+        row_number: i + 2,
+        phone: `+336${String(30_000_000 + i)}`,
+        variables: { ref: `ref ${i}`, note: 'é'.repeat(i % 7) },
+      });
+    });
+  });
+
   it('sniffs pipe and tab delimiters', async () => {
     const pipe = await insertCampaign(env.pg, { defaultCountry: null });
     const res = await upload(pipe, fixture('pipe.csv'), '', 'application/octet-stream');

@@ -1,0 +1,76 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsArray, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import type { LeadStatus } from '../../leads/lead.entity';
+
+export const LEAD_STATUSES: LeadStatus[] = [
+  'pending',
+  'calling',
+  'retry_scheduled',
+  'completed',
+  'failed',
+  'exhausted',
+  'suppressed',
+  'cancelled',
+];
+
+/** `?status=completed,exhausted` or `?status=completed&status=exhausted`. */
+const toList = ({ value }: { value: unknown }) =>
+  value === undefined
+    ? undefined
+    : ([] as unknown[])
+        .concat(value)
+        .flatMap((v) => String(v).split(','))
+        .map((s) => s.trim())
+        .filter(Boolean);
+
+/** The filters the JSON report, the CSV and the XLSX share. */
+export class ReportFilterQuery {
+  @ApiPropertyOptional({
+    enum: ['true', 'false', 'null'],
+    description:
+      'Only qualified leads (`true`), only reached leads whose rules did not hold (`false`), or leads with no verdict (`null`: never reached, or the campaign has no rules).',
+  })
+  @IsOptional()
+  @IsIn(['true', 'false', 'null'], { message: 'qualified must be true, false or null' })
+  qualified?: 'true' | 'false' | 'null';
+
+  @ApiPropertyOptional({
+    type: String,
+    example: 'completed,exhausted',
+    description: `Only leads in these statuses, comma-separated: ${LEAD_STATUSES.join(', ')}.`,
+  })
+  @IsOptional()
+  @Transform(toList)
+  @IsArray()
+  @IsIn(LEAD_STATUSES, { each: true, message: `status must be among: ${LEAD_STATUSES.join(', ')}` })
+  status?: LeadStatus[];
+}
+
+export class ReportPageQuery extends ReportFilterQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100, description: 'Leads per page.' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be a whole number between 1 and 1000' })
+  @Min(1, { message: 'limit must be a whole number between 1 and 1000' })
+  @Max(1000, { message: 'limit must be a whole number between 1 and 1000' })
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'The `next_cursor` of the previous page.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  cursor?: string;
+}
+
+export class ReportCsvQuery extends ReportFilterQuery {
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    default: 'false',
+    description:
+      'For Excel with a `;` list separator (French and most European locales): UTF-8 BOM, `;` between fields, decimal comma.',
+  })
+  @IsOptional()
+  @IsIn(['true', 'false', '1', '0'], { message: 'excel must be true or false' })
+  excel?: string;
+}
