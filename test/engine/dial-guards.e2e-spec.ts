@@ -164,8 +164,11 @@ describe('nobody is called outside their window, twice at once, or against their
     dialerFaults.afterPostBeforeSave = async () => {
       await pg.query(`UPDATE campaigns SET status = 'cancelled' WHERE id = $1`, [id]);
     };
+    // Still ringing when terminated (a call answered first would be a talk that happened).
+    sim.setOptions({ durations: { ringMs: 3000 } });
     await setCampaignStatus(pg, id, 'running');
     await waitFor('lead final', () => allLeadsFinal(pg, id));
+    sim.setOptions({ durations: { ringMs: 50 } });
     const calls = sim.calls().filter((c) => c.to_number === phone);
     expect(calls).toHaveLength(1);
     expect(calls[0].terminated).toBe(true);

@@ -206,10 +206,11 @@ describe('a campaign run to completion gives an exact report', () => {
     // The CSV holds the same leads and verdicts.
     const csv = await api().get(`/v1/campaigns/${campaignId}/report.csv?qualified=true`);
     const rows: string[][] = parse(csv.text);
+    // The lead columns in the uploaded file's order (the import records it).
     expect(rows[0]).toEqual([
       'phone',
-      'nom_du_salon',
       'prenom',
+      'nom_du_salon',
       'ville',
       'status',
       'attempts',

