@@ -9,8 +9,8 @@ import { LEAD_ROW_FROM, LeadFilter, leadFilterSql } from './report-rows';
  * connection of its own: one statement (one consistent snapshot), rows flowing as fast as the
  * client takes them and no faster (TCP back-pressure reaches the server), nothing buffered
  * beyond a few stream chunks. The database extracts each column (lead columns, answers) so the
- * service only splits lines. Measured several times faster than FETCH batches or keyset pages,
- * whose per-row parsing in node-postgres dominated (bench/report/RESULTS.md).
+ * service only splits lines. Keyset pages of 5,000 read through node-postgres took about 2.5 times
+ * as long for the same export, most of it parsing rows (docs/REPORT.md, "Limits").
  */
 export interface LeadExport {
   /** Object mode: one array of cells per lead (each typed value through `cell`), in import order. */

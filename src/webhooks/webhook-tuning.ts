@@ -16,7 +16,7 @@ export interface WebhookTuning {
   webhookBackoffMaxMs: number;
 }
 
-/** 10 attempts: waits of about 1, 3, 9, 27, 81, 243 min then 6 h: about a day in all. */
+/** 10 attempts: waits of up to 1, 3, 9, 27, 81, 243 min then 6 h (each ½ to all of it): about a day. */
 export const defaultWebhookTuning: WebhookTuning = {
   webhookPollIntervalMs: 1000,
   webhookBatchSize: 20,
