@@ -5,7 +5,7 @@ import type { PlatformCall } from '../callrounded/callrounded.types';
 import { Campaign, type CampaignStatus } from '../campaigns/campaign.entity';
 import { EngineMetrics } from '../dialer/engine-metrics';
 import { ENGINE_SETTINGS, type EngineSettings } from '../dialer/engine-settings';
-import { queryRows } from '../dialer/sql';
+import { queryRows } from '../common/sql';
 import { Lead } from '../leads/lead.entity';
 import { QualificationService } from '../qualification/qualification.service';
 import { CallAttempt } from './call-attempt.entity';

@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CallRoundedClient } from '../callrounded/callrounded.client';
 import { PlatformPacer } from '../dialer/platform-pacer';
-import { queryRows } from '../dialer/sql';
+import { queryRows } from '../common/sql';
 
 /**
  * Ends live calls of cancelled campaigns (POST /calls/{id}/terminate). The

@@ -14,11 +14,11 @@ import { DialerService } from '../dialer/dialer.service';
 import { EngineMetrics } from '../dialer/engine-metrics';
 import { ENGINE_SETTINGS, type EngineSettings } from '../dialer/engine-settings';
 import { Reconciler } from '../dialer/reconciler.service';
-import { forEachLimited, WorkerLoop } from '../dialer/worker-loop';
+import { forEachLimited, WorkerLoop } from '../common/worker-loop';
 import { answersReady, AttemptFinalizer, type Finalised } from './attempt-finalizer.service';
 import { readCallStatus } from './call-outcome';
 import { CallTerminator } from './call-terminator.service';
-import { queryRows } from '../dialer/sql';
+import { queryRows } from '../common/sql';
 import { AgentCallReader, type TrackedCall } from './agent-call-reader';
 
 interface Tracked extends TrackedCall {

@@ -9,7 +9,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { CallRoundedClient } from '../callrounded/callrounded.client';
 import { CLOCK, type Clock } from '../core/runtime';
-import { queryRows } from '../dialer/sql';
+import { queryRows } from '../common/sql';
 import { QualificationService } from '../qualification/qualification.service';
 import { Campaign, type CampaignStatus } from './campaign.entity';
 import { CampaignQuestions } from './campaign-questions';

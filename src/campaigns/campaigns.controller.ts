@@ -10,7 +10,7 @@ import {
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { CampaignIdPipe } from '../reports/campaign-id.pipe';
+import { CampaignIdPipe } from '../common/campaign-id.pipe';
 import { CampaignLifecycle } from './campaign-lifecycle.service';
 import { CampaignPage, CampaignView } from './campaign.view';
 import { CampaignsService } from './campaigns.service';

@@ -21,7 +21,7 @@ import { ENGINE_SETTINGS, type EngineSettings } from './engine-settings';
 import type { ClaimedCall } from './lead-claimer.service';
 import { PlatformPacer } from './platform-pacer';
 import { PlatformPauseService } from './platform-pause.service';
-import { queryRows } from './sql';
+import { queryRows } from '../common/sql';
 
 /**
  * How a claimed attempt ended up. `released`: never dialled, slot freed. `platform_down`: the

@@ -14,8 +14,8 @@ import { ENGINE_SETTINGS, type EngineSettings } from './engine-settings';
 import { InFlightRegistry } from './in-flight.registry';
 import { LeadClaimer, type ClaimedCall } from './lead-claimer.service';
 import { PlatformPacer } from './platform-pacer';
-import { WorkerLoop } from './worker-loop';
-import { queryRows } from './sql';
+import { WorkerLoop } from '../common/worker-loop';
+import { queryRows } from '../common/sql';
 
 /** After the platform could not be reached at all, this process waits this long before dialling again. */
 const UNREACHABLE_BACKOFF_MS = 2_000;

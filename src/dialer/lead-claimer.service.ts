@@ -5,7 +5,7 @@ import { Campaign } from '../campaigns/campaign.entity';
 import { CallingWindowService } from '../windows/calling-window.service';
 import { ENGINE_SETTINGS, type EngineSettings } from './engine-settings';
 import { PlatformPauseService } from './platform-pause.service';
-import { queryRows } from './sql';
+import { queryRows } from '../common/sql';
 
 /** A lead claimed for one call: its attempt row exists and holds a slot (state `starting`). */
 export interface ClaimedCall {

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { computeRetryDelay } from '../callrounded/retry-policy';
-import { queryRows } from './sql';
+import { queryRows } from '../common/sql';
 
 export interface PauseState {
   pausedUntil: Date;

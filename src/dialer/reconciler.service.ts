@@ -9,8 +9,8 @@ import { EngineMetrics } from './engine-metrics';
 import { ENGINE_SETTINGS, type EngineSettings } from './engine-settings';
 import { InFlightRegistry } from './in-flight.registry';
 import { PlatformPacer } from './platform-pacer';
-import { forEachLimited } from './worker-loop';
-import { queryRows } from './sql';
+import { forEachLimited } from '../common/worker-loop';
+import { queryRows } from '../common/sql';
 
 interface AmbiguousAttempt {
   id: string;

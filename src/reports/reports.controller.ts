@@ -8,7 +8,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CampaignIdPipe } from './campaign-id.pipe';
+import { CampaignIdPipe } from '../common/campaign-id.pipe';
 import { ReportCsvQuery, ReportFilterQuery, ReportPageQuery } from './dto/report-query.dto';
 import { CampaignReportDto } from './dto/report-response.dto';
 import type { LeadFilter } from './report-rows';

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { CampaignLifecycle } from '../campaigns/campaign-lifecycle.service';
 import { RUNTIME, WORKER_TUNING, type Runtime, type WorkerTuning } from '../core/runtime';
-import { WorkerLoop } from '../dialer/worker-loop';
+import { WorkerLoop } from '../common/worker-loop';
 
 /**
  * Moves campaigns on as their leads finish (worker role): completes running campaigns whose

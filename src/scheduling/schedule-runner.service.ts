@@ -16,7 +16,7 @@ import {
   type WorkerTuning,
 } from '../core/runtime';
 import { newInstanceId } from '../dialer/engine-settings';
-import { WorkerLoop } from '../dialer/worker-loop';
+import { WorkerLoop } from '../common/worker-loop';
 import { CATCH_UP_HORIZON_MS, latestFireBetween } from './cron';
 
 /** First key of the advisory locks that guard a campaign's schedule claims. */

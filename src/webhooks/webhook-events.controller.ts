@@ -7,7 +7,7 @@ import {
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
-import { CampaignIdPipe } from '../reports/campaign-id.pipe';
+import { CampaignIdPipe } from '../common/campaign-id.pipe';
 import { WebhookEventDto, WebhookEventPageDto, WebhookEventsQuery } from './dto/webhook-events.dto';
 import { WebhookEventsService } from './webhook-events.service';
 

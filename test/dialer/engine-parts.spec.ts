@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { SkewEstimator } from '../../src/calls/skew-estimator';
 import { engineSettings, parseExtraTerminalStatuses } from '../../src/dialer/engine-settings';
 import { TokenBucket } from '../../src/dialer/token-bucket';
-import { forEachLimited } from '../../src/dialer/worker-loop';
+import { forEachLimited } from '../../src/common/worker-loop';
 import { defaultWorkerTuning } from '../../src/core/runtime';
 
 describe('engine settings', () => {
