@@ -5,7 +5,7 @@ import type { PlatformQuestion } from '../callrounded/callrounded.types';
 import { CLOCK, type Clock } from '../core/runtime';
 import { generateWebhookSecret } from '../webhooks/webhook-signature';
 import { canonicalZone } from '../windows/time-zones';
-import { decodeCursor, encodeCursor } from '../leads/cursor';
+import { decodeCursor, encodeCursor } from '../common/cursor';
 import { Campaign, type Qualification } from './campaign.entity';
 import {
   DEFAULT_CALLING_WINDOW,

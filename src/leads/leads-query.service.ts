@@ -1,7 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, encodeCursor } from '../common/cursor';
 import type { LeadImportDto } from './dto/import-result.dto';
 import type { LeadDto, LeadPageDto } from './dto/lead.dto';
 import type { ListLeadsQuery } from './dto/list-leads.query';

@@ -9,7 +9,7 @@ import { DELIMITER_NAMES } from '../leads/csv/delimiter';
 import { findPhoneColumn, toVariableKey } from '../leads/csv/header-mapping';
 import { normalizePhone } from '../leads/csv/phone-normalizer';
 import { openUpload } from '../leads/csv/upload';
-import { decodeCursor, encodeCursor } from '../leads/cursor';
+import { decodeCursor, encodeCursor } from '../common/cursor';
 import { MAX_LISTED_ERRORS } from '../leads/import-run';
 import type { AddSuppressionsDto, SuppressionsCsvQuery } from './dto/add-suppressions.dto';
 import type {
