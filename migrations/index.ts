@@ -4,6 +4,7 @@ import { LeadImportDetails1763769800000 } from './1763769800000-LeadImportDetail
 import { CampaignLifecycle1763769900000 } from './1763769900000-CampaignLifecycle';
 import { DiallingEngine1763770000000 } from './1763770000000-DiallingEngine';
 import { WebhookOutbox1763770100000 } from './1763770100000-WebhookOutbox';
+import { LeadBulkLoad1763770200000 } from './1763770200000-LeadBulkLoad';
 
 /** Every migration, oldest first (by the timestamp in its name: TypeORM applies them in that order). */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   CampaignLifecycle1763769900000,
   DiallingEngine1763770000000,
   WebhookOutbox1763770100000,
+  LeadBulkLoad1763770200000,
 ];

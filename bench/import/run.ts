@@ -58,7 +58,9 @@ async function main(): Promise<void> {
   let service: ChildProcess | undefined;
   try {
     const port = await freePort();
-    service = spawn(process.execPath, [join(process.cwd(), 'dist/src/main.js')], {
+    // BENCH_SERVICE_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=bench/out", profiles the service.
+    const nodeArgs = (process.env.BENCH_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    service = spawn(process.execPath, [...nodeArgs, join(process.cwd(), 'dist/src/main.js')], {
       env: {
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '/tmp',

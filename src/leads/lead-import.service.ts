@@ -9,9 +9,11 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request } from 'express';
+import type { ClientBase } from 'pg';
 import type { CountryCode } from 'libphonenumber-js/max';
 import type { Counter } from 'prom-client';
 import { randomUUID } from 'node:crypto';
+import { setImmediate } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { CallRoundedClient } from '../callrounded';
 import { AppConfig } from '../config/app-config';
@@ -168,12 +170,14 @@ export class LeadImportService {
       });
       tally.options = describe();
       const mapper = new LeadRowMapper(columns, csv.header, country);
-      const writer = new LeadBatchWriter(
-        (sql, params) => qr.query(sql, params),
-        campaign.id,
-        importId,
-      );
+      // The transaction's own connection (the query runner hands back the one it holds).
+      const client = (await qr.connect()) as ClientBase;
+      const writer = new LeadBatchWriter(client, campaign.id, importId);
+      await writer.prepare();
       for await (const { firstRow, records } of csv.batches()) {
+        // Parsing a buffered file never waits for I/O, so give the event loop a turn: the
+        // database's answers (COPY's go-ahead) must be read for the batch in flight to proceed.
+        await setImmediate();
         for (let i = 0; i < records.length; i++) {
           const lead = mapper.map(firstRow + i, records[i], tally.report);
           if (lead === 'blank') {
@@ -224,7 +228,7 @@ export class LeadImportService {
           : 'The campaign is completed: the new leads are dialled only if the campaign runs again',
       );
     }
-    const duplicates = writer.sent - writer.pending - writer.suppressed;
+    const duplicates = writer.duplicates;
     await qr.query(
       `UPDATE lead_imports SET status = 'completed', rows = $2, accepted = $3, rejected = $4, duplicates = $5,
          suppressed = $6, blank_rows = $7, error_count = $8, errors = $9::jsonb, missing_variables = $10::jsonb,

@@ -75,10 +75,19 @@ export class LeadRowMapper {
     let json = '{';
     for (let i = 0; i < this.variableIndexes.length; i++) {
       if (i > 0) json += ',';
-      json += this.jsonKeys[i] + JSON.stringify((cells[this.variableIndexes[i]] ?? '').trim());
+      json += this.jsonKeys[i] + jsonString((cells[this.variableIndexes[i]] ?? '').trim());
     }
     return { row, phone: phone.e164, timezone, variables: `${json}}` };
   }
+}
+
+/** Characters JSON must escape, and lone surrogates (which JSON.stringify escapes too). */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what JSON escapes
+const NEEDS_ESCAPING = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** A JSON string literal; most cells need no escaping, and quoting them is cheaper than stringify. */
+function jsonString(value: string): string {
+  return NEEDS_ESCAPING.test(value) ? JSON.stringify(value) : `"${value}"`;
 }
 
 function isBlank(cells: string[]): boolean {

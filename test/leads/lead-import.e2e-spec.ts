@@ -227,6 +227,57 @@ describe('POST /v1/campaigns/{id}/leads', () => {
     });
   });
 
+  it('keeps every cell exactly as typed: quotes, backslashes, tabs, newlines, emoji, formulas', async () => {
+    const campaign = await insertCampaign(env.pg);
+    const cells = [
+      'Salon "Chez Zoé"',
+      'C:\\Users\\zoe\\n',
+      'tab\there',
+      'line one\nline two',
+      'Coiffure ✂️ 😀 — 5 €',
+      '=1+1',
+      '\\N',
+      '{"json": [1, 2]}',
+    ];
+    const quoted = (v: string) => `"${v.replaceAll('"', '""')}"`;
+    const csv = `phone,${cells.map((_, i) => `c${i}`).join(',')}\n+33612340001,${cells.map(quoted).join(',')}\n`;
+    const res = await upload(campaign, Buffer.from(csv));
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ rows: 1, accepted: 1, error_count: 0 });
+    const { rows } = await env.pg.query('SELECT variables FROM leads WHERE campaign_id = $1', [
+      campaign,
+    ]);
+    expect(rows[0].variables).toEqual(Object.fromEntries(cells.map((v, i) => [`c${i}`, v])));
+  });
+
+  it('into a campaign that has leads: its numbers are duplicates (in any format), new ones go in', async () => {
+    const campaign = await insertCampaign(env.pg);
+    const first = await upload(
+      campaign,
+      Buffer.from('phone,prenom\n+33612340011,Ana\n+33612340012,Bo\n+33612340013,Cy\n'),
+    );
+    expect(first.body).toMatchObject({ rows: 3, accepted: 3, duplicates: 0 });
+    const second = await upload(
+      campaign,
+      Buffer.from(
+        'phone,prenom\n06 12 34 00 12,Bo again\n+33612340021,Dee\n0033612340013,Cy again\n' +
+          '06.12.34.00.21,Dee again\n+33612340022,Eve\n',
+      ),
+    );
+    expect(second.body).toMatchObject({ rows: 5, accepted: 2, duplicates: 3, rejected: 0 });
+    const { rows } = await env.pg.query(
+      "SELECT phone, variables->>'prenom' AS prenom FROM leads WHERE campaign_id = $1 ORDER BY seq",
+      [campaign],
+    );
+    expect(rows).toEqual([
+      { phone: '+33612340011', prenom: 'Ana' },
+      { phone: '+33612340012', prenom: 'Bo' },
+      { phone: '+33612340013', prenom: 'Cy' },
+      { phone: '+33612340021', prenom: 'Dee' },
+      { phone: '+33612340022', prenom: 'Eve' },
+    ]);
+  });
+
   it('sniffs pipe and tab delimiters', async () => {
     const pipe = await insertCampaign(env.pg, { defaultCountry: null });
     const res = await upload(pipe, fixture('pipe.csv'), '', 'application/octet-stream');

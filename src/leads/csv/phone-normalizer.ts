@@ -16,6 +16,9 @@ export function isSupportedDefaultCountry(code: string): code is CountryCode {
 }
 
 const PLAIN = /^\+?\d+$/;
+/** The common case, `06 12 34 56 78` or `06.12.34.56.78`: digits split by single separators. */
+const SIMPLY_SEPARATED = /^\+?\d+(?:[ .-]\d+)+$/;
+const SIMPLE_SEPARATORS = /[ .-]/g;
 const EXCEL_TEXT_FORMULA = /^="(.*)"$/s;
 const SCIENTIFIC = /^[+-]?\d+(?:[.,]\d+)?e\+?\d+$/i;
 // Spaces of every kind (NBSP and U+202F come from French locales), dots, dashes, slashes, brackets.
@@ -32,7 +35,8 @@ const LETTERS = /\p{L}/u;
  */
 export function normalizePhone(raw: string, defaultCountry?: CountryCode): PhoneResult {
   let s = raw.trim();
-  if (!PLAIN.test(s)) {
+  if (SIMPLY_SEPARATED.test(s)) s = s.replace(SIMPLE_SEPARATORS, '');
+  else if (!PLAIN.test(s)) {
     const cleaned = clean(s);
     if (typeof cleaned !== 'string') return cleaned;
     s = cleaned;
