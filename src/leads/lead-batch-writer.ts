@@ -6,6 +6,8 @@ import { UuidV7Writer } from './uuid-v7';
 
 const COPY_LEADS =
   'COPY leads (id, campaign_id, import_id, row_number, phone, timezone, variables) FROM STDIN (FORMAT binary)';
+/** Batches written or waiting to be, beyond the one being filled (about 1 MB each). */
+const MAX_BATCHES_QUEUED = 3;
 /** The do-not-call list is probed by its primary key, once per number of the batch. */
 const FIND_SUPPRESSED = 'SELECT phone FROM suppressions WHERE phone = ANY($1::text[])';
 const MARK_SUPPRESSED = `
@@ -16,8 +18,8 @@ const MARK_SUPPRESSED = `
   SELECT count(*)::int AS n FROM marked`;
 
 /**
- * Writes an import's leads with COPY, on the import's transaction, one batch in flight while the
- * next is parsed: parsing and PostgreSQL work in parallel, and memory holds at most two batches.
+ * Writes an import's leads with COPY, on the import's transaction, while the next batches are
+ * parsed: parsing and PostgreSQL work in parallel, and memory holds at most a few batches.
  *
  * COPY cannot skip a row that breaks the unique index on (phone, campaign_id), so duplicates are
  * settled before a row is sent: the writer first loads the campaign's numbers (the import holds
@@ -41,9 +43,11 @@ export class LeadBatchWriter {
   private readonly fixedFields: Buffer;
   private readonly ids = new UuidV7Writer();
   private batch: CopyBatch;
-  /** The batch being written; its buffer is reused once that write is done. */
-  private sending: CopyBatch | null = null;
-  private inflight: Promise<void> | null = null;
+  /** Written batches, whose buffers are reused. */
+  private readonly spare: CopyBatch[] = [];
+  /** The writes handed to the connection and not yet awaited, oldest first. */
+  private readonly queued: Promise<void>[] = [];
+  private lastWrite: Promise<void> = Promise.resolve();
   private failure: { error: unknown } | null = null;
 
   constructor(
@@ -102,21 +106,31 @@ export class LeadBatchWriter {
     return this.batch.count >= this.batchSize;
   }
 
-  /** Sends the current batch once the previous one is done; does not wait for this one. */
+  /**
+   * Hands the current batch to the connection, which writes batches one after the other. Waits
+   * only when several are already queued: a few batches of slack absorb the moments when the
+   * database is slower than the parser, or the other way round.
+   */
   async flush(): Promise<void> {
-    await this.settle();
+    this.throwIfFailed();
     if (this.batch.count === 0) return;
     const batch = this.batch;
-    // Two buffers in turn rather than a new one per batch: a Buffer is freed only when the
+    this.lastWrite = this.lastWrite
+      .then(() => this.write(batch))
+      .then(() => void this.spare.push(batch.reset()))
+      .catch((error: unknown) => {
+        this.failure ??= { error };
+      });
+    this.queued.push(this.lastWrite);
+    // Buffers are reused rather than allocated per batch: a Buffer is freed only when the
     // garbage collector gets to it, and hundreds of them waiting made the process grow.
-    this.batch = this.sending?.reset() ?? new CopyBatch(this.ids, this.fixedFields);
-    this.sending = batch;
-    this.inflight = this.write(batch).catch((error: unknown) => {
-      this.failure = { error };
-    });
+    this.batch = this.spare.pop() ?? new CopyBatch(this.ids, this.fixedFields);
+    if (this.queued.length > MAX_BATCHES_QUEUED) await this.queued.shift();
+    this.throwIfFailed();
   }
 
   private async write(batch: CopyBatch): Promise<void> {
+    if (this.failure) return;
     this.inserted += await copyRows(this.client, batch.bytes());
     if (!this.probeDoNotCallList) return;
     const found = await this.client.query<{ phone: string }>(FIND_SUPPRESSED, [batch.phones()]);
@@ -136,12 +150,19 @@ export class LeadBatchWriter {
     this.suppressed = rows[0].n;
   }
 
-  /** Waits for the batch in flight, if any, and rethrows its failure. */
+  /** Waits for every queued batch, and rethrows the first failure. */
   async settle(): Promise<void> {
-    if (this.inflight) {
-      await this.inflight;
-      this.inflight = null;
-    }
+    await Promise.all(this.queued.splice(0));
+    this.throwIfFailed();
+  }
+
+  /** Lets the queued writes end (an import that failed must not roll back under them). */
+  async abandon(): Promise<void> {
+    this.failure ??= { error: new Error('abandoned') };
+    await Promise.all(this.queued.splice(0));
+  }
+
+  private throwIfFailed(): void {
     if (this.failure) throw this.failure.error;
   }
 }

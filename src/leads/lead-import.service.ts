@@ -174,22 +174,27 @@ export class LeadImportService {
       const client = (await qr.connect()) as ClientBase;
       const writer = new LeadBatchWriter(client, campaign.id, importId);
       await writer.prepare();
-      for await (const { firstRow, records } of csv.batches()) {
-        // Parsing a buffered file never waits for I/O, so give the event loop a turn: the
-        // database's answers (COPY's go-ahead) must be read for the batch in flight to proceed.
-        await setImmediate();
-        for (let i = 0; i < records.length; i++) {
-          const lead = mapper.map(firstRow + i, records[i], tally.report);
-          if (lead === 'blank') {
-            tally.blank++;
-            continue;
+      try {
+        for await (const { firstRow, records } of csv.batches()) {
+          // Parsing a buffered file never waits for I/O, so give the event loop a turn: the
+          // database's answers (COPY's go-ahead) must be read for queued batches to proceed.
+          await setImmediate();
+          for (let i = 0; i < records.length; i++) {
+            const lead = mapper.map(firstRow + i, records[i], tally.report);
+            if (lead === 'blank') {
+              tally.blank++;
+              continue;
+            }
+            tally.rows++;
+            if (lead === 'rejected') tally.rejected++;
+            else if (writer.add(lead)) await writer.flush();
           }
-          tally.rows++;
-          if (lead === 'rejected') tally.rejected++;
-          else if (writer.add(lead)) await writer.flush();
         }
+        await writer.finish();
+      } catch (err) {
+        await writer.abandon();
+        throw err;
       }
-      await writer.finish();
       tally.options = describe();
       if (tally.rows === 0) {
         throw new BadRequestException(

@@ -18,11 +18,20 @@ export class UuidV7Writer {
       randomFillSync(this.random);
       this.used = 0;
     }
-    target.writeUIntBE(now, at, 6);
-    this.random.copy(target, at + 6, this.used, this.used + 10);
+    const high = Math.floor(now / 0x10000);
+    target[at] = high >>> 24;
+    target[at + 1] = high >>> 16;
+    target[at + 2] = high >>> 8;
+    target[at + 3] = high;
+    target[at + 4] = now >>> 8;
+    target[at + 5] = now;
+    const r = this.random;
+    const o = this.used;
     this.used += 10;
-    target[at + 6] = 0x70 | (target[at + 6] & 0x0f); // version 7
-    target[at + 8] = 0x80 | (target[at + 8] & 0x3f); // variant 10
+    target[at + 6] = 0x70 | (r[o] & 0x0f); // version 7
+    target[at + 7] = r[o + 1];
+    target[at + 8] = 0x80 | (r[o + 2] & 0x3f); // variant 10
+    for (let i = 3; i < 10; i++) target[at + 6 + i] = r[o + i];
     return at + 16;
   }
 }
