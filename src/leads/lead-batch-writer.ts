@@ -258,12 +258,19 @@ class ByteBuffer {
     this.buffer = Buffer.allocUnsafe(size);
   }
 
+  // Big-endian by hand: Buffer's writeInt*BE check their arguments on every call, a cost per field.
   int16(n: number): void {
-    this.length = this.buffer.writeInt16BE(n, this.length);
+    const b = this.buffer;
+    b[this.length++] = n >> 8;
+    b[this.length++] = n;
   }
 
   int32(n: number): void {
-    this.length = this.buffer.writeInt32BE(n, this.length);
+    const b = this.buffer;
+    b[this.length++] = n >> 24;
+    b[this.length++] = n >> 16;
+    b[this.length++] = n >> 8;
+    b[this.length++] = n;
   }
 
   bytes(b: Buffer): void {
@@ -285,7 +292,8 @@ class ByteBuffer {
     let p = at + 4;
     if (lead !== undefined) this.buffer[p++] = lead;
     p += this.buffer.write(text, p, 'utf8');
-    this.buffer.writeInt32BE(p - at - 4, at);
+    this.length = at;
+    this.int32(p - at - 4);
     this.length = p;
   }
 

@@ -11,7 +11,7 @@ export class PhoneSet {
 
   /** Adds an E.164 number (`+` then digits); false when it was already in the set. */
   add(e164: string): boolean {
-    const key = Number(e164.slice(1));
+    const key = Number(e164); // "+33…" reads as the number 33…
     let i = hash(key) & this.mask;
     for (;;) {
       const found = this.slots[i];
