@@ -2,7 +2,12 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor } from '../common/cursor';
-import type { LeadImportDto } from './dto/import-result.dto';
+import type {
+  LeadImportDto,
+  LeadImportPageDto,
+  LeadImportSummaryDto,
+} from './dto/import-result.dto';
+import type { ListImportsQuery } from './dto/list-imports.query';
 import type { LeadDto, LeadPageDto } from './dto/lead.dto';
 import type { ListLeadsQuery } from './dto/list-leads.query';
 import type { LeadImportOptions } from './lead-import.entity';
@@ -57,33 +62,37 @@ export class LeadsQueryService {
 
   async getImport(campaignId: string, importId: string): Promise<LeadImportDto> {
     const [row] = (await this.db.query(
-      `SELECT id, campaign_id, file_name, status, rows, accepted, rejected, duplicates, suppressed, blank_rows,
-              error_count, errors, missing_variables, warnings, options, failure, started_at, finished_at
-       FROM lead_imports WHERE id = $1 AND campaign_id = $2`,
+      `SELECT ${IMPORT_COLUMNS}, errors FROM lead_imports WHERE id = $1 AND campaign_id = $2`,
       [importId, campaignId],
-    )) as ImportRow[];
+    )) as (ImportRow & { errors: LeadImportDto['errors'] })[];
     if (!row) throw new NotFoundException(`Import ${importId} not found in campaign ${campaignId}`);
+    return { ...toImportSummary(row), errors: row.errors };
+  }
+
+  /** The campaign's imports, newest first, without their row errors. */
+  async listImports(campaignId: string, query: ListImportsQuery): Promise<LeadImportPageDto> {
+    await this.assertCampaign(campaignId);
+    const limit = query.limit ?? 50;
+    const [at, id] = query.cursor
+      ? decodeCursor(IMPORTS_CURSOR_TAG, query.cursor, IMPORTS_CURSOR_KEY).split('_')
+      : [null, null];
+    const rows = (await this.db.query(
+      `SELECT ${IMPORT_COLUMNS},
+              to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
+       FROM lead_imports
+       WHERE campaign_id = $1 AND ($2::timestamptz IS NULL OR (started_at, id) < ($2, $3::uuid))
+       ORDER BY started_at DESC, id DESC
+       LIMIT $4`,
+      [campaignId, at, id, limit + 1],
+    )) as (ImportRow & { cursor_at: string })[];
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
     return {
-      import_id: row.id,
-      campaign_id: row.campaign_id,
-      file_name: row.file_name,
-      status: row.status,
-      rows: row.rows,
-      accepted: row.accepted,
-      rejected: row.rejected,
-      duplicates: row.duplicates,
-      suppressed: row.suppressed,
-      blank_rows: row.blank_rows,
-      error_count: row.error_count,
-      errors: row.errors,
-      missing_variables: row.missing_variables,
-      warnings: row.warnings,
-      phone_column: row.options.phone_column ?? null,
-      delimiter: row.options.delimiter ?? null,
-      encoding: row.options.encoding ?? null,
-      failure: row.failure,
-      started_at: row.started_at.toISOString(),
-      finished_at: row.finished_at?.toISOString() ?? null,
+      data: page.map(toImportSummary),
+      next_cursor:
+        rows.length > limit
+          ? encodeCursor(IMPORTS_CURSOR_TAG, `${last.cursor_at}_${last.id}`)
+          : null,
     };
   }
 
@@ -93,6 +102,36 @@ export class LeadsQueryService {
     ])) as unknown[];
     if (found.length === 0) throw new NotFoundException(`Campaign ${campaignId} not found`);
   }
+}
+
+const IMPORT_COLUMNS = `id, campaign_id, file_name, status, rows, accepted, rejected, duplicates, suppressed,
+  blank_rows, error_count, missing_variables, warnings, options, failure, started_at, finished_at`;
+const IMPORTS_CURSOR_TAG = 'imports';
+const IMPORTS_CURSOR_KEY =
+  /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function toImportSummary(row: ImportRow): LeadImportSummaryDto {
+  return {
+    import_id: row.id,
+    campaign_id: row.campaign_id,
+    file_name: row.file_name,
+    status: row.status,
+    rows: row.rows,
+    accepted: row.accepted,
+    rejected: row.rejected,
+    duplicates: row.duplicates,
+    suppressed: row.suppressed,
+    blank_rows: row.blank_rows,
+    error_count: row.error_count,
+    missing_variables: row.missing_variables,
+    warnings: row.warnings,
+    phone_column: row.options.phone_column ?? null,
+    delimiter: row.options.delimiter ?? null,
+    encoding: row.options.encoding ?? null,
+    failure: row.failure,
+    started_at: row.started_at.toISOString(),
+    finished_at: row.finished_at?.toISOString() ?? null,
+  };
 }
 
 interface ImportRow {
@@ -107,7 +146,6 @@ interface ImportRow {
   suppressed: number;
   blank_rows: number;
   error_count: number;
-  errors: LeadImportDto['errors'];
   missing_variables: string[];
   warnings: string[];
   options: LeadImportOptions;

@@ -24,7 +24,8 @@ import {
 } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { CsvImportQuery } from './dto/import-leads.query';
-import { ImportResultDto, LeadImportDto } from './dto/import-result.dto';
+import { ImportResultDto, LeadImportDto, LeadImportPageDto } from './dto/import-result.dto';
+import { ListImportsQuery } from './dto/list-imports.query';
 import { LeadPageDto } from './dto/lead.dto';
 import { ListLeadsQuery } from './dto/list-leads.query';
 import { LeadImportService } from './lead-import.service';
@@ -94,6 +95,19 @@ export class LeadsController {
   @ApiNotFoundResponse({ description: 'No such campaign.' })
   listLeads(@Param('id', uuid) id: string, @Query() query: ListLeadsQuery): Promise<LeadPageDto> {
     return this.queries.listLeads(id, query);
+  }
+
+  @Get('imports')
+  @ApiOperation({
+    summary: 'The campaign’s imports, newest first, page by page (without row errors)',
+  })
+  @ApiOkResponse({ type: LeadImportPageDto })
+  @ApiNotFoundResponse({ description: 'No such campaign.' })
+  listImports(
+    @Param('id', uuid) id: string,
+    @Query() query: ListImportsQuery,
+  ): Promise<LeadImportPageDto> {
+    return this.queries.listImports(id, query);
   }
 
   @Get('imports/:importId')

@@ -518,6 +518,48 @@ describe('POST /v1/campaigns/{id}/leads', () => {
     expect(missing.status).toBe(404);
   });
 
+  it("GET imports lists the campaign's imports, newest first, page by page, without row errors", async () => {
+    const campaign = await insertCampaign(env.pg);
+    const other = await insertCampaign(env.pg);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await upload(campaign, Buffer.from(`phone\n+3361234${1000 + i}\n0612\n`));
+      expect(res.status).toBe(201);
+      ids.push(res.body.import_id);
+    }
+    await upload(other, Buffer.from('phone\n+33612349999\n'));
+    const get = (query: string) =>
+      env.http().get(`/v1/campaigns/${campaign}/imports${query}`).set('X-Api-Key', TEST_API_KEY);
+
+    const first = await get('?limit=2');
+    expect(first.status).toBe(200);
+    expect(first.body.data.map((i: { import_id: string }) => i.import_id)).toEqual([
+      ids[2],
+      ids[1],
+    ]);
+    expect(first.body.data[0]).toMatchObject({
+      campaign_id: campaign,
+      status: 'completed',
+      rows: 2,
+      accepted: 1,
+      rejected: 1,
+      error_count: 1,
+      phone_column: 'phone',
+    });
+    expect(first.body.data[0]).not.toHaveProperty('errors');
+    const second = await get(`?limit=2&cursor=${first.body.next_cursor}`);
+    expect(second.body.data.map((i: { import_id: string }) => i.import_id)).toEqual([ids[0]]);
+    expect(second.body.next_cursor).toBeNull();
+
+    expect((await get('?cursor=nonsense')).status).toBe(400);
+    expect((await get('?limit=0')).body.message).toMatch(/limit/);
+    const missing = await env
+      .http()
+      .get(`/v1/campaigns/${randomUUID()}/imports`)
+      .set('X-Api-Key', TEST_API_KEY);
+    expect(missing.status).toBe(404);
+  });
+
   it('GET an unknown import is 404', async () => {
     const campaign = await insertCampaign(env.pg);
     const res = await env

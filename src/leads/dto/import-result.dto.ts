@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 
 export class RowErrorDto {
   @ApiProperty({
@@ -100,4 +100,18 @@ export class LeadImportDto {
   failure: string | null;
   @ApiProperty({ format: 'date-time' }) started_at: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) finished_at: string | null;
+}
+
+/** An import in a list: its record without the row errors (GET the import for those). */
+export class LeadImportSummaryDto extends OmitType(LeadImportDto, ['errors'] as const) {}
+
+export class LeadImportPageDto {
+  @ApiProperty({ type: [LeadImportSummaryDto], description: 'Newest first.' })
+  data: LeadImportSummaryDto[];
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Pass as `cursor` for the next page; null on the last.',
+  })
+  next_cursor: string | null;
 }
