@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { SkewEstimator } from '../../src/calls/skew-estimator';
+import { ConcurrencyLimit } from '../../src/dialer/concurrency-limit';
 import { engineSettings, parseExtraTerminalStatuses } from '../../src/dialer/engine-settings';
 import { TokenBucket } from '../../src/dialer/token-bucket';
 import { forEachLimited } from '../../src/common/worker-loop';
@@ -70,5 +71,40 @@ describe('token bucket', () => {
     now = 1000;
     // Refilled up to capacity only: the two reservations already made are paid back first.
     expect(bucket.reserve()).toBe(0);
+  });
+});
+
+describe('concurrency limit', () => {
+  it('runs at most max tasks at once, in arrival order, and frees its place on failure', async () => {
+    const limit = new ConcurrencyLimit(2);
+    const started: number[] = [];
+    const release: (() => void)[] = [];
+    const task = (i: number, fail = false) =>
+      limit.run(async () => {
+        started.push(i);
+        await new Promise<void>((r) => release.push(r));
+        if (fail) throw new Error(`task ${i} failed`);
+        return i;
+      });
+    const results = [task(0, true), task(1), task(2), task(3)].map((p) =>
+      p.then(
+        (v) => v,
+        (e: Error) => e.message,
+      ),
+    );
+    await new Promise((r) => setImmediate(r));
+    expect(started).toEqual([0, 1]);
+    expect([limit.running, limit.queued]).toEqual([2, 2]);
+    release[0]();
+    await new Promise((r) => setImmediate(r));
+    // The failed task's place went to the next one in line, at once.
+    expect(started).toEqual([0, 1, 2]);
+    release[1]();
+    await new Promise((r) => setImmediate(r));
+    expect(started).toEqual([0, 1, 2, 3]);
+    release[2]();
+    release[3]();
+    expect(await Promise.all(results)).toEqual(['task 0 failed', 1, 2, 3]);
+    expect([limit.running, limit.queued]).toEqual([0, 0]);
   });
 });
