@@ -162,7 +162,14 @@ async function run(adminUrl: string, s: Scenario): Promise<Record<string, unknow
       (s.leads * meanDurationS) / s.concurrency,
     );
     const delays = await recordingDelays(sql, campaignId);
-    const cycle = await slotCycle(sql, campaignId, final.meanDurationMs, s.concurrency * makespanS);
+    const cycle = await slotCycle(
+      sql,
+      campaignId,
+      final.meanDurationMs,
+      s.concurrency,
+      t0,
+      Date.now(),
+    );
     const requests = final.requestCounts;
     const totalRequests = final.requests;
     const result: Record<string, unknown> = {
@@ -328,30 +335,38 @@ async function recordingDelays(sql: Client, campaignId: string): Promise<Record<
 }
 
 /**
- * Where a slot's time goes, per attempt (means, ms; same clock for the database, this process and
- * the simulator): claim → POST sent (pacing, last checks), POST → call saved live, saved live →
- * platform end, platform end → recorded (committed). `overhead` = slot held minus the platform's call time;
- * `utilisation` = slot time held ÷ (concurrency × makespan), the rest being slots free.
+ * Where a slot's time goes, per attempt (means, ms; one clock for the database, this process and
+ * the simulator): claim → last checks before the POST (claim transaction, pacing), then → call
+ * saved live (checks, POST), → platform end, → end recorded (committed). `overhead` = slot held
+ * minus the platform's mean call time; `utilisation` = slot time held ÷ (concurrency × makespan).
  */
 async function slotCycle(
   sql: Client,
   campaignId: string,
   platformMeanMs: number,
-  slotSeconds: number,
+  concurrency: number,
+  t0: number,
+  t1: number,
 ): Promise<Record<string, number>> {
   const ms = (a: string, b: string) => `avg(extract(epoch FROM ${b} - ${a})) * 1000`;
   const recordedAt = await recordedAtExpression(sql);
+  // Slot time held inside [from, to], in seconds.
+  const heldWithin = (from: string, to: string) =>
+    `sum(greatest(0, extract(epoch FROM least(${recordedAt}, ${to}) - greatest(created_at, ${from}))))`;
+  const mid = (f: number) => `to_timestamp(${(t0 + f * (t1 - t0)) / 1000})`;
   const { rows } = await sql.query(
     `SELECT ${ms('created_at', 'requested_at')} AS claim_to_post,
             ${ms('requested_at', 'started_at')} AS post_to_live,
             ${ms('started_at', 'ended_at')} AS live_to_end,
             ${ms('ended_at', recordedAt)} AS end_to_recorded,
             ${ms('created_at', recordedAt)} AS held,
-            sum(extract(epoch FROM ${recordedAt} - created_at)) AS held_s
+            sum(extract(epoch FROM ${recordedAt} - created_at)) AS held_s,
+            ${heldWithin(mid(0.1), mid(0.9))} AS held_mid_s
        FROM call_attempts WHERE campaign_id = $1 AND state = 'ended'`,
     [campaignId],
   );
   const r = rows[0];
+  const slotSeconds = (concurrency * (t1 - t0)) / 1000;
   return {
     claim_to_post: Math.round(r.claim_to_post),
     post_to_live: Math.round(r.post_to_live),
@@ -360,6 +375,8 @@ async function slotCycle(
     held: Math.round(r.held),
     overhead: Math.round(r.held - platformMeanMs),
     utilisation: round(Number(r.held_s) / slotSeconds, 3),
+    // The same without the ramp-up and the last calls draining (the middle 80 % of the run).
+    utilisation_mid: round(Number(r.held_mid_s) / (0.8 * slotSeconds), 3),
   };
 }
 

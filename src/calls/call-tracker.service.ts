@@ -141,15 +141,17 @@ export class CallTracker implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async pollAgent(agentId: string, tracked: Tracked[], now: Date): Promise<Finalised[]> {
-    const seen = await this.reader.read(agentId, tracked, now);
+    // The campaigns are read while the platform answers: finalising waits for neither.
+    const [seen, campaigns] = await Promise.all([
+      this.reader.read(agentId, tracked, now),
+      this.campaignsOf(tracked),
+    ]);
 
     const jobs: (() => Promise<Finalised | undefined>)[] = [];
-    let campaigns: Map<string, Campaign> | undefined;
     for (const t of tracked) {
       const call = seen.get(t.call_id);
       const job = this.decide(t, call, now);
       if (!job) continue;
-      campaigns ??= await this.campaignsOf(tracked);
       const campaign = campaigns.get(t.campaign_id);
       if (campaign) jobs.push(() => job(campaign));
     }
