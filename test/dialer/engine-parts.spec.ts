@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { PollCadence } from '../../src/calls/poll-cadence';
 import { SkewEstimator } from '../../src/calls/skew-estimator';
 import { ConcurrencyLimit } from '../../src/dialer/concurrency-limit';
 import { engineSettings, parseExtraTerminalStatuses } from '../../src/dialer/engine-settings';
@@ -106,5 +107,27 @@ describe('concurrency limit', () => {
     release[3]();
     expect(await Promise.all(results)).toEqual(['task 0 failed', 1, 2, 3]);
     expect([limit.running, limit.queued]).toEqual([0, 0]);
+  });
+});
+
+describe('poll cadence', () => {
+  it('keeps the configured interval while few calls end', () => {
+    const cadence = new PollCadence(1000, 0.3);
+    expect(cadence.nextIntervalMs()).toBe(1000);
+    for (let t = 0; t <= 10_000; t += 1000) cadence.record(t, 1, 0);
+    expect(cadence.nextIntervalMs()).toBe(1000);
+    // One call ending a second, one request a pass: polling sooner would cost too much.
+    for (let t = 11_000; t <= 20_000; t += 1000) cadence.record(t, 1, 1);
+    expect(cadence.nextIntervalMs()).toBe(1000);
+  });
+
+  it('polls sooner within the request budget when many calls end, never below half', () => {
+    const cadence = new PollCadence(100, 0.3);
+    // 50 calls ending a second, one request a pass: 1 ÷ (0.3 × 0.05/ms) ≈ 67 ms.
+    for (let t = 0; t <= 5_000; t += 100) cadence.record(t, 1, 5);
+    expect(cadence.nextIntervalMs()).toBe(67);
+    // Twice as many ends: the floor (half the configured interval) holds.
+    for (let t = 5_100; t <= 10_000; t += 100) cadence.record(t, 1, 10);
+    expect(cadence.nextIntervalMs()).toBe(50);
   });
 });
