@@ -73,7 +73,7 @@ export function engineSettings(
     instanceId: newInstanceId(),
     rateWindowMs: 62_000,
     leaseRenewMs: Math.max(50, Math.floor(tuning.leaseMs / 3)),
-    pollRequestsPerFinishedCall: 0.3,
+    pollRequestsPerFinishedCall: 0.4,
     housekeepingIntervalMs: Math.max(tuning.pollIntervalMs, 500),
     pollLeaseMs: Math.max(3 * tuning.pollIntervalMs, 2_000),
     stragglerAfterMs: Math.max(3 * tuning.pollIntervalMs, 2_000),
