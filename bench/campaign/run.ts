@@ -162,6 +162,14 @@ async function run(adminUrl: string, s: Scenario): Promise<Record<string, unknow
       (s.leads * meanDurationS) / s.concurrency,
     );
     const delays = await recordingDelays(sql, campaignId);
+    const cycle = await slotCycle(
+      sql,
+      campaignId,
+      final.meanDurationMs,
+      s.concurrency,
+      t0,
+      Date.now(),
+    );
     const requests = final.requestCounts;
     const totalRequests = final.requests;
     const result: Record<string, unknown> = {
@@ -193,6 +201,7 @@ async function run(adminUrl: string, s: Scenario): Promise<Record<string, unknow
       steady_state_s: steady && steadyEnd ? round((steadyEnd.t - steady.t) / 1000, 1) : null,
       requests,
       end_to_recorded_ms: delays,
+      slot_cycle_ms: cycle,
     };
     log(JSON.stringify(result, null, 2));
     return result;
@@ -295,13 +304,26 @@ async function countSlots(sql: Client, campaignId: string): Promise<number> {
   return rows[0].n;
 }
 
+/**
+ * When an attempt's end was recorded: the commit of the transaction that wrote it (the bench's
+ * embedded PostgreSQL tracks commit timestamps), else finished_at, which is the start of the poll
+ * tick that saw the end (before the list request and the finalising transaction: an underestimate).
+ */
+async function recordedAtExpression(sql: Client): Promise<string> {
+  const { rows } = await sql.query(`SELECT current_setting('track_commit_timestamp') AS on`);
+  return rows[0].on === 'on'
+    ? 'coalesce(pg_xact_commit_timestamp(xmin), finished_at)'
+    : 'finished_at';
+}
+
 /** Platform end time → the attempt recorded as ended (same clock: the simulator runs here). */
 async function recordingDelays(sql: Client, campaignId: string): Promise<Record<string, number>> {
+  const recordedAt = await recordedAtExpression(sql);
   const { rows } = await sql.query(
     `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY d) AS p50,
             percentile_cont(0.95) WITHIN GROUP (ORDER BY d) AS p95,
             max(d) AS max
-       FROM (SELECT extract(epoch FROM finished_at - ended_at) * 1000 AS d
+       FROM (SELECT extract(epoch FROM ${recordedAt} - ended_at) * 1000 AS d
                FROM call_attempts WHERE campaign_id = $1 AND state = 'ended') t`,
     [campaignId],
   );
@@ -309,6 +331,52 @@ async function recordingDelays(sql: Client, campaignId: string): Promise<Record<
     p50: Math.round(rows[0].p50),
     p95: Math.round(rows[0].p95),
     max: Math.round(rows[0].max),
+  };
+}
+
+/**
+ * Where a slot's time goes, per attempt (means, ms; one clock for the database, this process and
+ * the simulator): claim → last checks before the POST (claim transaction, pacing), then → call
+ * saved live (checks, POST), → platform end, → end recorded (committed). `overhead` = slot held
+ * minus the platform's mean call time; `utilisation` = slot time held ÷ (concurrency × makespan).
+ */
+async function slotCycle(
+  sql: Client,
+  campaignId: string,
+  platformMeanMs: number,
+  concurrency: number,
+  t0: number,
+  t1: number,
+): Promise<Record<string, number>> {
+  const ms = (a: string, b: string) => `avg(extract(epoch FROM ${b} - ${a})) * 1000`;
+  const recordedAt = await recordedAtExpression(sql);
+  // Slot time held inside [from, to], in seconds.
+  const heldWithin = (from: string, to: string) =>
+    `sum(greatest(0, extract(epoch FROM least(${recordedAt}, ${to}) - greatest(created_at, ${from}))))`;
+  const mid = (f: number) => `to_timestamp(${(t0 + f * (t1 - t0)) / 1000})`;
+  const { rows } = await sql.query(
+    `SELECT ${ms('created_at', 'requested_at')} AS claim_to_post,
+            ${ms('requested_at', 'started_at')} AS post_to_live,
+            ${ms('started_at', 'ended_at')} AS live_to_end,
+            ${ms('ended_at', recordedAt)} AS end_to_recorded,
+            ${ms('created_at', recordedAt)} AS held,
+            sum(extract(epoch FROM ${recordedAt} - created_at)) AS held_s,
+            ${heldWithin(mid(0.1), mid(0.9))} AS held_mid_s
+       FROM call_attempts WHERE campaign_id = $1 AND state = 'ended'`,
+    [campaignId],
+  );
+  const r = rows[0];
+  const slotSeconds = (concurrency * (t1 - t0)) / 1000;
+  return {
+    claim_to_post: Math.round(r.claim_to_post),
+    post_to_live: Math.round(r.post_to_live),
+    live_to_end: Math.round(r.live_to_end),
+    end_to_recorded: Math.round(r.end_to_recorded),
+    held: Math.round(r.held),
+    overhead: Math.round(r.held - platformMeanMs),
+    utilisation: round(Number(r.held_s) / slotSeconds, 3),
+    // The same without the ramp-up and the last calls draining (the middle 80 % of the run).
+    utilisation_mid: round(Number(r.held_mid_s) / (0.8 * slotSeconds), 3),
   };
 }
 
@@ -337,7 +405,11 @@ async function startDatabase(): Promise<{ url: string; stop(): Promise<void> }> 
     password: 'postgres',
     persistent: false,
     createPostgresUser: isRoot,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    postgresFlags: [
+      ...['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+      // When each attempt's end was committed: the true "recorded" instant (see recordingDelays).
+      ...['-c', 'track_commit_timestamp=on'],
+    ],
     onLog: () => undefined,
   });
   await pg.initialise();

@@ -27,6 +27,8 @@ export class AgentCallReader {
   /** Attempt id → when its call was last seen on the platform (our clock, ms). */
   private readonly lastSeen = new Map<string, number>();
   private readonly skew: SkewEstimator;
+  /** Platform requests made so far (list pages and single calls): the poller's budget counts them. */
+  requests = 0;
 
   constructor(
     @Inject(ENGINE_SETTINGS) private readonly settings: EngineSettings,
@@ -74,6 +76,7 @@ export class AgentCallReader {
     const since = new Date(oldest + this.skew.lowerOffsetMs());
     let cursor: string | undefined;
     for (let page = 0; page < 50 && wanted.size > 0; page++) {
+      this.requests++;
       const result = await this.pacer.request(() =>
         this.client.listCalls(
           { agent_id: agentId, start_time_gt: since, limit: 1000 },
@@ -111,6 +114,7 @@ export class AgentCallReader {
       .slice(0, this.settings.stragglersPerTick);
     await forEachLimited(stragglers, 8, async (t) => {
       try {
+        this.requests++;
         seen.set(t.call_id, await this.pacer.request(() => this.client.getCall(t.call_id)));
       } catch (e) {
         this.logger.warn(`GET /calls/${t.call_id} failed, will retry: ${String(e)}`);

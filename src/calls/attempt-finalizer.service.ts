@@ -210,20 +210,26 @@ export class AttemptFinalizer {
       answers: lead.answers,
       qualified: lead.qualified,
     };
+    // The typed answers, for the attempt too (null: the attempt's are left as they are).
+    let attemptAnswers: Record<string, unknown> | null = null;
     if (decision.status === 'completed') {
       verdict = { answers: null, qualified: null };
       if (qualify) {
         try {
-          // Stores the typed answers on the attempt and the lead, and queues the CRM event.
+          // Types the answers, evaluates the rules and queues the CRM event; stored just below.
           const current = { ...campaign, status: row.campaign_status };
-          verdict = await this.qualification.onLeadCompleted(tx, current, lead, attempt, answers);
+          verdict = await this.qualification.qualify(tx, current, lead, attempt, answers);
+          attemptAnswers = verdict.answers;
         } catch (e) {
           throw new QualificationFailed(e);
         }
       }
     }
+    // One statement for the lead and the attempt's typed answers.
     await tx.query(
-      `UPDATE leads SET status = $2, outcome = $3, last_call_status = $4, next_attempt_at = $5,
+      `WITH typed AS (
+         UPDATE call_attempts SET answers = $10::jsonb WHERE id = $9 AND $10::jsonb IS NOT NULL)
+       UPDATE leads SET status = $2, outcome = $3, last_call_status = $4, next_attempt_at = $5,
               status_reason = $6, answers = $7::jsonb, qualified = $8, updated_at = now()
         WHERE id = $1`,
       [
@@ -235,6 +241,8 @@ export class AttemptFinalizer {
         decision.reason,
         verdict.answers === null ? null : JSON.stringify(verdict.answers),
         verdict.qualified,
+        attempt.id,
+        attemptAnswers === null ? null : JSON.stringify(attemptAnswers),
       ],
     );
     return { campaignId: campaign.id, leadFinal: decision.status !== 'retry_scheduled' };

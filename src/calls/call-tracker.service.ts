@@ -20,6 +20,7 @@ import { readCallStatus } from './call-outcome';
 import { CallTerminator } from './call-terminator.service';
 import { queryRows } from '../common/sql';
 import { AgentCallReader, type TrackedCall } from './agent-call-reader';
+import { PollCadence } from './poll-cadence';
 
 interface Tracked extends TrackedCall {
   agent_id: string;
@@ -40,6 +41,7 @@ export class CallTracker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(CallTracker.name);
   private readonly loop: WorkerLoop;
   private readonly loggedStatuses = new Set<string>();
+  private readonly cadence: PollCadence;
   private lastHousekeeping = 0;
 
   constructor(
@@ -54,9 +56,10 @@ export class CallTracker implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly dialer: DialerService,
     private readonly metrics: EngineMetrics,
   ) {
+    this.cadence = new PollCadence(settings.pollIntervalMs, settings.pollRequestsPerFinishedCall);
     this.loop = new WorkerLoop(
       'call tracking',
-      settings.pollIntervalMs,
+      () => this.cadence.nextIntervalMs(),
       () => this.tick(),
       this.logger,
     );
@@ -86,7 +89,9 @@ export class CallTracker implements OnApplicationBootstrap, OnModuleDestroy {
       this.lastHousekeeping = Date.now();
       reconciled = await this.housekeeping(now);
     }
+    const requestsBefore = this.reader.requests;
     const finals = await this.pollAll(now);
+    this.cadence.record(Date.now(), this.reader.requests - requestsBefore, finals.length);
     if (finals.length > 0 || reconciled > 0) this.dialer.wake();
   }
 
@@ -141,15 +146,17 @@ export class CallTracker implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async pollAgent(agentId: string, tracked: Tracked[], now: Date): Promise<Finalised[]> {
-    const seen = await this.reader.read(agentId, tracked, now);
+    // The campaigns are read while the platform answers: finalising waits for neither.
+    const [seen, campaigns] = await Promise.all([
+      this.reader.read(agentId, tracked, now),
+      this.campaignsOf(tracked),
+    ]);
 
     const jobs: (() => Promise<Finalised | undefined>)[] = [];
-    let campaigns: Map<string, Campaign> | undefined;
     for (const t of tracked) {
       const call = seen.get(t.call_id);
       const job = this.decide(t, call, now);
       if (!job) continue;
-      campaigns ??= await this.campaignsOf(tracked);
       const campaign = campaigns.get(t.campaign_id);
       if (campaign) jobs.push(() => job(campaign));
     }

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 
 /**
- * Runs `tick` every `periodMs`, never twice at once. `wake()` asks for a run as soon as the
+ * Runs `tick` every `periodMs` (a number, or asked before each wait), never twice at once. `wake()` asks for a run as soon as the
  * current one ends (coalesced), `stop()` waits for the run in progress: nothing is cut halfway.
  */
 export class WorkerLoop {
@@ -13,7 +13,7 @@ export class WorkerLoop {
 
   constructor(
     private readonly name: string,
-    private readonly periodMs: number,
+    private readonly periodMs: number | (() => number),
     private readonly tick: () => Promise<void>,
     private readonly logger: Logger,
   ) {}
@@ -66,9 +66,8 @@ export class WorkerLoop {
     // A fixed rate (the period counts from the start of the run), with a short breather when a
     // run took longer than the period.
     const elapsed = Date.now() - startedAt;
-    this.schedule(
-      this.again ? 0 : Math.max(this.periodMs - elapsed, Math.ceil(this.periodMs / 10)),
-    );
+    const period = typeof this.periodMs === 'function' ? this.periodMs() : this.periodMs;
+    this.schedule(this.again ? 0 : Math.max(period - elapsed, Math.ceil(period / 10)));
   }
 }
 

@@ -14,6 +14,11 @@ export interface EngineSettings extends WorkerTuning {
   rateWindowMs: number;
   /** How often this process renews the leases of the attempts it is about to POST. */
   leaseRenewMs: number;
+  /**
+   * Polling requests (GET /calls pages, GET /calls/{id}) the poller may spend per finished call
+   * when it polls sooner than pollIntervalMs (see PollCadence). Starts cost 2 (POST + PATCH).
+   */
+  pollRequestsPerFinishedCall: number;
   /** How often terminations, the reaper and reconciliation run (at most once per poll tick). */
   housekeepingIntervalMs: number;
   /** How long one instance keeps polling an agent's calls before another may take over. */
@@ -68,6 +73,7 @@ export function engineSettings(
     instanceId: newInstanceId(),
     rateWindowMs: 62_000,
     leaseRenewMs: Math.max(50, Math.floor(tuning.leaseMs / 3)),
+    pollRequestsPerFinishedCall: 0.4,
     housekeepingIntervalMs: Math.max(tuning.pollIntervalMs, 500),
     pollLeaseMs: Math.max(3 * tuning.pollIntervalMs, 2_000),
     stragglerAfterMs: Math.max(3 * tuning.pollIntervalMs, 2_000),

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import Bottleneck from 'bottleneck';
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ConcurrencyLimit } from './concurrency-limit';
 import { ENGINE_SETTINGS, type EngineSettings } from './engine-settings';
 import { TokenBucket } from './token-bucket';
 
@@ -11,7 +11,7 @@ const MAX_START_SPACING_MS = 250;
 /**
  * Paces this process's platform requests. The caps themselves are enforced in PostgreSQL for
  * the whole fleet; this only shapes the traffic:
- * - every request goes through one Bottleneck limiter bounding the requests in flight;
+ * - every request goes through one limit on the requests in flight (ConcurrencyLimit);
  * - the starts of a campaign first take a token from a bucket holding one second's worth of its
  *   per-minute cap, refilled at that cap (at least one token per 250 ms, so that a small cap is
  *   a budget for the minute and not a one-call-every-12-seconds drip). A bucket rather than a
@@ -20,20 +20,20 @@ const MAX_START_SPACING_MS = 250;
  */
 @Injectable()
 export class PlatformPacer {
-  private readonly http: Bottleneck;
+  private readonly http: ConcurrencyLimit;
   private readonly starts = new Map<string, { perMinute: number; bucket: TokenBucket }>();
   /** Aborted on shutdown: starts waiting for their token give up at once. */
   private readonly stopping = new AbortController();
 
   constructor(@Inject(ENGINE_SETTINGS) settings: EngineSettings) {
-    this.http = new Bottleneck({ maxConcurrent: settings.httpConcurrency });
+    this.http = new ConcurrencyLimit(settings.httpConcurrency);
     // Every start waiting for a token listens on it.
     setMaxListeners(0, this.stopping.signal);
   }
 
   /** Any platform request other than a start. */
   request<T>(fn: () => Promise<T>): Promise<T> {
-    return this.http.schedule(fn);
+    return this.http.run(fn);
   }
 
   /** A POST /calls/phone of a campaign, paced by the campaign's per-minute cap. */
@@ -49,7 +49,7 @@ export class PlatformPacer {
     if (wait > 0) await sleep(wait, undefined, { signal: this.stopping.signal });
     if (this.stopping.signal.aborted)
       throw new Error('shutting down: start dropped before it was sent');
-    return this.http.schedule(fn);
+    return this.http.run(fn);
   }
 
   /** Shutdown: starts still waiting for their token are dropped (their promises reject). */

@@ -37,25 +37,38 @@ export class QualificationService {
     attempt: CallAttempt,
     postCallAnswers: unknown[],
   ): Promise<LeadAnswers> {
-    const questions = questionInfos(campaign.questions);
-    const answers = typeAnswers(postCallAnswers, questions);
-    const qualified = evaluateQualification(campaign.qualification, answers, questions);
-
+    const verdict = await this.qualify(tx, campaign, lead, attempt, postCallAnswers);
     if (attempt?.id) {
       await tx.query(`UPDATE call_attempts SET answers = $2::jsonb WHERE id = $1`, [
         attempt.id,
-        JSON.stringify(answers),
+        JSON.stringify(verdict.answers),
       ]);
-      attempt.answers = answers;
     }
     await tx.query(`UPDATE leads SET answers = $2::jsonb, qualified = $3 WHERE id = $1`, [
       lead.id,
-      JSON.stringify(answers),
-      qualified,
+      JSON.stringify(verdict.answers),
+      verdict.qualified,
     ]);
+    return verdict;
+  }
+
+  /**
+   * onLeadCompleted without storing the answers: for a caller that writes the attempt and the
+   * lead itself in the same transaction (the dialler's finalisation, one statement fewer each).
+   */
+  async qualify(
+    tx: EntityManager,
+    campaign: Campaign,
+    lead: Lead,
+    attempt: CallAttempt,
+    postCallAnswers: unknown[],
+  ): Promise<LeadAnswers> {
+    const questions = questionInfos(campaign.questions);
+    const answers = typeAnswers(postCallAnswers, questions);
+    const qualified = evaluateQualification(campaign.qualification, answers, questions);
+    if (attempt?.id) attempt.answers = answers;
     lead.answers = answers;
     lead.qualified = qualified;
-
     if (qualified === true && campaign.webhookUrl) {
       await this.outbox.enqueue(tx, {
         campaignId: campaign.id,

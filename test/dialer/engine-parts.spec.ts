@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
+import { PollCadence } from '../../src/calls/poll-cadence';
 import { SkewEstimator } from '../../src/calls/skew-estimator';
+import { ConcurrencyLimit } from '../../src/dialer/concurrency-limit';
 import { engineSettings, parseExtraTerminalStatuses } from '../../src/dialer/engine-settings';
 import { TokenBucket } from '../../src/dialer/token-bucket';
 import { forEachLimited } from '../../src/common/worker-loop';
@@ -70,5 +72,62 @@ describe('token bucket', () => {
     now = 1000;
     // Refilled up to capacity only: the two reservations already made are paid back first.
     expect(bucket.reserve()).toBe(0);
+  });
+});
+
+describe('concurrency limit', () => {
+  it('runs at most max tasks at once, in arrival order, and frees its place on failure', async () => {
+    const limit = new ConcurrencyLimit(2);
+    const started: number[] = [];
+    const release: (() => void)[] = [];
+    const task = (i: number, fail = false) =>
+      limit.run(async () => {
+        started.push(i);
+        await new Promise<void>((r) => release.push(r));
+        if (fail) throw new Error(`task ${i} failed`);
+        return i;
+      });
+    const results = [task(0, true), task(1), task(2), task(3)].map((p) =>
+      p.then(
+        (v) => v,
+        (e: Error) => e.message,
+      ),
+    );
+    await new Promise((r) => setImmediate(r));
+    expect(started).toEqual([0, 1]);
+    expect([limit.running, limit.queued]).toEqual([2, 2]);
+    release[0]();
+    await new Promise((r) => setImmediate(r));
+    // The failed task's place went to the next one in line, at once.
+    expect(started).toEqual([0, 1, 2]);
+    release[1]();
+    await new Promise((r) => setImmediate(r));
+    expect(started).toEqual([0, 1, 2, 3]);
+    release[2]();
+    release[3]();
+    expect(await Promise.all(results)).toEqual(['task 0 failed', 1, 2, 3]);
+    expect([limit.running, limit.queued]).toEqual([0, 0]);
+  });
+});
+
+describe('poll cadence', () => {
+  it('keeps the configured interval while few calls end', () => {
+    const cadence = new PollCadence(1000, 0.3);
+    expect(cadence.nextIntervalMs()).toBe(1000);
+    for (let t = 0; t <= 10_000; t += 1000) cadence.record(t, 1, 0);
+    expect(cadence.nextIntervalMs()).toBe(1000);
+    // One call ending a second, one request a pass: polling sooner would cost too much.
+    for (let t = 11_000; t <= 20_000; t += 1000) cadence.record(t, 1, 1);
+    expect(cadence.nextIntervalMs()).toBe(1000);
+  });
+
+  it('polls sooner within the request budget when many calls end, never below half', () => {
+    const cadence = new PollCadence(100, 0.3);
+    // 50 calls ending a second, one request a pass: 1 ÷ (0.3 × 0.05/ms) ≈ 67 ms.
+    for (let t = 0; t <= 5_000; t += 100) cadence.record(t, 1, 5);
+    expect(cadence.nextIntervalMs()).toBe(67);
+    // Twice as many ends: the floor (half the configured interval) holds.
+    for (let t = 5_100; t <= 10_000; t += 100) cadence.record(t, 1, 10);
+    expect(cadence.nextIntervalMs()).toBe(50);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { CallingWindow } from '../../src/campaigns/campaign.entity';
-import { checkWindow } from '../../src/windows/calling-window';
+import { DateTime } from 'luxon';
+import { checkWindow, WEEKDAYS } from '../../src/windows/calling-window';
 
 const weekdays: CallingWindow['days'] = ['mon', 'tue', 'wed', 'thu', 'fri'];
 const french: CallingWindow = {
@@ -149,5 +150,35 @@ describe('checkWindow in several zones', () => {
     expect(checkWindow(french, zones, at('2026-11-18T16:00:00Z')).next_open_at).toEqual(
       at('2026-11-19T10:00:00Z'),
     );
+  });
+});
+
+describe('checkWindow asked again and again (open spans are remembered)', () => {
+  it('agrees with local wall-clock time at every instant, forwards and backwards, across the DST change in Paris', () => {
+    const insideLocally = (zone: string, ms: number) => {
+      const local = DateTime.fromMillis(ms, { zone });
+      const minutes = local.hour * 60 + local.minute;
+      return (
+        french.days.includes(WEEKDAYS[local.weekday - 1]) &&
+        french.hours.some((h) => {
+          const [sh, sm] = h.start.split(':').map(Number);
+          const [eh, em] = h.end.split(':').map(Number);
+          return minutes >= sh * 60 + sm && minutes < eh * 60 + em;
+        })
+      );
+    };
+    const instants: number[] = [];
+    // Friday 2026-03-27 to Tuesday 2026-03-31 (Paris moves on Sunday the 29th), every 7 minutes.
+    for (let ms = Date.parse('2026-03-27T00:00:00Z'); ms < Date.parse('2026-03-31T23:00:00Z');)
+      instants.push((ms += 7 * 60_000));
+    for (const zone of ['Europe/Paris', 'America/New_York', 'Australia/Sydney']) {
+      for (const ms of [...instants, ...instants.reverse()]) {
+        expect([zone, ms, checkWindow(french, [zone], new Date(ms)).allowed]).toEqual([
+          zone,
+          ms,
+          insideLocally(zone, ms),
+        ]);
+      }
+    }
   });
 });
