@@ -19,8 +19,7 @@ import { CallRoundedClient } from '../callrounded';
 import { AppConfig } from '../config/app-config';
 import { type Clock, CLOCK } from '../core/runtime';
 import { MetricsService } from '../metrics/metrics.service';
-import { type OpenedCsv, openCsv } from './csv/csv-reader';
-import type { PhoneResult } from './csv/phone-normalizer';
+import { openCsv } from './csv/csv-reader';
 import { DELIMITER_NAMES } from './csv/delimiter';
 import { planLeadColumns } from './csv/header-mapping';
 import { openUpload, UploadAbortedError } from './csv/upload';
@@ -34,15 +33,12 @@ import {
   Tally,
   type Written,
 } from './import-run';
-import { LeadRowMapper, type PreparedRow } from './lead-row-mapper';
-import { PhoneValidator } from './phone-validator.service';
+import { LeadRowMapper } from './lead-row-mapper';
 import { startMissingVariablesCheck } from './missing-variables';
 
 /** Namespace of the advisory lock that lets one import at a time write into a campaign. */
 const IMPORT_LOCK_NAMESPACE = 727_274_003;
 const AGENT_CHECK_TIMEOUT_MS = 5000;
-/** Batches of 256 parsed rows whose numbers are being checked while the next ones are parsed. */
-const ROW_BATCHES_AWAITING_NUMBERS = 4;
 
 /**
  * Imports a lead file into a campaign, as one transaction: the leads and the import record are
@@ -64,7 +60,6 @@ export class LeadImportService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly config: AppConfig,
     private readonly platform: CallRoundedClient,
-    private readonly phones: PhoneValidator,
     @Inject(CLOCK) private readonly clock: Clock,
     metrics: MetricsService,
   ) {
@@ -174,13 +169,27 @@ export class LeadImportService {
         variable_keys: columns.variables.map((v) => v.key),
       });
       tally.options = describe();
-      const mapper = new LeadRowMapper(columns, csv.header);
+      const mapper = new LeadRowMapper(columns, csv.header, country);
       // The transaction's own connection (the query runner hands back the one it holds).
       const client = (await qr.connect()) as ClientBase;
       const writer = new LeadBatchWriter(client, campaign.id, importId);
       await writer.prepare();
       try {
-        await this.readRows(csv, mapper, country, writer, tally);
+        for await (const { firstRow, records } of csv.batches()) {
+          // Parsing a buffered file never waits for I/O, so give the event loop a turn: the
+          // database's answers (COPY's go-ahead) must be read for queued batches to proceed.
+          await setImmediate();
+          for (let i = 0; i < records.length; i++) {
+            const lead = mapper.map(firstRow + i, records[i], tally.report);
+            if (lead === 'blank') {
+              tally.blank++;
+              continue;
+            }
+            tally.rows++;
+            if (lead === 'rejected') tally.rejected++;
+            else if (writer.add(lead)) await writer.flush();
+          }
+        }
         await writer.finish();
       } catch (err) {
         await writer.abandon();
@@ -195,53 +204,6 @@ export class LeadImportService {
       return { columns, writer, delimiter: csv.delimiter, encoding: csv.encoding };
     } finally {
       csv.close();
-    }
-  }
-
-  /**
-   * Three stages in flight: this thread parses and prepares rows, PhoneValidator checks their
-   * numbers on its own thread, and the writer's COPY batches go to PostgreSQL. A few batches of
-   * rows wait for their numbers, so that neither thread waits for the other; rows are finished
-   * (errors, counts, writes) in file order.
-   */
-  private async readRows(
-    csv: OpenedCsv,
-    mapper: LeadRowMapper,
-    country: CountryCode | undefined,
-    writer: LeadBatchWriter,
-    tally: Tally,
-  ): Promise<void> {
-    const waiting: { rows: (PreparedRow | 'blank')[]; phones: Promise<PhoneResult[]> }[] = [];
-    const finishOldest = async () => {
-      const { rows, phones } = waiting.shift()!;
-      const results = await phones;
-      let k = 0;
-      for (const prepared of rows) {
-        if (prepared === 'blank') {
-          tally.blank++;
-          continue;
-        }
-        tally.rows++;
-        const lead = mapper.finish(prepared, results[k++], tally.report);
-        if (lead === 'rejected') tally.rejected++;
-        else if (writer.add(lead)) await writer.flush();
-      }
-    };
-    try {
-      for await (const { firstRow, records } of csv.batches()) {
-        // Parsing a buffered file never waits for I/O, so give the event loop a turn: the
-        // database's answers (COPY's go-ahead) must be read for queued batches to proceed.
-        await setImmediate();
-        const rows = records.map((cells, i) => mapper.prepare(firstRow + i, cells));
-        const cells = rows.flatMap((r) => (r === 'blank' ? [] : [r.phoneCell]));
-        const phones = this.phones.validate(cells, country);
-        waiting.push({ rows, phones });
-        if (waiting.length > ROW_BATCHES_AWAITING_NUMBERS) await finishOldest();
-      }
-      while (waiting.length > 0) await finishOldest();
-    } finally {
-      // A failed read leaves answers nobody awaits: they must not be unhandled rejections.
-      for (const w of waiting) w.phones.catch(() => undefined);
     }
   }
 

@@ -1,5 +1,6 @@
+import type { CountryCode } from 'libphonenumber-js/max';
 import type { LeadColumns } from './csv/header-mapping';
-import type { PhoneResult } from './csv/phone-normalizer';
+import { normalizePhone } from './csv/phone-normalizer';
 import { canonicalTimeZone } from './csv/time-zone';
 
 /** A row that can become a lead; `variables` is already JSON, ready for the batch insert. */
@@ -16,6 +17,8 @@ export interface RowError {
   message: string;
 }
 
+export type MapOutcome = MappedLead | 'blank' | 'rejected';
+
 /**
  * Turns one CSV record into a lead, or into row errors. A record whose cells are all empty is a
  * blank row: it keeps its number but is neither a lead nor an error. Missing cells (ragged rows)
@@ -31,7 +34,11 @@ export class LeadRowMapper {
   /** `"key":` for each variable, so that a row's JSON is built by concatenation. */
   private readonly jsonKeys: string[];
 
-  constructor(columns: LeadColumns, header: string[]) {
+  constructor(
+    columns: LeadColumns,
+    header: string[],
+    private readonly defaultCountry: CountryCode | undefined,
+  ) {
     this.phoneIndex = columns.phone.index;
     this.phoneHeader = columns.phone.header;
     this.timezoneIndex = columns.timezoneIndex;
@@ -40,58 +47,38 @@ export class LeadRowMapper {
     this.jsonKeys = columns.variables.map((v) => `${JSON.stringify(v.key)}:`);
   }
 
-  /**
-   * The row's own work, before its number is validated (which PhoneValidator does, batch by
-   * batch, on another thread): blank or not, the zone, the variables as JSON.
-   */
-  prepare(row: number, cells: string[]): PreparedRow | 'blank' {
+  /** Hands each of the row's problems to `report`. */
+  map(row: number, cells: string[], report: (e: RowError) => void): MapOutcome {
     if (isBlank(cells)) return 'blank';
+    let rejected = false;
+    const phone = normalizePhone(cells[this.phoneIndex] ?? '', this.defaultCountry);
+    if (!phone.ok) {
+      report({ row, column: this.phoneHeader, message: phone.message });
+      rejected = true;
+    }
     let timezone: string | null = null;
-    let timezoneError: string | null = null;
     if (this.timezoneIndex >= 0) {
       const given = (cells[this.timezoneIndex] ?? '').trim();
       if (given !== '') {
         timezone = canonicalTimeZone(given);
         if (timezone === null) {
-          timezoneError = `${JSON.stringify(given)} is not an IANA time zone (such as Europe/Paris)`;
+          report({
+            row,
+            column: this.timezoneHeader,
+            message: `${JSON.stringify(given)} is not an IANA time zone (such as Europe/Paris)`,
+          });
+          rejected = true;
         }
       }
     }
+    if (rejected || !phone.ok) return 'rejected';
     let json = '{';
     for (let i = 0; i < this.variableIndexes.length; i++) {
       if (i > 0) json += ',';
       json += this.jsonKeys[i] + jsonString((cells[this.variableIndexes[i]] ?? '').trim());
     }
-    return {
-      row,
-      phoneCell: cells[this.phoneIndex] ?? '',
-      timezone,
-      timezoneError,
-      variables: `${json}}`,
-    };
+    return { row, phone: phone.e164, timezone, variables: `${json}}` };
   }
-
-  /** The lead, once its number is validated; hands each of the row's problems to `report`. */
-  finish(
-    prepared: PreparedRow,
-    phone: PhoneResult,
-    report: (e: RowError) => void,
-  ): MappedLead | 'rejected' {
-    const { row, timezone, timezoneError, variables } = prepared;
-    if (!phone.ok) report({ row, column: this.phoneHeader, message: phone.message });
-    if (timezoneError) report({ row, column: this.timezoneHeader, message: timezoneError });
-    if (!phone.ok || timezoneError) return 'rejected';
-    return { row, phone: phone.e164, timezone, variables };
-  }
-}
-
-/** A row before its number is validated. */
-export interface PreparedRow {
-  row: number;
-  phoneCell: string;
-  timezone: string | null;
-  timezoneError: string | null;
-  variables: string;
 }
 
 /** Characters JSON must escape, and lone surrogates (which JSON.stringify escapes too). */

@@ -5,13 +5,12 @@ import { LeadImportService } from './lead-import.service';
 import { Lead } from './lead.entity';
 import { LeadsController } from './leads.controller';
 import { LeadsQueryService } from './leads-query.service';
-import { PhoneValidator } from './phone-validator.service';
 
 /** Lead files in (streamed CSV import), leads and import records out. */
 @Module({
   imports: [TypeOrmModule.forFeature([Lead, LeadImport])],
   controllers: [LeadsController],
-  providers: [LeadImportService, LeadsQueryService, PhoneValidator],
+  providers: [LeadImportService, LeadsQueryService],
   exports: [LeadImportService, LeadsQueryService],
 })
 export class LeadsModule {}
