@@ -36,7 +36,7 @@ export interface EngineSettings extends WorkerTuning {
   maxQueuedPerCampaign: number;
   /** A campaign with nothing to dial is looked at again after this (or sooner, when woken). */
   idleBackoffMs: number;
-  /** Platform requests in flight from this process. */
+  /** Platform requests in flight from this process: so many starts, and so many other requests. */
   httpConcurrency: number;
   /** Finalisations run in parallel per tick. */
   finaliseConcurrency: number;
