@@ -1,28 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
+import { PageQuery } from '../../common/page-query';
 import { CAMPAIGN_STATUSES, type CampaignStatus } from '../campaign.entity';
 
-export class ListCampaignsQuery {
-  @ApiPropertyOptional({
-    minimum: 1,
-    maximum: 200,
-    default: 50,
-    description: 'Campaigns per page.',
-  })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be a whole number between 1 and 200' })
-  @Min(1, { message: 'limit must be a whole number between 1 and 200' })
-  @Max(200, { message: 'limit must be a whole number between 1 and 200' })
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'The `next_cursor` of the previous page.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
-
+export class ListCampaignsQuery extends PageQuery({ max: 200, default: 50, items: 'Campaigns' }) {
   @ApiPropertyOptional({ enum: CAMPAIGN_STATUSES, description: 'Only campaigns in this status.' })
   @IsOptional()
   @IsIn(CAMPAIGN_STATUSES, { message: `status must be one of ${CAMPAIGN_STATUSES.join(', ')}` })

@@ -1,15 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsIn, IsOptional } from 'class-validator';
+import { PageQuery } from '../../common/page-query';
 import type { LeadStatus } from '../lead.entity';
 import { LEAD_STATUSES } from '../lead-statuses';
 
@@ -21,7 +13,7 @@ const commaList = ({ value }: { value: unknown }) =>
         .filter(Boolean)
     : value;
 
-export class ListLeadsQuery {
+export class ListLeadsQuery extends PageQuery({ max: 1000, default: 100, items: 'Leads' }) {
   @ApiPropertyOptional({
     type: String,
     example: 'pending,retry_scheduled',
@@ -35,18 +27,4 @@ export class ListLeadsQuery {
     message: `status must list statuses among ${LEAD_STATUSES.join(', ')}`,
   })
   status?: LeadStatus[];
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100, description: 'Leads per page.' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be a whole number between 1 and 1000' })
-  @Min(1, { message: 'limit must be a whole number between 1 and 1000' })
-  @Max(1000, { message: 'limit must be a whole number between 1 and 1000' })
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'The `next_cursor` of the previous page.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
 }

@@ -1,6 +1,7 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsArray, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsArray, IsIn, IsOptional } from 'class-validator';
+import { PageQuery } from '../../common/page-query';
 import type { LeadStatus } from '../../leads/lead.entity';
 
 export const LEAD_STATUSES: LeadStatus[] = [
@@ -47,21 +48,10 @@ export class ReportFilterQuery {
   status?: LeadStatus[];
 }
 
-export class ReportPageQuery extends ReportFilterQuery {
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100, description: 'Leads per page.' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be a whole number between 1 and 1000' })
-  @Min(1, { message: 'limit must be a whole number between 1 and 1000' })
-  @Max(1000, { message: 'limit must be a whole number between 1 and 1000' })
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'The `next_cursor` of the previous page.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
-}
+export class ReportPageQuery extends IntersectionType(
+  ReportFilterQuery,
+  PageQuery({ max: 1000, default: 100, items: 'Leads' }),
+) {}
 
 export class ReportCsvQuery extends ReportFilterQuery {
   @ApiPropertyOptional({

@@ -1,6 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { PageQuery } from '../../common/page-query';
 
 export class SuppressionErrorDto {
   @ApiPropertyOptional({
@@ -59,23 +58,8 @@ export class SuppressionPageDto {
   next_cursor: string | null;
 }
 
-export class ListSuppressionsQuery {
-  @ApiPropertyOptional({
-    minimum: 1,
-    maximum: 1000,
-    default: 100,
-    description: 'Numbers per page.',
-  })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be a whole number between 1 and 1000' })
-  @Min(1, { message: 'limit must be a whole number between 1 and 1000' })
-  @Max(1000, { message: 'limit must be a whole number between 1 and 1000' })
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'The `next_cursor` of the previous page.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
-}
+export class ListSuppressionsQuery extends PageQuery({
+  max: 1000,
+  default: 100,
+  items: 'Numbers',
+}) {}

@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
+import { PageQuery } from '../../common/page-query';
 
-export class WebhookEventsQuery {
+export class WebhookEventsQuery extends PageQuery({ max: 500, default: 100, items: 'Events' }) {
   @ApiPropertyOptional({
     enum: ['pending', 'delivered', 'failed'],
     description: 'Only events in this delivery status.',
@@ -22,20 +22,6 @@ export class WebhookEventsQuery {
     message: 'type must be lead.qualified or campaign.completed',
   })
   type?: 'lead.qualified' | 'campaign.completed';
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100, description: 'Events per page.' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be a whole number between 1 and 500' })
-  @Min(1, { message: 'limit must be a whole number between 1 and 500' })
-  @Max(500, { message: 'limit must be a whole number between 1 and 500' })
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'The `next_cursor` of the previous page.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
 }
 
 export class WebhookEventDto {
