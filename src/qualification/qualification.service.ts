@@ -26,35 +26,10 @@ export class QualificationService {
   constructor(private readonly outbox: WebhookOutbox) {}
 
   /**
-   * Types the answers (stored on the attempt and, as the lead's last completed call, on the
-   * lead), evaluates the rules, and queues `lead.qualified` when the lead qualifies and the
-   * campaign has a webhook. The passed entities are updated too, so a later save keeps the values.
-   */
-  async onLeadCompleted(
-    tx: EntityManager,
-    campaign: Campaign,
-    lead: Lead,
-    attempt: CallAttempt,
-    postCallAnswers: unknown[],
-  ): Promise<LeadAnswers> {
-    const verdict = await this.qualify(tx, campaign, lead, attempt, postCallAnswers);
-    if (attempt?.id) {
-      await tx.query(`UPDATE call_attempts SET answers = $2::jsonb WHERE id = $1`, [
-        attempt.id,
-        JSON.stringify(verdict.answers),
-      ]);
-    }
-    await tx.query(`UPDATE leads SET answers = $2::jsonb, qualified = $3 WHERE id = $1`, [
-      lead.id,
-      JSON.stringify(verdict.answers),
-      verdict.qualified,
-    ]);
-    return verdict;
-  }
-
-  /**
-   * onLeadCompleted without storing the answers: for a caller that writes the attempt and the
-   * lead itself in the same transaction (the dialler's finalisation, one statement fewer each).
+   * Types the answers, evaluates the rules, and queues `lead.qualified` when the lead qualifies
+   * and the campaign has a webhook. The caller stores the typed answers and the verdict on the
+   * attempt and the lead in the same transaction (the dialler's finalisation does it in the
+   * statement that ends the lead); the passed entities are updated too.
    */
   async qualify(
     tx: EntityManager,

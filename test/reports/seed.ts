@@ -71,7 +71,7 @@ let callCounter = 0;
 
 /**
  * Writes a lead and its attempts as the engine would, then, for its last completed call, runs
- * QualificationService.onLeadCompleted inside a transaction, exactly as the dialer does.
+ * QualificationService.qualify inside a transaction and stores its verdict, as the dialer does.
  */
 export async function seedLead(app: INestApplication, campaign: Campaign, seed: SeedLead): Promise<Lead> {
   const db = app.get(DataSource);
@@ -121,7 +121,14 @@ export async function seedLead(app: INestApplication, campaign: Campaign, seed: 
     await db.transaction(async (tx) => {
       const lead = await tx.getRepository(Lead).findOneByOrFail({ id: leadId });
       const attempt = await tx.getRepository(CallAttempt).findOneByOrFail({ id: done.attemptId });
-      await app.get(QualificationService).onLeadCompleted(tx, campaign, lead, attempt, done.answers);
+      const verdict = await app.get(QualificationService).qualify(tx, campaign, lead, attempt, done.answers);
+      // Stored as the dialler's finalisation stores them.
+      await tx.query(`UPDATE call_attempts SET answers = $2::jsonb WHERE id = $1`, [attempt.id, JSON.stringify(verdict.answers)]);
+      await tx.query(`UPDATE leads SET answers = $2::jsonb, qualified = $3 WHERE id = $1`, [
+        leadId,
+        JSON.stringify(verdict.answers),
+        verdict.qualified,
+      ]);
     });
   }
   return db.getRepository(Lead).findOneByOrFail({ id: leadId });

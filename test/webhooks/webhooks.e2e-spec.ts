@@ -193,7 +193,7 @@ describe('CRM webhooks: outbox, signed delivery, retries, restarts', () => {
       db.transaction(async (tx) => {
         await app
           .get(QualificationService)
-          .onLeadCompleted(
+          .qualify(
             tx,
             campaign,
             lead,
