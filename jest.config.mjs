@@ -5,9 +5,10 @@ export default {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
   extensionsToTreatAsEsm: ['.ts'],
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleFileExtensions: ['ts', 'mts', 'js', 'mjs', 'json'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.m?js$': '$1' },
   transform: {
-    '^.+\\.ts$': [
+    '^.+\\.m?ts$': [
       'ts-jest',
       {
         useESM: true,

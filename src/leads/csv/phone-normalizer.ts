@@ -5,7 +5,7 @@ import {
   isSupportedCountry,
   parsePhoneNumberFromString,
   validatePhoneNumberLength,
-} from 'libphonenumber-js/core';
+} from './phone-library.mjs';
 import maxMetadata from 'libphonenumber-js/max/metadata';
 
 // The full metadata, as `libphonenumber-js/max` uses: validity per number type, not only length.
