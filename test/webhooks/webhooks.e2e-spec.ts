@@ -10,6 +10,7 @@ import {
   generateWebhookSecret,
   verifyWebhookSignature,
 } from '../../src/webhooks/webhook-signature';
+import { buildWebhookWorker } from '../engine/support/engine-process';
 import { createTestDatabase, TestDatabase } from '../helpers/database';
 import { startTestApp, TEST_API_KEY } from '../helpers/test-app';
 import { insertCampaign, salonAnswers, seedLead } from '../reports/seed';
@@ -343,7 +344,7 @@ describe('CRM webhooks: outbox, signed delivery, retries, restarts', () => {
     expect(queued.status).toBe('pending');
 
     const before = receiver.received.length;
-    const child = startWorkerProcess(
+    const child = await startWorkerProcess(
       database.url,
       { ...TUNING, webhookTimeoutMs: 60_000 },
       clock.offsetMs,
@@ -382,30 +383,26 @@ describe('CRM webhooks: outbox, signed delivery, retries, restarts', () => {
   }, 60_000);
 });
 
-function startWorkerProcess(
+async function startWorkerProcess(
   databaseUrl: string,
   tuning: object,
   clockOffsetMs: number,
-): ChildProcess {
+): Promise<ChildProcess> {
   const env = { ...process.env };
   delete env.NODE_OPTIONS; // Jest's ESM flags are not for this CommonJS child
-  const child = spawn(
-    process.execPath,
-    ['-r', 'ts-node/register/transpile-only', 'test/webhooks/worker-process.ts'],
-    {
-      cwd: process.cwd(),
-      env: {
-        ...env,
-        DATABASE_URL: databaseUrl,
-        API_KEYS: TEST_API_KEY,
-        CALLROUNDED_API_URL: 'http://127.0.0.1:9/v1',
-        CALLROUNDED_API_KEY: 'unused-platform-key',
-        TEST_WORKER_TUNING: JSON.stringify(tuning),
-        TEST_CLOCK_OFFSET_MS: String(clockOffsetMs),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const child = spawn(process.execPath, [await buildWebhookWorker()], {
+    cwd: process.cwd(),
+    env: {
+      ...env,
+      DATABASE_URL: databaseUrl,
+      API_KEYS: TEST_API_KEY,
+      CALLROUNDED_API_URL: 'http://127.0.0.1:9/v1',
+      CALLROUNDED_API_KEY: 'unused-platform-key',
+      TEST_WORKER_TUNING: JSON.stringify(tuning),
+      TEST_CLOCK_OFFSET_MS: String(clockOffsetMs),
     },
-  );
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stderr?.on('data', (d: Buffer) => process.stderr.write(`[worker] ${d}`));
   return child;
 }

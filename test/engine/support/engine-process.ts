@@ -15,7 +15,11 @@ import { freePort } from '../../helpers/service-process';
 import { TEST_API_KEY } from '../../helpers/test-app';
 
 const ROOT = process.cwd();
-const ENTRY = 'test/engine/support/engine-instance.ts';
+const ENGINE_INSTANCE = 'test/engine/support/engine-instance.ts';
+const WEBHOOK_WORKER = 'test/webhooks/worker-process.ts';
+/** The child processes' entries, compiled with the service. */
+const ENTRIES = [ENGINE_INSTANCE, WEBHOOK_WORKER];
+const TYPESCRIPT = /\.m?ts$/;
 /** Inside node_modules so the compiled files resolve packages from the project. */
 const CACHE = join(ROOT, 'node_modules/.cache/engine-instance');
 
@@ -27,54 +31,72 @@ function sourceFingerprint(): string {
       const path = join(dir, name);
       const st = statSync(path);
       if (st.isDirectory()) walk(path);
-      else if (name.endsWith('.ts'))
+      else if (TYPESCRIPT.test(name))
         hash.update(`${relative(ROOT, path)}:${st.size}:${st.mtimeMs}\n`);
     }
   };
-  for (const dir of ['src', 'migrations', 'test/engine/support']) walk(join(ROOT, dir));
+  for (const dir of ['src', 'migrations', 'test/engine/support', 'test/webhooks'])
+    walk(join(ROOT, dir));
   return hash.digest('hex').slice(0, 16);
 }
 
 /**
- * Compiles the service plus the instance entry into a private folder (not dist/, which
+ * Compiles the service plus the child processes' entries into a private folder (not dist/, which
  * `nest build` wipes and other tests use), file by file without type checking, as ts-jest does
  * for the tests (about 2 s instead of 15 for tsc). Reused while no source file changes.
+ * `.ts` files become CommonJS, as in dist/; `.mts` files ES modules (`.mjs`), as tsc does.
  */
-export async function buildEngineInstance(): Promise<string> {
+async function buildTestProcesses(): Promise<string> {
   const key = sourceFingerprint();
   const out = join(CACHE, key);
-  const main = join(out, ENTRY.replace(/\.ts$/, '.js'));
-  if (existsSync(main)) return main;
+  if (ENTRIES.every((entry) => existsSync(compiled(out, entry)))) return out;
   rmSync(CACHE, { recursive: true, force: true });
   const ts = (await import('typescript')).default;
   const compilerOptions = {
-    module: ts.ModuleKind.CommonJS,
     target: ts.ScriptTarget.ES2022,
     esModuleInterop: true,
     experimentalDecorators: true,
     emitDecoratorMetadata: true,
     isolatedModules: true,
   };
-  const files: string[] = [join(ROOT, ENTRY)];
+  const files: string[] = ENTRIES.map((entry) => join(ROOT, entry));
   const walk = (dir: string) => {
     for (const name of readdirSync(dir)) {
       const path = join(dir, name);
       if (statSync(path).isDirectory()) walk(path);
-      else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) files.push(path);
+      else if (TYPESCRIPT.test(name) && !name.endsWith('.d.ts')) files.push(path);
     }
   };
   walk(join(ROOT, 'src'));
   walk(join(ROOT, 'migrations'));
   for (const file of files) {
+    const esm = file.endsWith('.mts');
     const { outputText } = ts.transpileModule(readFileSync(file, 'utf8'), {
-      compilerOptions,
+      compilerOptions: {
+        ...compilerOptions,
+        module: esm ? ts.ModuleKind.ES2022 : ts.ModuleKind.CommonJS,
+      },
       fileName: file,
     });
-    const target = join(out, relative(ROOT, file)).replace(/\.ts$/, '.js');
+    const target = compiled(out, relative(ROOT, file));
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, outputText);
   }
-  return main;
+  return out;
+}
+
+function compiled(out: string, source: string): string {
+  return join(out, source.replace(/\.ts$/, '.js').replace(/\.mts$/, '.mjs'));
+}
+
+/** The engine instance (engine-instance.ts), compiled; its path. */
+export async function buildEngineInstance(): Promise<string> {
+  return compiled(await buildTestProcesses(), ENGINE_INSTANCE);
+}
+
+/** The webhook worker process (test/webhooks/worker-process.ts), compiled; its path. */
+export async function buildWebhookWorker(): Promise<string> {
+  return compiled(await buildTestProcesses(), WEBHOOK_WORKER);
 }
 
 export interface EngineProcess {
