@@ -18,6 +18,13 @@ const toInt = ({ value }: { value: unknown }) =>
 const emptyToUndefined = ({ value }: { value: unknown }) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
 
+const TERMINAL_STATUS_ITEM =
+  '\\s*(?!(?:created|ongoing)\\s*(?:=|,|$))[a-z0-9_-]+(?:\\s*=\\s*(?:completed|missed|failed|unknown))?\\s*';
+const TERMINAL_STATUSES_PATTERN = new RegExp(
+  `^${TERMINAL_STATUS_ITEM}(?:,${TERMINAL_STATUS_ITEM})*$`,
+  'i',
+);
+
 /**
  * Every environment variable the service reads, validated once at start-up.
  * Names follow ../shared/api-contract.md; the extra tunables keep the same style.
@@ -100,8 +107,30 @@ export class AppConfig {
   })
   CALLROUNDED_TIMEOUT_MS = 15000;
 
+  /**
+   * Statuses the platform may send that end a call, besides completed/failed/missed:
+   * `voicemail=missed,busy` (`status=outcome`; a bare status counts as outcome `unknown`).
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(TERMINAL_STATUSES_PATTERN, {
+    message:
+      'CALLROUNDED_TERMINAL_STATUSES must be a comma-separated list of status or status=outcome, with an outcome among completed, missed, failed, unknown and never the in-progress statuses created or ongoing (such as voicemail=missed,busy)',
+  })
+  CALLROUNDED_TERMINAL_STATUSES?: string;
+
   get simulation(): boolean {
     return !this.CALLROUNDED_API_KEY;
+  }
+
+  /** CALLROUNDED_TERMINAL_STATUSES as status → outcome, statuses in lower case. */
+  get extraTerminalStatuses(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const item of (this.CALLROUNDED_TERMINAL_STATUSES ?? '').split(',')) {
+      const [status, outcome] = item.split('=').map((s) => s.trim().toLowerCase());
+      if (status) out[status] = outcome || 'unknown';
+    }
+    return out;
   }
 
   get apiKeys(): string[] {
@@ -123,7 +152,12 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.keys(new AppConfig());
   const picked: Record<string, unknown> = {};
   for (const name of known) if (env[name] !== undefined) picked[name] = env[name];
-  for (const name of ['DATABASE_URL', 'CALLROUNDED_API_KEY', 'API_KEYS'])
+  for (const name of [
+    'DATABASE_URL',
+    'CALLROUNDED_API_KEY',
+    'API_KEYS',
+    'CALLROUNDED_TERMINAL_STATUSES',
+  ])
     if (env[name] !== undefined) picked[name] = env[name];
   const config = plainToInstance(AppConfig, picked, { exposeDefaultValues: true });
   const errors = validateSync(config, { forbidUnknownValues: false });

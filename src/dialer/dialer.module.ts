@@ -8,6 +8,7 @@ import { CallTerminator } from '../calls/call-terminator.service';
 import { CallTracker } from '../calls/call-tracker.service';
 import { Campaign } from '../campaigns/campaign.entity';
 import { CampaignsModule } from '../campaigns/campaigns.module';
+import { AppConfig } from '../config/app-config';
 import { WORKER_TUNING, type WorkerTuning } from '../core/runtime';
 import { Lead } from '../leads/lead.entity';
 import { QualificationModule } from '../qualification/qualification.module';
@@ -39,8 +40,9 @@ import { Reconciler } from './reconciler.service';
   providers: [
     {
       provide: ENGINE_SETTINGS,
-      inject: [WORKER_TUNING],
-      useFactory: (tuning: WorkerTuning) => engineSettings(tuning),
+      inject: [WORKER_TUNING, AppConfig],
+      useFactory: (tuning: WorkerTuning, config: AppConfig) =>
+        engineSettings(tuning, config.extraTerminalStatuses),
     },
     { provide: DIALER_FAULTS, useFactory: () => installFaultsFromEnv(dialerFaults) },
     EngineMetrics,

@@ -40,7 +40,7 @@ export interface EngineSettings extends WorkerTuning {
   httpConcurrency: number;
   /** Finalisations run in parallel per tick. */
   finaliseConcurrency: number;
-  /** Statuses treated as terminal besides completed/failed/missed, with the outcome they mean. */
+  /** CALLROUNDED_TERMINAL_STATUSES: statuses that end a call besides completed/failed/missed. */
   extraTerminalStatuses: Record<string, string>;
 }
 
@@ -50,22 +50,9 @@ export function newInstanceId(): string {
   return `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
 }
 
-/**
- * `CALLROUNDED_TERMINAL_STATUSES=voicemail=missed,busy`: statuses the platform sends that end a
- * call. `status=outcome` says which retry outcome it counts as; a bare status counts as `unknown`.
- */
-export function parseExtraTerminalStatuses(text: string | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const item of (text ?? '').split(',')) {
-    const [status, outcome] = item.split('=').map((s) => s.trim().toLowerCase());
-    if (status) out[status] = outcome || 'unknown';
-  }
-  return out;
-}
-
 export function engineSettings(
   tuning: WorkerTuning,
-  env: NodeJS.ProcessEnv = process.env,
+  extraTerminalStatuses: Record<string, string> = {},
 ): EngineSettings {
   const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
   return {
@@ -85,6 +72,6 @@ export function engineSettings(
     idleBackoffMs: Math.min(5_000, 10 * tuning.dialIntervalMs),
     httpConcurrency: 32,
     finaliseConcurrency: 8,
-    extraTerminalStatuses: parseExtraTerminalStatuses(env.CALLROUNDED_TERMINAL_STATUSES),
+    extraTerminalStatuses,
   };
 }

@@ -2,20 +2,12 @@ import { describe, expect, it } from '@jest/globals';
 import { PollCadence } from '../../src/calls/poll-cadence';
 import { SkewEstimator } from '../../src/calls/skew-estimator';
 import { ConcurrencyLimit } from '../../src/dialer/concurrency-limit';
-import { engineSettings, parseExtraTerminalStatuses } from '../../src/dialer/engine-settings';
+import { engineSettings } from '../../src/dialer/engine-settings';
 import { TokenBucket } from '../../src/dialer/token-bucket';
 import { forEachLimited } from '../../src/common/worker-loop';
 import { defaultWorkerTuning } from '../../src/core/runtime';
 
 describe('engine settings', () => {
-  it('reads CALLROUNDED_TERMINAL_STATUSES as status[=outcome] pairs', () => {
-    expect(parseExtraTerminalStatuses(' Voicemail=missed , busy,,=x ')).toEqual({
-      voicemail: 'missed',
-      busy: 'unknown',
-    });
-    expect(parseExtraTerminalStatuses(undefined)).toEqual({});
-  });
-
   it('gives each instance its own lease owner id and keeps the rate window above 60 s', () => {
     const a = engineSettings(defaultWorkerTuning, {});
     const b = engineSettings(defaultWorkerTuning, {});

@@ -144,7 +144,6 @@ describe('statuses the platform never documented', () => {
   });
 
   afterAll(async () => {
-    delete process.env.CALLROUNDED_TERMINAL_STATUSES;
     await engine?.close();
   });
 
@@ -178,8 +177,7 @@ describe('statuses the platform never documented', () => {
   it('end it at once when the status is configured as terminal, with the outcome it maps to', async () => {
     const { pg, sim } = engine;
     await engine.stopApp();
-    process.env.CALLROUNDED_TERMINAL_STATUSES = 'voicemail=missed';
-    await engine.startApp();
+    await engine.startApp({ env: { CALLROUNDED_TERMINAL_STATUSES: 'voicemail=missed' } });
     sim.clearCalls();
     const id = await createCampaign(pg, {
       retry: { max_attempts: 1, delay_minutes: 0, on: ['missed'] },

@@ -53,6 +53,27 @@ describe('configuration', () => {
     expect(found[0]).toContain(expected);
   });
 
+  it('reads CALLROUNDED_TERMINAL_STATUSES as status[=outcome] pairs, a bare status meaning unknown', () => {
+    expect(
+      loadAppConfig({
+        CALLROUNDED_TERMINAL_STATUSES: ' Voicemail=missed , busy,no_answer = Failed',
+      }).extraTerminalStatuses,
+    ).toEqual({ voicemail: 'missed', busy: 'unknown', no_answer: 'failed' });
+    expect(loadAppConfig({}).extraTerminalStatuses).toEqual({});
+    expect(loadAppConfig({ CALLROUNDED_TERMINAL_STATUSES: '' }).extraTerminalStatuses).toEqual({});
+  });
+
+  it.each(['voicemail=busy', 'voicemail=', 'busy,,voicemail', 'ongoing=failed', 'created', 'a b'])(
+    'rejects CALLROUNDED_TERMINAL_STATUSES=%j, saying what it must be',
+    (value) => {
+      const found = problems({ CALLROUNDED_TERMINAL_STATUSES: value });
+      expect(found).toHaveLength(1);
+      expect(found[0]).toContain(
+        'CALLROUNDED_TERMINAL_STATUSES must be a comma-separated list of status or status=outcome',
+      );
+    },
+  );
+
   it('lists every bad variable at once and never echoes a secret', () => {
     const found = problems({
       PORT: '0',
