@@ -278,6 +278,32 @@ describe('POST /v1/campaigns/{id}/leads', () => {
     ]);
   });
 
+  it('lists the first 1,000 row errors in the answer and the import record, and counts them all', async () => {
+    const campaign = await insertCampaign(env.pg);
+    // Rows 2–1501 are invalid numbers (too short), row 1502 a good one.
+    const bad = Array.from({ length: 1500 }, (_, i) => `06${i},x`).join('\n');
+    const res = await upload(campaign, Buffer.from(`phone,note\n${bad}\n+33612340999,ok\n`));
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ rows: 1501, accepted: 1, rejected: 1500, error_count: 1500 });
+    expect(res.body.errors).toHaveLength(1000);
+    expect(res.body.errors[0]).toEqual({
+      row: 2,
+      column: 'phone',
+      message: '"060" is too short for FR',
+    });
+    expect(res.body.errors[999].row).toBe(1001);
+    const record = await env
+      .http()
+      .get(`/v1/campaigns/${campaign}/imports/${res.body.import_id}`)
+      .set('X-Api-Key', TEST_API_KEY);
+    expect(record.status).toBe(200);
+    expect(record.body).toMatchObject({ status: 'completed', rejected: 1500, error_count: 1500 });
+    expect(record.body.errors).toEqual(res.body.errors);
+    expect((await leadsOf(env.pg, campaign)).map((l) => [l.phone, l.row_number])).toEqual([
+      ['+33612340999', 1502],
+    ]);
+  });
+
   it('sniffs pipe and tab delimiters', async () => {
     const pipe = await insertCampaign(env.pg, { defaultCountry: null });
     const res = await upload(pipe, fixture('pipe.csv'), '', 'application/octet-stream');
