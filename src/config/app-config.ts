@@ -43,7 +43,7 @@ export class AppConfig {
   @Matches(/^postgres(ql)?:\/\/.+/, {
     message: 'DATABASE_URL must be a PostgreSQL URL such as postgres://user:pass@host:5432/db',
   })
-  DATABASE_URL?: string;
+  DATABASE_URL?: string = undefined;
 
   @Transform(emptyToUndefined)
   @IsUrl(
@@ -58,7 +58,7 @@ export class AppConfig {
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsString()
-  CALLROUNDED_API_KEY?: string;
+  CALLROUNDED_API_KEY?: string = undefined;
 
   /** Comma-separated keys accepted on /v1; unset means one is generated at first start. */
   @Transform(emptyToUndefined)
@@ -66,7 +66,7 @@ export class AppConfig {
   @Matches(/^\s*[^,\s]{16,}\s*(,\s*[^,\s]{16,}\s*)*$/, {
     message: 'API_KEYS must be a comma-separated list of keys, each at least 16 characters long',
   })
-  API_KEYS?: string;
+  API_KEYS?: string = undefined;
 
   @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
   @IsIn(['all', 'api', 'worker'], { message: 'APP_ROLE must be one of: all, api, worker' })
@@ -117,7 +117,7 @@ export class AppConfig {
     message:
       'CALLROUNDED_TERMINAL_STATUSES must be a comma-separated list of status or status=outcome, with an outcome among completed, missed, failed, unknown and never the in-progress statuses created or ongoing (such as voicemail=missed,busy)',
   })
-  CALLROUNDED_TERMINAL_STATUSES?: string;
+  CALLROUNDED_TERMINAL_STATUSES?: string = undefined;
 
   get simulation(): boolean {
     return !this.CALLROUNDED_API_KEY;
@@ -149,16 +149,10 @@ export class ConfigError extends Error {
 
 /** Reads and validates the environment; throws ConfigError naming each bad variable. */
 export function loadAppConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  // Every variable has an initialiser (optional ones `undefined`), so the keys list them all.
   const known = Object.keys(new AppConfig());
   const picked: Record<string, unknown> = {};
   for (const name of known) if (env[name] !== undefined) picked[name] = env[name];
-  for (const name of [
-    'DATABASE_URL',
-    'CALLROUNDED_API_KEY',
-    'API_KEYS',
-    'CALLROUNDED_TERMINAL_STATUSES',
-  ])
-    if (env[name] !== undefined) picked[name] = env[name];
   const config = plainToInstance(AppConfig, picked, { exposeDefaultValues: true });
   const errors = validateSync(config, { forbidUnknownValues: false });
   if (errors.length > 0) {

@@ -21,7 +21,7 @@ const WEBHOOK_WORKER = 'test/webhooks/worker-process.ts';
 const ENTRIES = [ENGINE_INSTANCE, WEBHOOK_WORKER];
 const TYPESCRIPT = /\.m?ts$/;
 /** Inside node_modules so the compiled files resolve packages from the project. */
-const CACHE = join(ROOT, 'node_modules/.cache/engine-instance');
+const CACHE = join(ROOT, 'node_modules/.cache/test-processes');
 
 /** Every source file that goes into the build, with its size and time: the cache key. */
 function sourceFingerprint(): string {
@@ -86,7 +86,7 @@ async function buildTestProcesses(): Promise<string> {
 }
 
 function compiled(out: string, source: string): string {
-  return join(out, source.replace(/\.ts$/, '.js').replace(/\.mts$/, '.mjs'));
+  return join(out, source.replace(/\.(m?)ts$/, '.$1js'));
 }
 
 /** The engine instance (engine-instance.ts), compiled; its path. */
