@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { refuseDeepJson } from './common/json-depth';
 import { createValidationPipe } from './common/validation';
 import { Runtime } from './core/runtime';
 import { setupOpenApi } from './openapi';
@@ -17,6 +18,7 @@ export async function createHttpApp(runtime: Runtime): Promise<INestApplication>
   });
   app.useLogger(app.get(Logger));
   app.useBodyParser('json', { limit: '5mb' });
+  app.use(refuseDeepJson);
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   app.disable('x-powered-by');

@@ -27,7 +27,6 @@ const SLOT_STATES = `('starting', 'ambiguous', 'live')`;
 
 /** A page ends at a campaign: its creation time in microseconds (exact) and its id. */
 const CURSOR_TAG = 'campaigns';
-const CURSOR_KEY = /^(\d{1,20})\|([0-9a-f-]{36})$/;
 
 /** Campaign settings: create, read, change, delete. State moves live in CampaignLifecycle. */
 @Injectable()
@@ -84,7 +83,7 @@ export class CampaignsService {
       .limit(limit + 1);
     if (query.status) qb.andWhere('c.status = :status', { status: query.status });
     if (query.cursor) {
-      const [, us, cid] = CURSOR_KEY.exec(decodeCursor(CURSOR_TAG, query.cursor, CURSOR_KEY))!;
+      const [us, cid] = decodeCursor(CURSOR_TAG, query.cursor, ['micros', 'uuid']);
       qb.andWhere(
         `(c.created_at, c.id) < (timestamptz 'epoch' + CAST(:us AS bigint) * interval '1 microsecond', CAST(:cid AS uuid))`,
         { us, cid },
@@ -102,7 +101,7 @@ export class CampaignsService {
       data: page.map((c) => toCampaignView(c, progress.get(c.id)!, now)),
       next_cursor:
         entities.length > limit
-          ? encodeCursor(CURSOR_TAG, `${raw[page.length - 1].created_us}|${last.id}`)
+          ? encodeCursor(CURSOR_TAG, raw[page.length - 1].created_us, last.id)
           : null,
     };
   }

@@ -1,6 +1,11 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { errorBody, ErrorBody } from './error-body';
+import { TooManyRequestsException } from './too-many-requests';
+
+/** pg's message when no pooled connection frees up within connectionTimeoutMillis. */
+const POOL_TIMEOUT = /timeout exceeded when trying to connect/i;
+const BUSY_RETRY_AFTER_S = 5;
 
 /**
  * Every error leaves as the contract's body. Unexpected errors become a 500 whose message says
@@ -13,12 +18,16 @@ export class AllExceptionsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     const body = this.toBody(exception);
-    if (body.statusCode >= 500)
+    if (body.statusCode === 503) this.logger.warn('No database connection free in time');
+    else if (body.statusCode >= 500)
       this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     if (res.headersSent) {
       res.destroy();
       return;
     }
+    if (exception instanceof TooManyRequestsException)
+      res.setHeader('Retry-After', String(exception.retryAfterSeconds));
+    if (body.statusCode === 503) res.setHeader('Retry-After', String(BUSY_RETRY_AFTER_S));
     res.status(body.statusCode).json(body);
   }
 
@@ -46,6 +55,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
           : (exception as Error).message;
       return errorBody(status, message);
     }
+    if (exception instanceof Error && POOL_TIMEOUT.test(exception.message))
+      return errorBody(503, 'The service is busy: try again in a few seconds');
     return errorBody(500, 'Internal server error');
   }
 }

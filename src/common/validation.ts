@@ -17,17 +17,30 @@ function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
   });
 }
 
-/** Rejects unknown fields and answers 400 with one `{field, message}` per problem. */
+/** Problems listed in one answer, and the longest field name or message shown: a huge invalid body gets a short answer. */
+const MAX_DETAILS = 50;
+const MAX_TEXT = 200;
+
+function clip(text: string): string {
+  return text.length <= MAX_TEXT ? text : `${text.slice(0, MAX_TEXT)}…`;
+}
+
+/** Rejects unknown fields and answers 400 with one `{field, message}` per problem (the first 50). */
 export function createValidationPipe(): ValidationPipe {
   return new ValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
     exceptionFactory: (errors) => {
-      const details = flatten(errors);
-      const message = details
-        .map((d) => (d.message.startsWith(d.field) ? d.message : `${d.field}: ${d.message}`))
-        .join('; ');
+      const all = flatten(errors);
+      const details = all
+        .slice(0, MAX_DETAILS)
+        .map((d) => ({ field: clip(d.field), message: clip(d.message) }));
+      const message =
+        details
+          .slice(0, 10)
+          .map((d) => (d.message.startsWith(d.field) ? d.message : `${d.field}: ${d.message}`))
+          .join('; ') + (all.length > 10 ? `; and ${all.length - 10} more problems` : '');
       return new BadRequestException({ message: message || 'Invalid request', details });
     },
   });

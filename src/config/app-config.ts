@@ -94,6 +94,20 @@ export class AppConfig {
   @Max(10240, { message: 'IMPORT_MAX_MB must be a whole number of megabytes (1 to 10240)' })
   IMPORT_MAX_MB = 200;
 
+  /** Lead and do-not-call files received at once by this instance (429 beyond). */
+  @Transform(toInt)
+  @IsInt({ message: 'IMPORT_MAX_CONCURRENT must be a whole number between 1 and 64' })
+  @Min(1, { message: 'IMPORT_MAX_CONCURRENT must be a whole number between 1 and 64' })
+  @Max(64, { message: 'IMPORT_MAX_CONCURRENT must be a whole number between 1 and 64' })
+  IMPORT_MAX_CONCURRENT = 4;
+
+  /** An upload whose client sends nothing for this long is refused (408). */
+  @Transform(toInt)
+  @IsInt({ message: 'IMPORT_IDLE_TIMEOUT_S must be a whole number of seconds (1 to 3600)' })
+  @Min(1, { message: 'IMPORT_IDLE_TIMEOUT_S must be a whole number of seconds (1 to 3600)' })
+  @Max(3600, { message: 'IMPORT_IDLE_TIMEOUT_S must be a whole number of seconds (1 to 3600)' })
+  IMPORT_IDLE_TIMEOUT_S = 30;
+
   /** Platform request timeout, in milliseconds. */
   @Transform(toInt)
   @IsInt({

@@ -16,6 +16,8 @@ export function dataSourceOptions(url: string): DataSourceOptions {
     migrations,
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',
-    extra: { max: 20, application_name: 'callrounded-campaigns' },
+    // A request waits at most 10 s for a pooled connection (503 with Retry-After past that),
+    // instead of queueing forever behind slow work.
+    extra: { max: 20, connectionTimeoutMillis: 10_000, application_name: 'callrounded-campaigns' },
   };
 }

@@ -19,10 +19,11 @@ import { CallRoundedClient } from '../callrounded';
 import { AppConfig } from '../config/app-config';
 import { type Clock, CLOCK } from '../core/runtime';
 import { MetricsService } from '../metrics/metrics.service';
-import { openCsv } from './csv/csv-reader';
+import { openCsv, type OpenedCsv, type RowBatch } from './csv/csv-reader';
 import { DELIMITER_NAMES } from './csv/delimiter';
-import { planLeadColumns } from './csv/header-mapping';
-import { openUpload, UploadAbortedError } from './csv/upload';
+import { type LeadColumns, planLeadColumns } from './csv/header-mapping';
+import { UploadAbortedError } from './csv/upload';
+import { UploadGate } from './csv/upload-gate';
 import type { CsvImportQuery } from './dto/import-leads.query';
 import type { ImportResultDto } from './dto/import-result.dto';
 import { LeadBatchWriter } from './lead-batch-writer';
@@ -35,6 +36,16 @@ import {
 } from './import-run';
 import { LeadRowMapper } from './lead-row-mapper';
 import { startMissingVariablesCheck } from './missing-variables';
+
+/** A lead file opened up to its first rows: what the import needs to start writing. */
+interface OpenedRows {
+  csv: OpenedCsv;
+  columns: LeadColumns;
+  country: CountryCode | undefined;
+  describe: () => Tally['options'];
+  first: IteratorResult<RowBatch>;
+  batches: AsyncGenerator<RowBatch>;
+}
 
 /** Namespace of the advisory lock that lets one import at a time write into a campaign. */
 const IMPORT_LOCK_NAMESPACE = 727_274_003;
@@ -60,6 +71,7 @@ export class LeadImportService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly config: AppConfig,
     private readonly platform: CallRoundedClient,
+    private readonly uploads: UploadGate,
     @Inject(CLOCK) private readonly clock: Clock,
     metrics: MetricsService,
   ) {
@@ -79,7 +91,7 @@ export class LeadImportService {
     req: Request,
   ): Promise<ImportResultDto> {
     const campaign = await this.campaignForImport(campaignId);
-    const upload = await openUpload(req, this.config.IMPORT_MAX_MB * 1024 * 1024);
+    const upload = await this.uploads.open(req);
     const importId = randomUUID();
     const startedAt = this.clock.now();
     const tally = new Tally();
@@ -101,10 +113,16 @@ export class LeadImportService {
       checkVariables,
     };
     try {
-      await qr.connect();
-      await qr.startTransaction();
-      await this.lockCampaign(run);
-      const written = await this.writeLeads(run);
+      const rows = await this.openRows(run);
+      try {
+        await qr.connect();
+        await qr.startTransaction();
+        await this.lockCampaign(run);
+      } catch (err) {
+        rows.csv.close();
+        throw err;
+      }
+      const written = await this.writeLeads(run, rows);
       const result = await this.complete(run, written);
       await qr.commitTransaction();
       this.countCommitted(result, startedAt);
@@ -143,22 +161,18 @@ export class LeadImportService {
     );
   }
 
-  /** Reads the file row by row and writes its leads in batches, while it is still arriving. */
-  private async writeLeads({
-    qr,
-    campaign,
-    query,
-    upload,
-    importId,
-    tally,
-  }: ImportRun): Promise<Written> {
+  /**
+   * Reads the header and the first rows, before any database connection is taken: a client that
+   * is slow to send its file holds an upload place, not one of the pool's connections.
+   */
+  private async openRows({ campaign, query, upload, tally }: ImportRun): Promise<OpenedRows> {
     const csv = await openCsv(upload.bytes, {
       delimiter: query.delimiter ? DELIMITER_NAMES[query.delimiter] : undefined,
       encoding: query.encoding,
     });
-    const country = (query.default_country ?? campaign.default_country ?? undefined) as
-      CountryCode | undefined;
     try {
+      const country = (query.default_country ?? campaign.default_country ?? undefined) as
+        CountryCode | undefined;
       const columns = planLeadColumns(csv.header, query.phone_column);
       const describe = () => ({
         phone_column: columns.phone.header,
@@ -169,13 +183,29 @@ export class LeadImportService {
         variable_keys: columns.variables.map((v) => v.key),
       });
       tally.options = describe();
+      const batches = csv.batches();
+      const first = await batches.next();
+      return { csv, columns, country, describe, first, batches };
+    } catch (err) {
+      csv.close();
+      throw err;
+    }
+  }
+
+  /** Writes the file's leads in batches, while it is still arriving. */
+  private async writeLeads(
+    { qr, campaign, importId, tally }: ImportRun,
+    { csv, columns, country, describe, first, batches }: OpenedRows,
+  ): Promise<Written> {
+    try {
       const mapper = new LeadRowMapper(columns, csv.header, country);
       // The transaction's own connection (the query runner hands back the one it holds).
       const client = (await qr.connect()) as ClientBase;
       const writer = new LeadBatchWriter(client, campaign.id, importId);
       await writer.prepare();
       try {
-        for await (const { firstRow, records } of csv.batches()) {
+        for (let next = first; !next.done; next = await batches.next()) {
+          const { firstRow, records } = next.value;
           // Parsing a buffered file never waits for I/O, so give the event loop a turn: the
           // database's answers (COPY's go-ahead) must be read for queued batches to proceed.
           await setImmediate();

@@ -42,7 +42,7 @@ export class LeadsQueryService {
   async listLeads(campaignId: string, query: ListLeadsQuery): Promise<LeadPageDto> {
     await this.assertCampaign(campaignId);
     const limit = query.limit ?? 100;
-    const after = query.cursor ? decodeCursor(CURSOR_TAG, query.cursor, /^\d{1,19}$/) : '0';
+    const [after] = query.cursor ? decodeCursor(CURSOR_TAG, query.cursor, ['seq']) : ['0'];
     const statuses = query.status && query.status.length > 0 ? query.status : null;
     const rows = (await this.db.query(
       `SELECT id, seq, phone, variables, status, attempts, last_call_id, last_call_status, next_attempt_at, qualified,
@@ -74,7 +74,7 @@ export class LeadsQueryService {
     await this.assertCampaign(campaignId);
     const limit = query.limit ?? 50;
     const [at, id] = query.cursor
-      ? decodeCursor(IMPORTS_CURSOR_TAG, query.cursor, IMPORTS_CURSOR_KEY).split('_')
+      ? decodeCursor(IMPORTS_CURSOR_TAG, query.cursor, ['timestamp', 'uuid'])
       : [null, null];
     const rows = (await this.db.query(
       `SELECT ${IMPORT_COLUMNS},
@@ -90,9 +90,7 @@ export class LeadsQueryService {
     return {
       data: page.map(toImportSummary),
       next_cursor:
-        rows.length > limit
-          ? encodeCursor(IMPORTS_CURSOR_TAG, `${last.cursor_at}_${last.id}`)
-          : null,
+        rows.length > limit ? encodeCursor(IMPORTS_CURSOR_TAG, last.cursor_at, last.id) : null,
     };
   }
 
@@ -107,8 +105,6 @@ export class LeadsQueryService {
 const IMPORT_COLUMNS = `id, campaign_id, file_name, status, rows, accepted, rejected, duplicates, suppressed,
   blank_rows, error_count, missing_variables, warnings, options, failure, started_at, finished_at`;
 const IMPORTS_CURSOR_TAG = 'imports';
-const IMPORTS_CURSOR_KEY =
-  /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function toImportSummary(row: ImportRow): LeadImportSummaryDto {
   return {

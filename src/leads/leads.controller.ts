@@ -23,6 +23,7 @@ import {
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import type { Request } from 'express';
+import { ApiUploadLimitResponses } from '../common/upload-responses';
 import { CsvImportQuery } from './dto/import-leads.query';
 import { ImportResultDto, LeadImportDto, LeadImportPageDto } from './dto/import-result.dto';
 import { ListImportsQuery } from './dto/list-imports.query';
@@ -81,6 +82,7 @@ export class LeadsController {
   @ApiUnsupportedMediaTypeResponse({
     description: 'Binary content (a workbook, an archive…) or an unsupported Content-Type.',
   })
+  @ApiUploadLimitResponses()
   importLeads(
     @Param('id', uuid) id: string,
     @Query() query: CsvImportQuery,

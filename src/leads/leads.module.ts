@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { UploadGate } from './csv/upload-gate';
 import { LeadImport } from './lead-import.entity';
 import { LeadImportService } from './lead-import.service';
 import { Lead } from './lead.entity';
@@ -10,7 +11,7 @@ import { LeadsQueryService } from './leads-query.service';
 @Module({
   imports: [TypeOrmModule.forFeature([Lead, LeadImport])],
   controllers: [LeadsController],
-  providers: [LeadImportService, LeadsQueryService],
-  exports: [LeadImportService, LeadsQueryService],
+  providers: [LeadImportService, LeadsQueryService, UploadGate],
+  exports: [LeadImportService, LeadsQueryService, UploadGate],
 })
 export class LeadsModule {}

@@ -13,6 +13,7 @@ import { ReportCsvQuery, ReportFilterQuery, ReportPageQuery } from './dto/report
 import { CampaignReportDto } from './dto/report-response.dto';
 import type { LeadFilter } from './report-rows';
 import { ReportsService } from './reports.service';
+import { cutText } from '../common/text';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -118,7 +119,7 @@ function attachment(name: string, id: string, ext: string): string {
       .replace(/^-+|-+$/g, '')
       .toLowerCase()
       .slice(0, 60) || `campaign-${id}`;
-  const utf8 = encodeURIComponent(`${name.slice(0, 100)}-report.${ext}`).replace(/['()*]/g, (c) =>
+  const utf8 = encodeURIComponent(`${cutText(name, 100)}-report.${ext}`).replace(/['()*]/g, (c) =>
     `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
   );
   return `attachment; filename="${ascii}-report.${ext}"; filename*=UTF-8''${utf8}`;

@@ -1,5 +1,4 @@
 import {
-  BadRequestException,
   HttpException,
   HttpStatus,
   Inject,
@@ -13,6 +12,7 @@ import { DataSource } from 'typeorm';
 import { CampaignProgress, loadProgress } from '../campaigns/campaign-progress';
 import { Campaign } from '../campaigns/campaign.entity';
 import { toCampaignView } from '../campaigns/campaign.view';
+import { decodeCursor, encodeCursor } from '../common/cursor';
 import { CLOCK, RUNTIME } from '../core/runtime';
 import type { Clock, Runtime } from '../core/runtime';
 import { QuestionInfo, questionInfos } from '../qualification/question-kind';
@@ -45,7 +45,7 @@ export class ReportsService {
   ) {}
 
   async report(campaignId: string, filter: LeadFilter, limit: number, cursor?: string): Promise<CampaignReportDto> {
-    const after = cursor === undefined ? null : decodeCursor(cursor);
+    const after = cursor === undefined ? null : decodeCursor(REPORT_CURSOR_TAG, cursor, ['seq'])[0];
     const campaign = await this.campaign(campaignId);
     const stored = questionInfos(campaign.questions);
     const [summary, rows, progress] = await Promise.all([
@@ -67,7 +67,7 @@ export class ReportsService {
         options: info.get(d.name)?.options ?? [],
       })),
       leads: page.map(leadView),
-      next_cursor: rows.length > limit ? encodeCursor(page[page.length - 1].seq) : null,
+      next_cursor: rows.length > limit ? encodeCursor(REPORT_CURSOR_TAG, page[page.length - 1].seq) : null,
     };
   }
 
@@ -178,19 +178,5 @@ function leadView(row: LeadReportRow) {
   return rest;
 }
 
-/** Cursors are opaque to clients: base64url of the last lead's insertion number. */
-function encodeCursor(seq: string): string {
-  return Buffer.from(`s:${seq}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): string {
-  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
-  const m = /^s:(\d{1,19})$/.exec(decoded);
-  if (!m) {
-    throw new BadRequestException({
-      message: 'cursor: not a cursor this report gave; pass next_cursor unchanged',
-      details: [{ field: 'cursor', message: 'not a cursor this report gave; pass next_cursor unchanged' }],
-    });
-  }
-  return m[1];
-}
+/** Report pages are keyed by the last lead's insertion number. */
+const REPORT_CURSOR_TAG = 'report';

@@ -14,6 +14,7 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { Request } from 'express';
+import { ApiUploadLimitResponses } from '../common/upload-responses';
 import { createValidationPipe } from '../common/validation';
 import { isFileUpload } from '../leads/csv/upload';
 import { AddSuppressionsDto, SuppressionsCsvQuery } from './dto/add-suppressions.dto';
@@ -58,6 +59,7 @@ export class SuppressionsController {
   })
   @ApiCreatedResponse({ type: AddSuppressionsResultDto })
   @ApiBadRequestResponse({ description: 'Invalid JSON body, or a CSV that cannot be read.' })
+  @ApiUploadLimitResponses()
   async add(
     @Query() query: SuppressionsCsvQuery,
     @Body() body: unknown,

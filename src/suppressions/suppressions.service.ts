@@ -3,12 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request } from 'express';
 import type { CountryCode } from 'libphonenumber-js/max';
 import { DataSource, type QueryRunner } from 'typeorm';
-import { AppConfig } from '../config/app-config';
 import { openCsv } from '../leads/csv/csv-reader';
 import { DELIMITER_NAMES } from '../leads/csv/delimiter';
 import { findPhoneColumn, toVariableKey } from '../leads/csv/header-mapping';
 import { normalizePhone } from '../leads/csv/phone-normalizer';
-import { openUpload } from '../leads/csv/upload';
+import { UploadGate } from '../leads/csv/upload-gate';
 import { decodeCursor, encodeCursor } from '../common/cursor';
 import { MAX_LISTED_ERRORS } from '../leads/import-run';
 import type { AddSuppressionsDto, SuppressionsCsvQuery } from './dto/add-suppressions.dto';
@@ -99,7 +98,7 @@ class AddTally {
 export class SuppressionsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly config: AppConfig,
+    private readonly uploads: UploadGate,
   ) {}
 
   async addPhones(dto: AddSuppressionsDto): Promise<AddSuppressionsResultDto> {
@@ -122,7 +121,7 @@ export class SuppressionsService {
 
   /** A CSV of numbers, read like a lead file; all or nothing, like a lead import. */
   async addCsv(query: SuppressionsCsvQuery, req: Request): Promise<AddSuppressionsResultDto> {
-    const upload = await openUpload(req, this.config.IMPORT_MAX_MB * 1024 * 1024);
+    const upload = await this.uploads.open(req);
     const tally = new AddTally();
     const country = query.default_country as CountryCode | undefined;
     try {
@@ -173,7 +172,7 @@ export class SuppressionsService {
 
   async list(query: ListSuppressionsQuery): Promise<SuppressionPageDto> {
     const limit = query.limit ?? 100;
-    const after = query.cursor ? decodeCursor(CURSOR_TAG, query.cursor, /^\+\d{1,20}$/) : '';
+    const [after] = query.cursor ? decodeCursor(CURSOR_TAG, query.cursor, ['e164']) : [''];
     const rows = (await this.db.query(
       `SELECT phone, reason, created_at FROM suppressions WHERE phone > $1 ORDER BY phone LIMIT $2`,
       [after, limit + 1],

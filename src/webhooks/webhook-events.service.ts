@@ -1,12 +1,7 @@
-import {
-  BadRequestException,
-  ConflictException,
-  Inject,
-  Injectable,
-  NotFoundException,
-} from '@nestjs/common';
+import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { decodeCursor, encodeCursor } from '../common/cursor';
 import { CLOCK } from '../core/runtime';
 import type { Clock } from '../core/runtime';
 import type {
@@ -49,7 +44,7 @@ export class WebhookEventsService {
     if (q.status) where.push(`status = $${params.push(q.status)}`);
     if (q.type) where.push(`type = $${params.push(q.type)}`);
     if (q.cursor) {
-      const [at, id] = decodeCursor(q.cursor);
+      const [at, id] = decodeCursor(EVENTS_CURSOR_TAG, q.cursor, ['timestamp', 'uuid']);
       where.push(
         `(created_at, id) > ($${params.push(at)}::timestamptz, $${params.push(id)}::uuid)`,
       );
@@ -62,7 +57,10 @@ export class WebhookEventsService {
     const last = page[page.length - 1];
     return {
       data: page.map(view),
-      next_cursor: rows.length > limit ? encodeCursor(last.created_at, last.id) : null,
+      next_cursor:
+        rows.length > limit
+          ? encodeCursor(EVENTS_CURSOR_TAG, new Date(last.created_at).toISOString(), last.id)
+          : null,
     };
   }
 
@@ -113,28 +111,4 @@ function view(r: EventRow): WebhookEventDto {
   };
 }
 
-function encodeCursor(createdAt: Date, id: string): string {
-  return Buffer.from(JSON.stringify([new Date(createdAt).toISOString(), id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (
-      Array.isArray(v) &&
-      typeof v[0] === 'string' &&
-      !Number.isNaN(Date.parse(v[0])) &&
-      typeof v[1] === 'string' &&
-      /^[0-9a-f-]{36}$/i.test(v[1])
-    )
-      return [v[0], v[1]];
-  } catch {
-    // fall through
-  }
-  throw new BadRequestException({
-    message: 'cursor: not a cursor this list gave; pass next_cursor unchanged',
-    details: [
-      { field: 'cursor', message: 'not a cursor this list gave; pass next_cursor unchanged' },
-    ],
-  });
-}
+const EVENTS_CURSOR_TAG = 'webhook-events';

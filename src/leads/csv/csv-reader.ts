@@ -1,6 +1,7 @@
 import { BadRequestException } from '@nestjs/common';
 import { parse, type Parser } from 'csv-parse';
 import { pipeline, Readable } from 'node:stream';
+import { countHeaderColumns, MAX_COLUMNS, tooManyColumns } from './column-limit';
 import { type Delimiter, headerLineEnd, sniffDelimiter } from './delimiter';
 import { CsvTextDecoder } from './text-decoder';
 
@@ -80,6 +81,11 @@ export async function openCsv(
   }
   firstLine ??= Buffer.concat(peeked).toString('utf8');
   const delimiter = options.delimiter ?? sniffDelimiter(firstLine);
+  const columns = countHeaderColumns(firstLine, delimiter);
+  if (columns > MAX_COLUMNS) {
+    await text.return(undefined);
+    throw tooManyColumns(columns);
+  }
 
   const parser = parse({
     delimiter,

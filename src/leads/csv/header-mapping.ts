@@ -1,4 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
+import { MAX_COLUMNS, tooManyColumns } from './column-limit';
 
 /**
  * A header as a variable key: accents folded, camelCase split, lower case, every run of other
@@ -77,6 +78,9 @@ const PHONE_WORDS = new Set([
 
 const TIMEZONE_HEADERS = ['timezone', 'time_zone', 'tz', 'fuseau_horaire'];
 
+/** Headers and clashes named in one error message; the rest are counted. */
+const LISTED = 10;
+
 export interface PhoneColumn {
   index: number;
   header: string;
@@ -88,6 +92,7 @@ export interface PhoneColumn {
  * a phone word. Throws 400 listing the headers seen when none (or several equally) qualify.
  */
 export function findPhoneColumn(header: string[], phoneColumn?: string): PhoneColumn {
+  if (header.length > MAX_COLUMNS) throw tooManyColumns(header.length);
   const keys = header.map(toVariableKey);
   const seen = describeHeaders(header);
   if (phoneColumn !== undefined) {
@@ -110,7 +115,7 @@ export function findPhoneColumn(header: string[], phoneColumn?: string): PhoneCo
   if (loose.length > 1) {
     throw new BadRequestException({
       message:
-        `Several columns could hold the phone number (${loose.map((i) => `"${header[i].trim()}"`).join(', ')}): ` +
+        `Several columns could hold the phone number (${listed(loose.map((i) => `"${header[i].trim()}"`)).join(', ')}): ` +
         'name the one to use with the phone_column query parameter',
       details: [{ field: 'phone_column', message: 'ambiguous phone column' }],
     });
@@ -153,13 +158,15 @@ export function planLeadColumns(header: string[], phoneColumn?: string): LeadCol
     if (index === phone.index || index === timezoneIndex || h.trim() === '') return;
     const key = keys[index] || `column_${index + 1}`;
     variables.push({ index, key, header: h.trim() });
-    byKey.set(key, [...(byKey.get(key) ?? []), index]);
+    const same = byKey.get(key);
+    if (same) same.push(index);
+    else byKey.set(key, [index]);
   });
   const clashes = [...byKey].filter(([, indexes]) => indexes.length > 1);
   if (clashes.length > 0) {
-    const details = clashes.map(([key, indexes]) => ({
+    const details = clashes.slice(0, LISTED).map(([key, indexes]) => ({
       field: key,
-      message: `columns ${indexes.map((i) => `"${header[i].trim()}"`).join(' and ')} all become the variable "${key}"`,
+      message: `columns ${listed(indexes.map((i) => `"${header[i].trim()}"`)).join(' and ')} all become the variable "${key}"`,
     }));
     throw new BadRequestException({
       message: `Two columns map to the same variable: ${details.map((d) => d.message).join('; ')}. Rename one of them`,
@@ -171,5 +178,11 @@ export function planLeadColumns(header: string[], phoneColumn?: string): LeadCol
 
 function describeHeaders(header: string[]): string {
   const named = header.map((h) => h.trim()).filter(Boolean);
-  return named.length > 0 ? named.map((h) => `"${h}"`).join(', ') : '(none)';
+  return named.length > 0 ? listed(named.map((h) => `"${h}"`)).join(', ') : '(none)';
+}
+
+/** The first few items, then how many more: messages stay short whatever the file. */
+function listed(items: string[]): string[] {
+  if (items.length <= LISTED) return items;
+  return [...items.slice(0, LISTED), `${items.length - LISTED} more`];
 }

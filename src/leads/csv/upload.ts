@@ -1,6 +1,7 @@
 import {
   BadRequestException,
   PayloadTooLargeException,
+  RequestTimeoutException,
   UnsupportedMediaTypeException,
 } from '@nestjs/common';
 import busboy from 'busboy';
@@ -12,6 +13,12 @@ export class UploadAbortedError extends BadRequestException {
   constructor() {
     super('The client closed the connection before the whole file was received');
   }
+}
+
+/** What one upload may take: its size, and how long its client may send nothing. */
+export interface UploadLimits {
+  maxBytes: number;
+  idleTimeoutMs: number;
 }
 
 /** A CSV being received: its bytes as a stream, never held whole in memory. */
@@ -54,35 +61,43 @@ export function isFileUpload(req: Request): boolean {
  * skipped) or the raw body. Resolves once the file's bytes start (for multipart, when its part
  * begins). A body announced larger than the limit is refused before anything is read.
  */
-export async function openUpload(req: Request, maxBytes: number): Promise<Upload> {
+export async function openUpload(req: Request, limits: UploadLimits): Promise<Upload> {
   const discard = () => {
     req.unpipe();
     if (!req.complete && !req.destroyed) req.resume();
   };
   try {
-    return await startUpload(req, maxBytes, discard);
+    return await startUpload(req, limits, discard);
   } catch (err) {
     discard();
     throw err;
   }
 }
 
-function startUpload(req: Request, maxBytes: number, detach: () => void): Promise<Upload> {
+function startUpload(
+  req: Request,
+  { maxBytes, idleTimeoutMs }: UploadLimits,
+  detach: () => void,
+): Promise<Upload> {
   const type = mediaType(req);
   const limitMb = Math.round(maxBytes / (1024 * 1024));
   const declared = Number(req.headers['content-length'] ?? NaN);
   const tooLarge = () =>
     new PayloadTooLargeException(`The file is larger than the ${limitMb} MB limit (IMPORT_MAX_MB)`);
   const limiter = new ByteLimit(maxBytes, tooLarge);
+  let stopWatchdog = () => undefined as void;
   const discard = () => {
+    stopWatchdog();
     if (!limiter.destroyed) limiter.destroy();
     detach();
   };
   const watchAbort = (onAbort: (e: Error) => void) => {
     req.on('error', () => onAbort(new UploadAbortedError()));
     req.on('close', () => {
+      stopWatchdog();
       if (!req.complete) onAbort(new UploadAbortedError());
     });
+    stopWatchdog = watchIdleClient(req, idleTimeoutMs, () => onAbort(idleTimeout(idleTimeoutMs)));
   };
 
   if (type === 'multipart/form-data') {
@@ -98,7 +113,9 @@ function startUpload(req: Request, maxBytes: number, detach: () => void): Promis
     );
   }
   if (declared > maxBytes) return Promise.reject(tooLarge());
-  watchAbort((e) => limiter.destroy(e));
+  watchAbort((e) => {
+    if (!limiter.destroyed) limiter.destroy(e);
+  });
   req.pipe(limiter);
   return Promise.resolve({
     fileName: fileNameFromDisposition(req.headers['content-disposition']),
@@ -116,8 +133,8 @@ function openMultipart(
   return new Promise((resolve, reject) => {
     let found = false;
     const fail = (e: Error) => {
-      if (found) limiter.destroy(e);
-      else reject(e);
+      if (!found) reject(e);
+      else if (!limiter.destroyed) limiter.destroy(e);
     };
     let parser: busboy.Busboy;
     try {
@@ -131,6 +148,10 @@ function openMultipart(
       return;
     }
     parser.on('file', (name, file, info) => {
+      // A body cut inside a part makes busboy fail the part's stream: never leave that unheard.
+      file.on('error', (e: Error) =>
+        fail(new BadRequestException(`The multipart body cannot be read: ${e.message}`)),
+      );
       if (name !== 'file' || found) {
         file.resume();
         return;
@@ -155,6 +176,41 @@ function openMultipart(
   });
 }
 
+function idleTimeout(ms: number): Error {
+  return new RequestTimeoutException(
+    `The client sent nothing for ${Math.round(ms / 1000)} s: the upload was stopped (IMPORT_IDLE_TIMEOUT_S)`,
+  );
+}
+
+/**
+ * Calls onIdle once when the client sends no byte for `idleMs` while we are ready to read. Time
+ * during which we hold the body back ourselves (backpressure: the stream is paused, or bytes
+ * wait in its buffer) is never the client's fault. Returns a function that stops watching.
+ */
+function watchIdleClient(req: Request, idleMs: number, onIdle: () => void): () => void {
+  let last = Date.now();
+  const onData = () => (last = Date.now());
+  req.on('data', onData);
+  const tick = Math.max(50, Math.min(1000, Math.floor(idleMs / 4)));
+  const timer = setInterval(() => {
+    if (req.complete || req.destroyed) return stop();
+    if (req.readableFlowing === false || req.readableLength > 0) {
+      last = Date.now();
+      return;
+    }
+    if (Date.now() - last >= idleMs) {
+      stop();
+      onIdle();
+    }
+  }, tick);
+  timer.unref();
+  function stop(): void {
+    clearInterval(timer);
+    req.off('data', onData);
+  }
+  return stop;
+}
+
 /** Counts bytes and fails once there are more than allowed. */
 class ByteLimit extends Transform {
   private count = 0;
@@ -164,6 +220,9 @@ class ByteLimit extends Transform {
     private readonly tooLarge: () => Error,
   ) {
     super();
+    // Its reader hears a failure through its own pipe or iterator; a failure that comes after the
+    // reader has stopped (the client aborts once the import is refused) must not crash the process.
+    this.on('error', () => undefined);
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
