@@ -10,8 +10,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { CallRoundedClient } from '../callrounded/callrounded.client';
 import { CLOCK, type Clock } from '../core/runtime';
 import { queryRows } from '../common/sql';
-import { QualificationService } from '../qualification/qualification.service';
 import { Campaign, type CampaignStatus } from './campaign.entity';
+import { CampaignEvents } from './campaign-events.service';
 import { CampaignQuestions } from './campaign-questions';
 import { CampaignsService } from './campaigns.service';
 import type { CampaignView } from './campaign.view';
@@ -50,7 +50,7 @@ export class CampaignLifecycle {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly campaigns: CampaignsService,
     private readonly questions: CampaignQuestions,
-    private readonly qualification: QualificationService,
+    private readonly events: CampaignEvents,
     private readonly platform: CallRoundedClient,
   ) {}
 
@@ -168,7 +168,7 @@ export class CampaignLifecycle {
   /**
    * Moves a campaign on when its leads say so, and answers the new status (null: unchanged):
    * - running without schedule, every lead final and no call in progress → completed (and
-   *   QualificationService.onCampaignCompleted in the same transaction);
+   *   CampaignEvents.completed in the same transaction);
    * - running with a schedule (a run): once no call is in progress and no lead is due now
    *   (pending or retry_scheduled with next_attempt_at unset or past: the dialer sets it to the
    *   window's next opening or the retry time) → back to scheduled; leads still waiting are
@@ -203,7 +203,7 @@ export class CampaignLifecycle {
       }
       if (facts.open) return null;
       await this.save(tx, c, { status: 'completed', completedAt: now });
-      await this.qualification.onCampaignCompleted(tx, c);
+      await this.events.completed(tx, c);
       return 'completed';
     });
   }

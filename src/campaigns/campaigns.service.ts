@@ -6,7 +6,8 @@ import { CLOCK, type Clock } from '../core/runtime';
 import { generateWebhookSecret } from '../webhooks/webhook-signature';
 import { canonicalZone } from '../windows/time-zones';
 import { decodeCursor, encodeCursor } from '../common/cursor';
-import { Campaign, type Qualification } from './campaign.entity';
+import type { Qualification } from '../qualification/rules';
+import { Campaign } from './campaign.entity';
 import {
   DEFAULT_CALLING_WINDOW,
   DEFAULT_MAX_CALLS_PER_MINUTE,

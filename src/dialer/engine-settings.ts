@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { WorkerTuning } from '../core/runtime';
+import { newInstanceId } from '../common/instance-id';
 
 /** Everything the dialling engine's loops need to know, derived once from the worker tuning. */
 export interface EngineSettings extends WorkerTuning {
@@ -45,10 +44,6 @@ export interface EngineSettings extends WorkerTuning {
 }
 
 export const ENGINE_SETTINGS = Symbol('ENGINE_SETTINGS');
-
-export function newInstanceId(): string {
-  return `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
-}
 
 export function engineSettings(
   tuning: WorkerTuning,

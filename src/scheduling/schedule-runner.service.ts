@@ -15,9 +15,9 @@ import {
   type Runtime,
   type WorkerTuning,
 } from '../core/runtime';
-import { newInstanceId } from '../dialer/engine-settings';
+import { newInstanceId } from '../common/instance-id';
 import { WorkerLoop } from '../common/worker-loop';
-import { CATCH_UP_HORIZON_MS, latestFireBetween } from './cron';
+import { CATCH_UP_HORIZON_MS, latestFireBetween } from '../common/cron';
 
 /** First key of the advisory locks that guard a campaign's schedule claims. */
 const SCHEDULE_LOCK_SPACE = 727_274_010;

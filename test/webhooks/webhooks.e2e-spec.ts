@@ -4,6 +4,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { Campaign } from '../../src/campaigns/campaign.entity';
+import { CampaignEvents } from '../../src/campaigns/campaign-events.service';
 import type { WorkerTuning } from '../../src/core/runtime';
 import { QualificationService } from '../../src/qualification/qualification.service';
 import {
@@ -302,8 +303,8 @@ describe('CRM webhooks: outbox, signed delivery, retries, restarts', () => {
     const campaign = await campaignWithWebhook('/hooks/done');
     await qualifiedLead(campaign);
     await qualifiedLead(campaign, false);
-    await db.transaction((tx) => app.get(QualificationService).onCampaignCompleted(tx, campaign));
-    await db.transaction((tx) => app.get(QualificationService).onCampaignCompleted(tx, campaign)); // same run: kept once
+    await db.transaction((tx) => app.get(CampaignEvents).completed(tx, campaign));
+    await db.transaction((tx) => app.get(CampaignEvents).completed(tx, campaign)); // same run: kept once
     await until('both delivered', async () => {
       const all = await events(campaign.id);
       return all.length === 2 && all.every((e) => e.status === 'delivered');
