@@ -5,6 +5,7 @@ import type { CsvImportQuery } from './dto/import-leads.query';
 import type { LeadBatchWriter } from './lead-batch-writer';
 import type { RowError } from './lead-row-mapper';
 import type { startMissingVariablesCheck } from './missing-variables';
+import type { IgnoredRow } from './trailing-lines';
 
 /** The answer lists this many row errors; the import record keeps the count of all. */
 export const MAX_LISTED_ERRORS = 1000;
@@ -32,6 +33,7 @@ export interface Written {
   writer: LeadBatchWriter;
   delimiter: string;
   encoding: string;
+  warnings: string[];
 }
 
 /** Counts of an import in progress, also what an aborted or failed import records. */
@@ -41,6 +43,8 @@ export class Tally {
   blank = 0;
   errorCount = 0;
   errors: RowError[] = [];
+  /** Lines after the data that are not records (report footers). */
+  ignored: IgnoredRow[] = [];
   fileName: string | null = null;
   options: Record<string, string | string[] | null> = {};
 

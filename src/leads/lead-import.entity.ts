@@ -7,6 +7,7 @@ export type LeadImportStatus = 'running' | 'completed' | 'aborted' | 'failed';
 /** What the service detected or was told, kept with the import for support. */
 export interface LeadImportOptions {
   phone_column?: string;
+  phone_column_reason?: string;
   delimiter?: string;
   encoding?: string;
   default_country?: string | null;
@@ -33,6 +34,9 @@ export class LeadImport {
   missingVariables: string[];
   @Column({ type: 'jsonb', default: () => "'[]'" }) warnings: string[];
   @Column({ type: 'jsonb', default: () => "'{}'" }) options: LeadImportOptions;
+  /** Lines after the data that were not records (report footers). */
+  @Column({ name: 'ignored_rows', type: 'jsonb', default: () => "'[]'" })
+  ignoredRows: { row: number; text: string }[];
   /** Why an aborted or failed import stopped. */
   @Column({ type: 'text', nullable: true }) failure: string | null;
   @Column({ name: 'started_at', type: 'timestamptz' }) startedAt: Date;

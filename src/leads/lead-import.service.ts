@@ -34,14 +34,15 @@ import {
   Tally,
   type Written,
 } from './import-run';
-import { LeadRowMapper } from './lead-row-mapper';
+import { LeadRowMapper, type RowError } from './lead-row-mapper';
 import { startMissingVariablesCheck } from './missing-variables';
+import { TrailingLines } from './trailing-lines';
 
 /** A lead file opened up to its first rows: what the import needs to start writing. */
 interface OpenedRows {
   csv: OpenedCsv;
   columns: LeadColumns;
-  country: CountryCode | undefined;
+  mapper: LeadRowMapper;
   describe: () => Tally['options'];
   first: IteratorResult<RowBatch>;
   batches: AsyncGenerator<RowBatch>;
@@ -173,19 +174,21 @@ export class LeadImportService {
     try {
       const country = (query.default_country ?? campaign.default_country ?? undefined) as
         CountryCode | undefined;
-      const columns = planLeadColumns(csv.header, query.phone_column);
+      const columns = planLeadColumns(csv.header, { phoneColumn: query.phone_column });
+      const mapper = new LeadRowMapper(columns, csv.header, country);
       const describe = () => ({
-        phone_column: columns.phone.header,
+        phone_column: columns.phone.primary.header,
+        phone_column_reason: columns.phone.reason,
         delimiter: csv.delimiter,
         encoding: csv.encoding,
         default_country: country ?? null,
         // The file's column order, which the report's columns follow (jsonb keeps no key order).
-        variable_keys: columns.variables.map((v) => v.key),
+        variable_keys: [...columns.variables.map((v) => v.key), ...mapper.seen],
       });
       tally.options = describe();
       const batches = csv.batches();
       const first = await batches.next();
-      return { csv, columns, country, describe, first, batches };
+      return { csv, columns, mapper, describe, first, batches };
     } catch (err) {
       csv.close();
       throw err;
@@ -195,14 +198,23 @@ export class LeadImportService {
   /** Writes the file's leads in batches, while it is still arriving. */
   private async writeLeads(
     { qr, campaign, importId, tally }: ImportRun,
-    { csv, columns, country, describe, first, batches }: OpenedRows,
+    { csv, columns, mapper, describe, first, batches }: OpenedRows,
   ): Promise<Written> {
     try {
-      const mapper = new LeadRowMapper(columns, csv.header, country);
       // The transaction's own connection (the query runner hands back the one it holds).
       const client = (await qr.connect()) as ClientBase;
       const writer = new LeadBatchWriter(client, campaign.id, importId);
       await writer.prepare();
+      const trailing = new TrailingLines(csv.header.length);
+      const rowErrors: RowError[] = [];
+      const collect = (e: RowError) => void rowErrors.push(e);
+      const reject = (row: number, cells: string[], errors: RowError[]) => {
+        tally.rows++;
+        tally.rejected++;
+        for (const e of errors) tally.report(e);
+        void row;
+        void cells;
+      };
       try {
         for (let next = first; !next.done; next = await batches.next()) {
           const { firstRow, records } = next.value;
@@ -210,16 +222,30 @@ export class LeadImportService {
           // database's answers (COPY's go-ahead) must be read for queued batches to proceed.
           await setImmediate();
           for (let i = 0; i < records.length; i++) {
-            const lead = mapper.map(firstRow + i, records[i], tally.report);
+            const row = firstRow + i;
+            const cells = records[i];
+            const lead = mapper.map(row, cells, collect);
             if (lead === 'blank') {
               tally.blank++;
               continue;
             }
+            if (lead === 'rejected') {
+              const held = trailing.hold(row, cells, rowErrors);
+              if (!held) {
+                for (const h of trailing.release()) reject(h.row, h.cells, h.errors);
+                reject(row, cells, rowErrors);
+              }
+              rowErrors.length = 0;
+              continue;
+            }
+            if (trailing.holding) {
+              for (const h of trailing.release()) reject(h.row, h.cells, h.errors);
+            }
             tally.rows++;
-            if (lead === 'rejected') tally.rejected++;
-            else if (writer.add(lead)) await writer.flush();
+            if (writer.add(lead)) await writer.flush();
           }
         }
+        tally.ignored = trailing.finish();
         await writer.finish();
       } catch (err) {
         await writer.abandon();
@@ -231,7 +257,13 @@ export class LeadImportService {
           'The file has a header row but no data rows: nothing to import',
         );
       }
-      return { columns, writer, delimiter: csv.delimiter, encoding: csv.encoding };
+      return {
+        columns,
+        writer,
+        delimiter: csv.delimiter,
+        encoding: csv.encoding,
+        warnings: csv.warnings,
+      };
     } finally {
       csv.close();
     }
@@ -240,7 +272,7 @@ export class LeadImportService {
   /** Checks the agent's variables and writes the import record's final counts. */
   private async complete(
     run: ImportRun,
-    { columns, writer, delimiter, encoding }: Written,
+    { columns, writer, delimiter, encoding, warnings: csvWarnings }: Written,
   ): Promise<ImportResultDto> {
     const { qr, campaign, importId, tally } = run;
     const csvKeys = columns.variables.map((v) => v.key);
@@ -248,7 +280,7 @@ export class LeadImportService {
       ...csvKeys,
       ...Object.keys(campaign.variables ?? {}),
     ]);
-    const warnings = variables.warning ? [variables.warning] : [];
+    const warnings = [...csvWarnings, ...(variables.warning ? [variables.warning] : [])];
     if (campaign.status === 'completed' && writer.pending > 0) {
       // A completed campaign with a schedule goes back to it: its next run dials the new leads.
       const [{ reopened }] = await qr.query(
@@ -267,7 +299,7 @@ export class LeadImportService {
     await qr.query(
       `UPDATE lead_imports SET status = 'completed', rows = $2, accepted = $3, rejected = $4, duplicates = $5,
          suppressed = $6, blank_rows = $7, error_count = $8, errors = $9::jsonb, missing_variables = $10::jsonb,
-         warnings = $11::jsonb, options = $12::jsonb, finished_at = $13
+         warnings = $11::jsonb, options = $12::jsonb, finished_at = $13, ignored_rows = $14::jsonb
        WHERE id = $1`,
       [
         importId,
@@ -283,6 +315,7 @@ export class LeadImportService {
         JSON.stringify(warnings),
         JSON.stringify(tally.options),
         this.clock.now(),
+        JSON.stringify(tally.ignored),
       ],
     );
     return {
@@ -295,9 +328,11 @@ export class LeadImportService {
       errors: tally.errors,
       error_count: tally.errorCount,
       blank_rows: tally.blank,
+      ignored_rows: tally.ignored,
       missing_variables: variables.missing,
       ...(warnings.length > 0 ? { warnings } : {}),
-      phone_column: columns.phone.header,
+      phone_column: columns.phone.primary.header,
+      phone_column_reason: columns.phone.reason,
       delimiter,
       encoding,
     };

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor } from '../common/cursor';
 import type {
+  IgnoredRowDto,
   LeadImportDto,
   LeadImportPageDto,
   LeadImportSummaryDto,
@@ -103,7 +104,7 @@ export class LeadsQueryService {
 }
 
 const IMPORT_COLUMNS = `id, campaign_id, file_name, status, rows, accepted, rejected, duplicates, suppressed,
-  blank_rows, error_count, missing_variables, warnings, options, failure, started_at, finished_at`;
+  blank_rows, error_count, missing_variables, warnings, options, ignored_rows, failure, started_at, finished_at`;
 const IMPORTS_CURSOR_TAG = 'imports';
 
 function toImportSummary(row: ImportRow): LeadImportSummaryDto {
@@ -122,6 +123,8 @@ function toImportSummary(row: ImportRow): LeadImportSummaryDto {
     missing_variables: row.missing_variables,
     warnings: row.warnings,
     phone_column: row.options.phone_column ?? null,
+    phone_column_reason: row.options.phone_column_reason ?? null,
+    ignored_rows: row.ignored_rows ?? [],
     delimiter: row.options.delimiter ?? null,
     encoding: row.options.encoding ?? null,
     failure: row.failure,
@@ -145,6 +148,7 @@ interface ImportRow {
   missing_variables: string[];
   warnings: string[];
   options: LeadImportOptions;
+  ignored_rows: IgnoredRowDto[];
   failure: string | null;
   started_at: Date;
   finished_at: Date | null;

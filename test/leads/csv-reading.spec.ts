@@ -131,10 +131,13 @@ describe('toVariableKey', () => {
       index: 1,
       header: 'Téléphone fixe',
     });
-    expect(findPhoneColumn(['mobile', 'phone'])).toEqual({ index: 1, header: 'phone' });
-    expect(() => findPhoneColumn(['Tel. fixe', 'Tel. mobile'])).toThrow(
-      'Several columns could hold the phone number',
-    );
+    // A mobile beats a plain phone column (issue #12); phone_column still overrides.
+    expect(findPhoneColumn(['mobile', 'phone'])).toEqual({ index: 0, header: 'mobile' });
+    expect(findPhoneColumn(['mobile', 'phone'], 'phone')).toEqual({ index: 1, header: 'phone' });
+    expect(findPhoneColumn(['Tel. fixe', 'Tel. mobile'])).toEqual({
+      index: 1,
+      header: 'Tel. mobile',
+    });
   });
 });
 

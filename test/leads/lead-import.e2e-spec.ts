@@ -93,10 +93,12 @@ describe('POST /v1/campaigns/{id}/leads', () => {
       duplicates: 1,
       suppressed: 0,
       blank_rows: 1,
+      ignored_rows: [],
       errors: [{ row: 5, column: 'Téléphone', message: '"0612" is too short for FR' }],
       error_count: 1,
       missing_variables: ['nom_du_salon'],
       phone_column: 'Téléphone',
+      phone_column_reason: 'the only phone column',
       delimiter: ';',
       encoding: 'windows-1252',
     });
@@ -362,8 +364,8 @@ describe('POST /v1/campaigns/{id}/leads', () => {
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({
       rows: 30,
-      accepted: 19,
-      rejected: 8,
+      accepted: 20,
+      rejected: 7,
       duplicates: 3,
       suppressed: 0,
     });
@@ -388,11 +390,6 @@ describe('POST /v1/campaigns/{id}/leads', () => {
         message: '"+1 555 123 4567" is not a valid phone number (no such number range)',
       },
       { row: 27, column: 'telephone', message: 'phone number is empty' },
-      {
-        row: 28,
-        column: 'telephone',
-        message: '"+33612345678 ext. 12" has an extension, which cannot be dialled',
-      },
     ]);
     const leads = await leadsOf(env.pg, campaign);
     expect(leads.map((l) => [l.row_number, l.phone])).toEqual([
@@ -415,8 +412,11 @@ describe('POST /v1/campaigns/{id}/leads', () => {
       [18, '+5511912345678'],
       [19, '+919876543210'],
       [20, '+262692123456'],
+      // An extension is kept apart (issue #12): the number is dialled, the extension is a variable.
+      [28, '+33612345678'],
     ]);
     expect(leads[0].variables).toEqual({ label: 'formula text' });
+    expect(leads[19].variables).toEqual({ label: 'extension', phone_extension: '12' });
   });
 
   it('without a default country, national numbers are row errors that say so', async () => {

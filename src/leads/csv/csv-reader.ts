@@ -3,6 +3,7 @@ import { parse, type Parser } from 'csv-parse';
 import { pipeline, Readable } from 'node:stream';
 import { countHeaderColumns, MAX_COLUMNS, tooManyColumns } from './column-limit';
 import { type Delimiter, headerLineEnd, sniffDelimiter } from './delimiter';
+import { looksGarbled } from './legacy-encoding';
 import { CsvTextDecoder } from './text-decoder';
 
 /** One record of the file, numbered as a spreadsheet shows it (the header is row 1). */
@@ -29,6 +30,10 @@ export interface OpenedCsv {
   delimiter: Delimiter;
   /** As detected so far: a file that is ASCII at first settles when its first other byte comes. */
   readonly encoding: string;
+  /** How the header line ends: `CRLF` (Windows), `LF`, or `CR` alone (old Mac files). */
+  lineEnding: 'CRLF' | 'LF' | 'CR' | null;
+  /** Decoding problems and headers that read like mojibake, so far (complete once read). */
+  readonly warnings: string[];
   /** The data rows, in file order, in arrays of what has been parsed; readable once. */
   batches(): AsyncGenerator<RowBatch>;
   /** The data rows one by one (a convenience over batches()). */
@@ -62,6 +67,7 @@ export async function openCsv(
   const text = decoder.decode(bytes);
   const peeked: Buffer[] = [];
   let firstLine: string | null = null;
+  let lineEnding: OpenedCsv['lineEnding'] = null;
   for (;;) {
     const next = await text.next();
     if (next.done) break;
@@ -70,6 +76,8 @@ export async function openCsv(
     const end = headerLineEnd(seen);
     if (end >= 0) {
       firstLine = seen.subarray(0, end).toString('utf8');
+      if (seen[end] === 0x0a) lineEnding = 'LF';
+      else if (end + 1 < seen.length) lineEnding = seen[end + 1] === 0x0a ? 'CRLF' : 'CR';
       break;
     }
     if (seen.length > MAX_HEADER_BYTES) {
@@ -120,11 +128,22 @@ export async function openCsv(
   }
   const [header, ...rest] = first.value;
   const batches = () => numberRows(rest, records, close);
+  const garbled = header.filter((h) => looksGarbled(h)).map((h) => JSON.stringify(h.trim()));
+  const headerWarnings =
+    garbled.length > 0
+      ? [
+          `the header ${garbled.slice(0, 5).join(', ')} reads like the wrong encoding (${decoder.encoding ?? 'utf-8'}): check the variable names, or pass the encoding query parameter`,
+        ]
+      : [];
   return {
     header,
     delimiter,
+    lineEnding,
     get encoding() {
       return decoder.encoding ?? 'utf-8';
+    },
+    get warnings() {
+      return [...decoder.warnings, ...headerWarnings];
     },
     batches,
     rows: async function* () {

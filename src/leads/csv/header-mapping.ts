@@ -1,188 +1,156 @@
 import { BadRequestException } from '@nestjs/common';
 import { MAX_COLUMNS, tooManyColumns } from './column-limit';
+import { listed, type PhoneColumn, type PhonePlan, planPhoneColumns } from './phone-columns';
+import { toVariableKey } from './variable-key';
 
-/**
- * A header as a variable key: accents folded, camelCase split, lower case, every run of other
- * characters one underscore. `Prénom` → `prenom`, `Nom de l'entreprise` → `nom_de_l_entreprise`,
- * `firstName` → `first_name`, `N° client` → `n_client`.
- */
-export function toVariableKey(header: string): string {
-  return header
-    .replace(/[œŒ]/g, (c) => (c === 'œ' ? 'oe' : 'OE'))
-    .replace(/[æÆ]/g, (c) => (c === 'æ' ? 'ae' : 'AE'))
-    .replace(/ß/g, 'ss')
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .replace(/([\p{Ll}\d])(\p{Lu})/gu, '$1_$2')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, '_')
-    .replace(/^_+|_+$/g, '');
-}
-
-/** Headers that name the phone column, as variable keys, most specific first. */
-export const PHONE_HEADERS = [
-  'phone',
-  'phone_number',
-  'telephone',
-  'telephone_number',
-  'numero_de_telephone',
-  'numero_telephone',
-  'n_de_telephone',
-  'n_telephone',
-  'tel',
-  'num_tel',
-  'mobile',
-  'mobile_number',
-  'mobile_phone',
-  'telephone_mobile',
-  'telephone_portable',
-  'tel_portable',
-  'portable',
-  'numero',
-  'numero_portable',
-  'to_number',
-  'number',
-  'phone_no',
-  'tel_no',
-  'cell',
-  'cell_phone',
-  'cellphone',
-  'gsm',
-  'msisdn',
-  'telefon',
-  'telefonnummer',
-  'handy',
-  'handynummer',
-  'telefono',
-  'numero_de_telefono',
-  'movil',
-  'celular',
-  'telemovel',
-  'telefoon',
-  'telefoonnummer',
-  'contact_number',
-];
-
-/** Words that, inside a longer header, say it holds a phone number (used when no exact name matches). */
-const PHONE_WORDS = new Set([
-  'phone',
-  'telephone',
-  'tel',
-  'mobile',
-  'portable',
-  'telefon',
-  'telefono',
-  'cell',
-  'gsm',
-]);
+export { toVariableKey };
+export type { PhoneColumn };
 
 const TIMEZONE_HEADERS = ['timezone', 'time_zone', 'tz', 'fuseau_horaire'];
+/** The first column of an errors.csv (GET …/errors.csv): dropped when that file is uploaded again. */
+export const ERROR_COLUMN = 'error';
 
-/** Headers and clashes named in one error message; the rest are counted. */
-const LISTED = 10;
+/** `{"<header>": "<variable>" | null}`: renames a column's variable, or drops the column. */
+export type ColumnMapping = Record<string, string | null>;
 
-export interface PhoneColumn {
-  index: number;
-  header: string;
-}
+/** Mapping targets that are not variables: the phone column and the time-zone column. */
+const PHONE_TARGET = 'phone';
+const TIMEZONE_TARGET = 'timezone';
 
 /**
- * Finds the phone column: the one named by `phoneColumn` (exactly, or ignoring case, accents and
- * punctuation), else the first header of PHONE_HEADERS present, else the only header containing
- * a phone word. Throws 400 listing the headers seen when none (or several equally) qualify.
+ * Finds the phone column (the first tried on each row): see planPhoneColumns. Throws 400 listing
+ * the headers seen when none qualifies.
  */
 export function findPhoneColumn(header: string[], phoneColumn?: string): PhoneColumn {
   if (header.length > MAX_COLUMNS) throw tooManyColumns(header.length);
-  const keys = header.map(toVariableKey);
-  const seen = describeHeaders(header);
-  if (phoneColumn !== undefined) {
-    let index = header.findIndex((h) => h.trim() === phoneColumn.trim());
-    if (index < 0) index = keys.indexOf(toVariableKey(phoneColumn));
-    if (index < 0) {
-      throw new BadRequestException({
-        message: `phone_column "${phoneColumn}" is not a column of this file. Columns seen: ${seen}`,
-        details: [{ field: 'phone_column', message: `no column named "${phoneColumn}"` }],
-      });
-    }
-    return { index, header: header[index].trim() };
-  }
-  for (const candidate of PHONE_HEADERS) {
-    const index = keys.indexOf(candidate);
-    if (index >= 0) return { index, header: header[index].trim() };
-  }
-  const loose = keys.flatMap((k, i) => (k.split('_').some((w) => PHONE_WORDS.has(w)) ? [i] : []));
-  if (loose.length === 1) return { index: loose[0], header: header[loose[0]].trim() };
-  if (loose.length > 1) {
-    throw new BadRequestException({
-      message:
-        `Several columns could hold the phone number (${listed(loose.map((i) => `"${header[i].trim()}"`)).join(', ')}): ` +
-        'name the one to use with the phone_column query parameter',
-      details: [{ field: 'phone_column', message: 'ambiguous phone column' }],
-    });
-  }
-  throw new BadRequestException({
-    message:
-      `No phone column found. Columns seen: ${seen}. Name the phone column "phone" ` +
-      '(or telephone, mobile, numéro…) or pass its header as the phone_column query parameter',
-    details: [{ field: 'phone_column', message: 'no phone column' }],
-  });
+  return planPhoneColumns(header, header.map(toVariableKey), phoneColumn).primary;
 }
 
 export interface LeadColumns {
-  phone: PhoneColumn;
+  phone: PhonePlan;
   /** Index of the optional `timezone` column, or -1. */
   timezoneIndex: number;
   /** Every other column that has a header: its index and variable key, in file order. */
   variables: { index: number; key: string; header: string }[];
 }
 
+export interface ColumnOptions {
+  phoneColumn?: string;
+  mapping?: ColumnMapping;
+}
+
 /**
  * How a lead file's columns are used. Columns with an empty header are ignored (Excel leaves
- * such columns after trailing delimiters). Two headers giving one key → 400: a variable must
- * not silently take one column's value over another's.
+ * such columns after trailing delimiters), and so is a first column `error` (an errors.csv sent
+ * back). A mapping renames columns (`"Société": "entreprise"`), drops them (`null`), or names the
+ * phone or time-zone column (`"phone"`, `"timezone"`); a column it names is used only as it says.
+ * Two columns giving one key → 400: a variable must not silently take one column's value over
+ * another's.
  */
-export function planLeadColumns(header: string[], phoneColumn?: string): LeadColumns {
-  const phone = findPhoneColumn(header, phoneColumn);
-  const keys = header.map(toVariableKey);
-  let timezoneIndex = -1;
-  for (const name of TIMEZONE_HEADERS) {
-    const i = keys.indexOf(name);
-    if (i >= 0 && i !== phone.index) {
-      timezoneIndex = i;
-      break;
-    }
-  }
+export function planLeadColumns(header: string[], options: ColumnOptions = {}): LeadColumns {
+  if (header.length > MAX_COLUMNS) throw tooManyColumns(header.length);
+  const mapped = resolveMapping(header, options.mapping ?? {});
+  const phoneColumn = phoneHint(header, mapped, options.phoneColumn);
+  // Columns the mapping names are never guessed to be phone columns.
+  const keys = header.map((h, i) => (mapped.has(i) ? '' : toVariableKey(h)));
+  if (phoneColumn === undefined && header.length > 1 && isErrorColumn(header)) keys[0] = '';
+  const phone = planPhoneColumns(header, keys, phoneColumn);
+  const timezoneIndex = findTimezone(keys, mapped, phone.primary.index);
   const variables: LeadColumns['variables'] = [];
   const byKey = new Map<string, number[]>();
   header.forEach((h, index) => {
-    if (index === phone.index || index === timezoneIndex || h.trim() === '') return;
-    const key = keys[index] || `column_${index + 1}`;
+    if (index === phone.primary.index || index === timezoneIndex || h.trim() === '') return;
+    if (index === 0 && isErrorColumn(header)) return;
+    const target = mapped.get(index);
+    if (target === null || target === PHONE_TARGET || target === TIMEZONE_TARGET) return;
+    const key = target ?? (toVariableKey(h) || `column_${index + 1}`);
     variables.push({ index, key, header: h.trim() });
     const same = byKey.get(key);
     if (same) same.push(index);
     else byKey.set(key, [index]);
   });
-  const clashes = [...byKey].filter(([, indexes]) => indexes.length > 1);
-  if (clashes.length > 0) {
-    const details = clashes.slice(0, LISTED).map(([key, indexes]) => ({
-      field: key,
-      message: `columns ${listed(indexes.map((i) => `"${header[i].trim()}"`)).join(' and ')} all become the variable "${key}"`,
-    }));
-    throw new BadRequestException({
-      message: `Two columns map to the same variable: ${details.map((d) => d.message).join('; ')}. Rename one of them`,
-      details,
-    });
-  }
+  rejectClashes(header, byKey);
   return { phone, timezoneIndex, variables };
 }
 
-function describeHeaders(header: string[]): string {
-  const named = header.map((h) => h.trim()).filter(Boolean);
-  return named.length > 0 ? listed(named.map((h) => `"${h}"`)).join(', ') : '(none)';
+function isErrorColumn(header: string[]): boolean {
+  return header[0]?.trim().toLowerCase() === ERROR_COLUMN;
 }
 
-/** The first few items, then how many more: messages stay short whatever the file. */
-function listed(items: string[]): string[] {
-  if (items.length <= LISTED) return items;
-  return [...items.slice(0, LISTED), `${items.length - LISTED} more`];
+/** The mapping by column index; 400 naming the headers it gives that the file does not have. */
+function resolveMapping(header: string[], mapping: ColumnMapping): Map<number, string | null> {
+  const keys = header.map(toVariableKey);
+  const byIndex = new Map<number, string | null>();
+  const unknown: string[] = [];
+  const badTargets: string[] = [];
+  for (const [name, target] of Object.entries(mapping)) {
+    let index = header.findIndex((h) => h.trim() === name.trim());
+    if (index < 0 && toVariableKey(name) !== '') index = keys.indexOf(toVariableKey(name));
+    if (index < 0) {
+      unknown.push(`"${name}"`);
+      continue;
+    }
+    const key = target === null ? null : toVariableKey(target);
+    if (key === '') badTargets.push(`"${name}"`);
+    byIndex.set(index, key);
+  }
+  if (unknown.length > 0) {
+    throw new BadRequestException({
+      message: `mapping names columns this file does not have: ${listed(unknown).join(', ')}. Columns seen: ${listed(header.map((h) => `"${h.trim()}"`)).join(', ')}`,
+      details: unknown.map((u) => ({ field: 'mapping', message: `no column named ${u}` })),
+    });
+  }
+  if (badTargets.length > 0) {
+    throw new BadRequestException({
+      message: `mapping gives no usable variable name for ${listed(badTargets).join(', ')}: use letters, digits and _ (or null to drop the column)`,
+      details: badTargets.map((b) => ({ field: 'mapping', message: `empty variable for ${b}` })),
+    });
+  }
+  return byIndex;
+}
+
+/** `phone_column`, or the column the mapping sends to `phone` (both: they must agree). */
+function phoneHint(
+  header: string[],
+  mapped: Map<number, string | null>,
+  phoneColumn: string | undefined,
+): string | undefined {
+  const toPhone = [...mapped].filter(([, t]) => t === PHONE_TARGET).map(([i]) => i);
+  if (toPhone.length > 1) {
+    throw new BadRequestException({
+      message: `mapping sends several columns to "phone" (${toPhone.map((i) => `"${header[i].trim()}"`).join(', ')}): name one`,
+      details: [{ field: 'mapping', message: 'several phone columns' }],
+    });
+  }
+  if (toPhone.length === 0) return phoneColumn;
+  const mappedHeader = header[toPhone[0]].trim();
+  if (phoneColumn !== undefined && toVariableKey(phoneColumn) !== toVariableKey(mappedHeader)) {
+    throw new BadRequestException({
+      message: `phone_column "${phoneColumn}" and the mapping's phone column "${mappedHeader}" disagree`,
+      details: [{ field: 'mapping', message: 'phone column named twice' }],
+    });
+  }
+  return mappedHeader;
+}
+
+function findTimezone(keys: string[], mapped: Map<number, string | null>, phone: number): number {
+  for (const [index, target] of mapped) if (target === TIMEZONE_TARGET) return index;
+  for (const name of TIMEZONE_HEADERS) {
+    const i = keys.indexOf(name);
+    if (i >= 0 && i !== phone) return i;
+  }
+  return -1;
+}
+
+function rejectClashes(header: string[], byKey: Map<string, number[]>): void {
+  const clashes = [...byKey].filter(([, indexes]) => indexes.length > 1);
+  if (clashes.length === 0) return;
+  const details = clashes.slice(0, 10).map(([key, indexes]) => ({
+    field: key,
+    message: `columns ${listed(indexes.map((i) => `"${header[i].trim()}"`)).join(' and ')} all become the variable "${key}"`,
+  }));
+  throw new BadRequestException({
+    message: `Two columns map to the same variable: ${details.map((d) => d.message).join('; ')}. Rename one of them`,
+    details,
+  });
 }

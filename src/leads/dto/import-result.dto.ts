@@ -15,6 +15,12 @@ export class RowErrorDto {
   message: string;
 }
 
+export class IgnoredRowDto {
+  @ApiProperty({ example: 14 }) row: number;
+  @ApiProperty({ example: 'Grand Totals (12 records)', description: 'Its non-empty cells.' })
+  text: string;
+}
+
 /** The answer to a lead upload (201). rows = accepted + rejected + duplicates + suppressed. */
 export class ImportResultDto {
   @ApiProperty({ format: 'uuid', description: 'See GET /v1/campaigns/{id}/imports/{import_id}.' })
@@ -47,6 +53,12 @@ export class ImportResultDto {
   @ApiProperty({ example: 3, description: 'Blank rows (numbered, but neither leads nor errors).' })
   blank_rows: number;
   @ApiProperty({
+    type: [IgnoredRowDto],
+    description:
+      'Lines after the data that are not records (a report footer such as "Grand Totals" or "Confidential", a lone note): neither leads nor errors, and not counted in rows.',
+  })
+  ignored_rows: IgnoredRowDto[];
+  @ApiProperty({
     type: [String],
     example: ['company_size'],
     description:
@@ -58,8 +70,18 @@ export class ImportResultDto {
     description: 'Things worth knowing that did not stop the import.',
   })
   warnings?: string[];
-  @ApiProperty({ example: 'Téléphone', description: 'The header used as the phone column.' })
+  @ApiProperty({
+    example: 'Mobile Phone',
+    description:
+      'The header of the phone column tried first on each row (see phone_column_reason; a lead whose number came from another column says so in its phone_source variable).',
+  })
   phone_column: string;
+  @ApiProperty({
+    example:
+      '"Mobile Phone": its header says mobile; on a row where it is empty, the next filled of "Business Phone", "Home Phone" (the lead\'s phone_source says which); never dialled: "Business Fax"',
+    description: 'Why that column, and which columns stand in for it when it is empty.',
+  })
+  phone_column_reason: string;
   @ApiProperty({ example: ';', description: 'The delimiter used.' })
   delimiter: string;
   @ApiProperty({ example: 'windows-1252', description: 'The encoding the file was read in.' })
@@ -90,6 +112,8 @@ export class LeadImportDto {
   @ApiProperty({ type: [String] }) missing_variables: string[];
   @ApiProperty({ type: [String] }) warnings: string[];
   @ApiProperty({ type: String, nullable: true }) phone_column: string | null;
+  @ApiProperty({ type: String, nullable: true }) phone_column_reason: string | null;
+  @ApiProperty({ type: [IgnoredRowDto] }) ignored_rows: IgnoredRowDto[];
   @ApiProperty({ type: String, nullable: true }) delimiter: string | null;
   @ApiProperty({ type: String, nullable: true }) encoding: string | null;
   @ApiProperty({
