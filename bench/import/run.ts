@@ -31,6 +31,8 @@ import { writeLeadFile } from './lead-file';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+/** BENCH_DRY_RUN=0 skips the dry run timed before each import. */
+const DRY_RUN = process.env.BENCH_DRY_RUN !== '0';
 const PG_URL = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const API_KEY = 'bench-import-key-0123456789abcdef';
 const SALON_AGENT_ID = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
@@ -82,7 +84,14 @@ async function main(): Promise<void> {
     `ratio per run: ${ratios.join(', ')}; median ${summary.median_ratio_to_bare}; ` +
       `peak RSS ${summary.max_service_peak_rss_mb} MB`,
   );
-  if (results.some((r) => r.import_status !== 201 || r.leads_in_database !== ROWS)) {
+  if (
+    results.some(
+      (r) =>
+        r.import_status !== 201 ||
+        r.leads_in_database !== ROWS ||
+        (r.dry_run && (r.dry_run.status !== 201 || !r.dry_run.database_unchanged)),
+    )
+  ) {
     process.exitCode = 1;
   }
 }
@@ -135,6 +144,7 @@ async function importOnce(file: string, bytes: number) {
       [SALON_AGENT_ID],
     );
     const campaignId = rows[0].id;
+    const dryRun = DRY_RUN ? await dryRunOnce(db, port, campaignId, file, bytes) : null;
 
     let maxRssMb = 0;
     const sampler = setInterval(() => (maxRssMb = Math.max(maxRssMb, memoryMb(pid).rss)), 25);
@@ -191,6 +201,7 @@ async function importOnce(file: string, bytes: number) {
       service_max_sampled_rss_mb: Math.round(maxRssMb),
       service_startup_peak_rss_mb: startupPeakMb,
       load_average_before_after: [loadBefore, loadAverage()],
+      ...(dryRun ? { dry_run: dryRun } : {}),
     };
   } finally {
     if (service && service.exitCode === null) {
@@ -200,6 +211,45 @@ async function importOnce(file: string, bytes: number) {
     await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
     await admin.end();
   }
+}
+
+/**
+ * A dry run of the same file into the same (empty) campaign, before the import: its wall time
+ * (to be no more than the import's), and the database's row counts before and after (unchanged).
+ */
+async function dryRunOnce(
+  db: Client,
+  port: number,
+  campaignId: string,
+  file: string,
+  bytes: number,
+) {
+  const countRows = async () =>
+    (
+      await db.query<{ leads: number; imports: number }>(
+        `SELECT (SELECT count(*) FROM leads)::int AS leads, (SELECT count(*) FROM lead_imports)::int AS imports`,
+      )
+    ).rows[0];
+  const before = await countRows();
+  const t0 = performance.now();
+  const answer = await uploadFile(
+    port,
+    `/v1/campaigns/${campaignId}/leads?dry_run=true`,
+    file,
+    bytes,
+  );
+  const wallMs = Math.round(performance.now() - t0);
+  const after = await countRows();
+  const unchanged = before.leads === after.leads && before.imports === after.imports;
+  log(`dry run: ${wallMs} ms, answer ${answer.status}, database unchanged: ${unchanged}`);
+  return {
+    status: answer.status,
+    accepted: (answer.body as { accepted?: number }).accepted,
+    wall_ms: wallMs,
+    rows_before: before,
+    rows_after: after,
+    database_unchanged: unchanged,
+  };
 }
 
 /** What the service must beat by no more than 1.5×: parse every row and validate its number. */

@@ -1,9 +1,9 @@
 import type { DataSource, QueryRunner } from 'typeorm';
-import type { LeadColumns } from './csv/header-mapping';
+import type { ColumnMapping, LeadColumns } from './csv/header-mapping';
 import type { Upload } from './csv/upload';
-import type { CsvImportQuery } from './dto/import-leads.query';
-import type { LeadBatchWriter } from './lead-batch-writer';
+import type { LeadImportQuery } from './dto/lead-import.query';
 import type { RowError } from './lead-row-mapper';
+import type { LeadSink } from './lead-sink';
 import type { startMissingVariablesCheck } from './missing-variables';
 import type { IgnoredRow } from './trailing-lines';
 
@@ -20,7 +20,9 @@ export interface CampaignForImport {
 export interface ImportRun {
   qr: QueryRunner;
   campaign: CampaignForImport;
-  query: CsvImportQuery;
+  query: LeadImportQuery;
+  /** From the query or the multipart field. */
+  mapping: ColumnMapping | undefined;
   upload: Upload;
   importId: string;
   startedAt: Date;
@@ -28,9 +30,10 @@ export interface ImportRun {
   checkVariables: ReturnType<typeof startMissingVariablesCheck>;
 }
 
-export interface Written {
+/** A file read to its end: how, and where its leads went. */
+export interface ReadLeads {
   columns: LeadColumns;
-  writer: LeadBatchWriter;
+  sink: LeadSink;
   delimiter: string;
   encoding: string;
   warnings: string[];

@@ -1,6 +1,7 @@
 import type { ClientBase } from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { MappedLead } from './lead-row-mapper';
+import type { LeadSink } from './lead-sink';
 import { PhoneSet } from './phone-set';
 import { UuidV7Writer } from './uuid-v7';
 
@@ -30,7 +31,7 @@ const MARK_SUPPRESSED = `
  * on it are marked `suppressed` in one statement at the end (a final status: counted and
  * reported, never dialled).
  */
-export class LeadBatchWriter {
+export class LeadBatchWriter implements LeadSink {
   /** Rows written as leads (the suppressed ones included). */
   inserted = 0;
   /** Leads marked `suppressed`; known once `finish()` is done. */
@@ -75,22 +76,7 @@ export class LeadBatchWriter {
       'SELECT EXISTS (SELECT 1 FROM suppressions) AS any',
     );
     this.probeDoNotCallList = rows[0].any;
-    await this.loadCampaignNumbers();
-  }
-
-  private async loadCampaignNumbers(): Promise<void> {
-    // COPY takes no parameters; the id is a uuid read from the campaigns table.
-    const literal = this.client.escapeLiteral(this.campaignId);
-    const stream = this.client.query(
-      copyTo(`COPY (SELECT phone FROM leads WHERE campaign_id = ${literal}) TO STDOUT`),
-    );
-    let rest = '';
-    stream.setEncoding('utf8');
-    for await (const chunk of stream as AsyncIterable<string>) {
-      const lines = (rest + chunk).split('\n');
-      rest = lines.pop() ?? '';
-      for (const phone of lines) this.numbers.add(phone);
-    }
+    await loadCampaignNumbers(this.client, this.campaignId, this.numbers);
   }
 
   /**
@@ -164,6 +150,26 @@ export class LeadBatchWriter {
 
   private throwIfFailed(): void {
     if (this.failure) throw this.failure.error;
+  }
+}
+
+/** Adds the campaign's numbers to `numbers`, streamed: a large campaign is never held as row objects. */
+export async function loadCampaignNumbers(
+  client: ClientBase,
+  campaignId: string,
+  numbers: PhoneSet,
+): Promise<void> {
+  // COPY takes no parameters; the id is a uuid read from the campaigns table.
+  const literal = client.escapeLiteral(campaignId);
+  const stream = client.query(
+    copyTo(`COPY (SELECT phone FROM leads WHERE campaign_id = ${literal}) TO STDOUT`),
+  );
+  let rest = '';
+  stream.setEncoding('utf8');
+  for await (const chunk of stream as AsyncIterable<string>) {
+    const lines = (rest + chunk).split('\n');
+    rest = lines.pop() ?? '';
+    for (const phone of lines) numbers.add(phone);
   }
 }
 

@@ -21,20 +21,24 @@ import { type Clock, CLOCK } from '../core/runtime';
 import { MetricsService } from '../metrics/metrics.service';
 import { openCsv, type OpenedCsv, type RowBatch } from './csv/csv-reader';
 import { DELIMITER_NAMES } from './csv/delimiter';
-import { type LeadColumns, planLeadColumns } from './csv/header-mapping';
+import { type ColumnMapping, type LeadColumns, planLeadColumns } from './csv/header-mapping';
 import { UploadAbortedError } from './csv/upload';
 import { UploadGate } from './csv/upload-gate';
-import type { CsvImportQuery } from './dto/import-leads.query';
 import type { ImportResultDto } from './dto/import-result.dto';
+import type { LeadImportQuery } from './dto/lead-import.query';
+import { isColumnMapping, parseMappingJson } from './dto/mapping-rules';
+import { PreviewCollector } from './import-preview';
 import { LeadBatchWriter } from './lead-batch-writer';
 import {
   type CampaignForImport,
   type ImportRun,
   recordUnfinishedImport,
+  type ReadLeads,
   Tally,
-  type Written,
 } from './import-run';
+import { LeadDryRun } from './lead-dry-run';
 import { LeadRowMapper, type RowError } from './lead-row-mapper';
+import type { LeadSink } from './lead-sink';
 import { startMissingVariablesCheck } from './missing-variables';
 import { TrailingLines } from './trailing-lines';
 
@@ -88,43 +92,56 @@ export class LeadImportService {
 
   async importFile(
     campaignId: string,
-    query: CsvImportQuery,
+    query: LeadImportQuery,
     req: Request,
   ): Promise<ImportResultDto> {
     const campaign = await this.campaignForImport(campaignId);
     const upload = await this.uploads.open(req);
-    const importId = randomUUID();
-    const startedAt = this.clock.now();
     const tally = new Tally();
     tally.fileName = upload.fileName;
-    const checkVariables = startMissingVariablesCheck(
-      this.platform,
-      campaign.agent_id,
-      AGENT_CHECK_TIMEOUT_MS,
-    );
-    const qr = this.db.createQueryRunner();
     const run: ImportRun = {
-      qr,
+      qr: this.db.createQueryRunner(),
       campaign,
       query,
+      mapping: undefined,
       upload,
-      importId,
-      startedAt,
+      importId: randomUUID(),
+      startedAt: this.clock.now(),
       tally,
-      checkVariables,
+      checkVariables: startMissingVariablesCheck(
+        this.platform,
+        campaign.agent_id,
+        AGENT_CHECK_TIMEOUT_MS,
+      ),
     };
     try {
+      run.mapping = mappingOf(query, upload.fields);
+    } catch (err) {
+      upload.discard();
+      await run.qr.release();
+      throw err;
+    }
+    return query.dry_run ? this.dryRun(run) : this.commitImport(run);
+  }
+
+  private async commitImport(run: ImportRun): Promise<ImportResultDto> {
+    const { qr, upload, startedAt } = run;
+    try {
       const rows = await this.openRows(run);
+      let writer: LeadBatchWriter;
       try {
         await qr.connect();
         await qr.startTransaction();
         await this.lockCampaign(run);
+        // The transaction's own connection (the query runner hands back the one it holds).
+        const client = (await qr.connect()) as ClientBase;
+        writer = new LeadBatchWriter(client, run.campaign.id, run.importId);
       } catch (err) {
         rows.csv.close();
         throw err;
       }
-      const written = await this.writeLeads(run, rows);
-      const result = await this.complete(run, written);
+      const read = await this.readLeads(run, rows, writer);
+      const result = await this.complete(run, read);
       await qr.commitTransaction();
       this.countCommitted(result, startedAt);
       return result;
@@ -133,6 +150,40 @@ export class LeadImportService {
       upload.discard();
       this.importsCounter.inc({ outcome: outcomeOf(err) });
       await this.recordFailure(err, run);
+      throw err;
+    } finally {
+      await qr.release();
+    }
+  }
+
+  /**
+   * Reads and validates the whole file as an import would, and stores nothing: no lead, no
+   * import record, no lock (duplicates and the do-not-call list are read with plain statements).
+   */
+  private async dryRun(run: ImportRun): Promise<ImportResultDto> {
+    const { qr, upload, campaign } = run;
+    try {
+      const rows = await this.openRows(run);
+      let sink: LeadDryRun;
+      try {
+        sink = new LeadDryRun((await qr.connect()) as ClientBase, campaign.id);
+      } catch (err) {
+        rows.csv.close();
+        throw err;
+      }
+      const preview = new PreviewCollector(rows.csv, rows.columns, campaign.variables ?? {});
+      const read = await this.readLeads(run, rows, sink, preview);
+      const { missing, warnings } = await this.checkVariables(run, read);
+      this.importsCounter.inc({ outcome: 'dry_run' });
+      return {
+        ...this.answer(run, read, missing, warnings),
+        import_id: null,
+        dry_run: true,
+        preview: preview.build(missing),
+      };
+    } catch (err) {
+      upload.discard();
+      this.importsCounter.inc({ outcome: `dry_run_${outcomeOf(err)}` });
       throw err;
     } finally {
       await qr.release();
@@ -166,7 +217,13 @@ export class LeadImportService {
    * Reads the header and the first rows, before any database connection is taken: a client that
    * is slow to send its file holds an upload place, not one of the pool's connections.
    */
-  private async openRows({ campaign, query, upload, tally }: ImportRun): Promise<OpenedRows> {
+  private async openRows({
+    campaign,
+    query,
+    mapping,
+    upload,
+    tally,
+  }: ImportRun): Promise<OpenedRows> {
     const csv = await openCsv(upload.bytes, {
       delimiter: query.delimiter ? DELIMITER_NAMES[query.delimiter] : undefined,
       encoding: query.encoding,
@@ -174,7 +231,7 @@ export class LeadImportService {
     try {
       const country = (query.default_country ?? campaign.default_country ?? undefined) as
         CountryCode | undefined;
-      const columns = planLeadColumns(csv.header, { phoneColumn: query.phone_column });
+      const columns = planLeadColumns(csv.header, { phoneColumn: query.phone_column, mapping });
       const mapper = new LeadRowMapper(columns, csv.header, country);
       const describe = () => ({
         phone_column: columns.phone.primary.header,
@@ -195,25 +252,25 @@ export class LeadImportService {
     }
   }
 
-  /** Writes the file's leads in batches, while it is still arriving. */
-  private async writeLeads(
-    { qr, campaign, importId, tally }: ImportRun,
+  /**
+   * Reads the file's rows in batches, while it is still arriving, and hands the leads to `sink`
+   * (the import's writer, or a dry run's counts); `preview` sees every row when given.
+   */
+  private async readLeads(
+    { tally }: ImportRun,
     { csv, columns, mapper, describe, first, batches }: OpenedRows,
-  ): Promise<Written> {
+    sink: LeadSink,
+    preview?: PreviewCollector,
+  ): Promise<ReadLeads> {
     try {
-      // The transaction's own connection (the query runner hands back the one it holds).
-      const client = (await qr.connect()) as ClientBase;
-      const writer = new LeadBatchWriter(client, campaign.id, importId);
-      await writer.prepare();
+      await sink.prepare();
       const trailing = new TrailingLines(csv.header.length);
       const rowErrors: RowError[] = [];
       const collect = (e: RowError) => void rowErrors.push(e);
-      const reject = (row: number, cells: string[], errors: RowError[]) => {
+      const reject = (errors: RowError[]) => {
         tally.rows++;
         tally.rejected++;
         for (const e of errors) tally.report(e);
-        void row;
-        void cells;
       };
       try {
         for (let next = first; !next.done; next = await batches.next()) {
@@ -229,26 +286,24 @@ export class LeadImportService {
               tally.blank++;
               continue;
             }
+            if (preview) preview.observe(cells, lead === 'rejected' ? null : lead);
             if (lead === 'rejected') {
-              const held = trailing.hold(row, cells, rowErrors);
-              if (!held) {
-                for (const h of trailing.release()) reject(h.row, h.cells, h.errors);
-                reject(row, cells, rowErrors);
+              if (!trailing.hold(row, cells, rowErrors)) {
+                for (const held of trailing.release()) reject(held.errors);
+                reject(rowErrors);
               }
               rowErrors.length = 0;
               continue;
             }
-            if (trailing.holding) {
-              for (const h of trailing.release()) reject(h.row, h.cells, h.errors);
-            }
+            if (trailing.holding) for (const held of trailing.release()) reject(held.errors);
             tally.rows++;
-            if (writer.add(lead)) await writer.flush();
+            if (sink.add(lead)) await sink.flush();
           }
         }
         tally.ignored = trailing.finish();
-        await writer.finish();
+        await sink.finish();
       } catch (err) {
-        await writer.abandon();
+        await sink.abandon();
         throw err;
       }
       tally.options = describe();
@@ -259,7 +314,7 @@ export class LeadImportService {
       }
       return {
         columns,
-        writer,
+        sink,
         delimiter: csv.delimiter,
         encoding: csv.encoding,
         warnings: csv.warnings,
@@ -269,18 +324,26 @@ export class LeadImportService {
     }
   }
 
-  /** Checks the agent's variables and writes the import record's final counts. */
-  private async complete(
+  /** Which of the agent's variables nothing supplies; the file's warnings first. */
+  private async checkVariables(
     run: ImportRun,
-    { columns, writer, delimiter, encoding, warnings: csvWarnings }: Written,
-  ): Promise<ImportResultDto> {
-    const { qr, campaign, importId, tally } = run;
-    const csvKeys = columns.variables.map((v) => v.key);
+    { columns, warnings }: ReadLeads,
+  ): Promise<{ missing: string[]; warnings: string[] }> {
     const variables = await run.checkVariables([
-      ...csvKeys,
-      ...Object.keys(campaign.variables ?? {}),
+      ...columns.variables.map((v) => v.key),
+      ...Object.keys(run.campaign.variables ?? {}),
     ]);
-    const warnings = [...csvWarnings, ...(variables.warning ? [variables.warning] : [])];
+    return {
+      missing: variables.missing,
+      warnings: [...warnings, ...(variables.warning ? [variables.warning] : [])],
+    };
+  }
+
+  /** Checks the agent's variables and writes the import record's final counts. */
+  private async complete(run: ImportRun, read: ReadLeads): Promise<ImportResultDto> {
+    const { qr, campaign, importId, tally } = run;
+    const writer = read.sink;
+    const { missing, warnings } = await this.checkVariables(run, read);
     if (campaign.status === 'completed' && writer.pending > 0) {
       // A completed campaign with a schedule goes back to it: its next run dials the new leads.
       const [{ reopened }] = await qr.query(
@@ -295,7 +358,6 @@ export class LeadImportService {
           : 'The campaign is completed: the new leads are dialled only if the campaign runs again',
       );
     }
-    const duplicates = writer.duplicates;
     await qr.query(
       `UPDATE lead_imports SET status = 'completed', rows = $2, accepted = $3, rejected = $4, duplicates = $5,
          suppressed = $6, blank_rows = $7, error_count = $8, errors = $9::jsonb, missing_variables = $10::jsonb,
@@ -306,30 +368,39 @@ export class LeadImportService {
         tally.rows,
         writer.pending,
         tally.rejected,
-        duplicates,
+        writer.duplicates,
         writer.suppressed,
         tally.blank,
         tally.errorCount,
         JSON.stringify(tally.errors),
-        JSON.stringify(variables.missing),
+        JSON.stringify(missing),
         JSON.stringify(warnings),
         JSON.stringify(tally.options),
         this.clock.now(),
         JSON.stringify(tally.ignored),
       ],
     );
+    return this.answer(run, read, missing, warnings);
+  }
+
+  private answer(
+    { importId, tally }: ImportRun,
+    { columns, sink, delimiter, encoding }: ReadLeads,
+    missing: string[],
+    warnings: string[],
+  ): ImportResultDto {
     return {
       import_id: importId,
       rows: tally.rows,
-      accepted: writer.pending,
+      accepted: sink.pending,
       rejected: tally.rejected,
-      duplicates,
-      suppressed: writer.suppressed,
+      duplicates: sink.duplicates,
+      suppressed: sink.suppressed,
       errors: tally.errors,
       error_count: tally.errorCount,
       blank_rows: tally.blank,
       ignored_rows: tally.ignored,
-      missing_variables: variables.missing,
+      missing_variables: missing,
       ...(warnings.length > 0 ? { warnings } : {}),
       phone_column: columns.phone.primary.header,
       phone_column_reason: columns.phone.reason,
@@ -382,6 +453,30 @@ export class LeadImportService {
       this.logger.warn(`Could not record the unfinished import ${run.importId}: ${String(e)}`),
     );
   }
+}
+
+/** The mapping, from the query or from the multipart field `mapping` (not both). */
+function mappingOf(
+  query: LeadImportQuery,
+  fields: Record<string, string>,
+): ColumnMapping | undefined {
+  const field = fields.mapping;
+  if (field === undefined) return query.mapping;
+  if (query.mapping !== undefined) {
+    throw new BadRequestException({
+      message: 'mapping was given both as a query parameter and as a multipart field: give it once',
+      details: [{ field: 'mapping', message: 'given twice' }],
+    });
+  }
+  const parsed = parseMappingJson({ value: field });
+  if (!isColumnMapping(parsed)) {
+    throw new BadRequestException({
+      message:
+        'the multipart field mapping must be a JSON object {"<header>": "<variable>" | null}',
+      details: [{ field: 'mapping', message: 'not a JSON object of strings or null' }],
+    });
+  }
+  return parsed as ColumnMapping;
 }
 
 function outcomeOf(err: unknown): string {

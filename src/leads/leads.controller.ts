@@ -24,7 +24,7 @@ import {
 } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { ApiUploadLimitResponses } from '../common/upload-responses';
-import { CsvImportQuery } from './dto/import-leads.query';
+import { LeadImportQuery } from './dto/lead-import.query';
 import { ImportResultDto, LeadImportDto, LeadImportPageDto } from './dto/import-result.dto';
 import { ListImportsQuery } from './dto/list-imports.query';
 import { LeadPageDto } from './dto/lead.dto';
@@ -85,7 +85,7 @@ export class LeadsController {
   @ApiUploadLimitResponses()
   importLeads(
     @Param('id', uuid) id: string,
-    @Query() query: CsvImportQuery,
+    @Query() query: LeadImportQuery,
     @Req() req: Request,
   ): Promise<ImportResultDto> {
     return this.imports.importFile(id, query, req);

@@ -27,6 +27,8 @@ export interface Upload {
   fileName: string | null;
   /** Fails with 413 past the size limit, or UploadAbortedError when the client goes away. */
   bytes: Readable;
+  /** Multipart text fields sent before the file (`mapping`…); empty for a raw body. */
+  fields: Record<string, string>;
   /** Detaches the request and lets Node discard the rest of its body, so an answer can be sent now. */
   discard(): void;
 }
@@ -120,6 +122,7 @@ function startUpload(
   return Promise.resolve({
     fileName: fileNameFromDisposition(req.headers['content-disposition']),
     bytes: limiter,
+    fields: {},
     discard,
   });
 }
@@ -132,6 +135,7 @@ function openMultipart(
 ): Promise<Upload> {
   return new Promise((resolve, reject) => {
     let found = false;
+    const fields: Record<string, string> = {};
     const fail = (e: Error) => {
       if (!found) reject(e);
       else if (!limiter.destroyed) limiter.destroy(e);
@@ -158,7 +162,11 @@ function openMultipart(
       }
       found = true;
       file.pipe(limiter);
-      resolve({ fileName: info.filename || null, bytes: limiter, discard });
+      resolve({ fileName: info.filename || null, bytes: limiter, fields, discard });
+    });
+    // Fields the import reads must come before the file: it is read as it arrives.
+    parser.on('field', (name: string, value: string) => {
+      if (!found && Object.keys(fields).length < 20) fields[name] = value;
     });
     parser.on('error', (e: Error) =>
       fail(new BadRequestException(`The multipart body cannot be read: ${e.message}`)),

@@ -21,10 +21,74 @@ export class IgnoredRowDto {
   text: string;
 }
 
+export class PreviewColumnDto {
+  @ApiProperty({ example: 'Prénom' }) header: string;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'prenom',
+    description: 'The variable it becomes (null: not sent to the agent).',
+  })
+  variable: string | null;
+  @ApiProperty({
+    enum: ['phone', 'phone_fallback', 'timezone', 'variable', 'dropped', 'ignored'],
+    description:
+      '`phone_fallback`: tried when the phone column is empty on a row (and also a variable); `dropped`: the mapping said null; `ignored`: no header.',
+  })
+  role: string;
+  @ApiProperty({ type: [String], description: 'Its first three non-empty values.' })
+  samples: string[];
+}
+
+export class PreviewLeadDto {
+  @ApiProperty({ example: 2 }) row: number;
+  @ApiProperty({ example: '+33612345678' }) to_number: string;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Exactly what the call would send: the campaign’s variables, then the lead’s.',
+  })
+  dynamic_variables_values: Record<string, unknown>;
+}
+
+export class ImportPreviewDto {
+  @ApiProperty({ example: 'windows-1252' }) encoding: string;
+  @ApiProperty({ example: ';' }) delimiter: string;
+  @ApiProperty({ type: String, nullable: true, enum: ['CRLF', 'LF', 'CR'] }) line_ending:
+    string | null;
+  @ApiProperty({ type: [String], description: 'The header row (row 1), as read.' })
+  header: string[];
+  @ApiProperty() phone_column: string;
+  @ApiProperty() phone_column_reason: string;
+  @ApiProperty({
+    type: [String],
+    description: 'Every phone column, in the order each row tries them.',
+  })
+  phone_columns: string[];
+  @ApiProperty({ type: [PreviewColumnDto], description: 'Every column, in file order.' })
+  columns: PreviewColumnDto[];
+  @ApiProperty({ type: [PreviewLeadDto], description: 'The first five leads.' })
+  leads: PreviewLeadDto[];
+  @ApiProperty({ type: [String] }) missing_variables: string[];
+}
+
 /** The answer to a lead upload (201). rows = accepted + rejected + duplicates + suppressed. */
 export class ImportResultDto {
-  @ApiProperty({ format: 'uuid', description: 'See GET /v1/campaigns/{id}/imports/{import_id}.' })
-  import_id: string;
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description:
+      'See GET /v1/campaigns/{id}/imports/{import_id}. null for a dry run (nothing stored).',
+  })
+  import_id: string | null;
+  @ApiPropertyOptional({ description: 'true when `dry_run=true`: nothing was stored.' })
+  dry_run?: boolean;
+  @ApiPropertyOptional({
+    type: ImportPreviewDto,
+    description: 'A dry run only: how the file was read and what its leads would be.',
+  })
+  preview?: ImportPreviewDto;
   @ApiProperty({
     example: 1200,
     description: 'Data rows read: the header and blank rows are not counted.',
