@@ -6,6 +6,7 @@ import { DiallingEngine1763770000000 } from './1763770000000-DiallingEngine';
 import { WebhookOutbox1763770100000 } from './1763770100000-WebhookOutbox';
 import { LeadBulkLoad1763770200000 } from './1763770200000-LeadBulkLoad';
 import { LeadIntake1763771210000 } from './1763771210000-LeadIntake';
+import { LeadImportRejects1763771220000 } from './1763771220000-LeadImportRejects';
 
 /** Every migration, oldest first (by the timestamp in its name: TypeORM applies them in that order). */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   WebhookOutbox1763770100000,
   LeadBulkLoad1763770200000,
   LeadIntake1763771210000,
+  LeadImportRejects1763771220000,
 ];

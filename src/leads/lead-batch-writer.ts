@@ -115,6 +115,22 @@ export class LeadBatchWriter implements LeadSink {
     this.throwIfFailed();
   }
 
+  /**
+   * Runs `task` on the import's connection once the writes queued before it are done (one
+   * statement at a time on a connection); waits, like flush(), only when several are queued.
+   */
+  readonly onConnection = async (task: (client: ClientBase) => Promise<void>): Promise<void> => {
+    this.throwIfFailed();
+    this.lastWrite = this.lastWrite
+      .then(() => (this.failure ? undefined : task(this.client)))
+      .catch((error: unknown) => {
+        this.failure ??= { error };
+      });
+    this.queued.push(this.lastWrite);
+    if (this.queued.length > MAX_BATCHES_QUEUED) await this.queued.shift();
+    this.throwIfFailed();
+  };
+
   private async write(batch: CopyBatch): Promise<void> {
     if (this.failure) return;
     this.inserted += await copyRows(this.client, batch.bytes());

@@ -37,6 +37,10 @@ export class LeadImport {
   /** Lines after the data that were not records (report footers). */
   @Column({ name: 'ignored_rows', type: 'jsonb', default: () => "'[]'" })
   ignoredRows: { row: number; text: string }[];
+  /** The file's header row, for the errors file (its rejected rows are in lead_import_rejects). */
+  @Column({ type: 'jsonb', nullable: true }) header: string[] | null;
+  /** Rejected rows past the bound of lead_import_rejects: counted, not kept. */
+  @Column({ name: 'rejects_omitted', type: 'int', default: 0 }) rejectsOmitted: number;
   /** Why an aborted or failed import stopped. */
   @Column({ type: 'text', nullable: true }) failure: string | null;
   @Column({ name: 'started_at', type: 'timestamptz' }) startedAt: Date;

@@ -37,6 +37,7 @@ import {
   Tally,
 } from './import-run';
 import { LeadDryRun } from './lead-dry-run';
+import { LeadRejectStore } from './lead-reject-store';
 import { LeadRowMapper, type RowError } from './lead-row-mapper';
 import type { LeadSink } from './lead-sink';
 import { startMissingVariablesCheck } from './missing-variables';
@@ -140,8 +141,9 @@ export class LeadImportService {
         rows.csv.close();
         throw err;
       }
-      const read = await this.readLeads(run, rows, writer);
-      const result = await this.complete(run, read);
+      const rejects = new LeadRejectStore(run.importId, writer.onConnection);
+      const read = await this.readLeads(run, rows, writer, { rejects });
+      const result = await this.complete(run, read, rows.csv.header, rejects.omitted);
       await qr.commitTransaction();
       this.countCommitted(result, startedAt);
       return result;
@@ -172,7 +174,7 @@ export class LeadImportService {
         throw err;
       }
       const preview = new PreviewCollector(rows.csv, rows.columns, campaign.variables ?? {});
-      const read = await this.readLeads(run, rows, sink, preview);
+      const read = await this.readLeads(run, rows, sink, { preview });
       const { missing, warnings } = await this.checkVariables(run, read);
       this.importsCounter.inc({ outcome: 'dry_run' });
       return {
@@ -254,23 +256,28 @@ export class LeadImportService {
 
   /**
    * Reads the file's rows in batches, while it is still arriving, and hands the leads to `sink`
-   * (the import's writer, or a dry run's counts); `preview` sees every row when given.
+   * (the import's writer, or a dry run's counts); `preview` sees every row, `rejects` keeps the
+   * rejected ones, when given.
    */
   private async readLeads(
     { tally }: ImportRun,
     { csv, columns, mapper, describe, first, batches }: OpenedRows,
     sink: LeadSink,
-    preview?: PreviewCollector,
+    { preview, rejects }: { preview?: PreviewCollector; rejects?: LeadRejectStore },
   ): Promise<ReadLeads> {
     try {
       await sink.prepare();
       const trailing = new TrailingLines(csv.header.length);
       const rowErrors: RowError[] = [];
       const collect = (e: RowError) => void rowErrors.push(e);
-      const reject = (errors: RowError[]) => {
+      const reject = async (row: number, cells: string[], errors: RowError[]) => {
         tally.rows++;
         tally.rejected++;
         for (const e of errors) tally.report(e);
+        if (rejects) await rejects.add(row, cells, errors);
+      };
+      const releaseHeld = async () => {
+        for (const held of trailing.release()) await reject(held.row, held.cells, held.errors);
       };
       try {
         for (let next = first; !next.done; next = await batches.next()) {
@@ -289,18 +296,19 @@ export class LeadImportService {
             if (preview) preview.observe(cells, lead === 'rejected' ? null : lead);
             if (lead === 'rejected') {
               if (!trailing.hold(row, cells, rowErrors)) {
-                for (const held of trailing.release()) reject(held.errors);
-                reject(rowErrors);
+                await releaseHeld();
+                await reject(row, cells, rowErrors);
               }
               rowErrors.length = 0;
               continue;
             }
-            if (trailing.holding) for (const held of trailing.release()) reject(held.errors);
+            if (trailing.holding) await releaseHeld();
             tally.rows++;
             if (sink.add(lead)) await sink.flush();
           }
         }
         tally.ignored = trailing.finish();
+        await rejects?.flush();
         await sink.finish();
       } catch (err) {
         await sink.abandon();
@@ -340,7 +348,12 @@ export class LeadImportService {
   }
 
   /** Checks the agent's variables and writes the import record's final counts. */
-  private async complete(run: ImportRun, read: ReadLeads): Promise<ImportResultDto> {
+  private async complete(
+    run: ImportRun,
+    read: ReadLeads,
+    header: string[],
+    rejectsOmitted: number,
+  ): Promise<ImportResultDto> {
     const { qr, campaign, importId, tally } = run;
     const writer = read.sink;
     const { missing, warnings } = await this.checkVariables(run, read);
@@ -361,7 +374,8 @@ export class LeadImportService {
     await qr.query(
       `UPDATE lead_imports SET status = 'completed', rows = $2, accepted = $3, rejected = $4, duplicates = $5,
          suppressed = $6, blank_rows = $7, error_count = $8, errors = $9::jsonb, missing_variables = $10::jsonb,
-         warnings = $11::jsonb, options = $12::jsonb, finished_at = $13, ignored_rows = $14::jsonb
+         warnings = $11::jsonb, options = $12::jsonb, finished_at = $13, ignored_rows = $14::jsonb,
+         header = $15::jsonb, rejects_omitted = $16
        WHERE id = $1`,
       [
         importId,
@@ -378,6 +392,8 @@ export class LeadImportService {
         JSON.stringify(tally.options),
         this.clock.now(),
         JSON.stringify(tally.ignored),
+        JSON.stringify(header),
+        rejectsOmitted,
       ],
     );
     return this.answer(run, read, missing, warnings);

@@ -8,6 +8,7 @@ import {
   Post,
   Query,
   Req,
+  Res,
 } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
@@ -19,16 +20,18 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiPayloadTooLargeResponse,
+  ApiProduces,
   ApiTags,
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { ApiUploadLimitResponses } from '../common/upload-responses';
 import { LeadImportQuery } from './dto/lead-import.query';
 import { ImportResultDto, LeadImportDto, LeadImportPageDto } from './dto/import-result.dto';
 import { ListImportsQuery } from './dto/list-imports.query';
 import { LeadPageDto } from './dto/lead.dto';
 import { ListLeadsQuery } from './dto/list-leads.query';
+import { ImportErrorsFile } from './import-errors-file';
 import { LeadImportService } from './lead-import.service';
 import { LeadsQueryService } from './leads-query.service';
 
@@ -42,6 +45,7 @@ export class LeadsController {
   constructor(
     private readonly imports: LeadImportService,
     private readonly queries: LeadsQueryService,
+    private readonly errorsFile: ImportErrorsFile,
   ) {}
 
   @Post('leads')
@@ -121,5 +125,22 @@ export class LeadsController {
     @Param('importId', uuidPipe('import_id')) importId: string,
   ): Promise<LeadImportDto> {
     return this.queries.getImport(id, importId);
+  }
+
+  @Get('imports/:importId/errors.csv')
+  @ApiOperation({
+    summary: 'Every rejected row of an import, to fix and upload again',
+    description:
+      'Each rejected row as it was written (all of them, not only the first 1,000), led by a column `error` naming the field and the problem; in the upload’s delimiter and encoding family (UTF-8 and UTF-16 with a BOM). Fix the rows in Excel and upload the file as it is: the import drops a first column named `error`. Rows beyond 100,000 (or 64 MB) are not kept: `X-Rejected-Rows-Omitted` counts them.',
+  })
+  @ApiProduces('text/csv')
+  @ApiOkResponse({ description: 'The CSV.' })
+  @ApiNotFoundResponse({ description: 'No such import in this campaign.' })
+  importErrors(
+    @Param('id', uuid) id: string,
+    @Param('importId', uuidPipe('import_id')) importId: string,
+    @Res() res: Response,
+  ): Promise<void> {
+    return this.errorsFile.write(id, importId, res);
   }
 }

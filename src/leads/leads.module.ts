@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { UploadGate } from './csv/upload-gate';
+import { ImportErrorsFile } from './import-errors-file';
 import { LeadImport } from './lead-import.entity';
 import { LeadImportService } from './lead-import.service';
 import { Lead } from './lead.entity';
@@ -12,7 +13,7 @@ import { LeadsQueryService } from './leads-query.service';
 @Module({
   imports: [TypeOrmModule.forFeature([Lead, LeadImport])],
   controllers: [LeadsController, LeadTemplateController],
-  providers: [LeadImportService, LeadsQueryService, UploadGate],
+  providers: [LeadImportService, LeadsQueryService, UploadGate, ImportErrorsFile],
   exports: [LeadImportService, LeadsQueryService, UploadGate],
 })
 export class LeadsModule {}
