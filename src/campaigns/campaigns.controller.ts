@@ -11,9 +11,11 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { CampaignIdPipe } from '../common/campaign-id.pipe';
+import { CampaignCloner } from './campaign-clone.service';
 import { CampaignLifecycle } from './campaign-lifecycle.service';
 import { CampaignPage, CampaignView } from './campaign.view';
 import { CampaignsService } from './campaigns.service';
+import { CloneCampaignDto } from './dto/clone-campaign.dto';
 import { CreateCampaignDto, UpdateCampaignDto } from './dto/create-campaign.dto';
 import { ListCampaignsQuery } from './dto/list-campaigns.query';
 
@@ -23,6 +25,7 @@ export class CampaignsController {
   constructor(
     private readonly campaigns: CampaignsService,
     private readonly lifecycle: CampaignLifecycle,
+    private readonly cloner: CampaignCloner,
   ) {}
 
   @Post()
@@ -84,6 +87,25 @@ export class CampaignsController {
   })
   async remove(@Param('id', CampaignIdPipe) id: string): Promise<void> {
     await this.campaigns.remove(id);
+  }
+
+  @Post(':id/clone')
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Clone a campaign into a new draft, optionally with copies of its leads',
+    description:
+      'Same settings (agent, from_numbers, window, caps, retries, schedule, default_country, rules, variables, webhook_url with a new secret, answered once). ' +
+      '`leads`: `none` (default), `all`, or a list of statuses (e.g. `["exhausted", "failed"]` for the ones never reached): copied as fresh `pending` leads ' +
+      '(attempts, answers and verdicts reset; `suppressed` when the number is now on the do-not-call list), recorded as one import of the clone.',
+  })
+  @ApiCreatedResponse({ type: CampaignView })
+  @ApiBadRequestResponse({ description: 'name missing, or leads not none/all/statuses.' })
+  @ApiNotFoundResponse({ description: 'No such campaign.' })
+  clone(
+    @Param('id', CampaignIdPipe) id: string,
+    @Body() dto: CloneCampaignDto,
+  ): Promise<CampaignView> {
+    return this.cloner.clone(id, dto);
   }
 
   @Post(':id/start')

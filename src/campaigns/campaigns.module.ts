@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { QualificationModule } from '../qualification/qualification.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
 import { Campaign } from './campaign.entity';
+import { CampaignCloner } from './campaign-clone.service';
 import { CampaignEvents } from './campaign-events.service';
 import { CampaignLifecycle } from './campaign-lifecycle.service';
 import { CampaignQuestions } from './campaign-questions';
@@ -13,7 +14,13 @@ import { CampaignsService } from './campaigns.service';
 @Module({
   imports: [TypeOrmModule.forFeature([Campaign]), QualificationModule, WebhooksModule],
   controllers: [CampaignsController],
-  providers: [CampaignsService, CampaignLifecycle, CampaignQuestions, CampaignEvents],
+  providers: [
+    CampaignsService,
+    CampaignLifecycle,
+    CampaignQuestions,
+    CampaignEvents,
+    CampaignCloner,
+  ],
   exports: [CampaignsService, CampaignLifecycle],
 })
 export class CampaignsModule {}
