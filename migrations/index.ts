@@ -7,6 +7,7 @@ import { WebhookOutbox1763770100000 } from './1763770100000-WebhookOutbox';
 import { LeadBulkLoad1763770200000 } from './1763770200000-LeadBulkLoad';
 import { LeadIntake1763771210000 } from './1763771210000-LeadIntake';
 import { LeadImportRejects1763771220000 } from './1763771220000-LeadImportRejects';
+import { TestCalls1763771230000 } from './1763771230000-TestCalls';
 
 /** Every migration, oldest first (by the timestamp in its name: TypeORM applies them in that order). */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   LeadBulkLoad1763770200000,
   LeadIntake1763771210000,
   LeadImportRejects1763771220000,
+  TestCalls1763771230000,
 ];

@@ -7,8 +7,10 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiBadGatewayResponse,
   ApiServiceUnavailableResponse,
   ApiTags,
+  ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import { CampaignIdPipe } from '../common/campaign-id.pipe';
 import { CampaignCloner } from './campaign-clone.service';
@@ -16,6 +18,8 @@ import { CampaignLifecycle } from './campaign-lifecycle.service';
 import { CampaignPage, CampaignView } from './campaign.view';
 import { CampaignsService } from './campaigns.service';
 import { CloneCampaignDto } from './dto/clone-campaign.dto';
+import { TestCallDto, TestCallListView, TestCallView } from './dto/test-call.dto';
+import { TestCallsService } from './test-calls.service';
 import { CreateCampaignDto, UpdateCampaignDto } from './dto/create-campaign.dto';
 import { ListCampaignsQuery } from './dto/list-campaigns.query';
 
@@ -26,6 +30,7 @@ export class CampaignsController {
     private readonly campaigns: CampaignsService,
     private readonly lifecycle: CampaignLifecycle,
     private readonly cloner: CampaignCloner,
+    private readonly testCalls: TestCallsService,
   ) {}
 
   @Post()
@@ -106,6 +111,44 @@ export class CampaignsController {
     @Body() dto: CloneCampaignDto,
   ): Promise<CampaignView> {
     return this.cloner.clone(id, dto);
+  }
+
+  @Post(':id/test-call')
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'One real call with the campaign’s agent to your own phone, before the batch goes out',
+    description:
+      'The campaign’s agent and first from_number, with a lead’s variables (`lead_id`) and/or given `variables` (over the campaign’s). ' +
+      'Refused (409) for a number on the do-not-call list or outside the campaign’s calling window in the number’s zones. ' +
+      'Never counts in the campaign’s progress, report or caps. At most 10 per campaign per hour (429 with Retry-After). ' +
+      'Status and post-call answers: GET /v1/campaigns/{id}/test-calls.',
+  })
+  @ApiCreatedResponse({ type: TestCallView })
+  @ApiBadRequestResponse({ description: 'to_number is not a valid number, or a field is invalid.' })
+  @ApiNotFoundResponse({ description: 'No such campaign, or no such lead in it.' })
+  @ApiConflictResponse({
+    description:
+      'On the do-not-call list, outside the calling window, or the campaign is cancelled.',
+  })
+  @ApiTooManyRequestsResponse({
+    description: '10 test calls in the last hour; Retry-After says when.',
+  })
+  @ApiBadGatewayResponse({ description: 'The platform refused to start the call.' })
+  testCall(
+    @Param('id', CampaignIdPipe) id: string,
+    @Body() dto: TestCallDto,
+  ): Promise<TestCallView> {
+    return this.testCalls.place(id, dto);
+  }
+
+  @Get(':id/test-calls')
+  @ApiOperation({
+    summary: 'The campaign’s test calls, newest first, with their status and post-call answers',
+  })
+  @ApiOkResponse({ type: TestCallListView })
+  @ApiNotFoundResponse({ description: 'No such campaign.' })
+  async listTestCalls(@Param('id', CampaignIdPipe) id: string): Promise<TestCallListView> {
+    return { data: await this.testCalls.list(id) };
   }
 
   @Post(':id/start')

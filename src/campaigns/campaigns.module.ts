@@ -9,10 +9,17 @@ import { CampaignLifecycle } from './campaign-lifecycle.service';
 import { CampaignQuestions } from './campaign-questions';
 import { CampaignsController } from './campaigns.controller';
 import { CampaignsService } from './campaigns.service';
+import { TestCallsService } from './test-calls.service';
+import { WindowsModule } from '../windows/windows.module';
 
 /** Campaign settings (CRUD) and lifecycle. Its loops (schedules, settling) live in SchedulingModule. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Campaign]), QualificationModule, WebhooksModule],
+  imports: [
+    TypeOrmModule.forFeature([Campaign]),
+    QualificationModule,
+    WebhooksModule,
+    WindowsModule,
+  ],
   controllers: [CampaignsController],
   providers: [
     CampaignsService,
@@ -20,6 +27,7 @@ import { CampaignsService } from './campaigns.service';
     CampaignQuestions,
     CampaignEvents,
     CampaignCloner,
+    TestCallsService,
   ],
   exports: [CampaignsService, CampaignLifecycle],
 })
