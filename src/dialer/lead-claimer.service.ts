@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Campaign } from '../campaigns/campaign.entity';
 import { CallingWindowService } from '../windows/calling-window.service';
 import { ENGINE_SETTINGS, type EngineSettings } from './engine-settings';
-import { PlatformPauseService } from './platform-pause.service';
+import { PAUSE_COLUMNS, pauseStateOf, PlatformPauseService } from './platform-pause.service';
 import { queryRows } from '../common/sql';
 
 /** A lead claimed for one call: its attempt row exists and holds a slot (state `starting`). */
@@ -89,15 +89,9 @@ export class LeadClaimer {
   /** How many calls this campaign may start now, by its caps, the learned platform limit and the shared pause. */
   private async freeStarts(tx: EntityManager, campaign: Campaign, now: Date): Promise<number> {
     const windowStart = new Date(now.getTime() - this.settings.rateWindowMs);
-    const [row] = await queryRows<{
-      paused_until: Date;
-      observed_limit: number | null;
-      busy: string;
-      starting: string;
-      recent: string;
-    }>(
+    const [row] = await queryRows<Record<string, unknown>>(
       tx,
-      `SELECT p.paused_until, p.observed_limit,
+      `SELECT ${PAUSE_COLUMNS},
          (SELECT count(*) FROM call_attempts
            WHERE campaign_id = $1 AND state IN ('starting', 'ambiguous', 'live')) AS busy,
          (SELECT count(*) FROM call_attempts WHERE campaign_id = $1 AND state = 'starting') AS starting,
@@ -109,14 +103,16 @@ export class LeadClaimer {
       // A POST can end at most the client timeout after requested_at: bounds the index scan.
       [campaign.id, windowStart, new Date(windowStart.getTime() - 5 * 60_000)],
     );
-    if (row.paused_until.getTime() > now.getTime()) return 0;
+    // Remembered for recordSuccess: it touches the shared row only when there is something to change.
+    const pause = this.pause.remember(pauseStateOf(row));
+    if (pause.pausedUntil.getTime() > now.getTime()) return 0;
     // Attempts not yet POSTed count as starts in the window: they will start.
     const starts = Number(row.starting) + Number(row.recent);
     const free = Math.min(
       campaign.maxConcurrentCalls - Number(row.busy),
       campaign.maxCallsPerMinute - starts,
     );
-    if (row.observed_limit === null || free <= 0) return free;
+    if (pause.observedLimit === null || free <= 0) return free;
     return Math.min(free, await this.freeUnderLearnedLimit(tx));
   }
 
