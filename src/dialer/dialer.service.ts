@@ -82,14 +82,27 @@ export class DialerService implements OnApplicationBootstrap, OnModuleDestroy {
   /** One pass over the running campaigns; exposed so tests and the bench can drive it. */
   async tick(): Promise<void> {
     if (this.stopping || Date.now() < this.unreachableUntil) return;
-    // Campaigns with a free slot (a cheap unlocked count: the claim re-checks under the lock).
+    // Campaigns with a free slot (a cheap unlocked count: the claim re-checks under the lock),
+    // none while the platform is paused; fewest slots held per cap first, and between equals the
+    // one with the fewest calls per cap in the last minute. Under a limit they share (the learned
+    // platform limit), a freed slot so goes to the campaign furthest below its weighted share, and
+    // calls split by the caps over time; every instance reads the same rows, so the fleet agrees
+    // on the order. Skipping the whole pass while paused also means a pass never sees the pause
+    // end halfway (the campaigns after that instant would take every free slot).
+    const now = this.clock.now();
     const campaigns = await queryRows<{ id: string }>(
       this.db,
       `SELECT c.id FROM campaigns c
-        WHERE c.status = 'running'
-          AND c.max_concurrent_calls > (SELECT count(*) FROM call_attempts a
-                                         WHERE a.campaign_id = c.id AND a.state IN ('starting', 'ambiguous', 'live'))
-        ORDER BY c.started_at NULLS LAST, c.id`,
+         CROSS JOIN LATERAL (SELECT count(*) AS busy FROM call_attempts a
+                              WHERE a.campaign_id = c.id AND a.state IN ('starting', 'ambiguous', 'live')) b
+         CROSS JOIN LATERAL (SELECT count(*) AS calls FROM call_attempts a
+                              WHERE a.campaign_id = c.id AND a.requested_at > $2
+                                AND a.state <> 'not_dialled') r
+        WHERE c.status = 'running' AND c.max_concurrent_calls > b.busy
+          AND (SELECT paused_until FROM platform_pause WHERE id = 1) <= $1
+        ORDER BY b.busy::float8 / c.max_concurrent_calls, r.calls::float8 / c.max_concurrent_calls,
+                 c.started_at NULLS LAST, c.id`,
+      [now, new Date(now.getTime() - 60_000)],
     );
     let more = false;
     for (const { id } of campaigns) {
