@@ -1,4 +1,5 @@
 import {
+  BeforeApplicationShutdown,
   Inject,
   Injectable,
   Logger,
@@ -14,6 +15,7 @@ import { ENGINE_SETTINGS, type EngineSettings } from './engine-settings';
 import { InFlightRegistry } from './in-flight.registry';
 import { LeadClaimer, type ClaimedCall } from './lead-claimer.service';
 import { PlatformPacer } from './platform-pacer';
+import { Reconciler } from './reconciler.service';
 import { WorkerLoop } from '../common/worker-loop';
 import { queryRows } from '../common/sql';
 
@@ -24,10 +26,13 @@ const UNREACHABLE_BACKOFF_MS = 2_000;
  * The dial loop (worker roles only): every dialIntervalMs, or at once when a slot frees up,
  * claims due leads of each running campaign within its caps and hands them to the CallStarter.
  * Claimed attempts waiting for their POST have their leases renewed; on shutdown no new claim
- * is made, queued attempts are released undialled and in-flight POSTs are awaited and recorded.
+ * is made, queued attempts are released undialled and in-flight POSTs are awaited and recorded;
+ * then the leases this instance still holds are handed back.
  */
 @Injectable()
-export class DialerService implements OnApplicationBootstrap, OnModuleDestroy {
+export class DialerService
+  implements OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown
+{
   private readonly logger = new Logger(DialerService.name);
   private readonly loop: WorkerLoop;
   private renewTimer?: NodeJS.Timeout;
@@ -47,6 +52,7 @@ export class DialerService implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly pacer: PlatformPacer,
     private readonly inFlight: InFlightRegistry,
     private readonly settler: CampaignSettler,
+    private readonly reconciler: Reconciler,
   ) {
     this.loop = new WorkerLoop('dialling', settings.dialIntervalMs, () => this.tick(), this.logger);
   }
@@ -71,6 +77,27 @@ export class DialerService implements OnApplicationBootstrap, OnModuleDestroy {
     this.pacer.dropQueuedStarts();
     await Promise.allSettled([...this.jobs]);
     if (this.renewTimer) clearInterval(this.renewTimer);
+  }
+
+  /**
+   * After every loop stopped (the dialler's, and the poller's whose housekeeping reconciles; Nest
+   * runs this hook after every onModuleDestroy): the leases this instance still holds on
+   * unsettled attempts go back, so a rolling restart costs no slot time (another instance
+   * reconciles them at once, not after the lease).
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.runtime.config.APP_ROLE === 'api') return;
+    try {
+      const handed = await this.reconciler.handBackLeases(this.clock.now());
+      if (handed.starting + handed.ambiguous > 0) {
+        this.logger.log(
+          `shutting down: handed back the leases of ${handed.ambiguous} ambiguous and ${handed.starting} unrecorded starts for reconciliation`,
+        );
+      }
+    } catch (e) {
+      // Whatever could not be handed back is reconciled after its lease expires: never lost.
+      this.logger.warn(`handing back leases on shutdown failed: ${String(e)}`);
+    }
   }
 
   /** Look for work now (a slot was freed, a campaign was started or resumed). */
