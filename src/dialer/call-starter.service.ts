@@ -10,6 +10,7 @@ import {
   CallRoundedRateLimitError,
   CallRoundedValidationError,
 } from '../callrounded/callrounded.errors';
+import { rateLimitKindOf } from '../callrounded/rate-limit-kind';
 import { AttemptLedger, type ReleaseLead } from '../calls/attempt-ledger.service';
 import { CallTerminator } from '../calls/call-terminator.service';
 import { CLOCK, type Clock } from '../core/runtime';
@@ -119,7 +120,7 @@ export class CallStarter {
       // A simulated crash: this process "forgets" the call; the lease expires, reconciliation adopts it.
       return 'crashed';
     }
-    return this.recordLive(call, callId);
+    return this.recordLive(call, callId, now);
   }
 
   /**
@@ -191,7 +192,8 @@ export class CallStarter {
     if (e instanceof CallRoundedRateLimitError) {
       this.metrics.rateLimited.inc();
       await this.release(call, `platform answered 429: ${message}`, { kind: 'requeue' }, '429');
-      await this.pause.record429(now, sentAt, e.retryAfterMs);
+      // Which limit it names decides whether the learned limit drops (see platform-limit.ts).
+      await this.pause.record429(now, sentAt, e.retryAfterMs, rateLimitKindOf(e));
       return 'rate_limited';
     }
     if (e instanceof CallRoundedNetworkError) {
@@ -249,7 +251,7 @@ export class CallStarter {
     return this.release(call, reason, { kind: 'requeue', reason }, 'campaign_refused');
   }
 
-  private async recordLive(call: ClaimedCall, callId: string): Promise<StartOutcome> {
+  private async recordLive(call: ClaimedCall, callId: string, sentAt: Date): Promise<StartOutcome> {
     const now = this.clock.now();
     let live;
     for (let tries = 1; ; tries++) {
@@ -276,7 +278,7 @@ export class CallStarter {
       return 'lost';
     }
     this.metrics.callsStarted.inc();
-    void this.pause.recordSuccess(now).catch(() => undefined);
+    void this.pause.recordSuccess(sentAt).catch(() => undefined);
     void this.pacer
       .request(() =>
         this.client.updateCallMetadata(callId, {

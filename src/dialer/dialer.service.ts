@@ -1,4 +1,5 @@
 import {
+  BeforeApplicationShutdown,
   Inject,
   Injectable,
   Logger,
@@ -14,6 +15,7 @@ import { ENGINE_SETTINGS, type EngineSettings } from './engine-settings';
 import { InFlightRegistry } from './in-flight.registry';
 import { LeadClaimer, type ClaimedCall } from './lead-claimer.service';
 import { PlatformPacer } from './platform-pacer';
+import { Reconciler } from './reconciler.service';
 import { WorkerLoop } from '../common/worker-loop';
 import { queryRows } from '../common/sql';
 
@@ -24,10 +26,13 @@ const UNREACHABLE_BACKOFF_MS = 2_000;
  * The dial loop (worker roles only): every dialIntervalMs, or at once when a slot frees up,
  * claims due leads of each running campaign within its caps and hands them to the CallStarter.
  * Claimed attempts waiting for their POST have their leases renewed; on shutdown no new claim
- * is made, queued attempts are released undialled and in-flight POSTs are awaited and recorded.
+ * is made, queued attempts are released undialled and in-flight POSTs are awaited and recorded;
+ * then the leases this instance still holds are handed back.
  */
 @Injectable()
-export class DialerService implements OnApplicationBootstrap, OnModuleDestroy {
+export class DialerService
+  implements OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown
+{
   private readonly logger = new Logger(DialerService.name);
   private readonly loop: WorkerLoop;
   private renewTimer?: NodeJS.Timeout;
@@ -47,6 +52,7 @@ export class DialerService implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly pacer: PlatformPacer,
     private readonly inFlight: InFlightRegistry,
     private readonly settler: CampaignSettler,
+    private readonly reconciler: Reconciler,
   ) {
     this.loop = new WorkerLoop('dialling', settings.dialIntervalMs, () => this.tick(), this.logger);
   }
@@ -73,6 +79,27 @@ export class DialerService implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.renewTimer) clearInterval(this.renewTimer);
   }
 
+  /**
+   * After every loop stopped (the dialler's, and the poller's whose housekeeping reconciles; Nest
+   * runs this hook after every onModuleDestroy): the leases this instance still holds on
+   * unsettled attempts go back, so a rolling restart costs no slot time (another instance
+   * reconciles them at once, not after the lease).
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.runtime.config.APP_ROLE === 'api') return;
+    try {
+      const handed = await this.reconciler.handBackLeases(this.clock.now());
+      if (handed.starting + handed.ambiguous > 0) {
+        this.logger.log(
+          `shutting down: handed back the leases of ${handed.ambiguous} ambiguous and ${handed.starting} unrecorded starts for reconciliation`,
+        );
+      }
+    } catch (e) {
+      // Whatever could not be handed back is reconciled after its lease expires: never lost.
+      this.logger.warn(`handing back leases on shutdown failed: ${String(e)}`);
+    }
+  }
+
   /** Look for work now (a slot was freed, a campaign was started or resumed). */
   wake(campaignId?: string): void {
     if (campaignId) this.idleUntil.delete(campaignId);
@@ -82,14 +109,27 @@ export class DialerService implements OnApplicationBootstrap, OnModuleDestroy {
   /** One pass over the running campaigns; exposed so tests and the bench can drive it. */
   async tick(): Promise<void> {
     if (this.stopping || Date.now() < this.unreachableUntil) return;
-    // Campaigns with a free slot (a cheap unlocked count: the claim re-checks under the lock).
+    // Campaigns with a free slot (a cheap unlocked count: the claim re-checks under the lock),
+    // none while the platform is paused; fewest slots held per cap first, and between equals the
+    // one with the fewest calls per cap in the last minute. Under a limit they share (the learned
+    // platform limit), a freed slot so goes to the campaign furthest below its weighted share, and
+    // calls split by the caps over time; every instance reads the same rows, so the fleet agrees
+    // on the order. Skipping the whole pass while paused also means a pass never sees the pause
+    // end halfway (the campaigns after that instant would take every free slot).
+    const now = this.clock.now();
     const campaigns = await queryRows<{ id: string }>(
       this.db,
       `SELECT c.id FROM campaigns c
-        WHERE c.status = 'running'
-          AND c.max_concurrent_calls > (SELECT count(*) FROM call_attempts a
-                                         WHERE a.campaign_id = c.id AND a.state IN ('starting', 'ambiguous', 'live'))
-        ORDER BY c.started_at NULLS LAST, c.id`,
+         CROSS JOIN LATERAL (SELECT count(*) AS busy FROM call_attempts a
+                              WHERE a.campaign_id = c.id AND a.state IN ('starting', 'ambiguous', 'live')) b
+         CROSS JOIN LATERAL (SELECT count(*) AS calls FROM call_attempts a
+                              WHERE a.campaign_id = c.id AND a.requested_at > $2
+                                AND a.state <> 'not_dialled') r
+        WHERE c.status = 'running' AND c.max_concurrent_calls > b.busy
+          AND (SELECT paused_until FROM platform_pause WHERE id = 1) <= $1
+        ORDER BY b.busy::float8 / c.max_concurrent_calls, r.calls::float8 / c.max_concurrent_calls,
+                 c.started_at NULLS LAST, c.id`,
+      [now, new Date(now.getTime() - 60_000)],
     );
     let more = false;
     for (const { id } of campaigns) {

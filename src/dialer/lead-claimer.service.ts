@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Campaign } from '../campaigns/campaign.entity';
 import { CallingWindowService } from '../windows/calling-window.service';
 import { ENGINE_SETTINGS, type EngineSettings } from './engine-settings';
-import { PlatformPauseService } from './platform-pause.service';
+import { PAUSE_COLUMNS, pauseStateOf, PlatformPauseService } from './platform-pause.service';
 import { queryRows } from '../common/sql';
 
 /** A lead claimed for one call: its attempt row exists and holds a slot (state `starting`). */
@@ -38,8 +38,8 @@ const CANDIDATE_ROUNDS = 10;
  * Claims leads of one campaign for calling, in one transaction. Locking the campaign row
  * serialises the claims of that campaign across every instance, so the counts below are exact:
  * slots held (starting/ambiguous/live attempts) < max_concurrent_calls, starts in the rate
- * window < max_calls_per_minute, and, once the platform has answered 429, slots held by every
- * campaign < the learned platform limit. The partial unique indexes on call_attempts then make
+ * window < max_calls_per_minute, and, once the platform has shown a concurrency limit, slots
+ * held by every campaign < the learned platform limit, shared between campaigns by their caps. The partial unique indexes on call_attempts then make
  * "one live attempt per lead / per number across campaigns" a fact the database enforces.
  */
 @Injectable()
@@ -89,15 +89,9 @@ export class LeadClaimer {
   /** How many calls this campaign may start now, by its caps, the learned platform limit and the shared pause. */
   private async freeStarts(tx: EntityManager, campaign: Campaign, now: Date): Promise<number> {
     const windowStart = new Date(now.getTime() - this.settings.rateWindowMs);
-    const [row] = await queryRows<{
-      paused_until: Date;
-      observed_limit: number | null;
-      busy: string;
-      starting: string;
-      recent: string;
-    }>(
+    const [row] = await queryRows<Record<string, unknown>>(
       tx,
-      `SELECT p.paused_until, p.observed_limit,
+      `SELECT ${PAUSE_COLUMNS},
          (SELECT count(*) FROM call_attempts
            WHERE campaign_id = $1 AND state IN ('starting', 'ambiguous', 'live')) AS busy,
          (SELECT count(*) FROM call_attempts WHERE campaign_id = $1 AND state = 'starting') AS starting,
@@ -109,29 +103,42 @@ export class LeadClaimer {
       // A POST can end at most the client timeout after requested_at: bounds the index scan.
       [campaign.id, windowStart, new Date(windowStart.getTime() - 5 * 60_000)],
     );
-    if (row.paused_until.getTime() > now.getTime()) return 0;
+    const pause = this.pause.remember(pauseStateOf(row));
+    if (pause.pausedUntil.getTime() > now.getTime()) return 0;
+    const busy = Number(row.busy);
     // Attempts not yet POSTed count as starts in the window: they will start.
     const starts = Number(row.starting) + Number(row.recent);
-    const free = Math.min(
-      campaign.maxConcurrentCalls - Number(row.busy),
-      campaign.maxCallsPerMinute - starts,
-    );
-    if (row.observed_limit === null || free <= 0) return free;
-    return Math.min(free, await this.freeUnderLearnedLimit(tx));
+    const free = Math.min(campaign.maxConcurrentCalls - busy, campaign.maxCallsPerMinute - starts);
+    if (pause.observedLimit === null || free <= 0) return free;
+    return Math.min(free, await this.fairShareUnderLearnedLimit(tx, campaign, busy));
   }
 
   /**
-   * Slots left under the platform limit learned from 429s. It counts every campaign's calls,
-   * so all claims are serialised (on the platform_pause row) while it applies.
+   * Slots this campaign may take under the platform limit learned from 429s, which every
+   * running campaign shares. It counts every campaign's calls, so all claims are serialised (on
+   * the platform_pause row) while it applies. A campaign takes at once at most its share of the
+   * limit, weighted by its concurrency cap (rounded down); beyond it, one slot per claim. The
+   * dialler serves the campaigns with the fewest slots per cap first, between equals the one with
+   * the fewest recent calls per cap (DialerService.tick), so a freed slot goes to the campaign furthest below its share, on
+   * whichever instance claims it, and none starves.
    */
-  private async freeUnderLearnedLimit(tx: EntityManager): Promise<number> {
+  private async fairShareUnderLearnedLimit(
+    tx: EntityManager,
+    campaign: Campaign,
+    busy: number,
+  ): Promise<number> {
     const pause = await this.pause.read(tx, true);
     if (pause.observedLimit === null) return Infinity;
-    const [{ n }] = await queryRows<{ n: string }>(
+    const [row] = await queryRows<{ held: string; caps: string }>(
       tx,
-      `SELECT count(*) AS n FROM call_attempts WHERE state IN ('starting', 'ambiguous', 'live')`,
+      `SELECT (SELECT count(*) FROM call_attempts WHERE state IN ('starting', 'ambiguous', 'live')) AS held,
+              (SELECT coalesce(sum(max_concurrent_calls), 0) FROM campaigns WHERE status = 'running') AS caps`,
     );
-    return pause.observedLimit - Number(n);
+    const free = pause.observedLimit - Number(row.held);
+    if (free <= 0) return 0;
+    const caps = Math.max(Number(row.caps), campaign.maxConcurrentCalls);
+    const share = Math.floor((pause.observedLimit * campaign.maxConcurrentCalls) / caps);
+    return Math.min(free, Math.max(1, share - busy));
   }
 
   /** Due leads in import order whose number is not in a call anywhere (any campaign). */

@@ -70,6 +70,33 @@ export class Reconciler {
     return rows.length;
   }
 
+  /**
+   * Shutdown (after every loop of this process stopped and its POSTs were recorded): hands back
+   * the leases this instance holds, so another instance reconciles those attempts at once
+   * instead of after the lease. An `ambiguous` one it was reconciling is simply unleased; a
+   * `starting` one whose outcome it never recorded becomes `ambiguous`, as lease expiry would
+   * make it (its call may exist: only reconciliation may free the slot). Only our own rows.
+   */
+  async handBackLeases(now: Date): Promise<{ starting: number; ambiguous: number }> {
+    const rows = await queryRows<{ was: string }>(
+      this.db,
+      `WITH mine AS (
+         SELECT id, state AS was FROM call_attempts
+          WHERE lease_owner = $1 AND state IN ('starting', 'ambiguous') FOR UPDATE)
+       UPDATE call_attempts a SET state = 'ambiguous', lease_owner = NULL, lease_expires_at = NULL,
+              reconcile_until = CASE WHEN mine.was = 'starting' THEN $2 ELSE a.reconcile_until END,
+              error = CASE WHEN mine.was = 'starting'
+                           THEN 'holder shut down before recording the outcome of its start' ELSE a.error END,
+              updated_at = now()
+         FROM mine WHERE a.id = mine.id
+        RETURNING mine.was`,
+      [this.settings.instanceId, new Date(now.getTime() + this.settings.reconcileGraceMs)],
+    );
+    const starting = rows.filter((r) => r.was === 'starting').length;
+    if (starting > 0) this.metrics.ambiguousStarts.inc(starting);
+    return { starting, ambiguous: rows.length - starting };
+  }
+
   /** Returns how many attempts were settled (adopted or released). */
   async reconcile(now: Date): Promise<number> {
     const rows: AmbiguousAttempt[] = await queryRows(
