@@ -6,7 +6,7 @@ import { CampaignsModule } from './campaigns/campaigns.module';
 import { CallRoundedModule } from './callrounded/callrounded.module';
 import { createRootLogger } from './common/logger';
 import { CoreModule } from './core/core.module';
-import { DialerModule } from './dialer/dialer.module';
+import { EngineModule } from './engine/engine.module';
 import { Runtime } from './core/runtime';
 import { dataSourceOptions } from './database/data-source-options';
 import { DashboardModule } from './dashboard/dashboard.module';
@@ -54,7 +54,7 @@ export class AppModule {
         WindowsModule,
         SchedulingModule,
         SuppressionsModule,
-        DialerModule,
+        EngineModule,
         QualificationModule,
         ReportsModule,
         WebhooksModule,

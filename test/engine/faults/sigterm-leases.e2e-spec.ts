@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Client } from 'pg';
-import { runMigrations } from '../../src/database/migrate';
-import { startSimulator, type SimulatorHandle } from '../../src/simulator';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { runMigrations } from '../../../src/database/migrate';
+import { startSimulator, type SimulatorHandle } from '../../../src/simulator';
+import { createTestDatabase, type TestDatabase } from '../../helpers/database';
 import {
   addLeads,
   AGENT_ID,
@@ -14,12 +14,8 @@ import {
   scenarioWith,
   setCampaignStatus,
   waitFor,
-} from '../engine/support/engine-fixtures';
-import {
-  buildEngineInstance,
-  type EngineProcess,
-  spawnEngine,
-} from '../engine/support/engine-process';
+} from '../support/engine-fixtures';
+import { buildEngineInstance, type EngineProcess, spawnEngine } from '../support/engine-process';
 
 /** Long enough that only a handed-back lease lets another instance in during the test. */
 const LONG = { ...FAST_TUNING, leaseMs: 120_000, reconcileGraceMs: 120_000 };

@@ -11,7 +11,7 @@ import {
   setCampaignStatus,
   startEngine,
   waitFor,
-} from '../engine/support/engine-fixtures';
+} from '../support/engine-fixtures';
 
 const START = 'POST /calls/phone';
 

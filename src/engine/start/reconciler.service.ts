@@ -1,16 +1,16 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { CallRoundedClient } from '../callrounded/callrounded.client';
-import type { PlatformCall } from '../callrounded/callrounded.types';
-import { AttemptLedger } from '../calls/attempt-ledger.service';
-import { CallTerminator } from '../calls/call-terminator.service';
-import { EngineMetrics } from './engine-metrics';
-import { ENGINE_SETTINGS, type EngineSettings } from './engine-settings';
-import { InFlightRegistry } from './in-flight.registry';
+import { CallRoundedClient } from '../../callrounded/callrounded.client';
+import type { PlatformCall } from '../../callrounded/callrounded.types';
+import { AttemptLedger } from '../attempts/attempt-ledger.service';
+import { CallTerminator } from '../track/call-terminator.service';
+import { EngineMetrics } from '../engine-metrics';
+import { ENGINE_SETTINGS, type EngineSettings } from '../engine-settings';
+import { InFlightRegistry } from '../attempts/in-flight.registry';
 import { PlatformPacer } from './platform-pacer';
-import { forEachLimited } from '../common/worker-loop';
-import { queryRows } from '../common/sql';
+import { forEachLimited } from '../../common/worker-loop';
+import { queryRows } from '../../common/sql';
 
 interface AmbiguousAttempt {
   id: string;

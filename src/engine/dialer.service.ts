@@ -9,13 +9,13 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CLOCK, type Clock, RUNTIME, type Runtime } from '../core/runtime';
-import { CallStarter, type StartOutcome } from './call-starter.service';
-import { CampaignSettler } from './campaign-settler';
+import { CallStarter, type StartOutcome } from './start/call-starter.service';
+import { CampaignSettler } from './finish/campaign-settler';
 import { ENGINE_SETTINGS, type EngineSettings } from './engine-settings';
-import { InFlightRegistry } from './in-flight.registry';
-import { LeadClaimer, type ClaimedCall } from './lead-claimer.service';
-import { PlatformPacer } from './platform-pacer';
-import { Reconciler } from './reconciler.service';
+import { InFlightRegistry } from './attempts/in-flight.registry';
+import { LeadClaimer, type ClaimedCall } from './claim/lead-claimer.service';
+import { PlatformPacer } from './start/platform-pacer';
+import { Reconciler } from './start/reconciler.service';
 import { WorkerLoop } from '../common/worker-loop';
 import { queryRows } from '../common/sql';
 

@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { Campaign } from '../campaigns/campaign.entity';
-import { CallingWindowService } from '../windows/calling-window.service';
-import { ENGINE_SETTINGS, type EngineSettings } from './engine-settings';
-import { PAUSE_COLUMNS, pauseStateOf, PlatformPauseService } from './platform-pause.service';
-import { queryRows } from '../common/sql';
+import { Campaign } from '../../campaigns/campaign.entity';
+import { CallingWindowService } from '../../windows/calling-window.service';
+import { ENGINE_SETTINGS, type EngineSettings } from '../engine-settings';
+import { PAUSE_COLUMNS, pauseStateOf, PlatformPauseService } from '../start/platform-pause.service';
+import { queryRows } from '../../common/sql';
 
 /** A lead claimed for one call: its attempt row exists and holds a slot (state `starting`). */
 export interface ClaimedCall {

@@ -3,7 +3,7 @@ import Bottleneck from 'bottleneck';
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConcurrencyLimit } from './concurrency-limit';
-import { ENGINE_SETTINGS, type EngineSettings } from './engine-settings';
+import { ENGINE_SETTINGS, type EngineSettings } from '../engine-settings';
 import { TokenBucket } from './token-bucket';
 
 /** Starts are refilled at least this often, whatever the per-minute cap. */

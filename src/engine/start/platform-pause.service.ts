@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import type { RateLimitKind } from '../callrounded/rate-limit-kind';
-import { computeRetryDelay } from '../callrounded/retry-policy';
-import { queryRows } from '../common/sql';
+import type { RateLimitKind } from '../../callrounded/rate-limit-kind';
+import { computeRetryDelay } from '../../callrounded/retry-policy';
+import { queryRows } from '../../common/sql';
 import { GROWTH_STARTS_MIN, judge429, type LimitState } from './platform-limit';
 
 export interface PauseState extends LimitState {

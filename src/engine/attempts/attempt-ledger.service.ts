@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { ENGINE_SETTINGS, type EngineSettings } from '../dialer/engine-settings';
-import { queryRows } from '../common/sql';
+import { ENGINE_SETTINGS, type EngineSettings } from '../engine-settings';
+import { queryRows } from '../../common/sql';
 
 /** What happens to the lead when its attempt turns out never to have dialled. */
 export type ReleaseLead =

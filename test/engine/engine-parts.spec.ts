@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { PollCadence } from '../../src/calls/poll-cadence';
-import { SkewEstimator } from '../../src/calls/skew-estimator';
-import { ConcurrencyLimit } from '../../src/dialer/concurrency-limit';
-import { engineSettings } from '../../src/dialer/engine-settings';
-import { TokenBucket } from '../../src/dialer/token-bucket';
+import { PollCadence } from '../../src/engine/track/poll-cadence';
+import { SkewEstimator } from '../../src/engine/track/skew-estimator';
+import { ConcurrencyLimit } from '../../src/engine/start/concurrency-limit';
+import { engineSettings } from '../../src/engine/engine-settings';
+import { TokenBucket } from '../../src/engine/start/token-bucket';
 import { forEachLimited } from '../../src/common/worker-loop';
 import { defaultWorkerTuning } from '../../src/core/runtime';
 

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { CampaignLifecycle } from '../campaigns/campaign-lifecycle.service';
+import { CampaignLifecycle } from '../../campaigns/campaign-lifecycle.service';
 
 /**
  * The dialler's two calls into the campaign lifecycle: "leads of this campaign became final"

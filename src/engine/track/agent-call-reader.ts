@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { CallRoundedClient } from '../callrounded/callrounded.client';
-import type { PlatformCall } from '../callrounded/callrounded.types';
-import { ENGINE_SETTINGS, type EngineSettings } from '../dialer/engine-settings';
-import { PlatformPacer } from '../dialer/platform-pacer';
-import { forEachLimited } from '../common/worker-loop';
+import { CallRoundedClient } from '../../callrounded/callrounded.client';
+import type { PlatformCall } from '../../callrounded/callrounded.types';
+import { ENGINE_SETTINGS, type EngineSettings } from '../engine-settings';
+import { PlatformPacer } from '../start/platform-pacer';
+import { forEachLimited } from '../../common/worker-loop';
 import { SkewEstimator } from './skew-estimator';
 
 /** A call we follow: its attempt, its platform id and when we asked for it. */

@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AgentCallReader } from '../calls/agent-call-reader';
-import { AttemptFinalizer } from '../calls/attempt-finalizer.service';
-import { AttemptLedger } from '../calls/attempt-ledger.service';
-import { CallAttempt } from '../calls/call-attempt.entity';
-import { CallTerminator } from '../calls/call-terminator.service';
-import { CallTracker } from '../calls/call-tracker.service';
+import { AgentCallReader } from './track/agent-call-reader';
+import { AttemptFinalizer } from './finish/attempt-finalizer.service';
+import { AttemptLedger } from './attempts/attempt-ledger.service';
+import { CallAttempt } from './attempts/call-attempt.entity';
+import { CallTerminator } from './track/call-terminator.service';
+import { CallTracker } from './track/call-tracker.service';
 import { Campaign } from '../campaigns/campaign.entity';
 import { CampaignsModule } from '../campaigns/campaigns.module';
 import { AppConfig } from '../config/app-config';
@@ -13,22 +13,24 @@ import { WORKER_TUNING, type WorkerTuning } from '../core/runtime';
 import { Lead } from '../leads/lead.entity';
 import { QualificationModule } from '../qualification/qualification.module';
 import { WindowsModule } from '../windows/windows.module';
-import { CallStarter } from './call-starter.service';
-import { CampaignSettler } from './campaign-settler';
+import { CallStarter } from './start/call-starter.service';
+import { CampaignSettler } from './finish/campaign-settler';
 import { DIALER_FAULTS, dialerFaults, installFaultsFromEnv } from './dialer-faults';
 import { DialerService } from './dialer.service';
 import { EngineMetrics } from './engine-metrics';
 import { ENGINE_SETTINGS, engineSettings } from './engine-settings';
-import { InFlightRegistry } from './in-flight.registry';
-import { LeadClaimer } from './lead-claimer.service';
-import { PlatformPacer } from './platform-pacer';
-import { PlatformPauseService } from './platform-pause.service';
-import { Reconciler } from './reconciler.service';
+import { InFlightRegistry } from './attempts/in-flight.registry';
+import { LeadClaimer } from './claim/lead-claimer.service';
+import { PlatformPacer } from './start/platform-pacer';
+import { PlatformPauseService } from './start/platform-pause.service';
+import { Reconciler } from './start/reconciler.service';
 
 /**
- * The dialling engine: claims leads within the caps, starts calls exactly once, reconciles
- * unknown outcomes, follows calls to their end and applies the retry policy. Its loops run only
- * when APP_ROLE is `all` or `worker`; with `api` the module is inert.
+ * The dialling engine, by stage of an attempt: claim/ (leads within the caps and windows),
+ * start/ (the POST, exactly once; pacing, the fleet-wide 429 pause, reconciling unknown starts),
+ * track/ (polling calls to their end), finish/ (outcome, retry policy, qualification, settling
+ * the campaign), and attempts/ (the call_attempts table and the leases this process holds).
+ * Its loops run only when APP_ROLE is `all` or `worker`; with `api` the module is inert.
  */
 @Module({
   imports: [
@@ -62,4 +64,4 @@ import { Reconciler } from './reconciler.service';
   ],
   exports: [DialerService, CallTracker, ENGINE_SETTINGS],
 })
-export class DialerModule {}
+export class EngineModule {}

@@ -1,14 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import type { PlatformCall } from '../callrounded/callrounded.types';
-import { Campaign, type CampaignStatus } from '../campaigns/campaign.entity';
-import { EngineMetrics } from '../dialer/engine-metrics';
-import { ENGINE_SETTINGS, type EngineSettings } from '../dialer/engine-settings';
-import { queryRows } from '../common/sql';
-import { Lead } from '../leads/lead.entity';
-import { QualificationService } from '../qualification/qualification.service';
-import { CallAttempt } from './call-attempt.entity';
+import type { PlatformCall } from '../../callrounded/callrounded.types';
+import { Campaign, type CampaignStatus } from '../../campaigns/campaign.entity';
+import { EngineMetrics } from '../engine-metrics';
+import { ENGINE_SETTINGS, type EngineSettings } from '../engine-settings';
+import { queryRows } from '../../common/sql';
+import { Lead } from '../../leads/lead.entity';
+import { QualificationService } from '../../qualification/qualification.service';
+import { CallAttempt } from '../attempts/call-attempt.entity';
 import { decideLeadAfterCall, type CallOutcome } from './call-outcome';
 
 export interface Finalised {

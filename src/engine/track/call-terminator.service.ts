@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { CallRoundedClient } from '../callrounded/callrounded.client';
-import { PlatformPacer } from '../dialer/platform-pacer';
-import { queryRows } from '../common/sql';
+import { CallRoundedClient } from '../../callrounded/callrounded.client';
+import { PlatformPacer } from '../start/platform-pacer';
+import { queryRows } from '../../common/sql';
 
 /**
  * Ends live calls of cancelled campaigns (POST /calls/{id}/terminate). The

@@ -1,12 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
-import { rateLimitKindOf } from '../../src/callrounded/rate-limit-kind';
+import { rateLimitKindOf } from '../../../src/callrounded/rate-limit-kind';
 import {
   growthStartsFor,
   GROWTH_STARTS_MIN,
   judge429,
   type LimitState,
   UNEXPLAINED_429S_FOR_LIMIT,
-} from '../../src/dialer/platform-limit';
+} from '../../../src/engine/start/platform-limit';
 
 const error = (platformMessage: string, details: { field: string; message: string }[] = []) => ({
   // As the client words it: our prefix, then the platform's message.

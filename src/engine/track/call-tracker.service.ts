@@ -7,18 +7,22 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
-import { Campaign } from '../campaigns/campaign.entity';
-import type { PlatformCall } from '../callrounded/callrounded.types';
-import { CLOCK, type Clock, RUNTIME, type Runtime } from '../core/runtime';
-import { DialerService } from '../dialer/dialer.service';
-import { EngineMetrics } from '../dialer/engine-metrics';
-import { ENGINE_SETTINGS, type EngineSettings } from '../dialer/engine-settings';
-import { Reconciler } from '../dialer/reconciler.service';
-import { forEachLimited, WorkerLoop } from '../common/worker-loop';
-import { answersReady, AttemptFinalizer, type Finalised } from './attempt-finalizer.service';
-import { readCallStatus } from './call-outcome';
+import { Campaign } from '../../campaigns/campaign.entity';
+import type { PlatformCall } from '../../callrounded/callrounded.types';
+import { CLOCK, type Clock, RUNTIME, type Runtime } from '../../core/runtime';
+import { DialerService } from '../dialer.service';
+import { EngineMetrics } from '../engine-metrics';
+import { ENGINE_SETTINGS, type EngineSettings } from '../engine-settings';
+import { Reconciler } from '../start/reconciler.service';
+import { forEachLimited, WorkerLoop } from '../../common/worker-loop';
+import {
+  answersReady,
+  AttemptFinalizer,
+  type Finalised,
+} from '../finish/attempt-finalizer.service';
+import { readCallStatus } from '../finish/call-outcome';
 import { CallTerminator } from './call-terminator.service';
-import { queryRows } from '../common/sql';
+import { queryRows } from '../../common/sql';
 import { AgentCallReader, type TrackedCall } from './agent-call-reader';
 import { PollCadence } from './poll-cadence';
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { CallRoundedClient } from '../callrounded/callrounded.client';
+import { CallRoundedClient } from '../../callrounded/callrounded.client';
 import {
   AmbiguousCallStartError,
   CallRoundedAuthError,
@@ -9,20 +9,20 @@ import {
   CallRoundedNetworkError,
   CallRoundedRateLimitError,
   CallRoundedValidationError,
-} from '../callrounded/callrounded.errors';
-import { rateLimitKindOf } from '../callrounded/rate-limit-kind';
-import { AttemptLedger, type ReleaseLead } from '../calls/attempt-ledger.service';
-import { CallTerminator } from '../calls/call-terminator.service';
-import { CLOCK, type Clock } from '../core/runtime';
-import { CallingWindowService } from '../windows/calling-window.service';
-import { CampaignSettler } from './campaign-settler';
-import { DIALER_FAULTS, type DialerFaults } from './dialer-faults';
-import { EngineMetrics } from './engine-metrics';
-import { ENGINE_SETTINGS, type EngineSettings } from './engine-settings';
-import type { ClaimedCall } from './lead-claimer.service';
+} from '../../callrounded/callrounded.errors';
+import { rateLimitKindOf } from '../../callrounded/rate-limit-kind';
+import { AttemptLedger, type ReleaseLead } from '../attempts/attempt-ledger.service';
+import { CallTerminator } from '../track/call-terminator.service';
+import { CLOCK, type Clock } from '../../core/runtime';
+import { CallingWindowService } from '../../windows/calling-window.service';
+import { CampaignSettler } from '../finish/campaign-settler';
+import { DIALER_FAULTS, type DialerFaults } from '../dialer-faults';
+import { EngineMetrics } from '../engine-metrics';
+import { ENGINE_SETTINGS, type EngineSettings } from '../engine-settings';
+import type { ClaimedCall } from '../claim/lead-claimer.service';
 import { PlatformPacer } from './platform-pacer';
 import { PlatformPauseService } from './platform-pause.service';
-import { queryRows } from '../common/sql';
+import { queryRows } from '../../common/sql';
 
 /**
  * How a claimed attempt ended up. `released`: never dialled, slot freed. `platform_down`: the

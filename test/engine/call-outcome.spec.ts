@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { decideLeadAfterCall, readCallStatus } from '../../src/calls/call-outcome';
+import { decideLeadAfterCall, readCallStatus } from '../../src/engine/finish/call-outcome';
 
 const now = new Date('2026-11-21T10:00:00Z');
 const retry = { max_attempts: 3, delay_minutes: 60, on: ['missed', 'failed'] };

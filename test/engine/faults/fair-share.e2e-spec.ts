@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestApp } from '../helpers/test-app';
+import { startTestApp } from '../../helpers/test-app';
 import {
   addLeads,
   allLeadsFinal,
@@ -14,7 +14,7 @@ import {
   setCampaignStatus,
   startEngine,
   waitFor,
-} from '../engine/support/engine-fixtures';
+} from '../support/engine-fixtures';
 
 const PLATFORM_LIMIT = 4;
 const LEADS = 80;
