@@ -15,6 +15,8 @@ import { CampaignEvents } from './campaign-events.service';
 import { CampaignQuestions } from './campaign-questions';
 import { CampaignsService } from './campaigns.service';
 import type { CampaignView } from './campaign.view';
+import { SLOT_STATES_SQL } from '../common/attempt-states';
+import { DIALABLE_LEAD_STATUSES_SQL, OPEN_LEAD_STATUSES_SQL } from '../leads/lead-statuses';
 
 /** Terminations still running after this are left to finish in the background. */
 const TERMINATE_WAIT_MS = 5_000;
@@ -146,7 +148,7 @@ export class CampaignLifecycle {
       }
       await tx.query(
         `UPDATE leads SET status = 'cancelled', status_reason = 'campaign cancelled', next_attempt_at = NULL, updated_at = now()
-          WHERE campaign_id = $1 AND status IN ('pending', 'retry_scheduled')`,
+          WHERE campaign_id = $1 AND status IN ${DIALABLE_LEAD_STATUSES_SQL}`,
         [c.id],
       );
       // The marker tells the dialer's sweep these calls are being terminated already.
@@ -187,7 +189,7 @@ export class CampaignLifecycle {
       if (c.status === 'cancelled') {
         await tx.query(
           `UPDATE leads SET status = 'cancelled', status_reason = 'campaign cancelled', next_attempt_at = NULL, updated_at = now()
-            WHERE campaign_id = $1 AND status IN ('pending', 'retry_scheduled')`,
+            WHERE campaign_id = $1 AND status IN ${DIALABLE_LEAD_STATUSES_SQL}`,
           [id],
         );
         return null;
@@ -214,7 +216,7 @@ export class CampaignLifecycle {
       `SELECT id FROM campaigns c
         WHERE c.status = 'running'
            OR (c.status = 'cancelled' AND EXISTS (
-                SELECT 1 FROM leads l WHERE l.campaign_id = c.id AND l.status IN ('pending', 'retry_scheduled')))`,
+                SELECT 1 FROM leads l WHERE l.campaign_id = c.id AND l.status IN ${DIALABLE_LEAD_STATUSES_SQL}))`,
     );
     let moved = 0;
     for (const { id } of rows) if (await this.settle(id)) moved++;
@@ -224,10 +226,10 @@ export class CampaignLifecycle {
   private async facts(tx: EntityManager, id: string, now: Date): Promise<SettleFacts> {
     const [row]: SettleFacts[] = await tx.query(
       `SELECT
-         EXISTS (SELECT 1 FROM call_attempts WHERE campaign_id = $1 AND state IN ('starting', 'ambiguous', 'live')) AS busy,
-         EXISTS (SELECT 1 FROM leads WHERE campaign_id = $1 AND status IN ('pending', 'calling', 'retry_scheduled')) AS open,
+         EXISTS (SELECT 1 FROM call_attempts WHERE campaign_id = $1 AND state IN ${SLOT_STATES_SQL}) AS busy,
+         EXISTS (SELECT 1 FROM leads WHERE campaign_id = $1 AND status IN ${OPEN_LEAD_STATUSES_SQL}) AS open,
          EXISTS (SELECT 1 FROM leads WHERE campaign_id = $1 AND (status = 'calling'
-                   OR (status IN ('pending', 'retry_scheduled') AND (next_attempt_at IS NULL OR next_attempt_at <= $2)))) AS due`,
+                   OR (status IN ${DIALABLE_LEAD_STATUSES_SQL} AND (next_attempt_at IS NULL OR next_attempt_at <= $2)))) AS due`,
       [id, now],
     );
     return row;
@@ -235,7 +237,7 @@ export class CampaignLifecycle {
 
   private async assertSomethingToCall(tx: EntityManager, id: string, again = false): Promise<void> {
     const [row]: { total: number; waiting: number }[] = await tx.query(
-      `SELECT count(*)::int AS total, count(*) FILTER (WHERE status IN ('pending', 'retry_scheduled'))::int AS waiting
+      `SELECT count(*)::int AS total, count(*) FILTER (WHERE status IN ${DIALABLE_LEAD_STATUSES_SQL})::int AS waiting
          FROM leads WHERE campaign_id = $1`,
       [id],
     );

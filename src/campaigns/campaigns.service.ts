@@ -23,8 +23,7 @@ import { CampaignPage, CampaignView, toCampaignView } from './campaign.view';
 import type { CampaignSettingsDto } from './dto/campaign-settings.dto';
 import type { CreateCampaignDto, UpdateCampaignDto } from './dto/create-campaign.dto';
 import type { ListCampaignsQuery } from './dto/list-campaigns.query';
-
-const SLOT_STATES = `('starting', 'ambiguous', 'live')`;
+import { SLOT_STATES_SQL } from '../common/attempt-states';
 
 /** A page ends at a campaign: its creation time in microseconds (exact) and its id. */
 const CURSOR_TAG = 'campaigns';
@@ -163,7 +162,7 @@ export class CampaignsService {
         throw new ConflictException('campaign is running: pause or cancel it before deleting it');
       }
       const [{ live }]: { live: number }[] = await tx.query(
-        `SELECT count(*)::int AS live FROM call_attempts WHERE campaign_id = $1 AND state IN ${SLOT_STATES}`,
+        `SELECT count(*)::int AS live FROM call_attempts WHERE campaign_id = $1 AND state IN ${SLOT_STATES_SQL}`,
         [id],
       );
       if (live > 0) {

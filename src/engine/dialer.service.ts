@@ -18,6 +18,7 @@ import { PlatformPacer } from './start/platform-pacer';
 import { Reconciler } from './start/reconciler.service';
 import { WorkerLoop } from '../common/worker-loop';
 import { queryRows } from '../common/sql';
+import { SLOT_STATES_SQL } from '../common/attempt-states';
 
 /** After the platform could not be reached at all, this process waits this long before dialling again. */
 const UNREACHABLE_BACKOFF_MS = 2_000;
@@ -121,7 +122,7 @@ export class DialerService
       this.db,
       `SELECT c.id FROM campaigns c
          CROSS JOIN LATERAL (SELECT count(*) AS busy FROM call_attempts a
-                              WHERE a.campaign_id = c.id AND a.state IN ('starting', 'ambiguous', 'live')) b
+                              WHERE a.campaign_id = c.id AND a.state IN ${SLOT_STATES_SQL}) b
          CROSS JOIN LATERAL (SELECT count(*) AS calls FROM call_attempts a
                               WHERE a.campaign_id = c.id AND a.requested_at > $2
                                 AND a.state <> 'not_dialled') r

@@ -17,6 +17,7 @@ import type {
   SuppressionErrorDto,
   SuppressionPageDto,
 } from './dto/suppression.dto';
+import { DIALABLE_LEAD_STATUSES_SQL } from '../leads/lead-statuses';
 
 const BATCH_SIZE = 5000;
 const CURSOR_TAG = 'suppressions';
@@ -41,7 +42,7 @@ const ADD_BATCH = `
   ), leads_hit AS (
     UPDATE leads SET status = 'suppressed', status_reason = 'on the do-not-call list', next_attempt_at = NULL,
                      updated_at = now()
-    WHERE phone IN (SELECT phone FROM input) AND status IN ('pending', 'retry_scheduled')
+    WHERE phone IN (SELECT phone FROM input) AND status IN ${DIALABLE_LEAD_STATUSES_SQL}
     RETURNING 1
   )
   SELECT (SELECT count(*) FROM given)::int AS given, (SELECT count(*) FROM input)::int AS distinct_phones,

@@ -3,6 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ENGINE_SETTINGS, type EngineSettings } from '../engine-settings';
 import { queryRows } from '../../common/sql';
+import { UNCONFIRMED_STATES_SQL } from '../../common/attempt-states';
+import { DIALABLE_LEAD_STATUSES } from '../../leads/lead-statuses';
 
 /** What happens to the lead when its attempt turns out never to have dialled. */
 export type ReleaseLead =
@@ -54,7 +56,7 @@ export class AttemptLedger {
       `WITH a AS (
          UPDATE call_attempts SET state = 'not_dialled', error = $2, finished_at = $3,
                 lease_owner = NULL, lease_expires_at = NULL, reconcile_until = NULL, updated_at = now()
-          WHERE id = $1 AND state IN ('starting', 'ambiguous')
+          WHERE id = $1 AND state IN ${UNCONFIRMED_STATES_SQL}
           RETURNING lead_id, campaign_id),
        l AS (
          UPDATE leads SET
@@ -83,7 +85,8 @@ export class AttemptLedger {
     );
     if (rows.length === 0) return undefined;
     const { lead_id: leadId, campaign_id: campaignId, status } = rows[0];
-    const leadFinal = status !== null && !['pending', 'retry_scheduled'].includes(status);
+    const leadFinal =
+      status !== null && !(DIALABLE_LEAD_STATUSES as readonly string[]).includes(status);
     return { leadId, campaignId, leadFinal };
   }
 
@@ -109,7 +112,7 @@ export class AttemptLedger {
       `WITH a AS (
          UPDATE call_attempts SET state = 'live', call_id = $2, started_at = $3, lease_owner = NULL,
                 lease_expires_at = NULL, reconcile_until = NULL, updated_at = now()
-          WHERE id = $1 AND state IN ('starting', 'ambiguous')
+          WHERE id = $1 AND state IN ${UNCONFIRMED_STATES_SQL}
           RETURNING lead_id, campaign_id),
        l AS (
          UPDATE leads SET last_call_id = $2, updated_at = now() FROM a WHERE leads.id = a.lead_id RETURNING leads.id)

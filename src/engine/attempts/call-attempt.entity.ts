@@ -5,18 +5,7 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
-
-/**
- * `starting`: recorded and holding a slot, POST not yet known to have succeeded.
- * `ambiguous`: the POST's outcome is unknown (timeout, reset, 5xx, holder died): reconcile.
- * `live`: the platform call id is known; polled until terminal.
- * `ended`: the call reached a final status. `not_dialled`: proven never to have created a call.
- * The first three hold a concurrency slot.
- */
-export type AttemptState = 'starting' | 'ambiguous' | 'live' | 'ended' | 'not_dialled';
-export const SLOT_STATES: AttemptState[] = ['starting', 'ambiguous', 'live'];
-/** The SQL list of SLOT_STATES, for queries. */
-export const SLOT_STATES_SQL = `('starting', 'ambiguous', 'live')`;
+import type { AttemptState } from '../../common/attempt-states';
 
 @Entity({ name: 'call_attempts' })
 export class CallAttempt {

@@ -6,6 +6,8 @@ import { CallingWindowService } from '../../windows/calling-window.service';
 import { ENGINE_SETTINGS, type EngineSettings } from '../engine-settings';
 import { PAUSE_COLUMNS, pauseStateOf, PlatformPauseService } from '../start/platform-pause.service';
 import { queryRows } from '../../common/sql';
+import { SLOT_STATES_SQL } from '../../common/attempt-states';
+import { DIALABLE_LEAD_STATUSES_SQL } from '../../leads/lead-statuses';
 
 /** A lead claimed for one call: its attempt row exists and holds a slot (state `starting`). */
 export interface ClaimedCall {
@@ -93,7 +95,7 @@ export class LeadClaimer {
       tx,
       `SELECT ${PAUSE_COLUMNS},
          (SELECT count(*) FROM call_attempts
-           WHERE campaign_id = $1 AND state IN ('starting', 'ambiguous', 'live')) AS busy,
+           WHERE campaign_id = $1 AND state IN ${SLOT_STATES_SQL}) AS busy,
          (SELECT count(*) FROM call_attempts WHERE campaign_id = $1 AND state = 'starting') AS starting,
          (SELECT count(*) FROM call_attempts
            WHERE campaign_id = $1 AND state NOT IN ('starting', 'not_dialled')
@@ -131,7 +133,7 @@ export class LeadClaimer {
     if (pause.observedLimit === null) return Infinity;
     const [row] = await queryRows<{ held: string; caps: string }>(
       tx,
-      `SELECT (SELECT count(*) FROM call_attempts WHERE state IN ('starting', 'ambiguous', 'live')) AS held,
+      `SELECT (SELECT count(*) FROM call_attempts WHERE state IN ${SLOT_STATES_SQL}) AS held,
               (SELECT coalesce(sum(max_concurrent_calls), 0) FROM campaigns WHERE status = 'running') AS caps`,
     );
     const free = pause.observedLimit - Number(row.held);
@@ -154,10 +156,10 @@ export class LeadClaimer {
       `SELECT l.id, l.phone, l.timezone, l.variables,
               EXISTS (SELECT 1 FROM suppressions s WHERE s.phone = l.phone) AS suppressed
          FROM leads l
-        WHERE l.campaign_id = $1 AND l.status IN ('pending', 'retry_scheduled')
+        WHERE l.campaign_id = $1 AND l.status IN ${DIALABLE_LEAD_STATUSES_SQL}
           AND (l.next_attempt_at IS NULL OR l.next_attempt_at <= $2)
           AND NOT EXISTS (SELECT 1 FROM call_attempts a
-                           WHERE a.to_number = l.phone AND a.state IN ('starting', 'ambiguous', 'live'))
+                           WHERE a.to_number = l.phone AND a.state IN ${SLOT_STATES_SQL})
           AND NOT (l.id = ANY($4::uuid[]))
         ORDER BY l.seq
         LIMIT $3

@@ -1,6 +1,6 @@
 import { classifyCallStatus } from '../../callrounded/call-status';
 import type { CampaignStatus, RetryPolicy } from '../../campaigns/campaign.entity';
-import type { LeadStatus } from '../../leads/lead.entity';
+import type { LeadStatus } from '../../leads/lead-statuses';
 
 /** How an attempt ended, as retry policies name it. */
 export type CallOutcome = 'completed' | 'missed' | 'failed' | 'unknown';

@@ -5,6 +5,7 @@ import type { RateLimitKind } from '../../callrounded/rate-limit-kind';
 import { computeRetryDelay } from '../../callrounded/retry-policy';
 import { queryRows } from '../../common/sql';
 import { GROWTH_STARTS_MIN, judge429, type LimitState } from './platform-limit';
+import { SLOT_STATES_SQL } from '../../common/attempt-states';
 
 export interface PauseState extends LimitState {
   pausedUntil: Date;
@@ -160,7 +161,7 @@ export class PlatformPauseService {
       this.db,
       `WITH s AS (
          SELECT count(*) FILTER (WHERE state IN ${LIVE_STATES}) - 1 AS others, count(*) AS held
-           FROM call_attempts WHERE state IN ('starting', 'ambiguous', 'live')),
+           FROM call_attempts WHERE state IN ${SLOT_STATES_SQL}),
        g AS (
          SELECT coalesce(p.observed_limit IS NOT NULL AND (p.last_429_at IS NULL OR p.last_429_at < $1)
                   AND s.held >= p.observed_limit - 1, false) AS grows,

@@ -11,6 +11,7 @@ import { InFlightRegistry } from '../attempts/in-flight.registry';
 import { PlatformPacer } from './platform-pacer';
 import { forEachLimited } from '../../common/worker-loop';
 import { queryRows } from '../../common/sql';
+import { UNCONFIRMED_STATES_SQL } from '../../common/attempt-states';
 
 interface AmbiguousAttempt {
   id: string;
@@ -82,7 +83,7 @@ export class Reconciler {
       this.db,
       `WITH mine AS (
          SELECT id, state AS was FROM call_attempts
-          WHERE lease_owner = $1 AND state IN ('starting', 'ambiguous') FOR UPDATE)
+          WHERE lease_owner = $1 AND state IN ${UNCONFIRMED_STATES_SQL} FOR UPDATE)
        UPDATE call_attempts a SET state = 'ambiguous', lease_owner = NULL, lease_expires_at = NULL,
               reconcile_until = CASE WHEN mine.was = 'starting' THEN $2 ELSE a.reconcile_until END,
               error = CASE WHEN mine.was = 'starting'

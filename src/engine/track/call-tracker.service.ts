@@ -25,6 +25,7 @@ import { CallTerminator } from './call-terminator.service';
 import { queryRows } from '../../common/sql';
 import { AgentCallReader, type TrackedCall } from './agent-call-reader';
 import { PollCadence } from './poll-cadence';
+import { SLOT_STATES_SQL } from '../../common/attempt-states';
 
 interface Tracked extends TrackedCall {
   agent_id: string;
@@ -106,7 +107,7 @@ export class CallTracker implements OnApplicationBootstrap, OnModuleDestroy {
     const reconciled = await this.reconciler.reconcile(now);
     const [{ n }] = await queryRows<{ n: string }>(
       this.db,
-      `SELECT count(*) AS n FROM call_attempts WHERE state IN ('starting', 'ambiguous', 'live')`,
+      `SELECT count(*) AS n FROM call_attempts WHERE state IN ${SLOT_STATES_SQL}`,
     );
     this.metrics.liveCalls.set(Number(n));
     return reconciled;
