@@ -48,6 +48,10 @@ export function judge429(state: LimitState, kind: RateLimitKind, live: number): 
   if (kind === 'rate') {
     return { ...state, lowered: false, reason: 'the platform names a rate limit' };
   }
+  if (live === 0) {
+    // Refused with nothing live: no concurrency limit of ours explains it (a rate limit does).
+    return { ...state, lowered: false, reason: 'unexplained 429 with no call live' };
+  }
   const level = state.unexplained429Live;
   const sameRun = level !== null && Math.abs(live - level) <= SAME_LEVEL_MARGIN;
   const run = {

@@ -70,6 +70,12 @@ describe('the learned limit (AIMD)', () => {
     expect(state).toMatchObject({ observedLimit: 4, unexplained429Live: null });
   });
 
+  it('unexplained 429s with no call live are no evidence: only a rate limit refuses then', () => {
+    let state: LimitState = none;
+    for (let i = 0; i < 5; i++) state = judge429(state, 'unknown', 0);
+    expect(state).toMatchObject({ observedLimit: null, unexplained429s: 0 });
+  });
+
   it('unexplained 429s at live counts far apart are no evidence: the run starts again', () => {
     let state: LimitState = none;
     for (const live of [9, 2, 9, 2, 9]) state = judge429(state, 'unknown', live);
