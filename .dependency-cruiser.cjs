@@ -16,7 +16,7 @@ const below = (name, forbidden) => ({
 });
 
 const ENGINE = ['engine'];
-const READERS = ['reports', 'dashboard', 'health', 'scheduling', 'demo'];
+const READERS = ['reports', 'dashboard', 'health', 'scheduling', 'demo', 'worker'];
 
 module.exports = {
   forbidden: [

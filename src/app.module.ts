@@ -19,15 +19,18 @@ import { ReportsModule } from './reports/reports.module';
 import { SuppressionsModule } from './suppressions/suppressions.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { WindowsModule } from './windows/windows.module';
+import { WorkerModule } from './worker/worker.module';
 
 /**
  * The whole service. Feature modules are listed in the order a lead flows through them.
- * Worker-only parts (scheduler, dialer, poller) start only when APP_ROLE is `all` or `worker`.
+ * The worker's loops (WorkerModule: dialer, poller, schedules, settling, CRM delivery) are composed
+ * only when APP_ROLE is `all` or `worker`; the HTTP-only parts only when it is `all` or `api`.
  */
 @Module({})
 export class AppModule {
   static forRoot(runtime: Runtime): DynamicModule {
     const http = runtime.config.APP_ROLE !== 'worker';
+    const worker = runtime.config.APP_ROLE !== 'api';
     return {
       module: AppModule,
       imports: [
@@ -59,6 +62,7 @@ export class AppModule {
         ReportsModule,
         WebhooksModule,
         ...(http ? [AuthModule, HealthModule, DashboardModule] : []),
+        ...(worker ? [WorkerModule] : []),
       ],
     };
   }

@@ -1,14 +1,7 @@
-import {
-  BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnModuleDestroy,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { CLOCK, type Clock, RUNTIME, type Runtime } from '../core/runtime';
+import { CLOCK, type Clock } from '../core/runtime';
 import { CallStarter, type StartOutcome } from './start/call-starter.service';
 import { CampaignSettler } from './finish/campaign-settler';
 import { ENGINE_SETTINGS, type EngineSettings } from './engine-settings';
@@ -31,9 +24,7 @@ const UNREACHABLE_BACKOFF_MS = 2_000;
  * then the leases this instance still holds are handed back.
  */
 @Injectable()
-export class DialerService
-  implements OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown
-{
+export class DialerService {
   private readonly logger = new Logger(DialerService.name);
   private readonly loop: WorkerLoop;
   private renewTimer?: NodeJS.Timeout;
@@ -46,7 +37,6 @@ export class DialerService
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(RUNTIME) private readonly runtime: Runtime,
     @Inject(ENGINE_SETTINGS) private readonly settings: EngineSettings,
     private readonly claimer: LeadClaimer,
     private readonly starter: CallStarter,
@@ -58,8 +48,8 @@ export class DialerService
     this.loop = new WorkerLoop('dialling', settings.dialIntervalMs, () => this.tick(), this.logger);
   }
 
-  onApplicationBootstrap(): void {
-    if (this.runtime.config.APP_ROLE === 'api') return;
+  /** Started by WorkerLoops, in the worker roles only. */
+  start(): void {
     this.loop.start();
     this.renewTimer = setInterval(() => void this.renewLeases(), this.settings.leaseRenewMs);
   }
@@ -68,7 +58,7 @@ export class DialerService
    * Graceful stop: no new claim; attempts still waiting for their turn are released at once
    * (their leads go back to the queue for any instance); POSTs under way finish and are recorded.
    */
-  async onModuleDestroy(): Promise<void> {
+  async stop(): Promise<void> {
     this.stopping = true;
     await this.loop.stop();
     await this.starter.releaseUnsent(this.inFlight.takeQueued()).catch((e: unknown) => {
@@ -81,13 +71,12 @@ export class DialerService
   }
 
   /**
-   * After every loop stopped (the dialler's, and the poller's whose housekeeping reconciles; Nest
-   * runs this hook after every onModuleDestroy): the leases this instance still holds on
+   * After every loop stopped (the dialler's, and the poller's whose housekeeping reconciles;
+   * WorkerLoops calls it last): the leases this instance still holds on
    * unsettled attempts go back, so a rolling restart costs no slot time (another instance
    * reconciles them at once, not after the lease).
    */
-  async beforeApplicationShutdown(): Promise<void> {
-    if (this.runtime.config.APP_ROLE === 'api') return;
+  async handBackLeases(): Promise<void> {
     try {
       const handed = await this.reconciler.handBackLeases(this.clock.now());
       if (handed.starting + handed.ambiguous > 0) {

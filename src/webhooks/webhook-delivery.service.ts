@@ -1,16 +1,10 @@
-import {
-  BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Counter } from 'prom-client';
 import { Agent, request } from 'undici';
 import { DataSource } from 'typeorm';
-import { CLOCK, RUNTIME, WORKER_TUNING } from '../core/runtime';
-import type { Clock, Runtime, WorkerTuning } from '../core/runtime';
+import { CLOCK, WORKER_TUNING } from '../core/runtime';
+import type { Clock, WorkerTuning } from '../core/runtime';
 import { MetricsService } from '../metrics/metrics.service';
 import { ID_HEADER, SIGNATURE_HEADER, signWebhook, TIMESTAMP_HEADER } from './webhook-signature';
 import { backoffMs, webhookTuning, WebhookTuning } from './webhook-tuning';
@@ -39,7 +33,7 @@ type Outcome =
  * again, with the same X-Webhook-Id for the receiver to de-duplicate.
  */
 @Injectable()
-export class WebhookDeliveryService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class WebhookDeliveryService {
   private readonly logger = new Logger(WebhookDeliveryService.name);
   private readonly tuning: WebhookTuning;
   private readonly agent: Agent;
@@ -51,7 +45,6 @@ export class WebhookDeliveryService implements OnApplicationBootstrap, BeforeApp
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    @Inject(RUNTIME) private readonly runtime: Runtime,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(WORKER_TUNING) worker: WorkerTuning,
     metrics: MetricsService,
@@ -69,12 +62,12 @@ export class WebhookDeliveryService implements OnApplicationBootstrap, BeforeApp
     });
   }
 
-  onApplicationBootstrap(): void {
-    if (this.runtime.config.APP_ROLE === 'api') return;
+  /** Started by WorkerLoops, in the worker roles only. */
+  start(): void {
     this.schedule(0);
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
+  async stop(): Promise<void> {
     this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
     for (const c of this.inFlight) c.abort();

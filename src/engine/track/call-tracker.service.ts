@@ -1,15 +1,9 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnModuleDestroy,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { Campaign } from '../../campaigns/campaign.entity';
 import type { PlatformCall } from '../../callrounded/callrounded.types';
-import { CLOCK, type Clock, RUNTIME, type Runtime } from '../../core/runtime';
+import { CLOCK, type Clock } from '../../core/runtime';
 import { DialerService } from '../dialer.service';
 import { EngineMetrics } from '../engine-metrics';
 import { ENGINE_SETTINGS, type EngineSettings } from '../engine-settings';
@@ -42,7 +36,7 @@ interface Tracked extends TrackedCall {
  * of the agent's calls); each call seen over is finalised, the unknown kept until maxCallAgeMs.
  */
 @Injectable()
-export class CallTracker implements OnApplicationBootstrap, OnModuleDestroy {
+export class CallTracker {
   private readonly logger = new Logger(CallTracker.name);
   private readonly loop: WorkerLoop;
   private readonly loggedStatuses = new Set<string>();
@@ -52,7 +46,6 @@ export class CallTracker implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(RUNTIME) private readonly runtime: Runtime,
     @Inject(ENGINE_SETTINGS) private readonly settings: EngineSettings,
     private readonly reader: AgentCallReader,
     private readonly finalizer: AttemptFinalizer,
@@ -70,12 +63,12 @@ export class CallTracker implements OnApplicationBootstrap, OnModuleDestroy {
     );
   }
 
-  onApplicationBootstrap(): void {
-    if (this.runtime.config.APP_ROLE === 'api') return;
+  /** Started by WorkerLoops, in the worker roles only. */
+  start(): void {
     this.loop.start();
   }
 
-  async onModuleDestroy(): Promise<void> {
+  async stop(): Promise<void> {
     await this.loop.stop();
     // Let another instance take over our agents at once rather than after the lease.
     await this.db

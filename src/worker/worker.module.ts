@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { EngineModule } from '../engine/engine.module';
+import { SchedulingModule } from '../scheduling/scheduling.module';
+import { WebhooksModule } from '../webhooks/webhooks.module';
+import { WorkerLoops } from './worker-loops.service';
+
+/** The worker role (APP_ROLE `worker` or `all`): dialling, polling, schedules, settling, CRM delivery. */
+@Module({
+  imports: [EngineModule, SchedulingModule, WebhooksModule],
+  providers: [WorkerLoops],
+})
+export class WorkerModule {}
