@@ -1,6 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import { ApiKeysModule } from './api-keys/api-keys.module';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
 import { CallRoundedModule } from './callrounded/callrounded.module';
@@ -48,6 +50,7 @@ export class AppModule {
           apiKey: runtime.platform.apiKey,
           timeoutMs: runtime.platform.timeoutMs,
         }),
+        AuditModule,
         MetricsModule,
         LeadsModule,
         CampaignsModule,
@@ -58,7 +61,7 @@ export class AppModule {
         QualificationModule,
         ReportsModule,
         WebhooksModule,
-        ...(http ? [AuthModule, HealthModule, DashboardModule] : []),
+        ...(http ? [AuthModule, ApiKeysModule, HealthModule, DashboardModule] : []),
       ],
     };
   }
