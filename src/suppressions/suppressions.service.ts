@@ -211,10 +211,11 @@ export class SuppressionsService {
       });
     }
     await this.inTransaction(async (qr) => {
-      const [deleted] = (await qr.query(
+      // A DELETE … RETURNING answers [rows, count] through TypeORM.
+      const [[deleted]] = (await qr.query(
         'DELETE FROM suppressions WHERE phone = $1 RETURNING reason',
         [phone.e164],
-      )) as { reason: string | null }[];
+      )) as [{ reason: string | null }[], number];
       if (!deleted) throw new NotFoundException(`${phone.e164} is not on the do-not-call list`);
       await this.audit.record(qr, {
         action: 'suppression.remove',

@@ -57,7 +57,8 @@ describe('roles: every route gets exactly the roles of the table', () => {
   const keys = {} as Record<Role, string>;
 
   beforeAll(async () => {
-    env = await startLeadsEnv();
+    // The api role: no dialler moves a campaign behind the test's back.
+    env = await startLeadsEnv({ APP_ROLE: 'api' });
     for (const role of ALL_ROLES) keys[role] = (await createKey(env.http, role)).key;
     doc = (await env.http().get('/docs-json').expect(200)).body;
   });
@@ -92,9 +93,8 @@ describe('roles: every route gets exactly the roles of the table', () => {
         .replace(/\{phone\}/, '%2B33612345678')
         .replace(/\{[^}]+\}/g, () => randomUUID());
       for (const role of ALL_ROLES) {
-        const res = await env
-          .http()
-          [method as 'get' | 'post' | 'patch' | 'delete'](url)
+        const http = env.http();
+        const res = await http[method as 'get' | 'post' | 'patch' | 'delete'](url)
           .set('X-Api-Key', keys[role])
           .send(method === 'get' || method === 'delete' ? undefined : {});
         const allowed = TABLE[key].includes(role);
