@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { QualificationModule } from '../qualification/qualification.module';
+import { WebhooksModule } from '../webhooks/webhooks.module';
 import { Campaign } from './campaign.entity';
 import { CampaignLifecycle } from './campaign-lifecycle.service';
 import { CampaignQuestions } from './campaign-questions';
@@ -9,7 +10,7 @@ import { CampaignsService } from './campaigns.service';
 
 /** Campaign settings (CRUD) and lifecycle. Its loops (schedules, settling) live in SchedulingModule. */
 @Module({
-  imports: [TypeOrmModule.forFeature([Campaign]), QualificationModule],
+  imports: [TypeOrmModule.forFeature([Campaign]), QualificationModule, WebhooksModule],
   controllers: [CampaignsController],
   providers: [CampaignsService, CampaignLifecycle, CampaignQuestions],
   exports: [CampaignsService, CampaignLifecycle],

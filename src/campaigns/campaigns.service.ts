@@ -5,6 +5,7 @@ import { AuditTrail, changes } from '../audit/audit-trail.service';
 import type { PlatformQuestion } from '../callrounded/callrounded.types';
 import { CLOCK, type Clock } from '../core/runtime';
 import { generateWebhookSecret } from '../webhooks/webhook-signature';
+import { WebhookUrlGuard } from '../webhooks/webhook-url-guard.service';
 import { canonicalZone } from '../windows/time-zones';
 import { decodeCursor, encodeCursor } from '../common/cursor';
 import { auditedSettings } from './campaign-audit';
@@ -38,9 +39,11 @@ export class CampaignsService {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly questions: CampaignQuestions,
     private readonly audit: AuditTrail,
+    private readonly webhookUrls: WebhookUrlGuard,
   ) {}
 
   async create(dto: CreateCampaignDto): Promise<CampaignView> {
+    if (dto.webhook_url) await this.webhookUrls.assertSavable(dto.webhook_url);
     const questions = await this.questions.fetch(dto.agent_id);
     const qualification = normalizeQualification(dto.qualification);
     this.questions.assertRulesValid(qualification, questions);
@@ -122,6 +125,7 @@ export class CampaignsService {
   }
 
   async update(id: string, dto: UpdateCampaignDto): Promise<CampaignView> {
+    if (dto.webhook_url) await this.webhookUrls.assertSavable(dto.webhook_url);
     const before = await this.find(this.db.manager, id);
     const agentChanges =
       dto.agent_id !== undefined && dto.agent_id.toLowerCase() !== before.agentId;
