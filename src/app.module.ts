@@ -15,6 +15,7 @@ import { DashboardModule } from './dashboard/dashboard.module';
 import { HealthModule } from './health/health.module';
 import { LeadsModule } from './leads/leads.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { PrivacyModule } from './privacy/privacy.module';
 import { QualificationModule } from './qualification/qualification.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
 import { ReportsModule } from './reports/reports.module';
@@ -61,7 +62,7 @@ export class AppModule {
         QualificationModule,
         ReportsModule,
         WebhooksModule,
-        ...(http ? [AuthModule, ApiKeysModule, HealthModule, DashboardModule] : []),
+        ...(http ? [AuthModule, ApiKeysModule, PrivacyModule, HealthModule, DashboardModule] : []),
       ],
     };
   }
