@@ -16,6 +16,7 @@ import { HealthModule } from './health/health.module';
 import { LeadsModule } from './leads/leads.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { PrivacyModule } from './privacy/privacy.module';
+import { RetentionModule } from './retention/retention.module';
 import { QualificationModule } from './qualification/qualification.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
 import { ReportsModule } from './reports/reports.module';
@@ -62,6 +63,7 @@ export class AppModule {
         QualificationModule,
         ReportsModule,
         WebhooksModule,
+        RetentionModule,
         ...(http ? [AuthModule, ApiKeysModule, PrivacyModule, HealthModule, DashboardModule] : []),
       ],
     };
