@@ -1,6 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import { ApiKeysModule } from './api-keys/api-keys.module';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
 import { CallRoundedModule } from './callrounded/callrounded.module';
@@ -13,6 +15,7 @@ import { DashboardModule } from './dashboard/dashboard.module';
 import { HealthModule } from './health/health.module';
 import { LeadsModule } from './leads/leads.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { PrivacyModule } from './privacy/privacy.module';
 import { QualificationModule } from './qualification/qualification.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
 import { ReportsModule } from './reports/reports.module';
@@ -51,6 +54,7 @@ export class AppModule {
           apiKey: runtime.platform.apiKey,
           timeoutMs: runtime.platform.timeoutMs,
         }),
+        AuditModule,
         MetricsModule,
         LeadsModule,
         CampaignsModule,
@@ -61,7 +65,7 @@ export class AppModule {
         QualificationModule,
         ReportsModule,
         WebhooksModule,
-        ...(http ? [AuthModule, HealthModule, DashboardModule] : []),
+        ...(http ? [AuthModule, ApiKeysModule, PrivacyModule, HealthModule, DashboardModule] : []),
         ...(worker ? [WorkerModule] : []),
       ],
     };

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { AuditTrail } from '../audit/audit-trail.service';
 import { CallRoundedClient } from '../callrounded/callrounded.client';
 import { CLOCK, type Clock } from '../core/runtime';
 import { queryRows } from '../common/sql';
@@ -54,6 +55,7 @@ export class CampaignLifecycle {
     private readonly questions: CampaignQuestions,
     private readonly events: CampaignEvents,
     private readonly platform: CallRoundedClient,
+    private readonly audit: AuditTrail,
   ) {}
 
   /**
@@ -67,7 +69,7 @@ export class CampaignLifecycle {
     // Fetched before the transaction (no lock held while the platform answers), when it can start.
     const startable = before.status === 'draft' || before.status === 'completed';
     const fetched = startable ? await this.questions.fetch(before.agentId) : null;
-    return this.move(id, async (c, tx, now) => {
+    return this.move(id, 'start', async (c, tx, now) => {
       const again = c.status === 'completed';
       if (c.status !== 'draft' && !again) {
         throw new ConflictException(
@@ -101,7 +103,7 @@ export class CampaignLifecycle {
 
   /** running | scheduled → paused: no new call starts; calls in progress are still tracked. */
   async pause(id: string): Promise<CampaignView> {
-    return this.move(id, async (c) => {
+    return this.move(id, 'pause', async (c) => {
       if (c.status !== 'running' && c.status !== 'scheduled') {
         throw new ConflictException(
           c.status === 'draft'
@@ -121,7 +123,7 @@ export class CampaignLifecycle {
    * skipped; a campaign whose schedule was removed meanwhile resumes running.
    */
   async resume(id: string): Promise<CampaignView> {
-    return this.move(id, async (c, _tx, now) => {
+    return this.move(id, 'resume', async (c, _tx, now) => {
       if (c.status !== 'paused') {
         throw new ConflictException(
           `campaign is ${c.status}, not paused: there is nothing to resume`,
@@ -142,11 +144,11 @@ export class CampaignLifecycle {
    */
   async cancel(id: string): Promise<CampaignView> {
     let live: { id: string; call_id: string }[] = [];
-    const view = await this.move(id, async (c, tx, now) => {
+    const view = await this.move(id, 'cancel', async (c, tx, now) => {
       if (c.status === 'completed' || c.status === 'cancelled') {
         throw new ConflictException(`campaign is already ${c.status}`);
       }
-      await tx.query(
+      const [, cancelled] = await tx.query(
         `UPDATE leads SET status = 'cancelled', status_reason = 'campaign cancelled', next_attempt_at = NULL, updated_at = now()
           WHERE campaign_id = $1 AND status IN ${DIALABLE_LEAD_STATUSES_SQL}`,
         [c.id],
@@ -162,6 +164,7 @@ export class CampaignLifecycle {
       c.status = 'cancelled';
       c.pausedFrom = null;
       c.completedAt = now;
+      return { leads_cancelled: cancelled as number, calls_terminated: live.length };
     });
     await this.terminate(live);
     return view;
@@ -254,12 +257,21 @@ export class CampaignLifecycle {
   /** Locks the campaign, lets `change` check and edit it, saves it and answers its view. */
   private async move(
     id: string,
-    change: (c: Campaign, tx: EntityManager, now: Date) => Promise<void>,
+    action: 'start' | 'pause' | 'resume' | 'cancel',
+    change: (c: Campaign, tx: EntityManager, now: Date) => Promise<void | Record<string, unknown>>,
   ): Promise<CampaignView> {
     const saved = await this.db.transaction(async (tx) => {
       const c = await this.campaigns.find(tx, id, true);
-      await change(c, tx, this.clock.now());
-      return tx.getRepository(Campaign).save(c);
+      const from = c.status;
+      const extra = await change(c, tx, this.clock.now());
+      const row = await tx.getRepository(Campaign).save(c);
+      await this.audit.record(tx, {
+        action: `campaign.${action}`,
+        targetType: 'campaign',
+        targetId: id,
+        summary: { status: { before: from, after: row.status }, ...(extra ?? {}) },
+      });
+      return row;
     });
     return this.campaigns.view(saved, this.db);
   }

@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import type ExcelJS from 'exceljs';
-import { neutralise } from './cell-safety';
+import { neutralise } from '../common/cell-safety';
 import { ClientGoneError } from './client-gone';
 import { CellValue, MULTI_VALUE_SEPARATOR, ReportColumn } from './report-columns';
 import type { ReportSummary } from './report-summary';

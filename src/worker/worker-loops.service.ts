@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common';
 import { DialerService } from '../engine/dialer.service';
 import { CallTracker } from '../engine/track/call-tracker.service';
+import { RetentionService } from '../retention/retention.service';
 import { CampaignSettleLoop } from '../scheduling/campaign-settle-loop.service';
 import { ScheduleRunner } from '../scheduling/schedule-runner.service';
 import { WebhookDeliveryService } from '../webhooks/webhook-delivery.service';
@@ -31,8 +32,9 @@ export class WorkerLoops
     schedules: ScheduleRunner,
     settler: CampaignSettleLoop,
     webhooks: WebhookDeliveryService,
+    retention: RetentionService,
   ) {
-    this.loops = [dialer, tracker, schedules, settler, webhooks];
+    this.loops = [dialer, tracker, schedules, settler, webhooks, retention];
   }
 
   onApplicationBootstrap(): void {
