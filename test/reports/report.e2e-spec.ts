@@ -582,7 +582,9 @@ describe('campaign report: JSON, CSV and XLSX', () => {
     expect(row).toEqual([
       '+33700000101',
       'bell and nul gone',
-      '_x0041_ stays literal',
+      // Excel and LibreOffice decode `_xHHHH_` in cell text, so its `_` is escaped as `_x005F_`
+      // (LibreOffice shows `_x0041_ stays literal`); exceljs's reader does not decode inline strings.
+      '_x005F_x0041_ stays literal',
       '=SUM(A1:A9)',
       '  padded  ',
       'emoji 😀 <b>&amp;</b>',
