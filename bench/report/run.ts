@@ -65,6 +65,15 @@ async function main() {
     for (let i = 0; i < RUNS; i++) copyReportRuns.push(await copy(sql, copyReport));
     log(`COPY leads: ${fmt(best(copyLeadsRuns))}; COPY report query: ${fmt(best(copyReportRuns))}`);
 
+    // Phase 0: a fresh service's first export is an XLSX (its memory, as for the CSV below).
+    service = await startService(dbUrl);
+    const xlsxFirst = await measured(
+      service,
+      'report.xlsx (fresh service)',
+      `/v1/campaigns/${campaignId}/report.xlsx`,
+    );
+    await stopService(service);
+
     // Phase 1: the service as started by default. Phase 2: with the heap capped, as a
     // memory-limited deployment would run it (see docs/REPORT.md, "Memory").
     service = await startService(dbUrl);
@@ -115,7 +124,8 @@ async function main() {
     // Same service, same flags, runs interleaved: best XLSX ÷ best CSV, and each pair's ratio.
     const xlsxRatio = best(xlsxPlain).ms / best(plain).ms;
     const pairRatios = xlsxPlain.map((x, i) => x.ms / plain[i].ms);
-    const xlsxPeak = Math.max(...xlsxPlain.map((r) => r.peakRssMb), xlsx.peakRssMb);
+    // Memory as for the CSV: a fresh service's first export, and every export with the heap capped.
+    const xlsxPeak = Math.max(xlsxFirst.peakRssMb, xlsx.peakRssMb);
     writeResults({
       leads: LEADS,
       copyLeads: best(copyLeadsRuns),
@@ -125,6 +135,7 @@ async function main() {
       excel,
       xlsx,
       xlsxPlain,
+      xlsxFirst,
       xlsxRatio,
       pairRatios,
       json,
@@ -139,7 +150,7 @@ async function main() {
     );
     log(
       `XLSX ${xlsxRatio.toFixed(2)}× CSV (best of ${RUNS} each; pairs ${pairRatios.map((r) => r.toFixed(2)).join(', ')}), ` +
-        `RSS ${xlsxPeak.toFixed(0)} MB at most during XLSX exports`,
+        `RSS ${xlsxFirst.peakRssMb.toFixed(0)} MB on a fresh service's first XLSX export, ${xlsx.peakRssMb.toFixed(0)} MB with ${CAPPED_HEAP}`,
     );
     // "COPY of the same rows": the rows the CSV holds, call totals included (see RESULTS.md).
     const ok =
@@ -410,6 +421,7 @@ function writeResults(r: {
   excel: Run;
   xlsx: Run;
   xlsxPlain: Run[];
+  xlsxFirst: Run;
   xlsxRatio: number;
   pairRatios: number[];
   json: Run;
@@ -441,6 +453,7 @@ function writeResults(r: {
         t,
       ),
     ),
+    row("`GET …/report.xlsx`, default flags, a fresh service's first export", r.xlsxFirst),
     ...r.xlsxPlain.map((t, i) =>
       row(`\`GET …/report.xlsx\`, default flags, run ${i + 1} (after CSV run ${i + 1})`, t),
     ),
@@ -459,7 +472,7 @@ function writeResults(r: {
     '- On this 2-core machine the database and the service share the CPU, and other jobs ran at the same time: figures vary by ±20 % from run to run.',
     `- Service RSS: **${r.plain[0].peakRssMb.toFixed(0)} MB** during a fresh service's first export (target ≤ 200 MB). Back-to-back exports with default flags creep up (${r.plain.map((t) => t.peakRssMb.toFixed(0)).join(' → ')} MB): garbage V8 has not collected yet, not a leak (the live heap after a forced GC stays flat). With \`${CAPPED_HEAP}\` the heap is collected as it goes: at most **${Math.max(...r.capped.map((t) => t.peakRssMb), r.excel.peakRssMb).toFixed(0)} MB** over the CSV exports and ${r.xlsx.peakRssMb.toFixed(0)} MB during the XLSX.`,
     `- XLSX export (best run): **${r.xlsxRatio.toFixed(2)} ×** the best CSV export on the same service (target ≤ 2 ×); run by run, each XLSX after its CSV: ${r.pairRatios.map((x) => x.toFixed(2)).join(', ')} ×. ` +
-      `Service RSS during the XLSX exports: at most **${Math.max(...r.xlsxPlain.map((t) => t.peakRssMb), r.xlsx.peakRssMb).toFixed(0)} MB** (target ≤ 200 MB). ` +
+      `Service RSS: **${r.xlsxFirst.peakRssMb.toFixed(0)} MB** during a fresh service's first XLSX export, **${r.xlsx.peakRssMb.toFixed(0)} MB** with \`${CAPPED_HEAP}\` (target ≤ 200 MB); back to back with default flags, ${r.xlsxPlain.map((t) => t.peakRssMb.toFixed(0)).join(', ')} MB (the CSV's lazy-GC creep, above). ` +
       'The sheet XML is written by hand into a yazl zip, its deflate (level 1) running on the thread pool; see docs/REPORT.md. (Excel stops at 1,048,576 rows.)',
     '',
   ];
