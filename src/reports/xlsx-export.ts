@@ -64,7 +64,11 @@ export async function writeXlsx(
   // Awaited at the end; a failure before then (the client left) must not go unhandled.
   sent.catch(() => undefined);
   const sheet = new PassThrough({ highWaterMark: CHUNK_CHARS });
-  zip.on('error', (err: Error) => sheet.destroy(err));
+  // The zip failing (it should not) ends the download: a cut transfer, never a file that looks whole.
+  zip.on('error', (err: Error) => {
+    sheet.destroy(err);
+    out.destroy(err);
+  });
   try {
     for (const [path, xml] of fixedParts(generatedAt)) zip.addBuffer(Buffer.from(xml), path, { mtime });
     zip.addBuffer(Buffer.from(summarySheetXml(campaign, summary, generatedAt)), 'xl/worksheets/sheet2.xml', {
