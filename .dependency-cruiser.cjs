@@ -2,7 +2,7 @@
  * The direction of dependencies between the modules under src/ (checked by `npm run lint`):
  *
  *   main, app.module ─► reports, dashboard, health, scheduling, suppressions (the readers and loops)
- *     ─► engine (dialer + calls) ─► campaigns ─► qualification, windows, webhooks ─► leads
+ *     ─► engine ─► campaigns ─► qualification, windows, webhooks ─► leads
  *     ─► callrounded, metrics, core, config, database ─► common
  *
  * Nothing imports reports (they read every table themselves); nothing imports upwards.
@@ -15,8 +15,8 @@ const below = (name, forbidden) => ({
   to: { path: `^src/(${forbidden.join('|')})/` },
 });
 
-const ENGINE = ['dialer', 'calls', 'engine'];
-const READERS = ['reports', 'dashboard', 'health', 'scheduling', 'demo'];
+const ENGINE = ['engine'];
+const READERS = ['reports', 'dashboard', 'health', 'scheduling', 'demo', 'worker'];
 
 module.exports = {
   forbidden: [

@@ -82,6 +82,7 @@ class Service {
     private readonly env: Record<string, string>,
   ) {}
 
+  /** Starts the process; ready once /health answers (API) or the log says the worker started. */
   async start(): Promise<void> {
     const out = createWriteStream(join(OUT, `${this.name}.log`), { flags: 'a' });
     this.proc = spawn(process.execPath, [MAIN], {
@@ -89,21 +90,27 @@ class Service {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.proc.stderr!.pipe(out);
-    this.exit = new Promise((r) => this.proc.once('exit', () => r()));
-    await new Promise<void>((resolve, reject) => {
-      let seen = '';
-      const onData = (chunk: Buffer) => {
-        out.write(chunk);
-        seen = (seen + chunk.toString()).slice(-4096);
-        if (/Worker started|Listening on/.test(seen)) {
-          this.proc.stdout!.off('data', onData);
-          this.proc.stdout!.pipe(out);
-          resolve();
-        }
-      };
-      this.proc.stdout!.on('data', onData);
-      this.proc.once('exit', (code) => reject(new Error(`${this.name} exited (${code}) at start`)));
+    this.proc.stdout!.pipe(out);
+    let seen = '';
+    this.proc.stdout!.on('data', (chunk: Buffer) => {
+      seen = (seen + chunk.toString()).slice(-8192);
     });
+    this.exit = new Promise((r) => this.proc.once('exit', () => r()));
+    const port = this.env.PORT;
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      if (this.proc.exitCode !== null)
+        throw new Error(`${this.name} exited (${this.proc.exitCode}) at start`);
+      if (port) {
+        const ok = await fetch(`http://127.0.0.1:${port}/health`).then(
+          (r) => r.ok,
+          () => false,
+        );
+        if (ok) return;
+      } else if (seen.includes('Worker started')) return;
+      await sleep(100);
+    }
+    throw new Error(`${this.name} not ready after 60 s`);
   }
 
   async kill9(): Promise<void> {
@@ -136,15 +143,13 @@ async function main(): Promise<void> {
       const result = await run(pg.url, name);
       if ((result.problems as string[]).length > 0) broken = true;
       results.push(result);
+      // Written after each run, so that a later run's failure loses nothing.
+      writeResults(results);
     }
   } finally {
     await pg.stop();
   }
-  const clean = results.find((r) => r.run === 'clean');
-  for (const r of results) {
-    if (clean && r !== clean)
-      r.makespan_ratio = round(Number(r.makespan_s) / Number(clean.makespan_s), 3);
-  }
+  writeResults(results);
   log(
     JSON.stringify(
       results.map(({ problems, ...r }) => ({ ...r, problems: (problems as string[]).length })),
@@ -152,15 +157,24 @@ async function main(): Promise<void> {
       2,
     ),
   );
-  writeFileSync(
-    join(process.cwd(), 'bench/chaos/results.json'),
-    JSON.stringify(results, null, 2) + '\n',
-  );
   log('results written to bench/chaos/results.json');
   if (broken) {
     log('AN INVARIANT BROKE: see "problems" in results.json');
     process.exit(1);
   }
+}
+
+/** Each run's makespan ÷ the clean run's, then bench/chaos/results.json. */
+function writeResults(results: Record<string, unknown>[]): void {
+  const clean = results.find((r) => r.run === 'clean');
+  for (const r of results) {
+    if (clean && r !== clean)
+      r.makespan_ratio = round(Number(r.makespan_s) / Number(clean.makespan_s), 3);
+  }
+  writeFileSync(
+    join(process.cwd(), 'bench/chaos/results.json'),
+    JSON.stringify(results, null, 2) + '\n',
+  );
 }
 
 async function run(adminUrl: string, name: RunName): Promise<Record<string, unknown>> {

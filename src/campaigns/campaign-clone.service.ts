@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { AuditTrail } from '../audit/audit-trail.service';
 import { CLOCK, type Clock } from '../core/runtime';
 import { LEAD_STATUSES } from '../leads/lead-statuses';
 import { generateWebhookSecret } from '../webhooks/webhook-signature';
@@ -52,6 +53,7 @@ export class CampaignCloner {
     @InjectDataSource() private readonly db: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly campaigns: CampaignsService,
+    private readonly audit: AuditTrail,
   ) {}
 
   async clone(sourceId: string, dto: CloneCampaignDto): Promise<CampaignView> {
@@ -86,6 +88,7 @@ export class CampaignCloner {
           completedAt: null,
         }),
       );
+      let copiedLeads = 0;
       if (statuses.length > 0) {
         const importId = randomUUID();
         const now = this.clock.now();
@@ -115,7 +118,14 @@ export class CampaignCloner {
             WHERE id = $1`,
           [importId, copied, copied - suppressed, suppressed, this.clock.now()],
         );
+        copiedLeads = copied;
       }
+      await this.audit.record(tx, {
+        action: 'campaign.clone',
+        targetType: 'campaign',
+        targetId: clone.id,
+        summary: { cloned_from: source.id, lead_statuses: statuses, leads_copied: copiedLeads },
+      });
       return clone;
     });
     return this.campaigns.view(saved, this.db, secret);

@@ -22,6 +22,7 @@ import { TestCallDto, TestCallListView, TestCallView } from './dto/test-call.dto
 import { TestCallsService } from './test-calls.service';
 import { CreateCampaignDto, UpdateCampaignDto } from './dto/create-campaign.dto';
 import { ListCampaignsQuery } from './dto/list-campaigns.query';
+import { Roles } from '../auth/roles.decorator';
 
 @ApiTags('campaigns')
 @Controller('v1/campaigns')
@@ -45,6 +46,7 @@ export class CampaignsController {
   @ApiBadRequestResponse({
     description: 'A field is missing, unknown or invalid; `details` names each.',
   })
+  @Roles('manager')
   create(@Body() dto: CreateCampaignDto): Promise<CampaignView> {
     return this.campaigns.create(dto);
   }
@@ -52,6 +54,7 @@ export class CampaignsController {
   @Get()
   @ApiOperation({ summary: 'List campaigns, newest first' })
   @ApiOkResponse({ type: CampaignPage })
+  @Roles('manager', 'viewer')
   list(@Query() query: ListCampaignsQuery): Promise<CampaignPage> {
     return this.campaigns.list(query);
   }
@@ -60,6 +63,7 @@ export class CampaignsController {
   @ApiOperation({ summary: 'A campaign, with its progress' })
   @ApiOkResponse({ type: CampaignView })
   @ApiNotFoundResponse({ description: 'No such campaign.' })
+  @Roles('manager', 'viewer')
   get(@Param('id', CampaignIdPipe) id: string): Promise<CampaignView> {
     return this.campaigns.get(id);
   }
@@ -75,6 +79,7 @@ export class CampaignsController {
   @ApiBadRequestResponse({ description: 'A field is unknown or invalid; `details` names each.' })
   @ApiNotFoundResponse({ description: 'No such campaign.' })
   @ApiConflictResponse({ description: 'The change is not allowed in the campaign’s status.' })
+  @Roles('manager')
   update(
     @Param('id', CampaignIdPipe) id: string,
     @Body() dto: UpdateCampaignDto,
@@ -90,11 +95,13 @@ export class CampaignsController {
   @ApiConflictResponse({
     description: 'The campaign is running, or calls of it are still in progress.',
   })
+  @Roles('manager')
   async remove(@Param('id', CampaignIdPipe) id: string): Promise<void> {
     await this.campaigns.remove(id);
   }
 
   @Post(':id/clone')
+  @Roles('manager')
   @HttpCode(201)
   @ApiOperation({
     summary: 'Clone a campaign into a new draft, optionally with copies of its leads',
@@ -114,6 +121,7 @@ export class CampaignsController {
   }
 
   @Post(':id/test-call')
+  @Roles('manager')
   @HttpCode(201)
   @ApiOperation({
     summary: 'One real call with the campaign’s agent to your own phone, before the batch goes out',
@@ -142,6 +150,7 @@ export class CampaignsController {
   }
 
   @Get(':id/test-calls')
+  @Roles('manager', 'viewer')
   @ApiOperation({
     summary: 'The campaign’s test calls, newest first, with their status and post-call answers',
   })
@@ -166,6 +175,7 @@ export class CampaignsController {
   @ApiServiceUnavailableResponse({
     description: 'The agent’s questions could not be fetched to check the rules.',
   })
+  @Roles('manager')
   start(@Param('id', CampaignIdPipe) id: string): Promise<CampaignView> {
     return this.lifecycle.start(id);
   }
@@ -178,6 +188,7 @@ export class CampaignsController {
   @ApiOkResponse({ type: CampaignView })
   @ApiNotFoundResponse({ description: 'No such campaign.' })
   @ApiConflictResponse({ description: 'Neither running nor scheduled.' })
+  @Roles('manager')
   pause(@Param('id', CampaignIdPipe) id: string): Promise<CampaignView> {
     return this.lifecycle.pause(id);
   }
@@ -188,6 +199,7 @@ export class CampaignsController {
   @ApiOkResponse({ type: CampaignView })
   @ApiNotFoundResponse({ description: 'No such campaign.' })
   @ApiConflictResponse({ description: 'Not paused.' })
+  @Roles('manager')
   resume(@Param('id', CampaignIdPipe) id: string): Promise<CampaignView> {
     return this.lifecycle.resume(id);
   }
@@ -202,6 +214,7 @@ export class CampaignsController {
   @ApiOkResponse({ type: CampaignView })
   @ApiNotFoundResponse({ description: 'No such campaign.' })
   @ApiConflictResponse({ description: 'Already completed or cancelled.' })
+  @Roles('manager')
   cancel(@Param('id', CampaignIdPipe) id: string): Promise<CampaignView> {
     return this.lifecycle.cancel(id);
   }

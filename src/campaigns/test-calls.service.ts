@@ -9,6 +9,7 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { CountryCode } from 'libphonenumber-js/max';
 import { DataSource } from 'typeorm';
+import { AuditTrail } from '../audit/audit-trail.service';
 import { AmbiguousCallStartError, CallRoundedClient } from '../callrounded';
 import { classifyCallStatus } from '../callrounded/call-status';
 import { TooManyRequestsException } from '../common/too-many-requests';
@@ -61,6 +62,7 @@ export class TestCallsService {
     private readonly campaigns: CampaignsService,
     private readonly platform: CallRoundedClient,
     private readonly windows: CallingWindowService,
+    private readonly audit: AuditTrail,
   ) {}
 
   async place(campaignId: string, dto: TestCallDto): Promise<TestCallView> {
@@ -194,6 +196,12 @@ export class TestCallsService {
          VALUES ($1, $2, $3, $4, $5::jsonb, 'starting', $6, $6) RETURNING *`,
         [campaignId, leadId, to, from, JSON.stringify(variables), now],
       )) as TestCallRow[];
+      await this.audit.record(tx, {
+        action: 'campaign.test_call',
+        targetType: 'campaign',
+        targetId: campaignId,
+        summary: { test_call_id: row.id, lead_id: leadId },
+      });
       return row;
     });
   }

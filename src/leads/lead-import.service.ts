@@ -15,6 +15,7 @@ import type { Counter } from 'prom-client';
 import { randomUUID } from 'node:crypto';
 import { setImmediate } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
+import { AuditTrail } from '../audit/audit-trail.service';
 import { CallRoundedClient } from '../callrounded';
 import { AppConfig } from '../config/app-config';
 import { type Clock, CLOCK } from '../core/runtime';
@@ -80,6 +81,7 @@ export class LeadImportService {
     private readonly uploads: UploadGate,
     @Inject(CLOCK) private readonly clock: Clock,
     metrics: MetricsService,
+    private readonly audit: AuditTrail,
   ) {
     this.importsCounter = metrics.counter('lead_imports_total', 'Lead file uploads by outcome', [
       'outcome',
@@ -396,6 +398,19 @@ export class LeadImportService {
         rejectsOmitted,
       ],
     );
+    await this.audit.record(qr, {
+      action: 'leads.import',
+      targetType: 'campaign',
+      targetId: campaign.id,
+      summary: {
+        import_id: importId,
+        rows: tally.rows,
+        accepted: writer.pending,
+        rejected: tally.rejected,
+        duplicates: writer.duplicates,
+        suppressed: writer.suppressed,
+      },
+    });
     return this.answer(run, read, missing, warnings);
   }
 

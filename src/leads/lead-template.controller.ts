@@ -15,6 +15,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { Roles } from '../auth/roles.decorator';
 import { CallRoundedClient, CallRoundedNotFoundError } from '../callrounded';
 import { LeadTemplateQuery } from './dto/lead-template.query';
 import { PLATFORM_VARIABLES } from './missing-variables';
@@ -28,6 +29,7 @@ export class LeadTemplateController {
   constructor(private readonly platform: CallRoundedClient) {}
 
   @Get('lead-template.csv')
+  @Roles('manager', 'viewer')
   @ApiOperation({
     summary: 'A lead file template for an agent',
     description:

@@ -34,6 +34,7 @@ import { ListLeadsQuery } from './dto/list-leads.query';
 import { ImportErrorsFile } from './import-errors-file';
 import { LeadImportService } from './lead-import.service';
 import { LeadsQueryService } from './leads-query.service';
+import { Roles } from '../auth/roles.decorator';
 
 const uuidPipe = (name: string) =>
   new ParseUUIDPipe({ exceptionFactory: () => new BadRequestException(`${name} must be a UUID`) });
@@ -87,6 +88,7 @@ export class LeadsController {
     description: 'Binary content (a workbook, an archive…) or an unsupported Content-Type.',
   })
   @ApiUploadLimitResponses()
+  @Roles('manager')
   importLeads(
     @Param('id', uuid) id: string,
     @Query() query: LeadImportQuery,
@@ -99,6 +101,7 @@ export class LeadsController {
   @ApiOperation({ summary: 'List the campaign’s leads, in import order, page by page' })
   @ApiOkResponse({ type: LeadPageDto })
   @ApiNotFoundResponse({ description: 'No such campaign.' })
+  @Roles('manager', 'viewer')
   listLeads(@Param('id', uuid) id: string, @Query() query: ListLeadsQuery): Promise<LeadPageDto> {
     return this.queries.listLeads(id, query);
   }
@@ -109,6 +112,7 @@ export class LeadsController {
   })
   @ApiOkResponse({ type: LeadImportPageDto })
   @ApiNotFoundResponse({ description: 'No such campaign.' })
+  @Roles('manager', 'viewer')
   listImports(
     @Param('id', uuid) id: string,
     @Query() query: ListImportsQuery,
@@ -120,6 +124,7 @@ export class LeadsController {
   @ApiOperation({ summary: 'One import: counts, errors, missing variables' })
   @ApiOkResponse({ type: LeadImportDto })
   @ApiNotFoundResponse({ description: 'No such import in this campaign.' })
+  @Roles('manager', 'viewer')
   getImport(
     @Param('id', uuid) id: string,
     @Param('importId', uuidPipe('import_id')) importId: string,
@@ -128,6 +133,7 @@ export class LeadsController {
   }
 
   @Get('imports/:importId/errors.csv')
+  @Roles('manager', 'viewer')
   @ApiOperation({
     summary: 'Every rejected row of an import, to fix and upload again',
     description:

@@ -1,4 +1,4 @@
-import type { LeadStatus } from '../leads/lead.entity';
+import type { LeadStatus } from '../leads/lead-statuses';
 import type { TypedAnswer } from '../qualification/answer-typing';
 import type { Queryable } from '../common/queryable';
 import { roundOrNull } from '../common/numbers';

@@ -172,6 +172,21 @@ describe('test calls', () => {
     ).toBe(201);
   });
 
+  it('erasing a person (privacy) empties their test calls', async () => {
+    const id = await campaign();
+    const res = await api().post(`/v1/campaigns/${id}/test-call`, {
+      to_number: '+33655555555',
+      variables: { prenom: 'Zoé' },
+    });
+    expect(res.status).toBe(201);
+    const erased = await api().post('/v1/privacy/erase', { phone: '+33655555555' });
+    expect(erased.body).toMatchObject({ test_calls_erased: 1 });
+    const { rows } = await sql.query('SELECT to_number, variables FROM test_calls WHERE id = $1', [
+      res.body.id,
+    ]);
+    expect(rows).toEqual([{ to_number: 'erased', variables: {} }]);
+  });
+
   it('validates the number and the lead', async () => {
     const id = await campaign();
     const bad = await api().post(`/v1/campaigns/${id}/test-call`, { to_number: '12' });

@@ -114,6 +114,24 @@ describe('the errors file of an import', () => {
     expect(unknown.status).toBe(404);
   });
 
+  it('erasing a person (privacy) removes the rejected rows that hold their number, however written', async () => {
+    const campaign = await insertCampaign(env.pg);
+    const res = await upload(
+      campaign,
+      'phone,name,timezone\n06 12 34 56 78,Zoé,Mars/Olympus\n+33 6 98 76 54 32,Marc,Mars/Olympus\n',
+    );
+    expect(res.body).toMatchObject({ rejected: 2 });
+    const erased = await env
+      .http()
+      .post('/v1/privacy/erase')
+      .set('X-Api-Key', TEST_API_KEY)
+      .send({ phone: '+33612345678' });
+    expect(erased.body).toMatchObject({ rejected_rows_removed: 1 });
+    const text = (await errorsFile(campaign, res.body.import_id)).body.toString('utf8');
+    expect(text).not.toContain('Zoé');
+    expect(text).toContain('Marc');
+  });
+
   it('the rejected rows go with their campaign', async () => {
     const campaign = await insertCampaign(env.pg);
     await upload(campaign, 'phone\n12\n+33612345678\n');

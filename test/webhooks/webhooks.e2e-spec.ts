@@ -17,6 +17,9 @@ import { startTestApp, TEST_API_KEY } from '../helpers/test-app';
 import { insertCampaign, salonAnswers, seedLead } from '../reports/seed';
 import { TestReceiver } from './receiver';
 
+/** The test receivers listen on 127.0.0.1 over plain http: an operator's allowed host. */
+const RECEIVER_ENV = { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' };
+
 const RULES = { match: 'all', rules: [{ question: 'interested', equals: true }] };
 const TUNING = {
   webhookPollIntervalMs: 25,
@@ -104,6 +107,7 @@ describe('CRM webhooks: outbox, signed delivery, retries, restarts', () => {
       platformKey: 'unused-platform-key',
       clock,
       worker: TUNING,
+      env: RECEIVER_ENV,
     });
     db = app.get(DataSource);
   });
@@ -336,7 +340,7 @@ describe('CRM webhooks: outbox, signed delivery, retries, restarts', () => {
       platformKey: 'unused-platform-key',
       clock,
       worker: TUNING,
-      env: { APP_ROLE: 'api' },
+      env: { ...RECEIVER_ENV, APP_ROLE: 'api' },
     });
     db = app.get(DataSource);
     receiver.answer('hang');
@@ -372,6 +376,7 @@ describe('CRM webhooks: outbox, signed delivery, retries, restarts', () => {
       platformKey: 'unused-platform-key',
       clock,
       worker: TUNING,
+      env: RECEIVER_ENV,
     });
     db = app.get(DataSource);
     const delivered = await until('delivery after restart', async () =>
@@ -399,6 +404,7 @@ async function startWorkerProcess(
       API_KEYS: TEST_API_KEY,
       CALLROUNDED_API_URL: 'http://127.0.0.1:9/v1',
       CALLROUNDED_API_KEY: 'unused-platform-key',
+      ...RECEIVER_ENV,
       TEST_WORKER_TUNING: JSON.stringify(tuning),
       TEST_CLOCK_OFFSET_MS: String(clockOffsetMs),
     },
