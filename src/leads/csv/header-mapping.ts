@@ -49,10 +49,13 @@ export interface ColumnOptions {
  */
 export function planLeadColumns(header: string[], options: ColumnOptions = {}): LeadColumns {
   if (header.length > MAX_COLUMNS) throw tooManyColumns(header.length);
-  const mapped = resolveMapping(header, options.mapping ?? {});
+  // Each header's key, computed once (a header may have up to MAX_COLUMNS cells).
+  const headerKeys = header.map(toVariableKey);
+  const mapped = resolveMapping(header, headerKeys, options.mapping ?? {});
   const phoneColumn = phoneHint(header, mapped, options.phoneColumn);
   // Columns the mapping names are never guessed to be phone columns.
-  const keys = header.map((h, i) => (mapped.has(i) ? '' : toVariableKey(h)));
+  const keys =
+    mapped.size === 0 ? [...headerKeys] : headerKeys.map((k, i) => (mapped.has(i) ? '' : k));
   if (phoneColumn === undefined && header.length > 1 && isErrorColumn(header)) keys[0] = '';
   const phone = planPhoneColumns(header, keys, phoneColumn);
   const timezoneIndex = findTimezone(keys, mapped, phone.primary.index);
@@ -63,7 +66,7 @@ export function planLeadColumns(header: string[], options: ColumnOptions = {}): 
     if (index === 0 && isErrorColumn(header)) return;
     const target = mapped.get(index);
     if (target === null || target === PHONE_TARGET || target === TIMEZONE_TARGET) return;
-    const key = target ?? (toVariableKey(h) || `column_${index + 1}`);
+    const key = target ?? (headerKeys[index] || `column_${index + 1}`);
     variables.push({ index, key, header: h.trim() });
     const same = byKey.get(key);
     if (same) same.push(index);
@@ -78,8 +81,11 @@ function isErrorColumn(header: string[]): boolean {
 }
 
 /** The mapping by column index; 400 naming the headers it gives that the file does not have. */
-function resolveMapping(header: string[], mapping: ColumnMapping): Map<number, string | null> {
-  const keys = header.map(toVariableKey);
+function resolveMapping(
+  header: string[],
+  keys: string[],
+  mapping: ColumnMapping,
+): Map<number, string | null> {
   const byIndex = new Map<number, string | null>();
   const unknown: string[] = [];
   const badTargets: string[] = [];

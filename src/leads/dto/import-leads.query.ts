@@ -14,8 +14,9 @@ export class CsvImportQuery {
   @ApiPropertyOptional({
     example: 'Portable',
     description:
-      'Header of the phone column, matched ignoring case and accents. Default: the first column named phone, ' +
-      'phone_number, telephone, téléphone, tel, mobile, portable, numéro, to_number, number (or a close variant).',
+      'Header of the phone column, matched ignoring case and accents; only that column is read. Default: chosen ' +
+      'from the headers (and per-row type labels): a mobile column first, then a plain phone column, then fixed lines, ' +
+      'never fax or pager; a lead import falls back, on a row where it is empty, to the next filled one (phone_column_reason).',
   })
   @IsOptional()
   @IsString()
