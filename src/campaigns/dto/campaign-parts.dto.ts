@@ -124,6 +124,9 @@ export class ScheduleDto {
   cron: string;
 }
 
+/** The plain values an answer is compared with. */
+const SCALAR_SCHEMAS = [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }];
+
 export class QualificationRuleDto {
   @ApiProperty({
     example: 'interested',
@@ -135,16 +138,20 @@ export class QualificationRuleDto {
   question: string;
 
   @ApiPropertyOptional({
+    oneOf: [...SCALAR_SCHEMAS, { type: 'array', items: { type: 'string' } }],
     example: true,
-    description: 'Holds when the answer equals this value (text, number or boolean).',
+    description:
+      'Holds when the answer equals this value (text, number or boolean; a list of texts for a multiple choice question).',
   })
   @Allow()
   equals?: unknown;
 
   @ApiPropertyOptional({
+    type: 'array',
+    items: { oneOf: SCALAR_SCHEMAS },
+    minItems: 1,
     example: ['yes', 'maybe'],
-    isArray: true,
-    description: 'Holds when the answer is one of these values.',
+    description: 'Holds when the answer is one of these values (texts, numbers or booleans).',
   })
   @Allow()
   in?: unknown[];

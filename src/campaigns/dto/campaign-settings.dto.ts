@@ -86,6 +86,7 @@ export class CampaignSettingsDto {
   schedule?: ScheduleDto | null;
 
   @ApiPropertyOptional({
+    type: String,
     example: 'FR',
     nullable: true,
     description:
@@ -120,6 +121,8 @@ export class CampaignSettingsDto {
   variables?: Record<string, string>;
 
   @ApiPropertyOptional({
+    type: String,
+    format: 'uri',
     example: 'https://crm.example.com/hooks/calls',
     nullable: true,
     description:

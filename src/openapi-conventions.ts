@@ -1,0 +1,152 @@
+/**
+ * What every operation of the served document says the same way, so no route can forget it:
+ * the contract's error body on every error answer, the API key's 401 and the validation 400 on
+ * every /v1 route, the JSON body limit, the unexpected 5xx, and the routes that need no key.
+ */
+
+interface Operation {
+  requestBody?: { content?: Record<string, unknown> };
+  responses: Record<string, ResponseObject>;
+  security?: unknown[];
+  tags?: string[];
+  [key: string]: unknown;
+}
+
+interface ResponseObject {
+  description: string;
+  content?: Record<string, { schema?: unknown }>;
+  headers?: Record<string, unknown>;
+}
+
+export interface OpenApiDocumentShape {
+  paths: Record<string, Record<string, Operation>>;
+  components?: { schemas?: Record<string, unknown>; [key: string]: unknown };
+  [key: string]: unknown;
+}
+
+/** The contract's error body (src/common/error-body.ts). */
+export const ERROR_SCHEMAS = {
+  ErrorDetail: {
+    type: 'object',
+    description: 'One problem of the request.',
+    properties: {
+      field: {
+        type: 'string',
+        example: 'max_concurrent_calls',
+        description:
+          'The field, query parameter or file part at fault (`file` for the file itself).',
+      },
+      message: { type: 'string', example: 'max_concurrent_calls must not be greater than 1000' },
+      row: {
+        type: 'integer',
+        description: 'For an unreadable CSV: the row, as a spreadsheet numbers it.',
+      },
+    },
+    required: ['field', 'message'],
+    additionalProperties: false,
+  },
+  ErrorBody: {
+    type: 'object',
+    description: 'Every 4xx and 5xx answer. A rejected request changes nothing.',
+    properties: {
+      statusCode: { type: 'integer', minimum: 400, maximum: 599, example: 400 },
+      error: { type: 'string', example: 'Bad Request', description: 'The HTTP reason phrase.' },
+      message: { type: 'string', example: 'max_concurrent_calls must not be greater than 1000' },
+      details: {
+        type: 'array',
+        items: { $ref: '#/components/schemas/ErrorDetail' },
+        description: 'Present when the problem lies in named fields: one entry each.',
+      },
+    },
+    required: ['statusCode', 'error', 'message'],
+    additionalProperties: false,
+  },
+};
+
+const ERROR_CONTENT = {
+  'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } },
+};
+const RETRY_AFTER = {
+  'Retry-After': {
+    description: 'Seconds to wait before trying again.',
+    schema: { type: 'integer' },
+  },
+};
+
+/** The answers the service's own layers give on every route they cover. */
+const UNAUTHORIZED =
+  'The X-Api-Key header is missing or names no key; nothing was read or changed.';
+const BAD_REQUEST =
+  'Invalid request: a path, query or body field is missing, unknown or invalid (`details` names each), or the body is not valid JSON.';
+const JSON_TOO_LARGE = 'The JSON body is larger than 5 MB.';
+const UNEXPECTED =
+  'An unexpected error (500), or no database connection came free in time (503, with Retry-After: try again).';
+
+/** Served without a key: operations, and the document itself. */
+const OPEN_PATHS = new Set(['/health', '/metrics', '/docs', '/docs-json']);
+
+const DOCS_PATHS: Record<string, Record<string, Operation>> = {
+  '/docs': {
+    get: {
+      operationId: 'docs_ui',
+      summary: 'This document, as a web page (Swagger UI)',
+      tags: ['operations'],
+      responses: {
+        '200': {
+          description: 'The page',
+          content: { 'text/html': { schema: { type: 'string' } } },
+        },
+      },
+    },
+  },
+  '/docs-json': {
+    get: {
+      operationId: 'docs_json',
+      summary: 'This OpenAPI document',
+      tags: ['operations'],
+      responses: {
+        '200': {
+          description: 'The OpenAPI 3.1 document',
+          content: { 'application/json': { schema: { type: 'object' } } },
+        },
+      },
+    },
+  },
+};
+
+function ensure(op: Operation, status: string, description: string): void {
+  op.responses[status] ??= { description };
+}
+
+function sortedResponses(
+  responses: Record<string, ResponseObject>,
+): Record<string, ResponseObject> {
+  const order = (s: string) => (s === 'default' ? 1000 : Number(s));
+  return Object.fromEntries(Object.entries(responses).sort(([a], [b]) => order(a) - order(b)));
+}
+
+function applyToOperation(path: string, op: Operation): void {
+  if (path.startsWith('/v1/')) {
+    ensure(op, '400', BAD_REQUEST);
+    ensure(op, '401', UNAUTHORIZED);
+    if (op.requestBody?.content?.['application/json']) ensure(op, '413', JSON_TOO_LARGE);
+  }
+  if (OPEN_PATHS.has(path)) op.security = [];
+  ensure(op, 'default', UNEXPECTED);
+  for (const [status, response] of Object.entries(op.responses)) {
+    const isError = status === 'default' || Number(status) >= 400;
+    if (isError && !response.content) response.content = ERROR_CONTENT;
+    if (status === '429' || status === '503') response.headers ??= RETRY_AFTER;
+    if (!response.description) response.description = status;
+  }
+  op.responses = sortedResponses(op.responses);
+}
+
+export function applyConventions<T extends object>(document: T): T {
+  const doc = document as unknown as OpenApiDocumentShape;
+  doc.paths = { ...doc.paths, ...structuredClone(DOCS_PATHS) };
+  doc.components = { ...doc.components, schemas: { ...doc.components?.schemas, ...ERROR_SCHEMAS } };
+  for (const [path, item] of Object.entries(doc.paths))
+    for (const op of Object.values(item)) applyToOperation(path, op);
+  return document;
+}
