@@ -125,6 +125,14 @@ export class OpenApiContract {
     return validate;
   }
 
+  /** What is wrong with a request body, by the document (as a validating proxy would see it). */
+  requestProblems(method: string, template: string, media: string, body: unknown): string[] {
+    const schema = this.document.paths[template]?.[method]?.requestBody?.content?.[media]?.schema;
+    if (!schema) return [`${method.toUpperCase()} ${template} takes no ${media} body`];
+    const validate = this.schemaValidator(schema);
+    return validate(body) ? [] : [this.ajv.errorsText(validate.errors, { separator: '; ' })];
+  }
+
   /** The path template an URL falls under (literal segments beat parameters), if any. */
   templateOf(url: string): string | undefined {
     const parts = segments(new URL(url, 'http://x').pathname);
