@@ -66,7 +66,7 @@ export const ERROR_SCHEMAS = {
 const ERROR_CONTENT = {
   'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } },
 };
-const RETRY_AFTER = {
+export const RETRY_AFTER = {
   'Retry-After': {
     description: 'Seconds to wait before trying again.',
     schema: { type: 'integer' },
@@ -79,6 +79,10 @@ const UNAUTHORIZED =
 const BAD_REQUEST =
   'Invalid request: a path, query or body field is missing, unknown or invalid (`details` names each), or the body is not valid JSON.';
 const JSON_TOO_LARGE = 'The JSON body is larger than 5 MB.';
+const NOT_MODIFIED =
+  'Not modified: the answer still matches the ETag sent in If-None-Match (no body).';
+/** Answers Express sends whole, with an ETag (streamed exports have none). */
+const WITH_ETAG = new Set(['application/json', 'text/plain', 'text/html']);
 const UNEXPECTED =
   'An unexpected error (500), or no database connection came free in time (503, with Retry-After: try again).';
 
@@ -125,18 +129,21 @@ function sortedResponses(
   return Object.fromEntries(Object.entries(responses).sort(([a], [b]) => order(a) - order(b)));
 }
 
-function applyToOperation(path: string, op: Operation): void {
+function applyToOperation(path: string, method: string, op: Operation): void {
   if (path.startsWith('/v1/')) {
     ensure(op, '400', BAD_REQUEST);
     ensure(op, '401', UNAUTHORIZED);
     if (op.requestBody?.content?.['application/json']) ensure(op, '413', JSON_TOO_LARGE);
   }
   if (OPEN_PATHS.has(path)) op.security = [];
+  const ok = Object.keys(op.responses['200']?.content ?? {});
+  if (method === 'get' && ok.some((media) => WITH_ETAG.has(media))) ensure(op, '304', NOT_MODIFIED);
   ensure(op, 'default', UNEXPECTED);
   for (const [status, response] of Object.entries(op.responses)) {
     const isError = status === 'default' || Number(status) >= 400;
     if (isError && !response.content) response.content = ERROR_CONTENT;
-    if (status === '429' || status === '503') response.headers ??= RETRY_AFTER;
+    // The exception filter sends Retry-After with every 503 (429s say it where they send it).
+    if (status === '503') response.headers ??= RETRY_AFTER;
     if (!response.description) response.description = status;
   }
   op.responses = sortedResponses(op.responses);
@@ -147,6 +154,6 @@ export function applyConventions<T extends object>(document: T): T {
   doc.paths = { ...doc.paths, ...structuredClone(DOCS_PATHS) };
   doc.components = { ...doc.components, schemas: { ...doc.components?.schemas, ...ERROR_SCHEMAS } };
   for (const [path, item] of Object.entries(doc.paths))
-    for (const op of Object.values(item)) applyToOperation(path, op);
+    for (const [method, op] of Object.entries(item)) applyToOperation(path, method, op);
   return document;
 }

@@ -1193,6 +1193,13 @@ export interface operations {
           'text/plain': string;
         };
       };
+      /** @description Not modified: the answer still matches the ETag sent in If-None-Match (no body). */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description An unexpected error (500), or no database connection came free in time (503, with Retry-After: try again). */
       default: {
         headers: {
@@ -1230,6 +1237,13 @@ export interface operations {
         content: {
           'application/json': components['schemas']['LeadPageDto'];
         };
+      };
+      /** @description Not modified: the answer still matches the ETag sent in If-None-Match (no body). */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
       /** @description Invalid request: a path, query or body field is missing, unknown or invalid (`details` names each), or the body is not valid JSON. */
       400: {
@@ -1423,6 +1437,13 @@ export interface operations {
           'application/json': components['schemas']['LeadImportPageDto'];
         };
       };
+      /** @description Not modified: the answer still matches the ETag sent in If-None-Match (no body). */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description Invalid request: a path, query or body field is missing, unknown or invalid (`details` names each), or the body is not valid JSON. */
       400: {
         headers: {
@@ -1481,6 +1502,13 @@ export interface operations {
         content: {
           'application/json': components['schemas']['LeadImportDto'];
         };
+      };
+      /** @description Not modified: the answer still matches the ETag sent in If-None-Match (no body). */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
       /** @description Invalid request: a path, query or body field is missing, unknown or invalid (`details` names each), or the body is not valid JSON. */
       400: {
@@ -1544,6 +1572,13 @@ export interface operations {
         content: {
           'application/json': components['schemas']['CampaignPage'];
         };
+      };
+      /** @description Not modified: the answer still matches the ETag sent in If-None-Match (no body). */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
       /** @description Invalid request: a path, query or body field is missing, unknown or invalid (`details` names each), or the body is not valid JSON. */
       400: {
@@ -1653,6 +1688,13 @@ export interface operations {
         content: {
           'application/json': components['schemas']['CampaignView'];
         };
+      };
+      /** @description Not modified: the answer still matches the ETag sent in If-None-Match (no body). */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
       /** @description Invalid request: a path, query or body field is missing, unknown or invalid (`details` names each), or the body is not valid JSON. */
       400: {
@@ -2139,6 +2181,13 @@ export interface operations {
           'application/json': components['schemas']['SuppressionPageDto'];
         };
       };
+      /** @description Not modified: the answer still matches the ETag sent in If-None-Match (no body). */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description Invalid request: a path, query or body field is missing, unknown or invalid (`details` names each), or the body is not valid JSON. */
       400: {
         headers: {
@@ -2375,6 +2424,13 @@ export interface operations {
           'application/json': components['schemas']['CampaignReportDto'];
         };
       };
+      /** @description Not modified: the answer still matches the ETag sent in If-None-Match (no body). */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description Invalid request: a path, query or body field is missing, unknown or invalid (`details` names each), or the body is not valid JSON. */
       400: {
         headers: {
@@ -2468,6 +2524,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
+      /** @description Too many exports are running on this instance; try again in a moment. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
       /** @description An unexpected error (500), or no database connection came free in time (503, with Retry-After: try again). */
       default: {
         headers: {
@@ -2532,6 +2597,15 @@ export interface operations {
           'application/json': components['schemas']['ErrorBody'];
         };
       };
+      /** @description Too many exports are running on this instance; try again in a moment. */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
       /** @description An unexpected error (500), or no database connection came free in time (503, with Retry-After: try again). */
       default: {
         headers: {
@@ -2572,6 +2646,13 @@ export interface operations {
         content: {
           'application/json': components['schemas']['WebhookEventPageDto'];
         };
+      };
+      /** @description Not modified: the answer still matches the ETag sent in If-None-Match (no body). */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
       /** @description Invalid request: a path, query or body field is missing, unknown or invalid (`details` names each), or the body is not valid JSON. */
       400: {
@@ -2698,6 +2779,13 @@ export interface operations {
           'application/json': components['schemas']['HealthAnswer'];
         };
       };
+      /** @description Not modified: the answer still matches the ETag sent in If-None-Match (no body). */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description The database does not answer */
       503: {
         headers: {
@@ -2738,6 +2826,13 @@ export interface operations {
           'text/html': string;
         };
       };
+      /** @description Not modified: the answer still matches the ETag sent in If-None-Match (no body). */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description An unexpected error (500), or no database connection came free in time (503, with Retry-After: try again). */
       default: {
         headers: {
@@ -2766,6 +2861,13 @@ export interface operations {
         content: {
           'application/json': Record<string, never>;
         };
+      };
+      /** @description Not modified: the answer still matches the ETag sent in If-None-Match (no body). */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
       /** @description An unexpected error (500), or no database connection came free in time (503, with Retry-After: try again). */
       default: {

@@ -6,6 +6,7 @@ import {
   ApiParam,
   ApiProduces,
   ApiTags,
+  ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CampaignIdPipe } from '../common/campaign-id.pipe';
@@ -16,6 +17,9 @@ import { ReportsService } from './reports.service';
 import { cutText } from '../common/text';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const EXPORTS_BUSY = {
+  description: 'Too many exports are running on this instance; try again in a moment.',
+};
 
 @ApiTags('reports')
 @ApiParam({ name: 'id', format: 'uuid', description: 'Campaign id' })
@@ -44,6 +48,7 @@ export class ReportsController {
   })
   @ApiProduces('text/csv')
   @ApiOkResponse({ description: 'The CSV file', schema: { type: 'string' } })
+  @ApiTooManyRequestsResponse(EXPORTS_BUSY)
   async csv(
     @Param('id', CampaignIdPipe) id: string,
     @Query() q: ReportCsvQuery,
@@ -65,6 +70,7 @@ export class ReportsController {
   })
   @ApiProduces(XLSX_TYPE)
   @ApiOkResponse({ description: 'The workbook', schema: { type: 'string', format: 'binary' } })
+  @ApiTooManyRequestsResponse(EXPORTS_BUSY)
   async xlsx(
     @Param('id', CampaignIdPipe) id: string,
     @Query() q: ReportFilterQuery,

@@ -74,6 +74,7 @@ export class CallingWindowDto {
 
 export class RetryDto {
   @ApiPropertyOptional({
+    type: 'integer',
     minimum: 1,
     maximum: 10,
     example: 3,
@@ -86,6 +87,7 @@ export class RetryDto {
   max_attempts?: number;
 
   @ApiPropertyOptional({
+    type: 'integer',
     minimum: 0,
     maximum: 10080,
     example: 60,

@@ -39,6 +39,7 @@ export class CampaignSettingsDto {
   calling_window?: CallingWindowDto;
 
   @ApiPropertyOptional({
+    type: 'integer',
     minimum: 1,
     maximum: 1000,
     example: 10,
@@ -51,6 +52,7 @@ export class CampaignSettingsDto {
   max_concurrent_calls?: number;
 
   @ApiPropertyOptional({
+    type: 'integer',
     minimum: 1,
     maximum: 6000,
     example: 60,
