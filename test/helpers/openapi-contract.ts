@@ -33,6 +33,9 @@ export interface Answer {
   url: string;
   status: number;
   contentType: string | undefined;
+  /** Bytes sent. */
+  length: number;
+  /** The body, when it is JSON (other bodies are not kept). */
   body: Buffer | undefined;
 }
 
@@ -164,7 +167,7 @@ export class OpenApiContract {
       op.responses[status] ?? (answer.status >= 500 ? op.responses.default : undefined);
     if (!documented) return [`${where}: status ${status} is not documented for ${template}`];
     const statusKey = op.responses[status] ? status : 'default';
-    const empty = !answer.body || answer.body.length === 0;
+    const empty = answer.length === 0;
     const media = answer.contentType?.split(';')[0].trim().toLowerCase();
     if (!documented.content) {
       return empty ? [] : [`${where}: a body (${media}) where the document says none`];

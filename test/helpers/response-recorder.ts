@@ -37,15 +37,14 @@ function record(res: ServerResponse, req: IncomingMessage, check: (a: Answer) =>
   const keep = (chunk: unknown, encoding: unknown) => {
     if (chunk === undefined || chunk === null || typeof chunk === 'function') return;
     keeping ??= /json/i.test(String(res.getHeader('content-type') ?? ''));
-    if (!keeping) return;
-    const buf = Buffer.isBuffer(chunk)
-      ? chunk
-      : Buffer.from(
-          chunk as string,
-          typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8',
-        );
-    size += buf.length;
-    if (size <= MAX_CHECKED_BYTES) chunks.push(buf);
+    const enc = typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8';
+    const bytes =
+      typeof chunk === 'string' ? Buffer.byteLength(chunk, enc) : (chunk as Uint8Array).length;
+    size += bytes;
+    if (keeping && size <= MAX_CHECKED_BYTES)
+      chunks.push(
+        typeof chunk === 'string' ? Buffer.from(chunk, enc) : Buffer.from(chunk as Uint8Array),
+      );
   };
   const write = res.write.bind(res) as (...args: unknown[]) => boolean;
   const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
@@ -55,13 +54,14 @@ function record(res: ServerResponse, req: IncomingMessage, check: (a: Answer) =>
   }) as ServerResponse['write'];
   res.end = ((...args: unknown[]) => {
     keep(args[0], args[1]);
-    if (size <= MAX_CHECKED_BYTES) {
+    if (!keeping || size <= MAX_CHECKED_BYTES) {
       check({
         method: req.method ?? 'GET',
         url: req.url ?? '/',
         status: res.statusCode,
         contentType: res.getHeader('content-type') as string | undefined,
-        body: keeping ? Buffer.concat(chunks) : Buffer.alloc(size),
+        length: size,
+        body: keeping ? Buffer.concat(chunks) : undefined,
       });
     }
     return end(...args);

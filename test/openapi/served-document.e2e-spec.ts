@@ -130,6 +130,7 @@ describe('the served OpenAPI document', () => {
       url: `/v1/campaigns/${NO_SUCH_ID}`,
       status,
       contentType,
+      length: JSON.stringify(body).length,
       body: Buffer.from(JSON.stringify(body)),
     });
     const error = { statusCode: 404, error: 'Not Found', message: 'Campaign not found' };
