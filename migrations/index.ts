@@ -5,6 +5,8 @@ import { CampaignLifecycle1763769900000 } from './1763769900000-CampaignLifecycl
 import { DiallingEngine1763770000000 } from './1763770000000-DiallingEngine';
 import { WebhookOutbox1763770100000 } from './1763770100000-WebhookOutbox';
 import { LeadBulkLoad1763770200000 } from './1763770200000-LeadBulkLoad';
+import { AccessControl1763770300000 } from './1763770300000-AccessControl';
+import { PlatformLimitAimd1763770310000 } from './1763770310000-PlatformLimitAimd';
 
 /** Every migration, oldest first (by the timestamp in its name: TypeORM applies them in that order). */
 export const migrations = [
@@ -15,4 +17,6 @@ export const migrations = [
   DiallingEngine1763770000000,
   WebhookOutbox1763770100000,
   LeadBulkLoad1763770200000,
+  AccessControl1763770300000,
+  PlatformLimitAimd1763770310000,
 ];

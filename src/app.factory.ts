@@ -5,6 +5,7 @@ import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { refuseDeepJson } from './common/json-depth';
+import { securityHeaders } from './common/security-headers';
 import { createValidationPipe } from './common/validation';
 import { Runtime } from './core/runtime';
 import { setupOpenApi } from './openapi';
@@ -17,6 +18,7 @@ export async function createHttpApp(runtime: Runtime): Promise<INestApplication>
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  app.use(securityHeaders);
   app.useBodyParser('json', { limit: '5mb' });
   app.use(refuseDeepJson);
   app.useGlobalPipes(createValidationPipe());

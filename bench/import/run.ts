@@ -3,7 +3,7 @@
  * over HTTP to the built service running as its own process, against a bare csv-parse +
  * libphonenumber-js/max pass over the same file measured in the same run.
  *
- *   npm run bench:import          (nest build && node dist/bench/import/run.js)
+ *   npm run bench:import          (nest build, tsc -p tsconfig.bench.json, node dist-bench/bench/import/run.js)
  *
  * Environment: BENCH_PG_URL (a PostgreSQL server where a scratch database is created and dropped;
  * default postgres://postgres@127.0.0.1:5432/postgres), BENCH_ROWS (default 1000000), BENCH_RUNS

@@ -5,3 +5,4 @@ export * from './callrounded.module';
 export * from './call-status';
 export { parseRetryAfter, computeRetryDelay } from './retry-policy';
 export type { FetchLike } from './http-transport';
+export { rateLimitKindOf, type RateLimitKind } from './rate-limit-kind';

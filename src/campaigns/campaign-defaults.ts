@@ -1,4 +1,5 @@
-import type { CallingWindow, RetryPolicy } from './campaign.entity';
+import type { CallingWindow } from '../windows/calling-window';
+import type { RetryPolicy } from './campaign.entity';
 import { phoneTimeZones } from '../windows/candidate-zones';
 
 /**

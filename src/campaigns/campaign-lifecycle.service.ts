@@ -7,14 +7,17 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { AuditTrail } from '../audit/audit-trail.service';
 import { CallRoundedClient } from '../callrounded/callrounded.client';
 import { CLOCK, type Clock } from '../core/runtime';
 import { queryRows } from '../common/sql';
-import { QualificationService } from '../qualification/qualification.service';
 import { Campaign, type CampaignStatus } from './campaign.entity';
+import { CampaignEvents } from './campaign-events.service';
 import { CampaignQuestions } from './campaign-questions';
 import { CampaignsService } from './campaigns.service';
 import type { CampaignView } from './campaign.view';
+import { SLOT_STATES_SQL } from '../common/attempt-states';
+import { DIALABLE_LEAD_STATUSES_SQL, OPEN_LEAD_STATUSES_SQL } from '../leads/lead-statuses';
 
 /** Terminations still running after this are left to finish in the background. */
 const TERMINATE_WAIT_MS = 5_000;
@@ -50,8 +53,9 @@ export class CampaignLifecycle {
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly campaigns: CampaignsService,
     private readonly questions: CampaignQuestions,
-    private readonly qualification: QualificationService,
+    private readonly events: CampaignEvents,
     private readonly platform: CallRoundedClient,
+    private readonly audit: AuditTrail,
   ) {}
 
   /**
@@ -65,7 +69,7 @@ export class CampaignLifecycle {
     // Fetched before the transaction (no lock held while the platform answers), when it can start.
     const startable = before.status === 'draft' || before.status === 'completed';
     const fetched = startable ? await this.questions.fetch(before.agentId) : null;
-    return this.move(id, async (c, tx, now) => {
+    return this.move(id, 'start', async (c, tx, now) => {
       const again = c.status === 'completed';
       if (c.status !== 'draft' && !again) {
         throw new ConflictException(
@@ -99,7 +103,7 @@ export class CampaignLifecycle {
 
   /** running | scheduled → paused: no new call starts; calls in progress are still tracked. */
   async pause(id: string): Promise<CampaignView> {
-    return this.move(id, async (c) => {
+    return this.move(id, 'pause', async (c) => {
       if (c.status !== 'running' && c.status !== 'scheduled') {
         throw new ConflictException(
           c.status === 'draft'
@@ -119,7 +123,7 @@ export class CampaignLifecycle {
    * skipped; a campaign whose schedule was removed meanwhile resumes running.
    */
   async resume(id: string): Promise<CampaignView> {
-    return this.move(id, async (c, _tx, now) => {
+    return this.move(id, 'resume', async (c, _tx, now) => {
       if (c.status !== 'paused') {
         throw new ConflictException(
           `campaign is ${c.status}, not paused: there is nothing to resume`,
@@ -140,13 +144,13 @@ export class CampaignLifecycle {
    */
   async cancel(id: string): Promise<CampaignView> {
     let live: { id: string; call_id: string }[] = [];
-    const view = await this.move(id, async (c, tx, now) => {
+    const view = await this.move(id, 'cancel', async (c, tx, now) => {
       if (c.status === 'completed' || c.status === 'cancelled') {
         throw new ConflictException(`campaign is already ${c.status}`);
       }
-      await tx.query(
+      const [, cancelled] = await tx.query(
         `UPDATE leads SET status = 'cancelled', status_reason = 'campaign cancelled', next_attempt_at = NULL, updated_at = now()
-          WHERE campaign_id = $1 AND status IN ('pending', 'retry_scheduled')`,
+          WHERE campaign_id = $1 AND status IN ${DIALABLE_LEAD_STATUSES_SQL}`,
         [c.id],
       );
       // The marker tells the dialer's sweep these calls are being terminated already.
@@ -160,6 +164,7 @@ export class CampaignLifecycle {
       c.status = 'cancelled';
       c.pausedFrom = null;
       c.completedAt = now;
+      return { leads_cancelled: cancelled as number, calls_terminated: live.length };
     });
     await this.terminate(live);
     return view;
@@ -168,7 +173,7 @@ export class CampaignLifecycle {
   /**
    * Moves a campaign on when its leads say so, and answers the new status (null: unchanged):
    * - running without schedule, every lead final and no call in progress → completed (and
-   *   QualificationService.onCampaignCompleted in the same transaction);
+   *   CampaignEvents.completed in the same transaction);
    * - running with a schedule (a run): once no call is in progress and no lead is due now
    *   (pending or retry_scheduled with next_attempt_at unset or past: the dialer sets it to the
    *   window's next opening or the retry time) → back to scheduled; leads still waiting are
@@ -187,7 +192,7 @@ export class CampaignLifecycle {
       if (c.status === 'cancelled') {
         await tx.query(
           `UPDATE leads SET status = 'cancelled', status_reason = 'campaign cancelled', next_attempt_at = NULL, updated_at = now()
-            WHERE campaign_id = $1 AND status IN ('pending', 'retry_scheduled')`,
+            WHERE campaign_id = $1 AND status IN ${DIALABLE_LEAD_STATUSES_SQL}`,
           [id],
         );
         return null;
@@ -203,7 +208,7 @@ export class CampaignLifecycle {
       }
       if (facts.open) return null;
       await this.save(tx, c, { status: 'completed', completedAt: now });
-      await this.qualification.onCampaignCompleted(tx, c);
+      await this.events.completed(tx, c);
       return 'completed';
     });
   }
@@ -214,7 +219,7 @@ export class CampaignLifecycle {
       `SELECT id FROM campaigns c
         WHERE c.status = 'running'
            OR (c.status = 'cancelled' AND EXISTS (
-                SELECT 1 FROM leads l WHERE l.campaign_id = c.id AND l.status IN ('pending', 'retry_scheduled')))`,
+                SELECT 1 FROM leads l WHERE l.campaign_id = c.id AND l.status IN ${DIALABLE_LEAD_STATUSES_SQL}))`,
     );
     let moved = 0;
     for (const { id } of rows) if (await this.settle(id)) moved++;
@@ -224,10 +229,10 @@ export class CampaignLifecycle {
   private async facts(tx: EntityManager, id: string, now: Date): Promise<SettleFacts> {
     const [row]: SettleFacts[] = await tx.query(
       `SELECT
-         EXISTS (SELECT 1 FROM call_attempts WHERE campaign_id = $1 AND state IN ('starting', 'ambiguous', 'live')) AS busy,
-         EXISTS (SELECT 1 FROM leads WHERE campaign_id = $1 AND status IN ('pending', 'calling', 'retry_scheduled')) AS open,
+         EXISTS (SELECT 1 FROM call_attempts WHERE campaign_id = $1 AND state IN ${SLOT_STATES_SQL}) AS busy,
+         EXISTS (SELECT 1 FROM leads WHERE campaign_id = $1 AND status IN ${OPEN_LEAD_STATUSES_SQL}) AS open,
          EXISTS (SELECT 1 FROM leads WHERE campaign_id = $1 AND (status = 'calling'
-                   OR (status IN ('pending', 'retry_scheduled') AND (next_attempt_at IS NULL OR next_attempt_at <= $2)))) AS due`,
+                   OR (status IN ${DIALABLE_LEAD_STATUSES_SQL} AND (next_attempt_at IS NULL OR next_attempt_at <= $2)))) AS due`,
       [id, now],
     );
     return row;
@@ -235,7 +240,7 @@ export class CampaignLifecycle {
 
   private async assertSomethingToCall(tx: EntityManager, id: string, again = false): Promise<void> {
     const [row]: { total: number; waiting: number }[] = await tx.query(
-      `SELECT count(*)::int AS total, count(*) FILTER (WHERE status IN ('pending', 'retry_scheduled'))::int AS waiting
+      `SELECT count(*)::int AS total, count(*) FILTER (WHERE status IN ${DIALABLE_LEAD_STATUSES_SQL})::int AS waiting
          FROM leads WHERE campaign_id = $1`,
       [id],
     );
@@ -252,12 +257,21 @@ export class CampaignLifecycle {
   /** Locks the campaign, lets `change` check and edit it, saves it and answers its view. */
   private async move(
     id: string,
-    change: (c: Campaign, tx: EntityManager, now: Date) => Promise<void>,
+    action: 'start' | 'pause' | 'resume' | 'cancel',
+    change: (c: Campaign, tx: EntityManager, now: Date) => Promise<void | Record<string, unknown>>,
   ): Promise<CampaignView> {
     const saved = await this.db.transaction(async (tx) => {
       const c = await this.campaigns.find(tx, id, true);
-      await change(c, tx, this.clock.now());
-      return tx.getRepository(Campaign).save(c);
+      const from = c.status;
+      const extra = await change(c, tx, this.clock.now());
+      const row = await tx.getRepository(Campaign).save(c);
+      await this.audit.record(tx, {
+        action: `campaign.${action}`,
+        targetType: 'campaign',
+        targetId: id,
+        summary: { status: { before: from, after: row.status }, ...(extra ?? {}) },
+      });
+      return row;
     });
     return this.campaigns.view(saved, this.db);
   }

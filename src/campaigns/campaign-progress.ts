@@ -1,5 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { DataSource, EntityManager } from 'typeorm';
+import { SLOT_STATES_SQL } from '../common/attempt-states';
+import {
+  DIALABLE_LEAD_STATUSES_SQL,
+  FINAL_LEAD_STATUSES_SQL,
+  UNREACHED_LEAD_STATUSES_SQL,
+} from '../leads/lead-statuses';
 
 /**
  * Where a campaign's leads stand. `total` = pending + in_progress + completed + failed +
@@ -68,22 +74,22 @@ export async function loadProgress(
     `WITH l AS (
        SELECT campaign_id,
               count(*) AS total,
-              count(*) FILTER (WHERE status IN ('pending', 'retry_scheduled')) AS pending,
+              count(*) FILTER (WHERE status IN ${DIALABLE_LEAD_STATUSES_SQL}) AS pending,
               count(*) FILTER (WHERE status = 'calling') AS in_progress,
               count(*) FILTER (WHERE status = 'completed') AS completed,
-              count(*) FILTER (WHERE status IN ('failed', 'exhausted')) AS failed,
+              count(*) FILTER (WHERE status IN ${UNREACHED_LEAD_STATUSES_SQL}) AS failed,
               count(*) FILTER (WHERE qualified) AS qualified,
               count(*) FILTER (WHERE NOT qualified) AS not_qualified,
               count(*) FILTER (WHERE status = 'retry_scheduled') AS retry_scheduled,
               count(*) FILTER (WHERE status = 'exhausted') AS exhausted,
               count(*) FILTER (WHERE status = 'suppressed') AS suppressed,
               count(*) FILTER (WHERE status = 'cancelled') AS cancelled,
-              count(*) FILTER (WHERE status IN ('completed', 'failed', 'exhausted', 'suppressed', 'cancelled')) AS final
+              count(*) FILTER (WHERE status IN ${FINAL_LEAD_STATUSES_SQL}) AS final
          FROM leads WHERE campaign_id = ANY($1::uuid[]) GROUP BY campaign_id),
      a AS (
        SELECT campaign_id, count(*) AS live_calls
          FROM call_attempts
-        WHERE campaign_id = ANY($1::uuid[]) AND state IN ('starting', 'ambiguous', 'live')
+        WHERE campaign_id = ANY($1::uuid[]) AND state IN ${SLOT_STATES_SQL}
         GROUP BY campaign_id)
      SELECT ids.id, l.*, a.live_calls
        FROM unnest($1::uuid[]) AS ids(id)

@@ -2,7 +2,7 @@ import { BadRequestException, ConflictException, Injectable } from '@nestjs/comm
 import type { PlatformQuestion } from '../callrounded/callrounded.types';
 import type { FieldError } from '../common/validation';
 import { QuestionsService } from '../qualification/questions.service';
-import type { Qualification } from './campaign.entity';
+import type { Qualification } from '../qualification/rules';
 
 /** A request should not hang on a slow platform: past this, questions count as unavailable. */
 const FETCH_DEADLINE_MS = 5_000;

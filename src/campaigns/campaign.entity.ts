@@ -5,6 +5,8 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
+import type { Qualification } from '../qualification/rules';
+import type { CallingWindow } from '../windows/calling-window';
 
 export const CAMPAIGN_STATUSES = [
   'draft',
@@ -16,28 +18,10 @@ export const CAMPAIGN_STATUSES = [
 ] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
 
-export interface CallingWindow {
-  days: ('mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun')[];
-  hours: { start: string; end: string }[];
-}
-
 export interface RetryPolicy {
   max_attempts: number;
   delay_minutes: number;
   on: string[];
-}
-
-export interface QualificationRule {
-  question: string;
-  equals?: unknown;
-  in?: unknown[];
-  gte?: number;
-  lte?: number;
-}
-
-export interface Qualification {
-  match: 'all' | 'any';
-  rules: QualificationRule[];
 }
 
 @Entity({ name: 'campaigns' })

@@ -1,12 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { nextFireAfter } from '../scheduling/cron';
-import type {
-  Campaign,
-  CampaignStatus,
-  CallingWindow,
-  Qualification,
-  RetryPolicy,
-} from './campaign.entity';
+import { nextFireAfter } from '../common/cron';
+import type { Qualification } from '../qualification/rules';
+import type { CallingWindow } from '../windows/calling-window';
+import type { Campaign, CampaignStatus, RetryPolicy } from './campaign.entity';
 import { CAMPAIGN_STATUSES } from './campaign.entity';
 import { CampaignProgress } from './campaign-progress';
 import {

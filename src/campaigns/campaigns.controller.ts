@@ -16,6 +16,7 @@ import { CampaignPage, CampaignView } from './campaign.view';
 import { CampaignsService } from './campaigns.service';
 import { CreateCampaignDto, UpdateCampaignDto } from './dto/create-campaign.dto';
 import { ListCampaignsQuery } from './dto/list-campaigns.query';
+import { Roles } from '../auth/roles.decorator';
 
 @ApiTags('campaigns')
 @Controller('v1/campaigns')
@@ -37,6 +38,7 @@ export class CampaignsController {
   @ApiBadRequestResponse({
     description: 'A field is missing, unknown or invalid; `details` names each.',
   })
+  @Roles('manager')
   create(@Body() dto: CreateCampaignDto): Promise<CampaignView> {
     return this.campaigns.create(dto);
   }
@@ -44,6 +46,7 @@ export class CampaignsController {
   @Get()
   @ApiOperation({ summary: 'List campaigns, newest first' })
   @ApiOkResponse({ type: CampaignPage })
+  @Roles('manager', 'viewer')
   list(@Query() query: ListCampaignsQuery): Promise<CampaignPage> {
     return this.campaigns.list(query);
   }
@@ -52,6 +55,7 @@ export class CampaignsController {
   @ApiOperation({ summary: 'A campaign, with its progress' })
   @ApiOkResponse({ type: CampaignView })
   @ApiNotFoundResponse({ description: 'No such campaign.' })
+  @Roles('manager', 'viewer')
   get(@Param('id', CampaignIdPipe) id: string): Promise<CampaignView> {
     return this.campaigns.get(id);
   }
@@ -67,6 +71,7 @@ export class CampaignsController {
   @ApiBadRequestResponse({ description: 'A field is unknown or invalid; `details` names each.' })
   @ApiNotFoundResponse({ description: 'No such campaign.' })
   @ApiConflictResponse({ description: 'The change is not allowed in the campaign’s status.' })
+  @Roles('manager')
   update(
     @Param('id', CampaignIdPipe) id: string,
     @Body() dto: UpdateCampaignDto,
@@ -82,6 +87,7 @@ export class CampaignsController {
   @ApiConflictResponse({
     description: 'The campaign is running, or calls of it are still in progress.',
   })
+  @Roles('manager')
   async remove(@Param('id', CampaignIdPipe) id: string): Promise<void> {
     await this.campaigns.remove(id);
   }
@@ -101,6 +107,7 @@ export class CampaignsController {
   @ApiServiceUnavailableResponse({
     description: 'The agent’s questions could not be fetched to check the rules.',
   })
+  @Roles('manager')
   start(@Param('id', CampaignIdPipe) id: string): Promise<CampaignView> {
     return this.lifecycle.start(id);
   }
@@ -113,6 +120,7 @@ export class CampaignsController {
   @ApiOkResponse({ type: CampaignView })
   @ApiNotFoundResponse({ description: 'No such campaign.' })
   @ApiConflictResponse({ description: 'Neither running nor scheduled.' })
+  @Roles('manager')
   pause(@Param('id', CampaignIdPipe) id: string): Promise<CampaignView> {
     return this.lifecycle.pause(id);
   }
@@ -123,6 +131,7 @@ export class CampaignsController {
   @ApiOkResponse({ type: CampaignView })
   @ApiNotFoundResponse({ description: 'No such campaign.' })
   @ApiConflictResponse({ description: 'Not paused.' })
+  @Roles('manager')
   resume(@Param('id', CampaignIdPipe) id: string): Promise<CampaignView> {
     return this.lifecycle.resume(id);
   }
@@ -137,6 +146,7 @@ export class CampaignsController {
   @ApiOkResponse({ type: CampaignView })
   @ApiNotFoundResponse({ description: 'No such campaign.' })
   @ApiConflictResponse({ description: 'Already completed or cancelled.' })
+  @Roles('manager')
   cancel(@Param('id', CampaignIdPipe) id: string): Promise<CampaignView> {
     return this.lifecycle.cancel(id);
   }

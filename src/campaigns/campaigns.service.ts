@@ -1,12 +1,16 @@
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { AuditTrail, changes } from '../audit/audit-trail.service';
 import type { PlatformQuestion } from '../callrounded/callrounded.types';
 import { CLOCK, type Clock } from '../core/runtime';
 import { generateWebhookSecret } from '../webhooks/webhook-signature';
+import { WebhookUrlGuard } from '../webhooks/webhook-url-guard.service';
 import { canonicalZone } from '../windows/time-zones';
 import { decodeCursor, encodeCursor } from '../common/cursor';
-import { Campaign, type Qualification } from './campaign.entity';
+import type { Qualification } from '../qualification/rules';
+import { auditedSettings } from './campaign-audit';
+import { Campaign } from './campaign.entity';
 import {
   DEFAULT_CALLING_WINDOW,
   DEFAULT_MAX_CALLS_PER_MINUTE,
@@ -22,8 +26,7 @@ import { CampaignPage, CampaignView, toCampaignView } from './campaign.view';
 import type { CampaignSettingsDto } from './dto/campaign-settings.dto';
 import type { CreateCampaignDto, UpdateCampaignDto } from './dto/create-campaign.dto';
 import type { ListCampaignsQuery } from './dto/list-campaigns.query';
-
-const SLOT_STATES = `('starting', 'ambiguous', 'live')`;
+import { SLOT_STATES_SQL } from '../common/attempt-states';
 
 /** A page ends at a campaign: its creation time in microseconds (exact) and its id. */
 const CURSOR_TAG = 'campaigns';
@@ -35,16 +38,18 @@ export class CampaignsService {
     @InjectDataSource() private readonly db: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly questions: CampaignQuestions,
+    private readonly audit: AuditTrail,
+    private readonly webhookUrls: WebhookUrlGuard,
   ) {}
 
   async create(dto: CreateCampaignDto): Promise<CampaignView> {
+    if (dto.webhook_url) await this.webhookUrls.assertSavable(dto.webhook_url);
     const questions = await this.questions.fetch(dto.agent_id);
     const qualification = normalizeQualification(dto.qualification);
     this.questions.assertRulesValid(qualification, questions);
     const now = this.clock.now();
     const secret = dto.webhook_url ? generateWebhookSecret() : undefined;
-    const repo = this.db.getRepository(Campaign);
-    const campaign = repo.create({
+    const campaign = this.db.getRepository(Campaign).create({
       name: dto.name.trim(),
       agentId: dto.agent_id.toLowerCase(),
       fromNumbers: dto.from_numbers,
@@ -67,7 +72,16 @@ export class CampaignsService {
       startedAt: null,
       completedAt: null,
     });
-    const saved = await repo.save(campaign);
+    const saved = await this.db.transaction(async (tx) => {
+      const row = await tx.getRepository(Campaign).save(campaign);
+      await this.audit.record(tx, {
+        action: 'campaign.create',
+        targetType: 'campaign',
+        targetId: row.id,
+        summary: { settings: auditedSettings(row) },
+      });
+      return row;
+    });
     return this.view(saved, this.db, secret);
   }
 
@@ -111,6 +125,7 @@ export class CampaignsService {
   }
 
   async update(id: string, dto: UpdateCampaignDto): Promise<CampaignView> {
+    if (dto.webhook_url) await this.webhookUrls.assertSavable(dto.webhook_url);
     const before = await this.find(this.db.manager, id);
     const agentChanges =
       dto.agent_id !== undefined && dto.agent_id.toLowerCase() !== before.agentId;
@@ -123,6 +138,7 @@ export class CampaignsService {
     const saved = await this.db.transaction(async (tx) => {
       const c = await this.find(tx, id, true);
       assertEditable(c, dto, agentChanges);
+      const settingsBefore = auditedSettings(c);
       const now = this.clock.now();
       if (agentChanges) {
         c.agentId = agentId;
@@ -150,7 +166,17 @@ export class CampaignsService {
       const timing = dto.schedule !== undefined || dto.timezone !== undefined;
       // A new cron (or zone) must not fire at once for a time it already passed.
       if (timing && c.status !== 'draft') c.scheduleFrom = now;
-      return tx.getRepository(Campaign).save(c);
+      const row = await tx.getRepository(Campaign).save(c);
+      await this.audit.record(tx, {
+        action: 'campaign.update',
+        targetType: 'campaign',
+        targetId: id,
+        summary: {
+          changes: changes(settingsBefore, auditedSettings(row)),
+          ...(secret ? { webhook_secret: 'generated' } : {}),
+        },
+      });
+      return row;
     });
     return this.view(saved, this.db, secret);
   }
@@ -162,7 +188,7 @@ export class CampaignsService {
         throw new ConflictException('campaign is running: pause or cancel it before deleting it');
       }
       const [{ live }]: { live: number }[] = await tx.query(
-        `SELECT count(*)::int AS live FROM call_attempts WHERE campaign_id = $1 AND state IN ${SLOT_STATES}`,
+        `SELECT count(*)::int AS live FROM call_attempts WHERE campaign_id = $1 AND state IN ${SLOT_STATES_SQL}`,
         [id],
       );
       if (live > 0) {
@@ -171,6 +197,12 @@ export class CampaignsService {
         );
       }
       await tx.query(`DELETE FROM campaigns WHERE id = $1`, [id]);
+      await this.audit.record(tx, {
+        action: 'campaign.delete',
+        targetType: 'campaign',
+        targetId: id,
+        summary: { name: c.name, status: c.status },
+      });
     });
   }
 

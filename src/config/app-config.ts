@@ -1,6 +1,7 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsIn,
+  IsIP,
   IsInt,
   IsOptional,
   IsString,
@@ -132,6 +133,57 @@ export class AppConfig {
       'CALLROUNDED_TERMINAL_STATUSES must be a comma-separated list of status or status=outcome, with an outcome among completed, missed, failed, unknown and never the in-progress statuses created or ongoing (such as voicemail=missed,busy)',
   })
   CALLROUNDED_TERMINAL_STATUSES?: string = undefined;
+
+  /** Failed authentications one client address may make per minute before it gets 429. */
+  @Transform(toInt)
+  @IsInt({ message: 'AUTH_FAILURES_PER_MINUTE must be a whole number between 1 and 10000' })
+  @Min(1, { message: 'AUTH_FAILURES_PER_MINUTE must be a whole number between 1 and 10000' })
+  @Max(10000, { message: 'AUTH_FAILURES_PER_MINUTE must be a whole number between 1 and 10000' })
+  AUTH_FAILURES_PER_MINUTE = 20;
+
+  /**
+   * Lead variables and answers of campaigns finished longer ago than this many days are purged
+   * (the counts stay); unset keeps them.
+   */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt({ message: 'DATA_RETENTION_DAYS must be a whole number of days (1 to 36500)' })
+  @Min(1, { message: 'DATA_RETENTION_DAYS must be a whole number of days (1 to 36500)' })
+  @Max(36500, { message: 'DATA_RETENTION_DAYS must be a whole number of days (1 to 36500)' })
+  DATA_RETENTION_DAYS?: number = undefined;
+
+  /**
+   * Webhook hosts an operator trusts: they may use plain http and any address (a CRM on the
+   * private network). Comma-separated host names or IP addresses.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^\s*[A-Za-z0-9.:[\]_-]+\s*(,\s*[A-Za-z0-9.:[\]_-]+\s*)*$/, {
+    message:
+      'WEBHOOK_ALLOWED_HOSTS must be a comma-separated list of host names or IP addresses, such as crm.internal,10.0.0.7',
+  })
+  WEBHOOK_ALLOWED_HOSTS?: string = undefined;
+
+  /** The address the HTTP server listens on; unset: every interface. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsIP(undefined, {
+    message: 'BIND_ADDRESS must be an IP address such as 127.0.0.1, 0.0.0.0 or ::',
+  })
+  BIND_ADDRESS?: string = undefined;
+
+  /** WEBHOOK_ALLOWED_HOSTS in lower case, IPv6 brackets removed. */
+  get webhookAllowedHosts(): string[] {
+    return (this.WEBHOOK_ALLOWED_HOSTS ?? '')
+      .split(',')
+      .map((h) =>
+        h
+          .trim()
+          .toLowerCase()
+          .replace(/^\[|\]$/g, ''),
+      )
+      .filter(Boolean);
+  }
 
   get simulation(): boolean {
     return !this.CALLROUNDED_API_KEY;

@@ -27,7 +27,11 @@ export interface Runtime {
   clock: Clock;
   /** Worker tunables that tests shorten; production keeps the defaults. */
   worker?: Partial<WorkerTuning>;
+  /** Resolves webhook host names (every address); tests inject one so that no DNS leaves the machine. */
+  dnsLookup?: DnsLookup;
 }
+
+export type DnsLookup = (hostname: string) => Promise<{ address: string; family: number }[]>;
 
 export interface WorkerTuning {
   /** How often the dialer looks for leads to call. */

@@ -11,6 +11,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { errorBody } from '../common/error-body';
 import { DashboardAssets } from './dashboard-assets.service';
+import { Public } from '../auth/roles.decorator';
 
 /**
  * The page is public: it holds no data, and every call it makes to /v1 carries the key the user
@@ -27,6 +28,7 @@ const SECURITY_HEADERS: Record<string, string> = {
 
 /** Serves the marketing dashboard: a static single-page app at /app that uses the /v1 API. */
 @ApiExcludeController()
+@Public()
 @Controller()
 export class DashboardController {
   constructor(private readonly assets: DashboardAssets) {}

@@ -8,9 +8,30 @@ import { prepareRuntime } from '../core/prepare-runtime';
 import { DEMO_SCENARIO_AGENT_ID, DEMO_FROM_NUMBER } from './demo-scenario';
 import { ProgressBar } from './progress-bar';
 
-// The demo reads the public API's JSON answers as a script would.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
+/** The parts of the public API's answers the demo reads, as a script would. */
+interface CampaignAnswer {
+  id: string;
+  name: string;
+  status: string;
+  progress: Parameters<ProgressBar['render']>[0];
+}
+interface ImportAnswer {
+  rows: number;
+  accepted: number;
+  rejected: number;
+  duplicates: number;
+  errors?: { row: number; column: string | null; message: string }[];
+}
+interface ReportAnswer {
+  summary: {
+    leads: number;
+    dialled: number;
+    reached: number;
+    qualified: number;
+    qualification_rate: number | null;
+    total_cost: number;
+  };
+}
 
 /**
  * `npm run demo`: the whole product on one machine with nothing installed. Embedded PostgreSQL,
@@ -33,7 +54,8 @@ async function demo(): Promise<void> {
   const prepared = await prepareRuntime(config, quiet);
   const app = await createHttpApp(prepared.runtime);
   await app.listen(0, '127.0.0.1');
-  const base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+  const server = app.getHttpServer() as { address(): { port: number } };
+  const base = `http://127.0.0.1:${server.address().port}`;
   const api = async (
     method: string,
     path: string,
@@ -58,7 +80,7 @@ async function demo(): Promise<void> {
   };
 
   try {
-    const campaign: Json = await (
+    const campaign = (await (
       await api('POST', '/v1/campaigns', {
         name: `Démo salons de coiffure ${new Date().toISOString().slice(0, 16)}`,
         agent_id: DEMO_SCENARIO_AGENT_ID,
@@ -75,13 +97,13 @@ async function demo(): Promise<void> {
         default_country: 'FR',
         qualification: { match: 'all', rules: [{ question: 'interested', equals: true }] },
       })
-    ).json();
+    ).json()) as CampaignAnswer;
     say(`Created campaign "${campaign.name}" (${campaign.id})`);
 
     const file = resolve('examples/leads.csv');
-    const imported: Json = await (
+    const imported = (await (
       await api('POST', `/v1/campaigns/${campaign.id}/leads`, readFileSync(file), 'text/csv')
-    ).json();
+    ).json()) as ImportAnswer;
     say(
       `Imported ${file}: ${imported.rows} rows, ${imported.accepted} accepted, ${imported.rejected} rejected, ${imported.duplicates} duplicates`,
     );
@@ -90,7 +112,7 @@ async function demo(): Promise<void> {
     await api('POST', `/v1/campaigns/${campaign.id}/start`);
     const bar = new ProgressBar(process.stdout);
     for (;;) {
-      const c: Json = await (await api('GET', `/v1/campaigns/${campaign.id}`)).json();
+      const c = (await (await api('GET', `/v1/campaigns/${campaign.id}`)).json()) as CampaignAnswer;
       bar.render(c.progress);
       if (['completed', 'cancelled'].includes(c.status)) break;
       await new Promise((r) => setTimeout(r, 250));
@@ -110,10 +132,10 @@ async function demo(): Promise<void> {
       writeFileSync(out, Buffer.from(await (await api('GET', path)).arrayBuffer()));
       files.push(out);
     }
-    const report = JSON.parse(readFileSync(files[0], 'utf8'));
+    const report = JSON.parse(readFileSync(files[0], 'utf8')) as ReportAnswer;
     const s = report.summary;
     say(
-      `Done: ${s.leads} leads, ${s.dialled} dialled, ${s.reached} reached, ${s.qualified} qualified (${(100 * s.qualification_rate).toFixed(0)} %), cost ${s.total_cost}`,
+      `Done: ${s.leads} leads, ${s.dialled} dialled, ${s.reached} reached, ${s.qualified} qualified (${(100 * (s.qualification_rate ?? 0)).toFixed(0)} %), cost ${s.total_cost}`,
     );
     say('Report files:');
     for (const f of files) say(`  ${f}`);

@@ -10,6 +10,7 @@ import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { RUNTIME } from '../core/runtime';
 import type { Runtime } from '../core/runtime';
+import { Public } from '../auth/roles.decorator';
 
 class PlatformHealth {
   @ApiProperty({
@@ -33,6 +34,7 @@ class HealthAnswer {
 }
 
 @ApiTags('operations')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

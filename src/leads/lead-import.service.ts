@@ -15,6 +15,7 @@ import type { Counter } from 'prom-client';
 import { randomUUID } from 'node:crypto';
 import { setImmediate } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
+import { AuditTrail } from '../audit/audit-trail.service';
 import { CallRoundedClient } from '../callrounded';
 import { AppConfig } from '../config/app-config';
 import { type Clock, CLOCK } from '../core/runtime';
@@ -74,6 +75,7 @@ export class LeadImportService {
     private readonly uploads: UploadGate,
     @Inject(CLOCK) private readonly clock: Clock,
     metrics: MetricsService,
+    private readonly audit: AuditTrail,
   ) {
     this.importsCounter = metrics.counter('lead_imports_total', 'Lead file uploads by outcome', [
       'outcome',
@@ -285,6 +287,19 @@ export class LeadImportService {
         this.clock.now(),
       ],
     );
+    await this.audit.record(qr, {
+      action: 'leads.import',
+      targetType: 'campaign',
+      targetId: campaign.id,
+      summary: {
+        import_id: importId,
+        rows: tally.rows,
+        accepted: writer.pending,
+        rejected: tally.rejected,
+        duplicates,
+        suppressed: writer.suppressed,
+      },
+    });
     return {
       import_id: importId,
       rows: tally.rows,

@@ -5,26 +5,7 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
-
-/** Not final: `pending`, `calling`, `retry_scheduled`. Final: the others. */
-export type LeadStatus =
-  | 'pending'
-  | 'calling'
-  | 'retry_scheduled'
-  | 'completed'
-  | 'failed'
-  | 'exhausted'
-  | 'suppressed'
-  | 'cancelled';
-
-export const FINAL_LEAD_STATUSES: LeadStatus[] = [
-  'completed',
-  'failed',
-  'exhausted',
-  'suppressed',
-  'cancelled',
-];
-export const ACTIVE_LEAD_STATUSES: LeadStatus[] = ['pending', 'calling', 'retry_scheduled'];
+import type { LeadStatus } from './lead-statuses';
 
 @Entity({ name: 'leads' })
 export class Lead {

@@ -31,6 +31,7 @@ import { LeadPageDto } from './dto/lead.dto';
 import { ListLeadsQuery } from './dto/list-leads.query';
 import { LeadImportService } from './lead-import.service';
 import { LeadsQueryService } from './leads-query.service';
+import { Roles } from '../auth/roles.decorator';
 
 const uuidPipe = (name: string) =>
   new ParseUUIDPipe({ exceptionFactory: () => new BadRequestException(`${name} must be a UUID`) });
@@ -83,6 +84,7 @@ export class LeadsController {
     description: 'Binary content (a workbook, an archive…) or an unsupported Content-Type.',
   })
   @ApiUploadLimitResponses()
+  @Roles('manager')
   importLeads(
     @Param('id', uuid) id: string,
     @Query() query: CsvImportQuery,
@@ -95,6 +97,7 @@ export class LeadsController {
   @ApiOperation({ summary: 'List the campaign’s leads, in import order, page by page' })
   @ApiOkResponse({ type: LeadPageDto })
   @ApiNotFoundResponse({ description: 'No such campaign.' })
+  @Roles('manager', 'viewer')
   listLeads(@Param('id', uuid) id: string, @Query() query: ListLeadsQuery): Promise<LeadPageDto> {
     return this.queries.listLeads(id, query);
   }
@@ -105,6 +108,7 @@ export class LeadsController {
   })
   @ApiOkResponse({ type: LeadImportPageDto })
   @ApiNotFoundResponse({ description: 'No such campaign.' })
+  @Roles('manager', 'viewer')
   listImports(
     @Param('id', uuid) id: string,
     @Query() query: ListImportsQuery,
@@ -116,6 +120,7 @@ export class LeadsController {
   @ApiOperation({ summary: 'One import: counts, errors, missing variables' })
   @ApiOkResponse({ type: LeadImportDto })
   @ApiNotFoundResponse({ description: 'No such import in this campaign.' })
+  @Roles('manager', 'viewer')
   getImport(
     @Param('id', uuid) id: string,
     @Param('importId', uuidPipe('import_id')) importId: string,

@@ -1,13 +1,31 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Campaign } from '../campaigns/campaign.entity';
-import { CallAttempt } from '../calls/call-attempt.entity';
 import { Lead } from '../leads/lead.entity';
-import { computeHeadline } from '../reports/report-summary';
 import { WebhookOutbox } from '../webhooks/webhook-outbox.service';
 import { typeAnswers, TypedAnswers } from './answer-typing';
 import { questionInfos } from './question-kind';
-import { evaluateQualification } from './rules';
+import { evaluateQualification, type Qualification } from './rules';
+
+/** What qualifying reads of a campaign (the campaign entity has these fields). */
+export interface QualifyingCampaign {
+  id: string;
+  name: string;
+  questions: unknown[] | null;
+  qualification: Qualification | null;
+  webhookUrl: string | null;
+}
+
+/** What qualifying reads of the attempt that got the answers, and the answers it sets on it. */
+export interface QualifyingAttempt {
+  id: string;
+  attemptNumber: number;
+  callId: string | null;
+  callStatus: string | null;
+  durationSeconds: string | number | null;
+  cost: string | null;
+  endedAt: Date | null;
+  answers: Record<string, unknown> | null;
+}
 
 export interface LeadAnswers {
   /** Typed answers by question name. */
@@ -33,9 +51,9 @@ export class QualificationService {
    */
   async qualify(
     tx: EntityManager,
-    campaign: Campaign,
+    campaign: QualifyingCampaign,
     lead: Lead,
-    attempt: CallAttempt,
+    attempt: QualifyingAttempt,
     postCallAnswers: unknown[],
   ): Promise<LeadAnswers> {
     const questions = questionInfos(campaign.questions);
@@ -70,36 +88,10 @@ export class QualificationService {
     }
     return { answers, qualified };
   }
-
-  /** Queues `campaign.completed` with the campaign's headline figures, when it has a webhook. */
-  async onCampaignCompleted(tx: EntityManager, campaign: Campaign): Promise<void> {
-    if (!campaign.webhookUrl) return;
-    const summary = await computeHeadline(tx, campaign.id);
-    const run = campaign.completedAt ?? campaign.startedAt;
-    await this.outbox.enqueue(tx, {
-      campaignId: campaign.id,
-      type: 'campaign.completed',
-      dedupeKey: `campaign.completed:${campaign.id}:${run ? new Date(run).toISOString() : 'first'}`,
-      payload: {
-        campaign: {
-          id: campaign.id,
-          name: campaign.name,
-          status: 'completed',
-          started_at: iso(campaign.startedAt),
-          completed_at: iso(campaign.completedAt),
-        },
-        summary,
-      },
-    });
-  }
 }
 
 function numberOrNull(v: string | number | null | undefined): number | null {
   if (v === null || v === undefined || v === '') return null;
   const n = Number(v);
   return Number.isFinite(n) ? n : null;
-}
-
-function iso(d: Date | null | undefined): string | null {
-  return d ? new Date(d).toISOString() : null;
 }

@@ -1,7 +1,21 @@
-import type { Qualification, QualificationRule } from '../campaigns/campaign.entity';
 import type { FieldError } from '../common/validation';
 import { parseBoolean, parseNumber, TypedAnswer, TypedAnswers } from './answer-typing';
 import { QuestionInfo, QuestionKind } from './question-kind';
+
+/** One condition on a post-call answer. */
+export interface QualificationRule {
+  question: string;
+  equals?: unknown;
+  in?: unknown[];
+  gte?: number;
+  lte?: number;
+}
+
+/** A campaign's qualification: which answers make a lead qualified. */
+export interface Qualification {
+  match: 'all' | 'any';
+  rules: QualificationRule[];
+}
 
 /**
  * Whether a lead qualifies, by the campaign's rules and the lead's typed answers.

@@ -1,6 +1,6 @@
 import { Transform, TransformCallback } from 'node:stream';
 import { Options, stringify, Stringifier } from 'csv-stringify';
-import { neutralise } from './cell-safety';
+import { neutralise } from '../common/cell-safety';
 import { MULTI_VALUE_SEPARATOR, ReportColumn } from './report-columns';
 
 export interface CsvOptions {

@@ -1,5 +1,5 @@
 import { escapeLiteral } from 'pg';
-import { roundOrNull } from './report-rows';
+import { roundOrNull } from '../common/numbers';
 
 export type ColumnKind = 'phone' | 'text' | 'integer' | 'number' | 'boolean' | 'answer';
 

@@ -1,6 +1,7 @@
-import type { LeadStatus } from '../leads/lead.entity';
+import type { LeadStatus } from '../leads/lead-statuses';
 import type { TypedAnswer } from '../qualification/answer-typing';
-import type { Queryable } from './queryable';
+import type { Queryable } from '../common/queryable';
+import { roundOrNull } from '../common/numbers';
 
 /** Which leads a report lists (the JSON page, the CSV and the XLSX alike). */
 export interface LeadFilter {
@@ -101,13 +102,6 @@ export async function fetchLeadRows(
 export function toNumber(text: string | null | undefined, decimals: number): number | null {
   if (text === null || text === undefined) return null;
   return roundOrNull(Number(text), decimals);
-}
-
-/** Trims binary noise (0.1 + 0.2) from computed figures. */
-export function roundOrNull(value: number | null | undefined, decimals: number): number | null {
-  if (value === null || value === undefined || !Number.isFinite(value)) return null;
-  const f = 10 ** decimals;
-  return Math.round(value * f) / f;
 }
 
 /**

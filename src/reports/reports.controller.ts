@@ -15,6 +15,7 @@ import { CampaignReportDto } from './dto/report-response.dto';
 import type { LeadFilter } from './report-rows';
 import { ReportsService } from './reports.service';
 import { cutText } from '../common/text';
+import { Roles } from '../auth/roles.decorator';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const EXPORTS_BUSY = {
@@ -35,6 +36,7 @@ export class ReportsController {
     summary: 'Lead-qualification report: campaign, summary, questions and one page of leads',
   })
   @ApiOkResponse({ type: CampaignReportDto })
+  @Roles('manager', 'viewer')
   report(@Param('id', CampaignIdPipe) id: string, @Query() q: ReportPageQuery): Promise<CampaignReportDto> {
     return this.reports.report(id, toFilter(q), q.limit ?? 100, q.cursor);
   }
@@ -49,6 +51,7 @@ export class ReportsController {
   @ApiProduces('text/csv')
   @ApiOkResponse({ description: 'The CSV file', schema: { type: 'string' } })
   @ApiTooManyRequestsResponse(EXPORTS_BUSY)
+  @Roles('manager', 'viewer')
   async csv(
     @Param('id', CampaignIdPipe) id: string,
     @Query() q: ReportCsvQuery,
@@ -71,6 +74,7 @@ export class ReportsController {
   @ApiProduces(XLSX_TYPE)
   @ApiOkResponse({ description: 'The workbook', schema: { type: 'string', format: 'binary' } })
   @ApiTooManyRequestsResponse(EXPORTS_BUSY)
+  @Roles('manager', 'viewer')
   async xlsx(
     @Param('id', CampaignIdPipe) id: string,
     @Query() q: ReportFilterQuery,

@@ -1,12 +1,6 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnModuleDestroy,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CampaignLifecycle } from '../campaigns/campaign-lifecycle.service';
-import { RUNTIME, WORKER_TUNING, type Runtime, type WorkerTuning } from '../core/runtime';
+import { WORKER_TUNING, type WorkerTuning } from '../core/runtime';
 import { WorkerLoop } from '../common/worker-loop';
 
 /**
@@ -15,18 +9,17 @@ import { WorkerLoop } from '../common/worker-loop';
  * waiting in cancelled campaigns. Runs at the poll interval: leads finish when polls see calls end.
  */
 @Injectable()
-export class CampaignSettleLoop implements OnApplicationBootstrap, OnModuleDestroy {
+export class CampaignSettleLoop {
   private readonly logger = new Logger(CampaignSettleLoop.name);
   private loop?: WorkerLoop;
 
   constructor(
     private readonly lifecycle: CampaignLifecycle,
-    @Inject(RUNTIME) private readonly runtime: Runtime,
     @Inject(WORKER_TUNING) private readonly tuning: WorkerTuning,
   ) {}
 
-  onApplicationBootstrap(): void {
-    if (this.runtime.config.APP_ROLE === 'api') return;
+  /** Started by WorkerLoops, in the worker roles only. */
+  start(): void {
     this.loop = new WorkerLoop(
       'campaign settler',
       this.tuning.pollIntervalMs,
@@ -38,7 +31,7 @@ export class CampaignSettleLoop implements OnApplicationBootstrap, OnModuleDestr
     this.loop.start();
   }
 
-  async onModuleDestroy(): Promise<void> {
+  async stop(): Promise<void> {
     await this.loop?.stop();
   }
 }

@@ -1,23 +1,10 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnModuleDestroy,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import {
-  CLOCK,
-  RUNTIME,
-  WORKER_TUNING,
-  type Clock,
-  type Runtime,
-  type WorkerTuning,
-} from '../core/runtime';
-import { newInstanceId } from '../dialer/engine-settings';
+import { CLOCK, WORKER_TUNING, type Clock, type WorkerTuning } from '../core/runtime';
+import { newInstanceId } from '../common/instance-id';
 import { WorkerLoop } from '../common/worker-loop';
-import { CATCH_UP_HORIZON_MS, latestFireBetween } from './cron';
+import { CATCH_UP_HORIZON_MS, latestFireBetween } from '../common/cron';
 
 /** First key of the advisory locks that guard a campaign's schedule claims. */
 const SCHEDULE_LOCK_SPACE = 727_274_010;
@@ -38,7 +25,7 @@ interface ScheduledCampaign {
  * before the campaign was started, resumed, re-scheduled or last ran are never run.
  */
 @Injectable()
-export class ScheduleRunner implements OnApplicationBootstrap, OnModuleDestroy {
+export class ScheduleRunner {
   private readonly logger = new Logger(ScheduleRunner.name);
   private readonly instanceId = newInstanceId();
   private loop?: WorkerLoop;
@@ -46,12 +33,11 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(RUNTIME) private readonly runtime: Runtime,
     @Inject(WORKER_TUNING) private readonly tuning: WorkerTuning,
   ) {}
 
-  onApplicationBootstrap(): void {
-    if (this.runtime.config.APP_ROLE === 'api') return;
+  /** Started by WorkerLoops, in the worker roles only. */
+  start(): void {
     this.loop = new WorkerLoop(
       'schedule runner',
       this.tuning.scheduleIntervalMs,
@@ -63,7 +49,7 @@ export class ScheduleRunner implements OnApplicationBootstrap, OnModuleDestroy {
     this.loop.start();
   }
 
-  async onModuleDestroy(): Promise<void> {
+  async stop(): Promise<void> {
     await this.loop?.stop();
   }
 

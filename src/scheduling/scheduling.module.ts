@@ -3,10 +3,10 @@ import { CampaignsModule } from '../campaigns/campaigns.module';
 import { CampaignSettleLoop } from './campaign-settle-loop.service';
 import { ScheduleRunner } from './schedule-runner.service';
 
-/** The campaign loops of the worker role: schedule runs and settling (idle in the api role). */
+/** The campaign loops of the worker role: schedule runs and settling (started by WorkerLoops). */
 @Module({
   imports: [CampaignsModule],
   providers: [ScheduleRunner, CampaignSettleLoop],
-  exports: [ScheduleRunner],
+  exports: [ScheduleRunner, CampaignSettleLoop],
 })
 export class SchedulingModule {}

@@ -89,11 +89,12 @@ export function failureToError(failure: ForcedFailure): SimHttpError {
     headers['Retry-After'] = String(failure.retryAfterSeconds);
   }
   const message =
-    failure.status === 429
+    failure.message ??
+    (failure.status === 429
       ? 'Too many requests'
       : failure.status >= 500
         ? 'Internal server error'
-        : 'Request failed';
+        : 'Request failed');
   return new SimHttpError(failure.status, message, [], headers);
 }
 

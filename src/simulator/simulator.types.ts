@@ -27,6 +27,8 @@ export interface ForcedFailure {
   retryAfterSeconds?: number;
   /** POST /calls/phone only: create the call before failing (the ambiguous case). */
   createsCall?: boolean;
+  /** The error message answered instead of the default one (e.g. how a 429 names its limit). */
+  message?: string;
 }
 
 export interface SimFaults {
@@ -45,6 +47,8 @@ export interface SimFaults {
   postNoAnswerMode: 'hang' | 'destroy';
   /** A new call shows in GET /calls only after this lag (GET /calls/{id} sees it at once). */
   listLagMs: number;
+  /** The message of the 429s the concurrency and rate limits answer; unset: each names its limit. */
+  limitMessage?: string;
   /** Deterministic failures consumed in order; replaced by each setFaults call that sets it. */
   failNext?: ForcedFailure;
 }

@@ -26,6 +26,7 @@ import {
   SuppressionPageDto,
 } from './dto/suppression.dto';
 import { SuppressionsService } from './suppressions.service';
+import { Roles } from '../auth/roles.decorator';
 
 /** The JSON body is validated here, not by the global pipe: a CSV body has none to validate. */
 const jsonBodyPipe = createValidationPipe();
@@ -69,6 +70,7 @@ export class SuppressionsController {
       'A file that is not text (a workbook, an archive…) or an unsupported Content-Type.',
   })
   @ApiUploadLimitResponses()
+  @Roles('manager', 'compliance')
   async add(
     @Query() query: SuppressionsCsvQuery,
     @Body() body: unknown,
@@ -85,6 +87,7 @@ export class SuppressionsController {
   @Get()
   @ApiOperation({ summary: 'List the do-not-call list, page by page' })
   @ApiOkResponse({ type: SuppressionPageDto })
+  @Roles('manager', 'compliance')
   list(@Query() query: ListSuppressionsQuery): Promise<SuppressionPageDto> {
     return this.suppressions.list(query);
   }
@@ -103,6 +106,7 @@ export class SuppressionsController {
   @ApiNoContentResponse({ description: 'Removed.' })
   @ApiNotFoundResponse({ description: 'Not on the list.' })
   @ApiBadRequestResponse({ description: 'Not an E.164 number.' })
+  @Roles('compliance')
   async remove(@Param('phone') phone: string): Promise<void> {
     await this.suppressions.remove(phone);
   }

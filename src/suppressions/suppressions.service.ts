@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request } from 'express';
 import type { CountryCode } from 'libphonenumber-js/max';
 import { DataSource, type QueryRunner } from 'typeorm';
+import { AuditTrail } from '../audit/audit-trail.service';
 import { openCsv } from '../leads/csv/csv-reader';
 import { DELIMITER_NAMES } from '../leads/csv/delimiter';
 import { findPhoneColumn, toVariableKey } from '../leads/csv/header-mapping';
@@ -17,8 +18,11 @@ import type {
   SuppressionErrorDto,
   SuppressionPageDto,
 } from './dto/suppression.dto';
+import { DIALABLE_LEAD_STATUSES_SQL } from '../leads/lead-statuses';
 
 const BATCH_SIZE = 5000;
+/** Numbers of one addition named in its audit row (the counts cover all). */
+const AUDITED_PHONES = 100;
 const CURSOR_TAG = 'suppressions';
 const REASON_HEADERS = ['reason', 'motif', 'raison', 'comment', 'commentaire'];
 
@@ -41,7 +45,7 @@ const ADD_BATCH = `
   ), leads_hit AS (
     UPDATE leads SET status = 'suppressed', status_reason = 'on the do-not-call list', next_attempt_at = NULL,
                      updated_at = now()
-    WHERE phone IN (SELECT phone FROM input) AND status IN ('pending', 'retry_scheduled')
+    WHERE phone IN (SELECT phone FROM input) AND status IN ${DIALABLE_LEAD_STATUSES_SQL}
     RETURNING 1
   )
   SELECT (SELECT count(*) FROM given)::int AS given, (SELECT count(*) FROM input)::int AS distinct_phones,
@@ -99,6 +103,7 @@ export class SuppressionsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly uploads: UploadGate,
+    private readonly audit: AuditTrail,
   ) {}
 
   async addPhones(dto: AddSuppressionsDto): Promise<AddSuppressionsResultDto> {
@@ -115,6 +120,7 @@ export class SuppressionsService {
       for (let i = 0; i < valid.length; i += BATCH_SIZE) {
         tally.count(await addBatch(qr, valid.slice(i, i + BATCH_SIZE)));
       }
+      await this.recordAdd(qr, tally, valid, 'json');
     });
     return tally.result();
   }
@@ -124,6 +130,7 @@ export class SuppressionsService {
     const upload = await this.uploads.open(req);
     const tally = new AddTally();
     const country = query.default_country as CountryCode | undefined;
+    const sample: { phone: string }[] = [];
     try {
       await this.inTransaction(async (qr) => {
         const csv = await openCsv(upload.bytes, {
@@ -149,11 +156,13 @@ export class SuppressionsService {
               (reasonIndex >= 0 ? cells[reasonIndex]?.trim() : '') || query.reason || null;
             batch.push({ phone: phone.e164, reason });
             if (batch.length >= BATCH_SIZE) {
+              sample.push(...batch.slice(0, AUDITED_PHONES - sample.length));
               tally.count(await addBatch(qr, batch));
               batch = [];
             }
           }
           if (batch.length > 0) tally.count(await addBatch(qr, batch));
+          sample.push(...batch.slice(0, AUDITED_PHONES - sample.length));
         } finally {
           csv.close();
         }
@@ -162,6 +171,7 @@ export class SuppressionsService {
             'The file has a header row but no data rows: nothing to add',
           );
         }
+        await this.recordAdd(qr, tally, sample, 'csv');
       });
     } catch (err) {
       upload.discard();
@@ -201,12 +211,47 @@ export class SuppressionsService {
         details: [{ field: 'phone', message: phone.message }],
       });
     }
-    const [deleted] = (await this.db.query(
-      'WITH d AS (DELETE FROM suppressions WHERE phone = $1 RETURNING 1) SELECT count(*)::int AS n FROM d',
-      [phone.e164],
-    )) as { n: number }[];
-    if (deleted.n === 0)
-      throw new NotFoundException(`${phone.e164} is not on the do-not-call list`);
+    await this.inTransaction(async (qr) => {
+      // A DELETE … RETURNING answers [rows, count] through TypeORM.
+      const [[deleted]] = (await qr.query(
+        'DELETE FROM suppressions WHERE phone = $1 RETURNING reason',
+        [phone.e164],
+      )) as [{ reason: string | null }[], number];
+      if (!deleted) throw new NotFoundException(`${phone.e164} is not on the do-not-call list`);
+      await this.audit.record(qr, {
+        action: 'suppression.remove',
+        targetType: 'phone',
+        targetId: phone.e164,
+        summary: { reason: deleted.reason },
+      });
+    });
+  }
+
+  /**
+   * The do-not-call list is itself kept by law, so its audit rows may name the numbers: all of
+   * them when one number was added, the first AUDITED_PHONES of a larger batch, and the counts.
+   */
+  private async recordAdd(
+    qr: QueryRunner,
+    tally: AddTally,
+    phones: { phone: string }[],
+    source: 'json' | 'csv',
+  ): Promise<void> {
+    const r = tally.result();
+    await this.audit.record(qr, {
+      action: 'suppression.add',
+      targetType: 'phone',
+      targetId: phones.length === 1 && r.received === 1 ? phones[0].phone : null,
+      summary: {
+        source,
+        received: r.received,
+        added: r.added,
+        already_suppressed: r.already_suppressed,
+        rejected: r.rejected,
+        leads_suppressed: r.leads_suppressed,
+        phones: phones.slice(0, AUDITED_PHONES).map((p) => p.phone),
+      },
+    });
   }
 
   private async inTransaction(work: (qr: QueryRunner) => Promise<void>): Promise<void> {

@@ -1,20 +1,14 @@
-import {
-  BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Counter } from 'prom-client';
 import { Agent, request } from 'undici';
 import { DataSource } from 'typeorm';
-import { CLOCK, RUNTIME, WORKER_TUNING } from '../core/runtime';
-import type { Clock, Runtime, WorkerTuning } from '../core/runtime';
+import { CLOCK, WORKER_TUNING } from '../core/runtime';
+import type { Clock, WorkerTuning } from '../core/runtime';
 import { MetricsService } from '../metrics/metrics.service';
 import { ID_HEADER, SIGNATURE_HEADER, signWebhook, TIMESTAMP_HEADER } from './webhook-signature';
 import { backoffMs, webhookTuning, WebhookTuning } from './webhook-tuning';
-import { webhookUrlProblem } from './webhook-url';
+import { WebhookUrlGuard } from './webhook-url-guard.service';
 
 interface ClaimedEvent {
   id: string;
@@ -39,7 +33,7 @@ type Outcome =
  * again, with the same X-Webhook-Id for the receiver to de-duplicate.
  */
 @Injectable()
-export class WebhookDeliveryService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class WebhookDeliveryService {
   private readonly logger = new Logger(WebhookDeliveryService.name);
   private readonly tuning: WebhookTuning;
   private readonly agent: Agent;
@@ -51,10 +45,10 @@ export class WebhookDeliveryService implements OnApplicationBootstrap, BeforeApp
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    @Inject(RUNTIME) private readonly runtime: Runtime,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(WORKER_TUNING) worker: WorkerTuning,
     metrics: MetricsService,
+    private readonly guard: WebhookUrlGuard,
   ) {
     this.tuning = webhookTuning(worker);
     this.attemptsCounter = metrics.counter(
@@ -63,18 +57,20 @@ export class WebhookDeliveryService implements OnApplicationBootstrap, BeforeApp
       ['type', 'result'],
     );
     this.agent = new Agent({
-      connect: { timeout: this.tuning.webhookTimeoutMs },
+      // Every delivery resolves the host itself, refuses internal addresses, and connects to
+      // the address it checked (see WebhookUrlGuard).
+      connect: { timeout: this.tuning.webhookTimeoutMs, lookup: guard.connectLookup },
       headersTimeout: this.tuning.webhookTimeoutMs,
       bodyTimeout: this.tuning.webhookTimeoutMs,
     });
   }
 
-  onApplicationBootstrap(): void {
-    if (this.runtime.config.APP_ROLE === 'api') return;
+  /** Started by WorkerLoops, in the worker roles only. */
+  start(): void {
     this.schedule(0);
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
+  async stop(): Promise<void> {
     this.stopping = true;
     if (this.timer) clearTimeout(this.timer);
     for (const c of this.inFlight) c.abort();
@@ -178,7 +174,7 @@ export class WebhookDeliveryService implements OnApplicationBootstrap, BeforeApp
     const problem =
       event.webhook_url === null
         ? 'the campaign has no webhook_url'
-        : webhookUrlProblem(event.webhook_url);
+        : this.guard.urlProblem(event.webhook_url);
     if (problem)
       return { ok: false, statusCode: null, error: `webhook_url ${problem}`, permanent: true };
     if (!event.webhook_secret)
@@ -223,18 +219,37 @@ export class WebhookDeliveryService implements OnApplicationBootstrap, BeforeApp
         error: `the receiver answered HTTP ${res.statusCode}`,
       };
     } catch (err) {
-      const e = err as { code?: string; name?: string; message?: string };
-      const what = abort.signal.aborted
-        ? `no answer within ${this.tuning.webhookTimeoutMs} ms`
-        : (e.code ?? e.name ?? 'error');
+      const category = abort.signal.aborted ? 'timeout' : errorCategory(err);
       return {
         ok: false,
         statusCode: null,
-        error: `request failed: ${what}${e.message ? ` (${e.message})` : ''}`,
+        error: `request failed: ${category}`,
+        permanent: category === 'blocked address',
       };
     } finally {
       clearTimeout(timer);
       this.inFlight.delete(abort);
     }
   }
+}
+
+/**
+ * What went wrong, as a category only: the error's own message names the address and port it
+ * tried, which would let a campaign owner map our network through the delivery log.
+ */
+export function errorCategory(err: unknown): string {
+  let e = err as { code?: string; cause?: unknown } | undefined;
+  // undici wraps the socket's error; the code that says what happened may be on the cause.
+  for (let depth = 0; e && depth < 3; depth++) {
+    const code = e.code ?? '';
+    if (code === 'ERR_WEBHOOK_BLOCKED_ADDRESS') return 'blocked address';
+    if (/TIMEOUT|ETIMEDOUT/.test(code)) return 'timeout';
+    if (code === 'ECONNREFUSED') return 'connection refused';
+    if (/ECONNRESET|EPIPE|UND_ERR_SOCKET|UND_ERR_CLOSED/.test(code)) return 'connection reset';
+    if (/ENOTFOUND|EAI_AGAIN|EAI_FAIL|EAI_NONAME/.test(code)) return 'DNS lookup failed';
+    if (/^ERR_TLS|^ERR_SSL|CERT|^UNABLE_TO_|SELF_SIGNED|^DEPTH_ZERO/.test(code)) return 'TLS error';
+    if (/EHOSTUNREACH|ENETUNREACH/.test(code)) return 'host unreachable';
+    e = e.cause as typeof e;
+  }
+  return 'network error';
 }

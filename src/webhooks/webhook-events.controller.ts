@@ -10,6 +10,7 @@ import {
 import { CampaignIdPipe } from '../common/campaign-id.pipe';
 import { WebhookEventDto, WebhookEventPageDto, WebhookEventsQuery } from './dto/webhook-events.dto';
 import { WebhookEventsService } from './webhook-events.service';
+import { Roles } from '../auth/roles.decorator';
 
 @ApiTags('webhooks')
 @ApiParam({ name: 'id', format: 'uuid', description: 'Campaign id' })
@@ -24,6 +25,7 @@ export class WebhookEventsController {
       "The campaign's CRM events (lead.qualified, campaign.completed) and their delivery status",
   })
   @ApiOkResponse({ type: WebhookEventPageDto })
+  @Roles('manager', 'viewer')
   list(
     @Param('id', CampaignIdPipe) id: string,
     @Query() q: WebhookEventsQuery,
@@ -37,6 +39,7 @@ export class WebhookEventsController {
   @ApiParam({ name: 'eventId', format: 'uuid' })
   @ApiOkResponse({ type: WebhookEventDto })
   @ApiConflictResponse({ description: 'The event is not failed (pending or delivered)' })
+  @Roles('manager')
   retry(
     @Param('id', CampaignIdPipe) id: string,
     @Param('eventId', new ParseUUIDPipe({ errorHttpStatusCode: 404 })) eventId: string,

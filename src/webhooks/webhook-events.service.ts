@@ -1,6 +1,7 @@
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { AuditTrail } from '../audit/audit-trail.service';
 import { decodeCursor, encodeCursor } from '../common/cursor';
 import { CLOCK } from '../core/runtime';
 import type { Clock } from '../core/runtime';
@@ -34,6 +35,7 @@ export class WebhookEventsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly audit: AuditTrail,
   ) {}
 
   async list(campaignId: string, q: WebhookEventsQuery): Promise<WebhookEventPageDto> {
@@ -68,14 +70,24 @@ export class WebhookEventsService {
   async retry(campaignId: string, eventId: string): Promise<WebhookEventDto> {
     await this.assertCampaign(campaignId);
     const now = this.clock.now();
-    const [rows] = (await this.db.query(
-      `UPDATE webhook_events
-          SET status = 'pending', attempts = 0, next_attempt_at = $3, locked_until = NULL, updated_at = $3
-        WHERE id = $1 AND campaign_id = $2 AND status = 'failed'
-      RETURNING ${COLUMNS}`,
-      [eventId, campaignId, now],
-    )) as [EventRow[], number];
-    if (rows.length > 0) return view(rows[0]);
+    const retried = await this.db.transaction(async (tx) => {
+      const [rows] = (await tx.query(
+        `UPDATE webhook_events
+            SET status = 'pending', attempts = 0, next_attempt_at = $3, locked_until = NULL, updated_at = $3
+          WHERE id = $1 AND campaign_id = $2 AND status = 'failed'
+        RETURNING ${COLUMNS}`,
+        [eventId, campaignId, now],
+      )) as [EventRow[], number];
+      if (rows.length === 0) return undefined;
+      await this.audit.record(tx, {
+        action: 'webhook_event.retry',
+        targetType: 'webhook_event',
+        targetId: eventId,
+        summary: { campaign_id: campaignId, type: rows[0].type },
+      });
+      return rows[0];
+    });
+    if (retried) return view(retried);
     const existing: { status: string }[] = await this.db.query(
       `SELECT status FROM webhook_events WHERE id = $1 AND campaign_id = $2`,
       [eventId, campaignId],

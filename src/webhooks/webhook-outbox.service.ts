@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { CLOCK } from '../core/runtime';
 import type { Clock } from '../core/runtime';
-import type { Queryable } from '../reports/queryable';
+import type { Queryable } from '../common/queryable';
 import type { WebhookEventType } from './webhook-event.entity';
 
 export interface NewWebhookEvent {

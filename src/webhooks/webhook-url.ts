@@ -1,7 +1,7 @@
 /**
- * Why a webhook URL cannot be used, or null when it can. The URL is the campaign owner's own
- * endpoint, so private addresses are allowed; only schemes other than http(s) are refused
- * (file:, gopher:, data: and the like have no business here), and credentials in the URL.
+ * Why a webhook URL is malformed, or null: http(s) only (file:, gopher:, data: and the like
+ * have no business here), a host, no credentials, a sane length. Where the URL may point
+ * (https, no internal address) is WebhookUrlGuard's to decide: it needs the configuration and DNS.
  */
 export function webhookUrlProblem(value: unknown): string | null {
   if (typeof value !== 'string' || value.trim() === '') return 'must be an http(s) URL';
@@ -9,10 +9,10 @@ export function webhookUrlProblem(value: unknown): string | null {
   try {
     url = new URL(value);
   } catch {
-    return 'must be an absolute http(s) URL such as https://crm.example.com/hooks/calls';
+    return 'must be an absolute https URL such as https://crm.example.com/hooks/calls';
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    return `must use http or https, not ${url.protocol.replace(/:$/, '')}`;
+    return `must use https, not ${url.protocol.replace(/:$/, '')}`;
   if (!url.hostname) return 'must name a host';
   if (url.username || url.password)
     return 'must not carry credentials; every request is signed with the campaign webhook secret';

@@ -5,12 +5,13 @@ import { WebhookEvent } from './webhook-event.entity';
 import { WebhookEventsController } from './webhook-events.controller';
 import { WebhookEventsService } from './webhook-events.service';
 import { WebhookOutbox } from './webhook-outbox.service';
+import { WebhookUrlGuard } from './webhook-url-guard.service';
 
 /** The CRM hand-off: the outbox (written by qualification), its delivery loop and its status API. */
 @Module({
   imports: [TypeOrmModule.forFeature([WebhookEvent])],
   controllers: [WebhookEventsController],
-  providers: [WebhookOutbox, WebhookDeliveryService, WebhookEventsService],
-  exports: [WebhookOutbox, WebhookDeliveryService],
+  providers: [WebhookOutbox, WebhookDeliveryService, WebhookEventsService, WebhookUrlGuard],
+  exports: [WebhookOutbox, WebhookDeliveryService, WebhookUrlGuard],
 })
 export class WebhooksModule {}

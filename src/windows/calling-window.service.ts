@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Campaign } from '../campaigns/campaign.entity';
-import { checkWindow, WindowVerdict } from './calling-window';
+import { type CallingWindow, checkWindow, WindowVerdict } from './calling-window';
 import { candidateZones } from './candidate-zones';
 
 export interface WindowEvaluation extends WindowVerdict {
@@ -12,7 +11,7 @@ export interface WindowEvaluation extends WindowVerdict {
 @Injectable()
 export class CallingWindowService {
   async evaluate(
-    campaign: Pick<Campaign, 'callingWindow' | 'timezone'>,
+    campaign: { callingWindow: CallingWindow; timezone: string },
     lead: { phone: string; timezone: string | null },
     at: Date,
   ): Promise<WindowEvaluation> {

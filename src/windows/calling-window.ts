@@ -1,7 +1,12 @@
 import { DateTime } from 'luxon';
-import type { CallingWindow } from '../campaigns/campaign.entity';
 
-export type Weekday = CallingWindow['days'][number];
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+
+/** A campaign's calling window: the days, and the hours of each of those days, in a zone. */
+export interface CallingWindow {
+  days: Weekday[];
+  hours: { start: string; end: string }[];
+}
 
 /** Luxon's weekday numbers (1 = Monday) to our names. */
 export const WEEKDAYS: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];

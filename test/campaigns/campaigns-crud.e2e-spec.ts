@@ -419,7 +419,7 @@ describe('PATCH /v1/campaigns/{id}', () => {
     const { body: c } = await create();
     const added = await kit
       .api()
-      .patch(`/v1/campaigns/${c.id}`, { webhook_url: 'http://10.0.0.5:8080/hook' });
+      .patch(`/v1/campaigns/${c.id}`, { webhook_url: 'https://crm.example.com/first' });
     expect(added.body.webhook_secret).toMatch(/^whsec_/);
     const changed = await kit
       .api()

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { dialerFaults, SimulatedCrash } from '../../src/dialer/dialer-faults';
+import { dialerFaults, SimulatedCrash } from '../../src/engine/dialer-faults';
 import {
   addLeads,
   AGENT_ID,

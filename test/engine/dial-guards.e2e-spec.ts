@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { DateTime } from 'luxon';
-import { dialerFaults } from '../../src/dialer/dialer-faults';
+import { dialerFaults } from '../../src/engine/dialer-faults';
 import {
   addLeads,
   allLeadsFinal,

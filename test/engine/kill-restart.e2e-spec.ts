@@ -22,7 +22,7 @@ const TUNING = { ...FAST_TUNING, leaseMs: 1000, reconcileGraceMs: 1500 };
 const MAX_ATTEMPTS = 2;
 const CAP = 6;
 
-describe('kill -9 of the service mid-campaign, then a restart', () => {
+describe('kill -9 of the service mid-campaign, platform faults and dropped connections, then a restart', () => {
   let db: TestDatabase;
   let pg: Client;
   let sim: SimulatorHandle;
@@ -54,8 +54,15 @@ describe('kill -9 of the service mid-campaign, then a restart', () => {
       port: 0,
       scenario: scenarioWith({ completed: 5, missed: 3, failed: 2 }),
       durations: { ...FAST_CALLS, talkMaxMs: 1200 },
-      // Some platform trouble too: list lag, and 500s that may or may not have created the call.
-      faults: { listLagMs: 300, errorRate: 0.03, postErrorCreatesCallRate: 0.5 },
+      // Some platform trouble too: list lag, 500s that may or may not have created the call, and
+      // random 429s (Retry-After: 1) on any route.
+      faults: {
+        listLagMs: 300,
+        errorRate: 0.03,
+        postErrorCreatesCallRate: 0.5,
+        rateLimitRate: 0.05,
+        retryAfterSeconds: 1,
+      },
     });
   }, 120_000);
 
@@ -92,8 +99,15 @@ describe('kill -9 of the service mid-campaign, then a restart', () => {
     );
     expect(unsettled.rows[0].n).toBeGreaterThan(0);
 
-    // Third instance finishes the campaign.
+    // Third instance finishes the campaign, though the database drops its connections once.
     await spawn();
+    const third = sim.calls().length;
+    await waitFor('the third instance dialling', () => sim.calls().length >= third + 5, 20_000);
+    const { rows: dropped } = await pg.query<{ n: number }>(
+      `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity
+        WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+    );
+    expect(dropped[0].n).toBeGreaterThan(0);
     await waitFor('every lead final', () => allLeadsFinal(pg, id), 40_000);
 
     const leads = await leadsOf(pg, id);

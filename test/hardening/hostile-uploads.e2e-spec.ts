@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { insertCampaign, type LeadsTestEnv, startLeadsEnv, TEST_API_KEY } from '../leads/support';
-import { longestStall, rawRequest, requestHead } from './raw-http';
+import { cpuSpent, rawRequest, requestHead } from './raw-http';
 
 const BOUNDARY = 'xBOUNDARYx';
 
@@ -131,30 +131,30 @@ describe('uploads that end early, stall or carry absurd headers', () => {
 
   it('30,000 columns: a 400 naming the column limit, without blocking the service', async () => {
     const header = ['phone', ...Array.from({ length: 30_000 }, () => 'Prénom')].join(',');
-    const { result, stallMs } = await longestStall(() => postFile(`${header}\n+33612345678\n`));
+    const { result, cpuMs } = await cpuSpent(() => postFile(`${header}\n+33612345678\n`));
     expect(result.status).toBe(400);
     expect(result.body.message).toContain('at most 2000');
     expect(result.body.details).toEqual([{ field: 'file', message: 'more than 2000 columns' }]);
-    expect(stallMs).toBeLessThan(1000);
+    expect(cpuMs).toBeLessThan(1000);
   });
 
   it('190,000 distinct columns: refused the same way, quickly', async () => {
     const header = ['phone', ...Array.from({ length: 190_000 }, (_, i) => i.toString(36))].join(
       ',',
     );
-    const { result, stallMs } = await longestStall(() => postFile(`${header}\n+33612345678\n`));
+    const { result, cpuMs } = await cpuSpent(() => postFile(`${header}\n+33612345678\n`));
     expect(result.status).toBe(400);
     expect(result.body.message).toContain('190001 columns');
-    expect(stallMs).toBeLessThan(1000);
+    expect(cpuMs).toBeLessThan(1000);
   });
 
   it('1,999 columns that all become one variable: a short 400 that names a few and counts the rest', async () => {
     const header = ['phone', ...Array.from({ length: 1_999 }, () => 'Prénom')].join(',');
-    const { result, stallMs } = await longestStall(() => postFile(`${header}\n+33612345678\n`));
+    const { result, cpuMs } = await cpuSpent(() => postFile(`${header}\n+33612345678\n`));
     expect(result.status).toBe(400);
     expect(result.body.message).toContain('all become the variable "prenom"');
     expect(result.body.message).toContain('1989 more');
     expect(JSON.stringify(result.body).length).toBeLessThan(2000);
-    expect(stallMs).toBeLessThan(1000);
+    expect(cpuMs).toBeLessThan(1000);
   });
 });

@@ -59,21 +59,14 @@ export function requestHead(
   return `${method} ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n${lines.join('\r\n')}\r\n\r\n`;
 }
 
-/** The longest the event loop of this process was blocked while `work` ran, in ms. */
-export async function longestStall<T>(
-  work: () => Promise<T>,
-): Promise<{ result: T; stallMs: number }> {
-  let last = performance.now();
-  let stallMs = 0;
-  const probe = setInterval(() => {
-    const now = performance.now();
-    stallMs = Math.max(stallMs, now - last - 10);
-    last = now;
-  }, 10);
-  try {
-    const result = await work();
-    return { result, stallMs };
-  } finally {
-    clearInterval(probe);
-  }
+/**
+ * The CPU time this process (service and test client alike) spends while `work` runs. Unlike
+ * wall time it does not grow when other processes load the machine, so it tells a linear header
+ * check (tens of ms) from a quadratic one (seconds) on a busy machine too.
+ */
+export async function cpuSpent<T>(work: () => Promise<T>): Promise<{ result: T; cpuMs: number }> {
+  const before = process.cpuUsage();
+  const result = await work();
+  const used = process.cpuUsage(before);
+  return { result, cpuMs: (used.user + used.system) / 1000 };
 }

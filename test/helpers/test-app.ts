@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { AppConfig, loadAppConfig } from '../../src/config/app-config';
 import { createHttpApp } from '../../src/app.factory';
 import { runMigrations } from '../../src/database/migrate';
-import { Clock, Runtime, systemClock, WorkerTuning } from '../../src/core/runtime';
+import { Clock, DnsLookup, Runtime, systemClock, WorkerTuning } from '../../src/core/runtime';
 import { checkResponsesAgainstOpenApi } from './response-recorder';
 
 export const TEST_API_KEY = 'test-key-0123456789abcdef';
@@ -14,7 +14,19 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   clock?: Clock;
   worker?: Partial<WorkerTuning>;
+  /** Webhook host names → addresses; default: testDnsLookup. */
+  dnsLookup?: DnsLookup;
 }
+
+/**
+ * Tests never ask real DNS: `*.example.com` / `.example.org` are public (TEST-NET-3 documentation
+ * addresses, never connected to), `localhost` is loopback, any other name does not exist.
+ */
+export const testDnsLookup: DnsLookup = async (hostname) => {
+  if (/(^|\.)example\.(com|org)$/.test(hostname)) return [{ address: '203.0.113.10', family: 4 }];
+  if (hostname === 'localhost') return [{ address: '127.0.0.1', family: 4 }];
+  throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
+};
 
 export function testRuntime(o: TestAppOptions): Runtime {
   const config: AppConfig = loadAppConfig({
@@ -31,6 +43,7 @@ export function testRuntime(o: TestAppOptions): Runtime {
     platform: { mode: 'live', baseUrl: o.platformUrl, apiKey: o.platformKey, timeoutMs: 2000 },
     clock: o.clock ?? systemClock,
     worker: o.worker,
+    dnsLookup: o.dnsLookup ?? testDnsLookup,
   };
 }
 

@@ -76,7 +76,7 @@ describe('a campaign run to completion gives an exact report', () => {
       durations: { ringMs: 30, talkMinMs: 100, talkMaxMs: 400, missedAfterMs: 150, failedAfterMs: 100, answersDelayMs: 50 },
     });
     receiver = await new TestReceiver('set-below').start();
-    app = await startTestApp({ databaseUrl: database.url, platformUrl: sim.url, platformKey: sim.apiKey, worker: TUNING });
+    app = await startTestApp({ databaseUrl: database.url, platformUrl: sim.url, platformKey: sim.apiKey, worker: TUNING, env: { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' } });
 
     const created = await api()
       .post('/v1/campaigns')

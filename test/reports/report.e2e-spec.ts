@@ -245,6 +245,41 @@ function expectedCsvRow(l: JsonLead, excel = false): string[] {
   ];
 }
 
+/**
+ * What the XLSX must hold for a JSON lead: typed values as they are, multiple choices joined by
+ * `;`, texts exactly as written (no apostrophe: a text cell never runs), empty as empty cells.
+ */
+function expectedXlsxRow(l: JsonLead): unknown[] {
+  const cell = (v: unknown): unknown => {
+    if (v === null || v === undefined || v === '') return null;
+    return Array.isArray(v) ? v.join(';') : v;
+  };
+  const a = l.answers ?? {};
+  return [
+    l.phone,
+    ...['nom_du_salon', 'prenom', 'ville', 'note'].map((k) => cell(l.variables[k])),
+    l.status,
+    l.attempts,
+    cell(l.last_call_id),
+    cell(l.last_call_status),
+    cell(l.duration_seconds),
+    cell(l.cost),
+    ...['interested', 'nb_employes', 'logiciel_actuel', 'services', 'rappel_souhaite', 'commentaire'].map((k) =>
+      cell(a[k]),
+    ),
+    cell(l.qualified),
+  ];
+}
+
+/** A sheet's rows as arrays of cell values (exceljs numbers columns from 1). */
+function sheetRows(sheet: ExcelJS.Worksheet, columns: number): unknown[][] {
+  const rows: unknown[][] = [];
+  sheet.eachRow({ includeEmpty: true }, (row) =>
+    rows.push(Array.from({ length: columns }, (_, i) => row.getCell(i + 1).value ?? null)),
+  );
+  return rows;
+}
+
 function binary(res: request.Response, cb: (err: Error | null, body: Buffer) => void) {
   const chunks: Buffer[] = [];
   res.on('data', (c: Buffer) => chunks.push(c));
@@ -480,17 +515,34 @@ describe('campaign report: JSON, CSV and XLSX', () => {
     expect(sheet.getRow(3).getCell(col('qualified')).value).toBe(false);
     expect(sheet.getRow(6).getCell(col('qualified')).value).toBeNull();
 
-    // Text cells are never formulas; those that would start one keep the apostrophe too.
+    // Every row is the JSON lead, typed; texts that would start a formula are plain text cells,
+    // exactly as the lead wrote them (a typed text cell never runs).
+    const leads = await allLeads('', 100);
+    expect(sheetRows(sheet, EXPECTED_HEADER.length).slice(1)).toEqual(leads.map(expectedXlsxRow));
     const hostile = sheet.getRow(11);
-    expect(hostile.getCell(col('prenom')).value).toBe(`'${HOSTILE.prenom}`);
-    expect(hostile.getCell(col('note')).value).toBe(`'${HOSTILE.note}`);
-    sheet.eachRow((row) =>
+    expect(hostile.getCell(col('phone')).value).toBe('+33612345010');
+    expect(hostile.getCell(col('prenom')).value).toBe(HOSTILE.prenom);
+    expect(hostile.getCell(col('nom_du_salon')).value).toBe(HOSTILE.nom_du_salon);
+    expect(hostile.getCell(col('ville')).value).toBe(HOSTILE.ville);
+    expect(hostile.getCell(col('note')).value).toBe(HOSTILE.note);
+    expect(hostile.getCell(col('commentaire')).value).toBe('=1+1');
+    // What COPY escapes, and a CR inside a text, come back intact.
+    expect(sheet.getRow(13).getCell(col('ville')).value).toBe('Ligne 1\r\nLigne 2');
+    expect(sheet.getRow(13).getCell(col('prenom')).value).toBe('Tab\there');
+    const types = new Map<number, ExcelJS.ValueType>();
+    sheet.eachRow((row, n) =>
       row.eachCell((cell) => {
         expect(cell.type).not.toBe(ExcelJS.ValueType.Formula);
-        if (typeof cell.value === 'string' && Number(cell.col) !== col('phone'))
-          expect(cell.value).not.toMatch(/^[=+\-@\t\r]/);
+        if (n > 1 && cell.value !== null) types.set(Number(cell.col), cell.type);
       }),
     );
+    expect(types.get(col('phone'))).toBe(ExcelJS.ValueType.String);
+    expect(types.get(col('attempts'))).toBe(ExcelJS.ValueType.Number);
+    expect(types.get(col('cost'))).toBe(ExcelJS.ValueType.Number);
+    expect(types.get(col('qualified'))).toBe(ExcelJS.ValueType.Boolean);
+    expect(sheet.getRow(2).getCell(col('cost')).numFmt).toBe('0.###');
+    for (let c = 1; c <= EXPECTED_HEADER.length; c++) expect(header.getCell(c).font?.bold).toBe(true);
+    expect(sheet.autoFilter).toBe(`A1:R${LEADS.length + 1}`);
 
     const summary = wb.getWorksheet('Summary') as ExcelJS.Worksheet;
     const byLabel = new Map<string, ExcelJS.CellValue>();
@@ -501,6 +553,45 @@ describe('campaign report: JSON, CSV and XLSX', () => {
     expect(byLabel.get('Qualification rate (qualified ÷ reached)')).toBe(0.5);
     expect(byLabel.get('Started at (UTC)')).toBeInstanceOf(Date);
     expect(byLabel.get('Question: services')).toBe('multiple_choice');
+    expect(byLabel.get('Report generated at (UTC)')).toBeInstanceOf(Date);
+    expect(summary.getRow(1).getCell(1).font?.bold).toBe(true);
+    expect(summary.getColumn(1).width).toBe(36);
+  });
+
+  it('XLSX: texts XML cannot hold or Excel would decode are written so that they read back as meant', async () => {
+    const odd = await insertCampaign(app.get(DataSource), { name: '=Étrange', questions: null });
+    await seedLead(app, odd, {
+      phone: '+33700000101',
+      variables: {
+        a_control: 'bell\u0007 and nul\u0001 gone',
+        b_escape: '_x0041_ stays literal',
+        c_formula: '=SUM(A1:A9)',
+        d_spaces: '  padded  ',
+        e_emoji: 'emoji 😀 <b>&amp;</b>',
+        f_tab: '\tstarts with a tab',
+      },
+      status: 'pending',
+    });
+    const res = await getBinary(`/v1/campaigns/${odd.id}/report.xlsx`);
+    expect(res.status).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.body as never);
+    const sheet = wb.getWorksheet('Leads') as ExcelJS.Worksheet;
+    const [header, row] = sheetRows(sheet, 7);
+    expect(header.slice(0, 7)).toEqual(['phone', 'a_control', 'b_escape', 'c_formula', 'd_spaces', 'e_emoji', 'f_tab']);
+    expect(row).toEqual([
+      '+33700000101',
+      'bell and nul gone',
+      // Excel and LibreOffice decode `_xHHHH_` in cell text, so its `_` is escaped as `_x005F_`
+      // (LibreOffice shows `_x0041_ stays literal`); exceljs's reader does not decode inline strings.
+      '_x005F_x0041_ stays literal',
+      '=SUM(A1:A9)',
+      '  padded  ',
+      'emoji 😀 <b>&amp;</b>',
+      '\tstarts with a tab',
+    ]);
+    const summary = wb.getWorksheet('Summary') as ExcelJS.Worksheet;
+    expect(summary.getRow(1).getCell(2).value).toBe('=Étrange');
   });
 
   it('XLSX honours the same filters', async () => {

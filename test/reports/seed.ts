@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Campaign } from '../../src/campaigns/campaign.entity';
-import { CallAttempt } from '../../src/calls/call-attempt.entity';
+import { CallAttempt } from '../../src/engine/attempts/call-attempt.entity';
 import { Lead } from '../../src/leads/lead.entity';
 import { QualificationService } from '../../src/qualification/qualification.service';
 import { HAIR_SALON_FR_SCENARIO } from '../../src/simulator';

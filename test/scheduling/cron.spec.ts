@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { cronProblem, latestFireBetween, nextFireAfter } from '../../src/scheduling/cron';
+import { cronProblem, latestFireBetween, nextFireAfter } from '../../src/common/cron';
 
 const at = (iso: string) => new Date(iso);
 

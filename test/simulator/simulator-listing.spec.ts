@@ -189,7 +189,9 @@ describe('simulator at bench scale', () => {
         );
         expect(one.json.data).toHaveLength(1);
       }
-      expect(performance.now() - started).toBeLessThan(3000);
+      // Not a speed target (bench/ measures those): a scan per call per request (quadratic) would
+      // take minutes here, while a busy two-core machine takes a few seconds at most.
+      expect(performance.now() - started).toBeLessThan(20_000);
     } finally {
       await sim.close();
     }

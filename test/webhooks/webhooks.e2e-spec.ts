@@ -4,6 +4,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { Campaign } from '../../src/campaigns/campaign.entity';
+import { CampaignEvents } from '../../src/campaigns/campaign-events.service';
 import type { WorkerTuning } from '../../src/core/runtime';
 import { QualificationService } from '../../src/qualification/qualification.service';
 import {
@@ -15,6 +16,9 @@ import { createTestDatabase, TestDatabase } from '../helpers/database';
 import { startTestApp, TEST_API_KEY } from '../helpers/test-app';
 import { insertCampaign, salonAnswers, seedLead } from '../reports/seed';
 import { TestReceiver } from './receiver';
+
+/** The test receivers listen on 127.0.0.1 over plain http: an operator's allowed host. */
+const RECEIVER_ENV = { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' };
 
 const RULES = { match: 'all', rules: [{ question: 'interested', equals: true }] };
 const TUNING = {
@@ -103,6 +107,7 @@ describe('CRM webhooks: outbox, signed delivery, retries, restarts', () => {
       platformKey: 'unused-platform-key',
       clock,
       worker: TUNING,
+      env: RECEIVER_ENV,
     });
     db = app.get(DataSource);
   });
@@ -302,8 +307,8 @@ describe('CRM webhooks: outbox, signed delivery, retries, restarts', () => {
     const campaign = await campaignWithWebhook('/hooks/done');
     await qualifiedLead(campaign);
     await qualifiedLead(campaign, false);
-    await db.transaction((tx) => app.get(QualificationService).onCampaignCompleted(tx, campaign));
-    await db.transaction((tx) => app.get(QualificationService).onCampaignCompleted(tx, campaign)); // same run: kept once
+    await db.transaction((tx) => app.get(CampaignEvents).completed(tx, campaign));
+    await db.transaction((tx) => app.get(CampaignEvents).completed(tx, campaign)); // same run: kept once
     await until('both delivered', async () => {
       const all = await events(campaign.id);
       return all.length === 2 && all.every((e) => e.status === 'delivered');
@@ -335,7 +340,7 @@ describe('CRM webhooks: outbox, signed delivery, retries, restarts', () => {
       platformKey: 'unused-platform-key',
       clock,
       worker: TUNING,
-      env: { APP_ROLE: 'api' },
+      env: { ...RECEIVER_ENV, APP_ROLE: 'api' },
     });
     db = app.get(DataSource);
     receiver.answer('hang');
@@ -371,6 +376,7 @@ describe('CRM webhooks: outbox, signed delivery, retries, restarts', () => {
       platformKey: 'unused-platform-key',
       clock,
       worker: TUNING,
+      env: RECEIVER_ENV,
     });
     db = app.get(DataSource);
     const delivered = await until('delivery after restart', async () =>
@@ -398,6 +404,7 @@ async function startWorkerProcess(
       API_KEYS: TEST_API_KEY,
       CALLROUNDED_API_URL: 'http://127.0.0.1:9/v1',
       CALLROUNDED_API_KEY: 'unused-platform-key',
+      ...RECEIVER_ENV,
       TEST_WORKER_TUNING: JSON.stringify(tuning),
       TEST_CLOCK_OFFSET_MS: String(clockOffsetMs),
     },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { CallingWindow } from '../../src/campaigns/campaign.entity';
+import type { CallingWindow } from '../../src/windows/calling-window';
 import { DateTime } from 'luxon';
 import { checkWindow, WEEKDAYS } from '../../src/windows/calling-window';
 

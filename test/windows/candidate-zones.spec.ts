@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { CallingWindow } from '../../src/campaigns/campaign.entity';
+import type { CallingWindow } from '../../src/windows/calling-window';
 import { CallingWindowService } from '../../src/windows/calling-window.service';
 import { candidateZones, phoneTimeZones } from '../../src/windows/candidate-zones';
 

@@ -5,7 +5,7 @@ import {
   ValidationOptions,
 } from 'class-validator';
 import { isSupportedCountry, isValidPhoneNumber } from 'libphonenumber-js/max';
-import { cronProblem } from '../../scheduling/cron';
+import { cronProblem } from '../../common/cron';
 import { webhookUrlProblem } from '../../webhooks/webhook-url';
 import { minutesOf } from '../../windows/calling-window';
 import { canonicalZone } from '../../windows/time-zones';

@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsIn, IsOptional } from 'class-validator';
 import { PageQuery } from '../../common/page-query';
-import type { LeadStatus } from '../lead.entity';
+import type { LeadStatus } from '../lead-statuses';
 import { LEAD_STATUSES } from '../lead-statuses';
 
 const commaList = ({ value }: { value: unknown }) =>

@@ -2,18 +2,7 @@ import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsArray, IsIn, IsOptional } from 'class-validator';
 import { PageQuery } from '../../common/page-query';
-import type { LeadStatus } from '../../leads/lead.entity';
-
-export const LEAD_STATUSES: LeadStatus[] = [
-  'pending',
-  'calling',
-  'retry_scheduled',
-  'completed',
-  'failed',
-  'exhausted',
-  'suppressed',
-  'cancelled',
-];
+import { LEAD_STATUSES, type LeadStatus } from '../../leads/lead-statuses';
 
 /** `?status=completed,exhausted` or `?status=completed&status=exhausted`. */
 const toList = ({ value }: { value: unknown }) =>

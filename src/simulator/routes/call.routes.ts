@@ -53,19 +53,20 @@ function refuseAboveLimits(state: SimulatorState, now: number): void {
   const { concurrencyLimit, startsPerMinuteLimit } = state.settings;
   if (concurrencyLimit !== undefined && state.store.liveCount(now) >= concurrencyLimit) {
     const nextEnd = state.store.nextLiveEndAt(now) ?? now + 1000;
-    throw tooMany('Concurrent call limit reached', nextEnd - now);
+    throw tooMany(state, 'Concurrent call limit reached', nextEnd - now);
   }
   if (startsPerMinuteLimit !== undefined) {
     const window = state.store.startsInWindow(now, 60_000);
     if (window.count >= startsPerMinuteLimit) {
-      throw tooMany('Call rate limit reached', (window.oldest ?? now) + 60_000 - now);
+      throw tooMany(state, 'Call rate limit reached', (window.oldest ?? now) + 60_000 - now);
     }
   }
 }
 
-function tooMany(message: string, waitMs: number): SimHttpError {
+function tooMany(state: SimulatorState, message: string, waitMs: number): SimHttpError {
   const seconds = Math.max(1, Math.ceil(waitMs / 1000));
-  return new SimHttpError(429, message, [], { 'Retry-After': String(seconds) });
+  const text = state.settings.faults.limitMessage ?? message;
+  return new SimHttpError(429, text, [], { 'Retry-After': String(seconds) });
 }
 
 function viewOptions(

@@ -1,0 +1,79 @@
+/**
+ * The direction of dependencies between the modules under src/ (checked by `npm run lint`):
+ *
+ *   main, app.module ─► reports, dashboard, health, scheduling, suppressions (the readers and loops)
+ *     ─► engine ─► campaigns ─► qualification, windows, webhooks ─► leads
+ *     ─► callrounded, metrics, core, config, database ─► common
+ *
+ * Nothing imports reports (they read every table themselves); nothing imports upwards.
+ */
+const below = (name, forbidden) => ({
+  name: `${name}-imports-upwards`,
+  comment: `src/${name} may not import ${forbidden.join(', ')} (see .dependency-cruiser.cjs)`,
+  severity: 'error',
+  from: { path: `^src/${name}/` },
+  to: { path: `^src/(${forbidden.join('|')})/` },
+});
+
+const ENGINE = ['engine'];
+const READERS = ['reports', 'dashboard', 'health', 'scheduling', 'demo', 'worker'];
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      comment: 'Files must not import each other in a cycle.',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'nothing-imports-reports',
+      comment: 'Reports read every table; no module depends on them.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/(reports/|[^/]+\\.ts$)' },
+      to: { path: '^src/reports/' },
+    },
+    below('campaigns', [...ENGINE, ...READERS]),
+    below('qualification', ['campaigns', ...ENGINE, ...READERS]),
+    below('windows', ['campaigns', 'qualification', ...ENGINE, ...READERS]),
+    below('webhooks', ['campaigns', 'qualification', 'leads', ...ENGINE, ...READERS]),
+    below('suppressions', ['campaigns', 'qualification', ...ENGINE, ...READERS]),
+    below('leads', [
+      'campaigns',
+      'qualification',
+      'windows',
+      'webhooks',
+      'suppressions',
+      ...ENGINE,
+      ...READERS,
+    ]),
+    below('callrounded', [
+      'campaigns',
+      'qualification',
+      'windows',
+      'webhooks',
+      'leads',
+      'suppressions',
+      ...ENGINE,
+      ...READERS,
+    ]),
+    below('common', [
+      'campaigns',
+      'qualification',
+      'windows',
+      'webhooks',
+      'leads',
+      'suppressions',
+      'callrounded',
+      ...ENGINE,
+      ...READERS,
+    ]),
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    exclude: { path: '^(dist|dist-bench|node_modules)/' },
+  },
+};

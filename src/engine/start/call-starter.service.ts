@@ -1,0 +1,309 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { CallRoundedClient } from '../../callrounded/callrounded.client';
+import {
+  AmbiguousCallStartError,
+  CallRoundedAuthError,
+  CallRoundedError,
+  CallRoundedNetworkError,
+  CallRoundedRateLimitError,
+  CallRoundedValidationError,
+} from '../../callrounded/callrounded.errors';
+import { rateLimitKindOf } from '../../callrounded/rate-limit-kind';
+import { AttemptLedger, type ReleaseLead } from '../attempts/attempt-ledger.service';
+import { CallTerminator } from '../track/call-terminator.service';
+import { CLOCK, type Clock } from '../../core/runtime';
+import { CallingWindowService } from '../../windows/calling-window.service';
+import { CampaignSettler } from '../finish/campaign-settler';
+import { DIALER_FAULTS, type DialerFaults } from '../dialer-faults';
+import { EngineMetrics } from '../engine-metrics';
+import { ENGINE_SETTINGS, type EngineSettings } from '../engine-settings';
+import type { ClaimedCall } from '../claim/lead-claimer.service';
+import { PlatformPacer } from './platform-pacer';
+import { PlatformPauseService } from './platform-pause.service';
+import { queryRows } from '../../common/sql';
+
+/**
+ * How a claimed attempt ended up. `released`: never dialled, slot freed. `platform_down`: the
+ * platform could not be reached at all (this process should back off a little).
+ */
+export type StartOutcome =
+  'live' | 'ambiguous' | 'released' | 'rate_limited' | 'platform_down' | 'lost' | 'crashed';
+
+/** Errors whose fields name the lead's own data: no retry can help that lead. */
+const LEAD_FIELDS = new Set(['to_number', 'dynamic_variables_values']);
+/** After a 401 every start would fail the same way: pause them all for this long. */
+const AUTH_PAUSE_MS = 60_000;
+
+/**
+ * Sends one claimed call: re-checks everything at the moment of the POST (window in every
+ * candidate zone, campaign still running, number not suppressed, platform not paused), sends
+ * POST /calls/phone exactly once, and records what came back. Never retries the POST: an
+ * unknown outcome leaves the slot held for reconciliation.
+ */
+@Injectable()
+export class CallStarter {
+  private readonly logger = new Logger(CallStarter.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ENGINE_SETTINGS) private readonly settings: EngineSettings,
+    @Inject(DIALER_FAULTS) private readonly faults: DialerFaults,
+    private readonly client: CallRoundedClient,
+    private readonly pacer: PlatformPacer,
+    private readonly ledger: AttemptLedger,
+    private readonly pause: PlatformPauseService,
+    private readonly windows: CallingWindowService,
+    private readonly terminator: CallTerminator,
+    private readonly metrics: EngineMetrics,
+    private readonly settler: CampaignSettler,
+  ) {}
+
+  /**
+   * Queues the call behind the campaign's pacing. When its turn comes, `begin()` false means
+   * it was taken back meanwhile (shutdown released it): nothing is sent.
+   */
+  start(call: ClaimedCall, begin: () => boolean): Promise<StartOutcome> {
+    return this.pacer.start(call.campaign.id, call.campaign.maxCallsPerMinute, () =>
+      begin() ? this.send(call) : Promise.resolve<StartOutcome>('lost'),
+    );
+  }
+
+  /** Frees claimed attempts that will not be sent (shutdown): their leads go back to the queue. */
+  async releaseUnsent(attemptIds: string[]): Promise<void> {
+    const now = this.clock.now();
+    for (const id of attemptIds) {
+      const released = await this.ledger.release(id, now, 'shutting down before dialling', {
+        kind: 'requeue',
+      });
+      if (released) this.metrics.notDialled.inc({ reason: 'shutdown' });
+    }
+  }
+
+  private async send(call: ClaimedCall): Promise<StartOutcome> {
+    const { campaign, lead, attemptId } = call;
+    await this.faults.beforeSend?.(attemptId);
+    const now = this.clock.now();
+    const window = await this.windows.evaluate(campaign, lead, now).catch((e: unknown) => ({
+      allowed: false,
+      next_open_at: null,
+      reason: `calling window could not be evaluated: ${e instanceof Error ? e.message : String(e)}`,
+    }));
+    if (!window.allowed) {
+      const reason = window.reason ?? 'outside the calling window';
+      const leadAfter: ReleaseLead =
+        window.next_open_at === null
+          ? { kind: 'failed', reason }
+          : { kind: 'requeue', nextAttemptAt: window.next_open_at, reason };
+      return this.release(call, `window closed at dial time: ${reason}`, leadAfter, 'window');
+    }
+    const blocked = await this.arm(attemptId, now);
+    if (blocked) return blocked === 'lost' ? 'lost' : this.releaseBlocked(call, blocked);
+
+    let callId: string;
+    try {
+      const result = await this.client.startPhoneCall({
+        from_number: call.fromNumber,
+        to_number: lead.phone,
+        agent_id: campaign.agentId,
+        dynamic_variables_values: { ...(campaign.variables ?? {}), ...(lead.variables ?? {}) },
+      });
+      callId = result.call_id;
+    } catch (e) {
+      return this.onRefused(call, now, e);
+    }
+    try {
+      await this.faults.afterPostBeforeSave?.(attemptId, callId);
+    } catch {
+      // A simulated crash: this process "forgets" the call; the lease expires, reconciliation adopts it.
+      return 'crashed';
+    }
+    return this.recordLive(call, callId, now);
+  }
+
+  /**
+   * Last check before the POST, in one conditional UPDATE: the attempt is still ours and
+   * `starting`, the campaign still running, the number not suppressed, the platform not paused.
+   * It also moves requested_at to the send time (the rate window and reconciliation count from
+   * it) and renews the lease. Answers why it refused, or undefined when armed.
+   */
+  private async arm(
+    attemptId: string,
+    now: Date,
+  ): Promise<undefined | 'lost' | 'suppressed' | 'paused' | `campaign ${string}`> {
+    const armed: unknown[] = await queryRows(
+      this.db,
+      `UPDATE call_attempts a SET requested_at = $2, lease_expires_at = $3, updated_at = now()
+        WHERE a.id = $1 AND a.state = 'starting' AND a.lease_owner = $4
+          AND EXISTS (SELECT 1 FROM campaigns c WHERE c.id = a.campaign_id AND c.status = 'running')
+          AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.phone = a.to_number)
+          AND (SELECT paused_until FROM platform_pause WHERE id = 1) <= $2
+        RETURNING a.id`,
+      [attemptId, now, new Date(now.getTime() + this.settings.leaseMs), this.settings.instanceId],
+    );
+    if (armed.length > 0) return undefined;
+    const rows: {
+      state: string;
+      lease_owner: string | null;
+      campaign_status: string;
+      suppressed: boolean;
+    }[] = await queryRows(
+      this.db,
+      `SELECT a.state, a.lease_owner, c.status AS campaign_status,
+              EXISTS (SELECT 1 FROM suppressions s WHERE s.phone = a.to_number) AS suppressed
+         FROM call_attempts a JOIN campaigns c ON c.id = a.campaign_id WHERE a.id = $1`,
+      [attemptId],
+    );
+    const row = rows[0];
+    if (!row || row.state !== 'starting' || row.lease_owner !== this.settings.instanceId) {
+      return 'lost';
+    }
+    if (row.suppressed) return 'suppressed';
+    if (row.campaign_status !== 'running') return `campaign ${row.campaign_status}`;
+    return 'paused';
+  }
+
+  private releaseBlocked(call: ClaimedCall, why: string): Promise<StartOutcome> {
+    if (why === 'suppressed') {
+      const reason = 'number is on the do-not-call list';
+      return this.release(call, reason, { kind: 'suppressed', reason }, 'suppressed');
+    }
+    if (why === 'paused') {
+      return this.release(
+        call,
+        'platform paused (429) before dialling',
+        { kind: 'requeue' },
+        'paused',
+      );
+    }
+    return this.release(
+      call,
+      `${why} before dialling`,
+      { kind: 'requeue' },
+      'campaign_not_running',
+    );
+  }
+
+  private async onRefused(call: ClaimedCall, sentAt: Date, e: unknown): Promise<StartOutcome> {
+    const now = this.clock.now();
+    const message = e instanceof Error ? e.message : String(e);
+    if (e instanceof CallRoundedRateLimitError) {
+      this.metrics.rateLimited.inc();
+      await this.release(call, `platform answered 429: ${message}`, { kind: 'requeue' }, '429');
+      // Which limit it names decides whether the learned limit drops (see platform-limit.ts).
+      await this.pause.record429(now, sentAt, e.retryAfterMs, rateLimitKindOf(e));
+      return 'rate_limited';
+    }
+    if (e instanceof CallRoundedNetworkError) {
+      // The client says the request never left this machine (connection refused, DNS...).
+      await this.release(
+        call,
+        `platform unreachable: ${message}`,
+        { kind: 'requeue' },
+        'unreachable',
+      );
+      return 'platform_down';
+    }
+    if (e instanceof CallRoundedAuthError) {
+      this.logger.error(
+        `The platform refused our API key (${message}): every instance pauses call starts for ${AUTH_PAUSE_MS / 1000} s. Check CALLROUNDED_API_KEY.`,
+      );
+      await this.release(
+        call,
+        `platform refused the API key: ${message}`,
+        { kind: 'requeue' },
+        'auth',
+      );
+      await this.pause.pauseFor(now, AUTH_PAUSE_MS);
+      return 'released';
+    }
+    if (e instanceof CallRoundedError && !(e instanceof AmbiguousCallStartError)) {
+      return this.onClientRefusal(call, e);
+    }
+    // Timeout, reset, 5xx or anything unexpected: the call may exist. Keep the slot, reconcile.
+    this.metrics.ambiguousStarts.inc();
+    this.logger.warn(`start of attempt ${call.attemptId} is ambiguous (${message}): reconciling`);
+    await this.ledger.markAmbiguous(call.attemptId, now, `ambiguous start: ${message}`);
+    return 'ambiguous';
+  }
+
+  /**
+   * A clean 4xx: no call exists. If the platform blames the lead's own data (to_number,
+   * variables), the lead fails: no retry can help. Otherwise (from_number, agent_id, unknown
+   * route...) the campaign is misconfigured: it is paused, the lead goes back to the queue.
+   */
+  private async onClientRefusal(call: ClaimedCall, e: CallRoundedError): Promise<StartOutcome> {
+    const fields = e.details.map((d) => d.field);
+    const detail = e.details.map((d) => `${d.field}: ${d.message}`).join('; ') || e.message;
+    const blamesLead =
+      e instanceof CallRoundedValidationError &&
+      fields.length > 0 &&
+      fields.every((f) => LEAD_FIELDS.has(f));
+    if (blamesLead) {
+      const reason = `platform refused the call: ${detail}`;
+      return this.release(call, reason, { kind: 'failed', reason }, 'refused');
+    }
+    const why = `the platform refused its calls (HTTP ${e.httpStatus ?? '?'}: ${detail})`;
+    await this.settler.pause(call.campaign.id, why);
+    const reason = `campaign paused: ${why}`;
+    return this.release(call, reason, { kind: 'requeue', reason }, 'campaign_refused');
+  }
+
+  private async recordLive(call: ClaimedCall, callId: string, sentAt: Date): Promise<StartOutcome> {
+    const now = this.clock.now();
+    let live;
+    for (let tries = 1; ; tries++) {
+      try {
+        live = await this.ledger.markLive(call.attemptId, callId, now);
+        break;
+      } catch (e) {
+        // The database is briefly unavailable: if it stays so, the lease expires and
+        // reconciliation finds this call by number and time.
+        if (tries >= 3) throw e;
+        await new Promise((r) => setTimeout(r, 200 * tries));
+      }
+    }
+    if (!live && (await this.ledger.callIdOf(call.attemptId)) === callId) {
+      // Reconciliation found and adopted this very call while our answer was late: all is well.
+      return 'live';
+    }
+    if (!live) {
+      this.logger.error(
+        `call ${callId} of attempt ${call.attemptId} answered after the attempt was declared never dialled: terminating it`,
+      );
+      await this.ledger.recordLateCall(call.attemptId, callId, now);
+      await this.terminator.terminateUntracked(callId);
+      return 'lost';
+    }
+    this.metrics.callsStarted.inc();
+    void this.pause.recordSuccess(sentAt).catch(() => undefined);
+    void this.pacer
+      .request(() =>
+        this.client.updateCallMetadata(callId, {
+          campaign_id: call.campaign.id,
+          lead_id: call.lead.id,
+          attempt_id: call.attemptId,
+        }),
+      )
+      .catch((e: unknown) =>
+        this.logger.warn(`could not tag call ${callId} with metadata: ${String(e)}`),
+      );
+    if (live.campaignStatus === 'cancelled') await this.terminator.terminate(call.attemptId, now);
+    return 'live';
+  }
+
+  private async release(
+    call: ClaimedCall,
+    error: string,
+    lead: ReleaseLead,
+    metricReason: string,
+  ): Promise<StartOutcome> {
+    const released = await this.ledger.release(call.attemptId, this.clock.now(), error, lead);
+    if (!released) return 'lost';
+    this.metrics.notDialled.inc({ reason: metricReason });
+    if (released.leadFinal) await this.settler.settle(released.campaignId);
+    return 'released';
+  }
+}

@@ -1,0 +1,216 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In } from 'typeorm';
+import { Campaign } from '../../campaigns/campaign.entity';
+import type { PlatformCall } from '../../callrounded/callrounded.types';
+import { CLOCK, type Clock } from '../../core/runtime';
+import { DialerService } from '../dialer.service';
+import { EngineMetrics } from '../engine-metrics';
+import { ENGINE_SETTINGS, type EngineSettings } from '../engine-settings';
+import { Reconciler } from '../start/reconciler.service';
+import { forEachLimited, WorkerLoop } from '../../common/worker-loop';
+import {
+  answersReady,
+  AttemptFinalizer,
+  type Finalised,
+} from '../finish/attempt-finalizer.service';
+import { readCallStatus } from '../finish/call-outcome';
+import { CallTerminator } from './call-terminator.service';
+import { queryRows } from '../../common/sql';
+import { AgentCallReader, type TrackedCall } from './agent-call-reader';
+import { PollCadence } from './poll-cadence';
+import { SLOT_STATES_SQL } from '../../common/attempt-states';
+
+interface Tracked extends TrackedCall {
+  agent_id: string;
+  campaign_id: string;
+  state: 'live' | 'ended';
+  answers_due_until: Date | null;
+}
+
+/**
+ * Follows every live call to its end, whatever its campaign's status (a paused campaign's calls
+ * are still recorded). Each tick: terminate calls of cancelled campaigns, reap and reconcile
+ * unsettled starts (every housekeepingIntervalMs), then poll. Polling is per agent, by one
+ * instance at a time (a lease in poll_leases), through AgentCallReader (one list walk for all
+ * of the agent's calls); each call seen over is finalised, the unknown kept until maxCallAgeMs.
+ */
+@Injectable()
+export class CallTracker {
+  private readonly logger = new Logger(CallTracker.name);
+  private readonly loop: WorkerLoop;
+  private readonly loggedStatuses = new Set<string>();
+  private readonly cadence: PollCadence;
+  private lastHousekeeping = 0;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ENGINE_SETTINGS) private readonly settings: EngineSettings,
+    private readonly reader: AgentCallReader,
+    private readonly finalizer: AttemptFinalizer,
+    private readonly terminator: CallTerminator,
+    private readonly reconciler: Reconciler,
+    private readonly dialer: DialerService,
+    private readonly metrics: EngineMetrics,
+  ) {
+    this.cadence = new PollCadence(settings.pollIntervalMs, settings.pollRequestsPerFinishedCall);
+    this.loop = new WorkerLoop(
+      'call tracking',
+      () => this.cadence.nextIntervalMs(),
+      () => this.tick(),
+      this.logger,
+    );
+  }
+
+  /** Started by WorkerLoops, in the worker roles only. */
+  start(): void {
+    this.loop.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.loop.stop();
+    // Let another instance take over our agents at once rather than after the lease.
+    await this.db
+      .query(`DELETE FROM poll_leases WHERE owner = $1`, [this.settings.instanceId])
+      .catch(() => undefined);
+  }
+
+  /**
+   * One pass; exposed so tests and the bench can drive it without waiting for the timer.
+   * Campaigns are settled (completed, runs ended) by the lifecycle's own loop.
+   */
+  async tick(): Promise<void> {
+    const now = this.clock.now();
+    let reconciled = 0;
+    if (Date.now() - this.lastHousekeeping >= this.settings.housekeepingIntervalMs) {
+      this.lastHousekeeping = Date.now();
+      reconciled = await this.housekeeping(now);
+    }
+    const requestsBefore = this.reader.requests;
+    const finals = await this.pollAll(now);
+    this.cadence.record(Date.now(), this.reader.requests - requestsBefore, finals.length);
+    if (finals.length > 0 || reconciled > 0) this.dialer.wake();
+  }
+
+  /** Terminations for cancelled campaigns, reaper, reconciliation, live-call gauge. */
+  private async housekeeping(now: Date): Promise<number> {
+    await this.terminator.sweepCancelled(now);
+    await this.reconciler.reap(now);
+    const reconciled = await this.reconciler.reconcile(now);
+    const [{ n }] = await queryRows<{ n: string }>(
+      this.db,
+      `SELECT count(*) AS n FROM call_attempts WHERE state IN ${SLOT_STATES_SQL}`,
+    );
+    this.metrics.liveCalls.set(Number(n));
+    return reconciled;
+  }
+
+  private async pollAll(now: Date): Promise<Finalised[]> {
+    const tracked = await this.trackedCallsOfLeasedAgents(now);
+    const byAgent = new Map<string, Tracked[]>();
+    for (const t of tracked) byAgent.set(t.agent_id, [...(byAgent.get(t.agent_id) ?? []), t]);
+    const finals: Finalised[] = [];
+    for (const [agentId, calls] of byAgent) {
+      try {
+        finals.push(...(await this.pollAgent(agentId, calls, now)));
+      } catch (e) {
+        this.logger.warn(`polling calls of agent ${agentId} failed, will retry: ${String(e)}`);
+      }
+    }
+    this.reader.keepOnly(new Set(tracked.map((t) => t.id)));
+    return finals;
+  }
+
+  /**
+   * In one statement: takes (or renews) the polling lease of every agent with calls to follow
+   * that no other live instance holds, and answers those agents' tracked calls.
+   */
+  private async trackedCallsOfLeasedAgents(now: Date): Promise<Tracked[]> {
+    return queryRows<Tracked>(
+      this.db,
+      `WITH agents AS (
+         SELECT DISTINCT agent_id FROM call_attempts WHERE state = 'live' OR answers_due_until IS NOT NULL),
+       leased AS (
+         INSERT INTO poll_leases (agent_id, owner, expires_at) SELECT agent_id, $1, $2 FROM agents
+         ON CONFLICT (agent_id) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at
+          WHERE poll_leases.owner = EXCLUDED.owner OR poll_leases.expires_at < $3
+         RETURNING agent_id)
+       SELECT a.id, a.agent_id, a.campaign_id, a.call_id, a.state, a.requested_at, a.started_at, a.answers_due_until
+         FROM call_attempts a JOIN leased ON leased.agent_id = a.agent_id
+        WHERE a.state = 'live' OR a.answers_due_until IS NOT NULL`,
+      [this.settings.instanceId, new Date(now.getTime() + this.settings.pollLeaseMs), now],
+    );
+  }
+
+  private async pollAgent(agentId: string, tracked: Tracked[], now: Date): Promise<Finalised[]> {
+    // The campaigns are read while the platform answers: finalising waits for neither.
+    const [seen, campaigns] = await Promise.all([
+      this.reader.read(agentId, tracked, now),
+      this.campaignsOf(tracked),
+    ]);
+
+    const jobs: (() => Promise<Finalised | undefined>)[] = [];
+    for (const t of tracked) {
+      const call = seen.get(t.call_id);
+      const job = this.decide(t, call, now);
+      if (!job) continue;
+      const campaign = campaigns.get(t.campaign_id);
+      if (campaign) jobs.push(() => job(campaign));
+    }
+    const finals: Finalised[] = [];
+    await forEachLimited(jobs, this.settings.finaliseConcurrency, async (job) => {
+      try {
+        const f = await job();
+        if (f) finals.push(f);
+        // A slot is free: let the dialler refill it now rather than after the whole tick.
+        if (f) this.dialer.wake();
+      } catch (e) {
+        this.logger.warn(`recording a call's end failed, will retry: ${String(e)}`);
+      }
+    });
+    return finals;
+  }
+
+  /** What to do with one tracked call this tick, if anything. */
+  private decide(
+    t: Tracked,
+    call: PlatformCall | undefined,
+    now: Date,
+  ): ((campaign: Campaign) => Promise<Finalised | undefined>) | undefined {
+    if (t.state === 'ended') {
+      const overdue = t.answers_due_until && now.getTime() > t.answers_due_until.getTime();
+      if (answersReady(call) || overdue) {
+        return (c) => this.finalizer.completeAnswers(t.id, c, call ?? null, now);
+      }
+      return undefined;
+    }
+    const reading = call
+      ? readCallStatus(call.status, this.settings.extraTerminalStatuses)
+      : undefined;
+    if (call && reading?.kind === 'terminal') {
+      return (c) => this.finalizer.finishCall(t.id, c, call, reading.outcome, now);
+    }
+    if (call && reading?.kind === 'unrecognised' && !this.loggedStatuses.has(call.status)) {
+      this.loggedStatuses.add(call.status);
+      this.logger.warn(
+        `platform status "${call.status}" is not known: such calls keep being polled until they are ${this.settings.maxCallAgeMs / 60_000} min old`,
+      );
+    }
+    const age = now.getTime() - (t.started_at ?? t.requested_at).getTime();
+    if (age <= this.settings.maxCallAgeMs) return undefined;
+    return async (c) => {
+      // Slots are freed only for calls known to be over: end it on the platform first.
+      await this.terminator.terminateUntracked(t.call_id);
+      const note = `no final status after ${Math.round(this.settings.maxCallAgeMs / 60_000)} min (last status: ${call?.status ?? 'not seen'}): ended as unknown`;
+      return this.finalizer.finishCall(t.id, c, call ?? null, 'unknown', now, note);
+    };
+  }
+
+  /** The campaigns of the calls being finalised: policy, questions and rules, read once per tick. */
+  private async campaignsOf(tracked: Tracked[]): Promise<Map<string, Campaign>> {
+    const ids = [...new Set(tracked.map((t) => t.campaign_id))];
+    const rows = await this.db.getRepository(Campaign).findBy({ id: In(ids) });
+    return new Map(rows.map((c) => [c.id, c]));
+  }
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { EngineModule } from '../engine/engine.module';
+import { RetentionModule } from '../retention/retention.module';
+import { SchedulingModule } from '../scheduling/scheduling.module';
+import { WebhooksModule } from '../webhooks/webhooks.module';
+import { WorkerLoops } from './worker-loops.service';
+
+/** The worker role (APP_ROLE `worker` or `all`): dialling, polling, schedules, settling, CRM delivery, retention. */
+@Module({
+  imports: [EngineModule, SchedulingModule, WebhooksModule, RetentionModule],
+  providers: [WorkerLoops],
+})
+export class WorkerModule {}
