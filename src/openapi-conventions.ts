@@ -1,7 +1,7 @@
 /**
  * What every operation of the served document says the same way, so no route can forget it:
- * the contract's error body on every error answer, the API key's 401 and the validation 400 on
- * every /v1 route, the JSON body limit, the unexpected 5xx, and the routes that need no key.
+ * the contract's error body on every error answer, the API key's 401 and 429, the role's 403 and
+ * the validation 400 on every /v1 route, the JSON body limit, the unexpected 5xx, and the routes that need no key.
  */
 
 interface Operation {
@@ -76,6 +76,11 @@ export const RETRY_AFTER = {
 /** The answers the service's own layers give on every route they cover. */
 const UNAUTHORIZED =
   'The X-Api-Key header is missing or names no key; nothing was read or changed.';
+const FORBIDDEN =
+  'The key’s role may not do this (`x-roles` lists the roles that may); nothing was read or changed.';
+/** The key check counts failed authentications per client address and minute (any /v1 route). */
+const AUTH_THROTTLED =
+  'Too many failed authentications from this address this minute (AUTH_FAILURES_PER_MINUTE); retry after the Retry-After header (seconds).';
 const BAD_REQUEST =
   'Invalid request: a path, query or body field is missing, unknown or invalid (`details` names each), or the body is not valid JSON.';
 const JSON_TOO_LARGE = 'The JSON body is larger than 5 MB.';
@@ -122,6 +127,16 @@ function ensure(op: Operation, status: string, description: string): void {
   op.responses[status] ??= { description };
 }
 
+/** Routes with a 429 of their own keep it and say that the key check's 429 may come first. */
+function throttledAuth(op: Operation): void {
+  const own = op.responses['429'];
+  if (!own) op.responses['429'] = { description: AUTH_THROTTLED, headers: RETRY_AFTER };
+  else {
+    own.description = `${own.description} Or: ${AUTH_THROTTLED[0].toLowerCase()}${AUTH_THROTTLED.slice(1)}`;
+    own.headers ??= RETRY_AFTER;
+  }
+}
+
 function sortedResponses(
   responses: Record<string, ResponseObject>,
 ): Record<string, ResponseObject> {
@@ -133,6 +148,8 @@ function applyToOperation(path: string, method: string, op: Operation): void {
   if (path.startsWith('/v1/')) {
     ensure(op, '400', BAD_REQUEST);
     ensure(op, '401', UNAUTHORIZED);
+    ensure(op, '403', FORBIDDEN);
+    throttledAuth(op);
     if (op.requestBody?.content?.['application/json']) ensure(op, '413', JSON_TOO_LARGE);
   }
   if (OPEN_PATHS.has(path)) op.security = [];

@@ -37,7 +37,7 @@ describe('the served OpenAPI document', () => {
       databaseUrl: db.url,
       platformUrl: sim.url,
       platformKey: sim.apiKey,
-      env: { APP_ROLE: 'api', IMPORT_MAX_MB: '1' },
+      env: { APP_ROLE: 'api', IMPORT_MAX_MB: '1', AUTH_FAILURES_PER_MINUTE: '2' },
     });
     sql = new Client({ connectionString: db.url });
     await sql.connect();
@@ -62,10 +62,11 @@ describe('the served OpenAPI document', () => {
   async function call(
     method: Method,
     url: string,
-    o: { body?: string | object; type?: string; key?: boolean } = {},
+    o: { body?: string | object; type?: string; key?: boolean | string } = {},
   ) {
     let req = request(app.getHttpServer())[method](url);
-    if (o.key !== false) req = req.set('X-Api-Key', TEST_API_KEY);
+    if (o.key !== false)
+      req = req.set('X-Api-Key', typeof o.key === 'string' ? o.key : TEST_API_KEY);
     if (o.type) req = req.set('Content-Type', o.type);
     const res = await (o.body === undefined ? req : req.send(o.body));
     const key = `${method} ${contract.templateOf(url)}`;
@@ -88,7 +89,7 @@ describe('the served OpenAPI document', () => {
       if (path.startsWith('/v1/')) {
         expect({ where, has: Object.keys(o.responses) }).toEqual({
           where,
-          has: expect.arrayContaining(['400', '401', 'default']),
+          has: expect.arrayContaining(['400', '401', '403', '429', 'default']),
         });
         expect({ where, security: o.security }).toEqual({ where, security: undefined });
       } else expect({ where, security: o.security }).toEqual({ where, security: [] });
@@ -247,6 +248,46 @@ describe('the served OpenAPI document', () => {
     expect((await call('post', `/v1/campaigns/${NO_SUCH_ID}/cancel`)).status).toBe(404);
     expect((await call('delete', c2)).status).toBe(204);
     expect((await call('delete', c2)).status).toBe(404);
+
+    // Keys, the audit trail and privacy; a viewer's key is refused where its role may not go.
+    const keys = '/v1/api-keys';
+    const viewer = await call('post', keys, { body: { name: 'Reader', role: 'viewer' } });
+    expect(viewer.status).toBe(201);
+    const asViewer = { key: viewer.body.key as string };
+    expect((await call('post', keys, { body: { name: 'x', role: 'owner' } })).status).toBe(400);
+    const past = { name: 'Old', role: 'viewer', expires_at: '2000-01-01T00:00:00Z' };
+    expect((await call('post', keys, { body: past })).status).toBe(400);
+    expect((await call('post', keys, { ...asViewer, body: past })).status).toBe(403);
+    expect((await call('get', keys)).status).toBe(200);
+    expect((await call('get', keys, asViewer)).status).toBe(403);
+    expect((await call('get', `/v1/campaigns/${id}/report`, asViewer)).status).toBe(200);
+    expect((await call('post', `${c2}/start`, asViewer)).status).toBe(403);
+    const audit = '/v1/audit-events';
+    expect((await call('get', `${audit}?action=campaign.create`)).status).toBe(200);
+    expect((await call('get', `${audit}?from=yesterday`)).status).toBe(400);
+    expect((await call('get', audit, asViewer)).status).toBe(403);
+    expect((await call('get', `${audit}.csv`)).status).toBe(200);
+    expect((await call('get', `${audit}.csv`, asViewer)).status).toBe(403);
+    const person = '/v1/privacy/export?phone=%2B33612345678';
+    const exported = await call('get', person);
+    expect(exported.status).toBe(200);
+    expect(exported.body.leads).toHaveLength(1);
+    expect((await call('get', '/v1/privacy/export?phone=abc')).status).toBe(400);
+    expect((await call('get', person, asViewer)).status).toBe(403);
+    const erase = { body: { phone: '+33612345678' } };
+    expect((await call('post', '/v1/privacy/erase', erase)).status).toBe(200);
+    expect((await call('post', '/v1/privacy/erase', { body: { phone: 'abc' } })).status).toBe(400);
+    expect((await call('post', '/v1/privacy/erase', { ...erase, ...asViewer })).status).toBe(403);
+    expect((await call('delete', `${keys}/${viewer.body.id}`)).status).toBe(204);
+    expect((await call('delete', `${keys}/${viewer.body.id}`)).status).toBe(409);
+    expect((await call('delete', `${keys}/${NO_SUCH_ID}`)).status).toBe(404);
+
+    // Last, as it shuts this address out for the minute: failed keys, then 429 for any key.
+    expect((await call('get', keys, asViewer)).status).toBe(401); // revoked
+    expect((await call('get', keys, { key: 'no-such-key-0123456789' })).status).toBe(401);
+    const throttled = await call('get', keys);
+    expect(throttled.status).toBe(429);
+    expect(throttled.headers['retry-after']).toMatch(/^\d+$/);
 
     // Every operation of the document was called, and every answer was as documented.
     const called = operations().map(({ path, method }) => `${method} ${path}`);
