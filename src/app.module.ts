@@ -19,6 +19,7 @@ import { PrivacyModule } from './privacy/privacy.module';
 import { QualificationModule } from './qualification/qualification.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
 import { ReportsModule } from './reports/reports.module';
+import { RetentionModule } from './retention/retention.module';
 import { SuppressionsModule } from './suppressions/suppressions.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { WindowsModule } from './windows/windows.module';
@@ -65,6 +66,7 @@ export class AppModule {
         QualificationModule,
         ReportsModule,
         WebhooksModule,
+        RetentionModule,
         ...(http ? [AuthModule, ApiKeysModule, PrivacyModule, HealthModule, DashboardModule] : []),
         ...(worker ? [WorkerModule] : []),
       ],
