@@ -1394,9 +1394,11 @@ export interface components {
       answers: {
         [key: string]: unknown;
       } | null;
-      post_call_answers: {
-        [key: string]: unknown;
-      } | null;
+      post_call_answers:
+        | {
+            [key: string]: unknown;
+          }[]
+        | null;
     };
     ExportedLeadDto: {
       /** Format: uuid */

@@ -21,8 +21,14 @@ const INT = 'integer' as const;
 const WHEN = { type: String, format: 'date-time' } as const;
 const WHEN_OR_NULL = { ...WHEN, nullable: true } as const;
 const TEXT_OR_NULL = { type: String, nullable: true } as const;
-/** Answers as stored: whatever the platform's post-call analysis returned, or null. */
+/** The typed answers, by question name, or null. */
 const ANSWERS = { type: 'object', additionalProperties: true, nullable: true } as const;
+/** The platform's post-call answers as it sent them, or null. */
+const PLATFORM_ANSWERS = {
+  type: 'array',
+  items: { type: 'object', additionalProperties: true },
+  nullable: true,
+} as const;
 
 export class ErasureResultDto {
   @ApiProperty({ example: '+33612345678' }) phone: string;
@@ -73,7 +79,7 @@ export class ExportedCallDto {
   @ApiProperty({ type: Number, nullable: true }) duration_seconds: number | null;
   @ApiProperty({ type: Number, nullable: true }) cost: number | null;
   @ApiProperty(ANSWERS) answers: Record<string, unknown> | null;
-  @ApiProperty(ANSWERS) post_call_answers: Record<string, unknown> | null;
+  @ApiProperty(PLATFORM_ANSWERS) post_call_answers: Record<string, unknown>[] | null;
 }
 
 export class ExportedLeadDto {
