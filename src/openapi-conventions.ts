@@ -100,6 +100,7 @@ const DOCS_PATHS: Record<string, Record<string, Operation>> = {
       operationId: 'docs_ui',
       summary: 'This document, as a web page (Swagger UI)',
       tags: ['operations'],
+      'x-roles': ['public'],
       responses: {
         '200': {
           description: 'The page',
@@ -113,6 +114,7 @@ const DOCS_PATHS: Record<string, Record<string, Operation>> = {
       operationId: 'docs_json',
       summary: 'This OpenAPI document',
       tags: ['operations'],
+      'x-roles': ['public'],
       responses: {
         '200': {
           description: 'The OpenAPI 3.1 document',
