@@ -29,6 +29,8 @@ export default {
       },
     ],
   },
+  // Fails a test whose app answered anything the served OpenAPI document does not describe.
+  setupFilesAfterEnv: ['<rootDir>/test/setup/openapi-responses.ts'],
   globalSetup: '<rootDir>/test/setup/global-setup.mjs',
   globalTeardown: '<rootDir>/test/setup/global-teardown.mjs',
   testTimeout: 60000,

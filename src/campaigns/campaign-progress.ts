@@ -14,25 +14,36 @@ import {
  * counts the leads that ended unreached (`exhausted` is the part of it that used every attempt).
  */
 export class CampaignProgress {
-  @ApiProperty({ description: 'Every lead of the campaign.' }) total: number;
-  @ApiProperty({ description: 'Waiting for a call: status pending or retry_scheduled.' })
-  pending: number;
-  @ApiProperty({ description: 'Being called now (status calling).' }) in_progress: number;
-  @ApiProperty({ description: 'Reached: status completed.' }) completed: number;
-  @ApiProperty({ description: 'Ended unreached: status failed or exhausted.' }) failed: number;
-  @ApiProperty({ description: 'Leads whose answers met the qualification rules.' })
-  qualified: number;
-  @ApiProperty({ description: 'Leads whose answers did not meet the rules.' })
-  not_qualified: number;
-  @ApiProperty({ description: 'Part of pending: waiting for a retry.' }) retry_scheduled: number;
-  @ApiProperty({ description: 'Part of failed: every attempt used.' }) exhausted: number;
-  @ApiProperty({ description: 'On the do-not-call list.' }) suppressed: number;
-  @ApiProperty({ description: 'Cancelled with the campaign.' }) cancelled: number;
+  @ApiProperty({ type: 'integer', description: 'Every lead of the campaign.' }) total: number;
   @ApiProperty({
+    type: 'integer',
+    description: 'Waiting for a call: status pending or retry_scheduled.',
+  })
+  pending: number;
+  @ApiProperty({ type: 'integer', description: 'Being called now (status calling).' })
+  in_progress: number;
+  @ApiProperty({ type: 'integer', description: 'Reached: status completed.' }) completed: number;
+  @ApiProperty({ type: 'integer', description: 'Ended unreached: status failed or exhausted.' })
+  failed: number;
+  @ApiProperty({ type: 'integer', description: 'Leads whose answers met the qualification rules.' })
+  qualified: number;
+  @ApiProperty({ type: 'integer', description: 'Leads whose answers did not meet the rules.' })
+  not_qualified: number;
+  @ApiProperty({ type: 'integer', description: 'Part of pending: waiting for a retry.' })
+  retry_scheduled: number;
+  @ApiProperty({ type: 'integer', description: 'Part of failed: every attempt used.' })
+  exhausted: number;
+  @ApiProperty({ type: 'integer', description: 'On the do-not-call list.' }) suppressed: number;
+  @ApiProperty({ type: 'integer', description: 'Cancelled with the campaign.' }) cancelled: number;
+  @ApiProperty({
+    type: 'integer',
     description: 'Leads in a final status (completed, failed, exhausted, suppressed, cancelled).',
   })
   final: number;
-  @ApiProperty({ description: 'Platform calls in progress (holding a concurrency slot).' })
+  @ApiProperty({
+    type: 'integer',
+    description: 'Platform calls in progress (holding a concurrency slot).',
+  })
   live_calls: number;
 }
 

@@ -20,8 +20,8 @@ export class CampaignView {
   @ApiProperty({ type: [String] }) from_numbers: string[];
   @ApiProperty({ example: 'Europe/Paris' }) timezone: string;
   @ApiProperty({ type: CallingWindowDto }) calling_window: CallingWindow;
-  @ApiProperty() max_concurrent_calls: number;
-  @ApiProperty() max_calls_per_minute: number;
+  @ApiProperty({ type: 'integer' }) max_concurrent_calls: number;
+  @ApiProperty({ type: 'integer' }) max_calls_per_minute: number;
   @ApiProperty({ type: RetryDto }) retry: RetryPolicy;
   @ApiProperty({ type: ScheduleDto, nullable: true }) schedule: { cron: string } | null;
   @ApiProperty({ type: String, nullable: true }) default_country: string | null;

@@ -19,6 +19,7 @@ export function PageQuery(limits: PageLimits) {
   const message = `limit must be a whole number between 1 and ${limits.max}`;
   class PageQueryBase {
     @ApiPropertyOptional({
+      type: 'integer',
       minimum: 1,
       maximum: limits.max,
       default: limits.default,

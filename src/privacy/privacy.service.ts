@@ -4,7 +4,12 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { CLOCK, type Clock } from '../core/runtime';
 import { normalizePhone } from '../leads/csv/phone-normalizer';
-import type { ErasureResultDto, PersonExportDto } from './dto/privacy.dto';
+import type {
+  ErasureResultDto,
+  ExportedLeadDto,
+  ExportedWebhookEventDto,
+  PersonExportDto,
+} from './dto/privacy.dto';
 
 const SLOT_STATES = `('starting', 'ambiguous', 'live')`;
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
@@ -129,7 +134,7 @@ export class PrivacyService {
       `SELECT reason, created_at FROM suppressions WHERE phone = $1`,
       [phone],
     );
-    const leads: Record<string, unknown>[] = await tx.query(
+    const leads: ExportedLeadDto[] = await tx.query(
       `SELECT l.id, json_build_object('id', c.id, 'name', c.name) AS campaign, l.status, l.status_reason,
               l.variables, l.timezone, l.answers, l.qualified, l.attempts, l.last_call_id, l.last_call_status,
               l.created_at, l.updated_at,
@@ -144,8 +149,8 @@ export class PrivacyService {
         WHERE l.phone = $1 ORDER BY l.created_at, l.id`,
       [phone],
     );
-    const ids = leads.map((l) => l.id as string);
-    const events: Record<string, unknown>[] = ids.length
+    const ids = leads.map((l) => l.id);
+    const events: ExportedWebhookEventDto[] = ids.length
       ? await tx.query(
           `SELECT id, campaign_id, lead_id, type, status, created_at, delivered_at, payload AS data
              FROM webhook_events WHERE lead_id = ANY($1::uuid[]) ORDER BY created_at, id`,

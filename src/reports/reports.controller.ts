@@ -6,6 +6,7 @@ import {
   ApiParam,
   ApiProduces,
   ApiTags,
+  ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CampaignIdPipe } from '../common/campaign-id.pipe';
@@ -17,6 +18,9 @@ import { cutText } from '../common/text';
 import { Roles } from '../auth/roles.decorator';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const EXPORTS_BUSY = {
+  description: 'Too many exports are running on this instance; try again in a moment.',
+};
 
 @ApiTags('reports')
 @ApiParam({ name: 'id', format: 'uuid', description: 'Campaign id' })
@@ -46,6 +50,7 @@ export class ReportsController {
   })
   @ApiProduces('text/csv')
   @ApiOkResponse({ description: 'The CSV file', schema: { type: 'string' } })
+  @ApiTooManyRequestsResponse(EXPORTS_BUSY)
   @Roles('manager', 'viewer')
   async csv(
     @Param('id', CampaignIdPipe) id: string,
@@ -68,6 +73,7 @@ export class ReportsController {
   })
   @ApiProduces(XLSX_TYPE)
   @ApiOkResponse({ description: 'The workbook', schema: { type: 'string', format: 'binary' } })
+  @ApiTooManyRequestsResponse(EXPORTS_BUSY)
   @Roles('manager', 'viewer')
   async xlsx(
     @Param('id', CampaignIdPipe) id: string,

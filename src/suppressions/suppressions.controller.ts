@@ -10,7 +10,9 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiParam,
+  ApiPayloadTooLargeResponse,
   ApiTags,
+  ApiUnsupportedMediaTypeResponse,
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { Request } from 'express';
@@ -60,6 +62,13 @@ export class SuppressionsController {
   })
   @ApiCreatedResponse({ type: AddSuppressionsResultDto })
   @ApiBadRequestResponse({ description: 'Invalid JSON body, or a CSV that cannot be read.' })
+  @ApiPayloadTooLargeResponse({
+    description: 'A CSV larger than IMPORT_MAX_MB, or a JSON body larger than 5 MB.',
+  })
+  @ApiUnsupportedMediaTypeResponse({
+    description:
+      'A file that is not text (a workbook, an archive…) or an unsupported Content-Type.',
+  })
   @ApiUploadLimitResponses()
   @Roles('manager', 'compliance')
   async add(

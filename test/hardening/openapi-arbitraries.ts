@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 
-/** The parts of an OpenAPI 3.0 document the fuzzer reads. */
+/** The parts of an OpenAPI 3.1 document the fuzzer reads. */
 export interface Schema {
   $ref?: string;
-  type?: string;
+  /** 3.1: a nullable value lists `null` beside its type. */
+  type?: string | string[];
   enum?: unknown[];
   properties?: Record<string, Schema>;
   items?: Schema;
@@ -86,9 +87,10 @@ export function nearlyValid(
     return fc.oneof(...alternatives.map((a) => nearlyValid(doc, a, depth + 1)));
   const wrong =
     depth > 4 ? json : fc.oneof({ weight: 1, arbitrary: json }, { weight: 1, arbitrary: text });
+  const type = Array.isArray(s.type) ? s.type.find((t) => t !== 'null') : s.type;
   let right: fc.Arbitrary<unknown>;
   if (s.enum && s.enum.length > 0) right = fc.constantFrom(...s.enum);
-  else if (s.type === 'object' || s.properties) {
+  else if (type === 'object' || s.properties) {
     const props = Object.entries(s.properties ?? {}).map(
       ([key, child]) => [key, nearlyValid(doc, child, depth + 1)] as const,
     );
@@ -99,12 +101,12 @@ export function nearlyValid(
         fc.boolean(),
       )
       .map(([known, extra, addExtra]) => (addExtra ? { ...extra, ...known } : known));
-  } else if (s.type === 'array')
+  } else if (type === 'array')
     right = fc.array(nearlyValid(doc, s.items ?? {}, depth + 1), { maxLength: 4 });
-  else if (s.type === 'integer')
+  else if (type === 'integer')
     right = fc.oneof(fc.integer(), fc.constantFrom(0, -1, 2 ** 31, Number.MAX_SAFE_INTEGER, 1.5));
-  else if (s.type === 'number') right = fc.double();
-  else if (s.type === 'boolean') right = fc.boolean();
+  else if (type === 'number') right = fc.double();
+  else if (type === 'boolean') right = fc.boolean();
   else right = text;
   return fc.oneof({ weight: 3, arbitrary: right }, { weight: 1, arbitrary: wrong });
 }

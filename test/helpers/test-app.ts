@@ -3,6 +3,7 @@ import { AppConfig, loadAppConfig } from '../../src/config/app-config';
 import { createHttpApp } from '../../src/app.factory';
 import { runMigrations } from '../../src/database/migrate';
 import { Clock, DnsLookup, Runtime, systemClock, WorkerTuning } from '../../src/core/runtime';
+import { checkResponsesAgainstOpenApi } from './response-recorder';
 
 export const TEST_API_KEY = 'test-key-0123456789abcdef';
 
@@ -46,10 +47,15 @@ export function testRuntime(o: TestAppOptions): Runtime {
   };
 }
 
-/** The real Nest HTTP app on a migrated database, listening on a random local port. */
+/**
+ * The real Nest HTTP app on a migrated database, listening on a random local port. Every answer
+ * it gives is checked against the OpenAPI document it serves (test/helpers/response-recorder.ts).
+ */
 export async function startTestApp(o: TestAppOptions): Promise<INestApplication> {
   await runMigrations(o.databaseUrl);
   const app = await createHttpApp(testRuntime(o));
+  const recorder = checkResponsesAgainstOpenApi(app.getHttpServer());
   await app.listen(0, '127.0.0.1');
+  await recorder.loadServedDocument(await app.getUrl());
   return app;
 }

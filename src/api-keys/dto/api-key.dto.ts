@@ -19,6 +19,7 @@ export class CreateApiKeyDto {
   role: Role;
 
   @ApiPropertyOptional({
+    type: String,
     format: 'date-time',
     nullable: true,
     description: 'The key stops working at this time (in the future). Unset: never expires.',

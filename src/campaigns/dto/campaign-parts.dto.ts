@@ -74,6 +74,7 @@ export class CallingWindowDto {
 
 export class RetryDto {
   @ApiPropertyOptional({
+    type: 'integer',
     minimum: 1,
     maximum: 10,
     example: 3,
@@ -86,6 +87,7 @@ export class RetryDto {
   max_attempts?: number;
 
   @ApiPropertyOptional({
+    type: 'integer',
     minimum: 0,
     maximum: 10080,
     example: 60,
@@ -124,6 +126,9 @@ export class ScheduleDto {
   cron: string;
 }
 
+/** The plain values an answer is compared with. */
+const SCALAR_SCHEMAS = [{ type: 'string' }, { type: 'number' }, { type: 'boolean' }];
+
 export class QualificationRuleDto {
   @ApiProperty({
     example: 'interested',
@@ -135,16 +140,20 @@ export class QualificationRuleDto {
   question: string;
 
   @ApiPropertyOptional({
+    oneOf: [...SCALAR_SCHEMAS, { type: 'array', items: { type: 'string' } }],
     example: true,
-    description: 'Holds when the answer equals this value (text, number or boolean).',
+    description:
+      'Holds when the answer equals this value (text, number or boolean; a list of texts for a multiple choice question).',
   })
   @Allow()
   equals?: unknown;
 
   @ApiPropertyOptional({
+    type: 'array',
+    items: { oneOf: SCALAR_SCHEMAS },
+    minItems: 1,
     example: ['yes', 'maybe'],
-    isArray: true,
-    description: 'Holds when the answer is one of these values.',
+    description: 'Holds when the answer is one of these values (texts, numbers or booleans).',
   })
   @Allow()
   in?: unknown[];

@@ -39,6 +39,7 @@ export class CampaignSettingsDto {
   calling_window?: CallingWindowDto;
 
   @ApiPropertyOptional({
+    type: 'integer',
     minimum: 1,
     maximum: 1000,
     example: 10,
@@ -51,6 +52,7 @@ export class CampaignSettingsDto {
   max_concurrent_calls?: number;
 
   @ApiPropertyOptional({
+    type: 'integer',
     minimum: 1,
     maximum: 6000,
     example: 60,
@@ -86,6 +88,7 @@ export class CampaignSettingsDto {
   schedule?: ScheduleDto | null;
 
   @ApiPropertyOptional({
+    type: String,
     example: 'FR',
     nullable: true,
     description:
@@ -120,6 +123,8 @@ export class CampaignSettingsDto {
   variables?: Record<string, string>;
 
   @ApiPropertyOptional({
+    type: String,
+    format: 'uri',
     example: 'https://crm.example.com/hooks/calls',
     nullable: true,
     description:

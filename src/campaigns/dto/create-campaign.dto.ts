@@ -34,6 +34,7 @@ const NAME_DOC = {
   description: 'What people call the campaign.',
 };
 const AGENT_DOC = {
+  format: 'uuid',
   example: '411b82c8-462a-4e1b-89bc-10ab3ce1ed29',
   description: 'The CallRounded agent that places the calls.',
 };

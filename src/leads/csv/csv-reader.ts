@@ -226,11 +226,11 @@ function describeCsvError(err: unknown, fallbackRow: number): unknown {
   if (e.code === 'CSV_QUOTE_NOT_CLOSED' || e.code === 'CSV_MAX_RECORD_SIZE') {
     return new BadRequestException({
       message: `Row ${row}: a quoted field that starts here is never closed, so the rest of the file cannot be read`,
-      details: [{ row, message: 'unclosed quote' }],
+      details: [{ field: 'file', row, message: 'unclosed quote' }],
     });
   }
   return new BadRequestException({
     message: `Row ${row} cannot be read as CSV: ${(err as Error).message}`,
-    details: [{ row, message: (err as Error).message }],
+    details: [{ field: 'file', row, message: (err as Error).message }],
   });
 }

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 
 export class RowErrorDto {
   @ApiProperty({
+    type: 'integer',
     example: 7,
     description: 'Row number as a spreadsheet shows it (the header is row 1).',
   })
@@ -90,21 +91,28 @@ export class ImportResultDto {
   })
   preview?: ImportPreviewDto;
   @ApiProperty({
+    type: 'integer',
     example: 1200,
     description: 'Data rows read: the header and blank rows are not counted.',
   })
   rows: number;
-  @ApiProperty({ example: 1150, description: 'New leads added as `pending`.' })
+  @ApiProperty({ type: 'integer', example: 1150, description: 'New leads added as `pending`.' })
   accepted: number;
-  @ApiProperty({ example: 20, description: 'Rows with an error (see errors); not added.' })
+  @ApiProperty({
+    type: 'integer',
+    example: 20,
+    description: 'Rows with an error (see errors); not added.',
+  })
   rejected: number;
   @ApiProperty({
+    type: 'integer',
     example: 25,
     description:
       'Valid rows whose number is already a lead of this campaign or appears earlier in the file; not added.',
   })
   duplicates: number;
   @ApiProperty({
+    type: 'integer',
     example: 5,
     description:
       'New leads whose number is on the do-not-call list: added with status `suppressed`, never dialled.',
@@ -112,9 +120,17 @@ export class ImportResultDto {
   suppressed: number;
   @ApiProperty({ type: [RowErrorDto], description: 'The first 1,000 row errors, in file order.' })
   errors: RowErrorDto[];
-  @ApiProperty({ example: 20, description: 'How many row errors there were in all.' })
+  @ApiProperty({
+    type: 'integer',
+    example: 20,
+    description: 'How many row errors there were in all.',
+  })
   error_count: number;
-  @ApiProperty({ example: 3, description: 'Blank rows (numbered, but neither leads nor errors).' })
+  @ApiProperty({
+    type: 'integer',
+    example: 3,
+    description: 'Blank rows (numbered, but neither leads nor errors).',
+  })
   blank_rows: number;
   @ApiProperty({
     type: [IgnoredRowDto],
@@ -163,13 +179,16 @@ export class LeadImportDto {
       '`aborted`: the client left mid-upload; `failed`: a server error. Neither added any lead. A rejected upload (4xx) leaves no import.',
   })
   status: string;
-  @ApiProperty() rows: number;
-  @ApiProperty() accepted: number;
-  @ApiProperty() rejected: number;
-  @ApiProperty() duplicates: number;
-  @ApiProperty() suppressed: number;
-  @ApiProperty() blank_rows: number;
-  @ApiProperty({ description: 'All row errors, even those past the first 1,000 listed.' })
+  @ApiProperty({ type: 'integer' }) rows: number;
+  @ApiProperty({ type: 'integer' }) accepted: number;
+  @ApiProperty({ type: 'integer' }) rejected: number;
+  @ApiProperty({ type: 'integer' }) duplicates: number;
+  @ApiProperty({ type: 'integer' }) suppressed: number;
+  @ApiProperty({ type: 'integer' }) blank_rows: number;
+  @ApiProperty({
+    type: 'integer',
+    description: 'All row errors, even those past the first 1,000 listed.',
+  })
   error_count: number;
   @ApiProperty({ type: [RowErrorDto], description: 'The first 1,000 row errors.' })
   errors: RowErrorDto[];

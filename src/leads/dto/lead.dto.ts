@@ -13,7 +13,7 @@ export class LeadDto {
   })
   variables: Record<string, string>;
   @ApiProperty({ enum: LEAD_STATUSES }) status: string;
-  @ApiProperty() attempts: number;
+  @ApiProperty({ type: 'integer' }) attempts: number;
   @ApiProperty({ type: String, nullable: true }) last_call_id: string | null;
   @ApiProperty({
     type: String,
@@ -42,7 +42,7 @@ export class LeadDto {
   })
   status_reason: string | null;
   @ApiProperty({
-    type: Number,
+    type: 'integer',
     nullable: true,
     description: 'Row in the uploaded file (header = 1).',
   })

@@ -5,16 +5,24 @@ import { QUESTION_KINDS } from '../../qualification/question-kind';
 const COUNTS = { type: 'object', additionalProperties: { type: 'integer' } } as const;
 
 export class CallsSummaryDto {
-  @ApiProperty({ description: 'Platform calls created for the campaign.' }) total: number;
-  @ApiProperty({ ...COUNTS, description: 'Calls by outcome (completed, missed, failed, unknown…).' })
+  @ApiProperty({ type: 'integer', description: 'Platform calls created for the campaign.' })
+  total: number;
+  @ApiProperty({
+    ...COUNTS,
+    description: 'Calls by outcome (completed, missed, failed, unknown…).',
+  })
   by_outcome: Record<string, number>;
 }
 
 export class QuestionDistributionDto {
   @ApiProperty() name: string;
   @ApiProperty({ enum: QUESTION_KINDS, nullable: true, type: String }) type: string | null;
-  @ApiProperty({ description: 'Leads whose last completed call answered it.' }) answered: number;
-  @ApiProperty({ description: 'Leads with answers on record that left it unanswered.' })
+  @ApiProperty({ type: 'integer', description: 'Leads whose last completed call answered it.' })
+  answered: number;
+  @ApiProperty({
+    type: 'integer',
+    description: 'Leads with answers on record that left it unanswered.',
+  })
   no_answer: number;
   @ApiPropertyOptional({
     ...COUNTS,
@@ -31,13 +39,21 @@ export class QuestionDistributionDto {
 }
 
 export class ReportSummaryDto {
-  @ApiProperty({ description: 'All leads of the campaign.' }) leads: number;
-  @ApiProperty({ description: 'Leads with at least one attempt that created a platform call.' })
+  @ApiProperty({ type: 'integer', description: 'All leads of the campaign.' }) leads: number;
+  @ApiProperty({
+    type: 'integer',
+    description: 'Leads with at least one attempt that created a platform call.',
+  })
   dialled: number;
-  @ApiProperty({ description: 'Leads with at least one completed call.' }) reached: number;
-  @ApiProperty({ description: 'Leads whose rules held on their last completed call.' })
+  @ApiProperty({ type: 'integer', description: 'Leads with at least one completed call.' })
+  reached: number;
+  @ApiProperty({
+    type: 'integer',
+    description: 'Leads whose rules held on their last completed call.',
+  })
   qualified: number;
-  @ApiProperty({ description: 'Reached leads whose rules did not hold.' }) not_qualified: number;
+  @ApiProperty({ type: 'integer', description: 'Reached leads whose rules did not hold.' })
+  not_qualified: number;
   @ApiProperty({
     nullable: true,
     type: Number,
@@ -80,7 +96,7 @@ export class ReportLeadDto {
   })
   variables: Record<string, unknown>;
   @ApiProperty() status: string;
-  @ApiProperty() attempts: number;
+  @ApiProperty({ type: 'integer' }) attempts: number;
   @ApiProperty({ nullable: true, type: String }) last_call_id: string | null;
   @ApiProperty({ nullable: true, type: String }) last_call_status: string | null;
   @ApiProperty({ nullable: true, type: Number, description: "Over all the lead's calls." })
@@ -104,7 +120,10 @@ export class ReportLeadDto {
 }
 
 export class CampaignReportDto {
-  @ApiProperty({ type: CampaignView, description: 'The campaign as GET /v1/campaigns/{id} shows it.' })
+  @ApiProperty({
+    type: CampaignView,
+    description: 'The campaign as GET /v1/campaigns/{id} shows it.',
+  })
   campaign: CampaignView;
   @ApiProperty({ type: ReportSummaryDto }) summary: ReportSummaryDto;
   @ApiProperty({ type: [ReportQuestionDto] }) questions: ReportQuestionDto[];

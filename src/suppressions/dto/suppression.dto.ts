@@ -3,11 +3,13 @@ import { PageQuery } from '../../common/page-query';
 
 export class SuppressionErrorDto {
   @ApiPropertyOptional({
+    type: 'integer',
     example: 2,
     description: 'JSON form: position of the number in `phones` (from 0).',
   })
   index?: number;
   @ApiPropertyOptional({
+    type: 'integer',
     example: 5,
     description: 'CSV form: row as a spreadsheet shows it (header = 1).',
   })
@@ -23,23 +25,30 @@ export class SuppressionErrorDto {
 
 /** received = added + already_suppressed + duplicates + rejected. */
 export class AddSuppressionsResultDto {
-  @ApiProperty({ description: 'Numbers (JSON) or data rows (CSV, blank rows excluded) received.' })
+  @ApiProperty({
+    type: 'integer',
+    description: 'Numbers (JSON) or data rows (CSV, blank rows excluded) received.',
+  })
   received: number;
-  @ApiProperty({ description: 'Numbers newly put on the list.' }) added: number;
-  @ApiProperty({ description: 'Numbers that were already on the list.' })
+  @ApiProperty({ type: 'integer', description: 'Numbers newly put on the list.' }) added: number;
+  @ApiProperty({ type: 'integer', description: 'Numbers that were already on the list.' })
   already_suppressed: number;
-  @ApiProperty({ description: 'Repeats of a number earlier in the same request.' })
+  @ApiProperty({ type: 'integer', description: 'Repeats of a number earlier in the same request.' })
   duplicates: number;
-  @ApiProperty({ description: 'Entries that are not valid phone numbers (see errors).' })
+  @ApiProperty({
+    type: 'integer',
+    description: 'Entries that are not valid phone numbers (see errors).',
+  })
   rejected: number;
   @ApiProperty({
+    type: 'integer',
     description:
       'Leads waiting to be called (pending or retry_scheduled), in any campaign, now marked suppressed.',
   })
   leads_suppressed: number;
   @ApiProperty({ type: [SuppressionErrorDto], description: 'The first 1,000 errors.' })
   errors: SuppressionErrorDto[];
-  @ApiProperty() error_count: number;
+  @ApiProperty({ type: 'integer' }) error_count: number;
 }
 
 export class SuppressionDto {

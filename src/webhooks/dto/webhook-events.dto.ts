@@ -30,7 +30,7 @@ export class WebhookEventDto {
   @ApiProperty({ enum: ['lead.qualified', 'campaign.completed'] }) type: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) lead_id: string | null;
   @ApiProperty({ enum: ['pending', 'delivered', 'failed'] }) status: string;
-  @ApiProperty({ description: 'Delivery attempts so far.' }) attempts: number;
+  @ApiProperty({ type: 'integer', description: 'Delivery attempts so far.' }) attempts: number;
   @ApiProperty({
     format: 'date-time',
     nullable: true,
@@ -40,7 +40,7 @@ export class WebhookEventDto {
   next_attempt_at: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) last_attempt_at:
     string | null;
-  @ApiProperty({ nullable: true, type: Number, description: "The receiver's last HTTP status." })
+  @ApiProperty({ nullable: true, type: 'integer', description: "The receiver's last HTTP status." })
   last_status_code: number | null;
   @ApiProperty({ nullable: true, type: String }) last_error: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) delivered_at: string | null;
