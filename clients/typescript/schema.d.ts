@@ -113,6 +113,46 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/campaigns/{id}/imports/{importId}/errors.csv': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Every rejected row of an import, to fix and upload again
+     * @description Each rejected row as it was written (all of them, not only the first 1,000), led by a column `error` naming the field and the problem; in the upload’s delimiter and encoding family (UTF-8 and UTF-16 with a BOM). Fix the rows in Excel and upload the file as it is: the import drops a first column named `error`. Rows beyond 100,000 (or 64 MB) are not kept: `X-Rejected-Rows-Omitted` counts them.
+     */
+    get: operations['LeadsController_importErrors'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/lead-template.csv': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A lead file template for an agent
+     * @description A CSV with one header row: `phone`, then every variable the agent declares (except those the platform fills in: from_number, to_number, call_id, call_start_time). Fill it in and upload it to POST /v1/campaigns/{id}/leads.
+     */
+    get: operations['LeadTemplateController_template'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/campaigns': {
     parameters: {
       query?: never;
@@ -154,6 +194,63 @@ export interface paths {
      * @description Any subset of the creation fields, validated the same way. While scheduled, running or paused every field may change except agent_id (a scheduled campaign also keeps a schedule); completed and cancelled campaigns no longer change.
      */
     patch: operations['CampaignsController_update'];
+    trace?: never;
+  };
+  '/v1/campaigns/{id}/clone': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Clone a campaign into a new draft, optionally with copies of its leads
+     * @description Same settings (agent, from_numbers, window, caps, retries, schedule, default_country, rules, variables, webhook_url with a new secret, answered once). `leads`: `none` (default), `all`, or a list of statuses (e.g. `["exhausted", "failed"]` for the ones never reached): copied as fresh `pending` leads (attempts, answers and verdicts reset; `suppressed` when the number is now on the do-not-call list), recorded as one import of the clone.
+     */
+    post: operations['CampaignsController_clone'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/campaigns/{id}/test-call': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * One real call with the campaign’s agent to your own phone, before the batch goes out
+     * @description The campaign’s agent and first from_number, with a lead’s variables (`lead_id`) and/or given `variables` (over the campaign’s). Refused (409) for a number on the do-not-call list or outside the campaign’s calling window in the number’s zones. Never counts in the campaign’s progress, report or caps. At most 10 per campaign per hour (429 with Retry-After). Status and post-call answers: GET /v1/campaigns/{id}/test-calls.
+     */
+    post: operations['CampaignsController_testCall'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/campaigns/{id}/test-calls': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The campaign’s test calls, newest first, with their status and post-call answers */
+    get: operations['CampaignsController_listTestCalls'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
     trace?: never;
   };
   '/v1/campaigns/{id}/start': {
@@ -523,6 +620,51 @@ export interface components {
       data: components['schemas']['AuditEventDto'][];
       next_cursor: string | null;
     };
+    PreviewColumnDto: {
+      /** @example Prénom */
+      header: string;
+      /**
+       * @description The variable it becomes (null: not sent to the agent).
+       * @example prenom
+       */
+      variable: string | null;
+      /**
+       * @description `phone_fallback`: tried when the phone column is empty on a row (and also a variable); `dropped`: the mapping said null; `ignored`: no header.
+       * @enum {string}
+       */
+      role: 'phone' | 'phone_fallback' | 'timezone' | 'variable' | 'dropped' | 'ignored';
+      /** @description Its first three non-empty values. */
+      samples: string[];
+    };
+    PreviewLeadDto: {
+      /** @example 2 */
+      row: number;
+      /** @example +33612345678 */
+      to_number: string;
+      /** @description Exactly what the call would send: the campaign’s variables, then the lead’s. */
+      dynamic_variables_values: {
+        [key: string]: unknown;
+      };
+    };
+    ImportPreviewDto: {
+      /** @example windows-1252 */
+      encoding: string;
+      /** @example ; */
+      delimiter: string;
+      /** @enum {string|null} */
+      line_ending: 'CRLF' | 'LF' | 'CR' | null;
+      /** @description The header row (row 1), as read. */
+      header: string[];
+      phone_column: string;
+      phone_column_reason: string;
+      /** @description Every phone column, in the order each row tries them. */
+      phone_columns: string[];
+      /** @description Every column, in file order. */
+      columns: components['schemas']['PreviewColumnDto'][];
+      /** @description The first five leads. */
+      leads: components['schemas']['PreviewLeadDto'][];
+      missing_variables: string[];
+    };
     RowErrorDto: {
       /**
        * @description Row number as a spreadsheet shows it (the header is row 1).
@@ -537,12 +679,25 @@ export interface components {
       /** @example "+33 6 12" is too short for FR */
       message: string;
     };
+    IgnoredRowDto: {
+      /** @example 14 */
+      row: number;
+      /**
+       * @description Its non-empty cells.
+       * @example Grand Totals (12 records)
+       */
+      text: string;
+    };
     ImportResultDto: {
       /**
        * Format: uuid
-       * @description See GET /v1/campaigns/{id}/imports/{import_id}.
+       * @description See GET /v1/campaigns/{id}/imports/{import_id}. null for a dry run (nothing stored).
        */
-      import_id: string;
+      import_id: string | null;
+      /** @description true when `dry_run=true`: nothing was stored. */
+      dry_run?: boolean;
+      /** @description A dry run only: how the file was read and what its leads would be. */
+      preview?: components['schemas']['ImportPreviewDto'];
       /**
        * @description Data rows read: the header and blank rows are not counted.
        * @example 1200
@@ -580,6 +735,8 @@ export interface components {
        * @example 3
        */
       blank_rows: number;
+      /** @description Lines after the data that are not records (a report footer such as "Grand Totals" or "Confidential", a lone note): neither leads nor errors, and not counted in rows. */
+      ignored_rows: components['schemas']['IgnoredRowDto'][];
       /**
        * @description Variables the campaign’s agent declares that neither the file, the campaign’s variables nor the platform (from_number, to_number, call_id, call_start_time) supply. A warning: the calls still happen.
        * @example [
@@ -590,10 +747,15 @@ export interface components {
       /** @description Things worth knowing that did not stop the import. */
       warnings?: string[];
       /**
-       * @description The header used as the phone column.
-       * @example Téléphone
+       * @description The header of the phone column tried first on each row (see phone_column_reason; a lead whose number came from another column says so in its phone_source variable).
+       * @example Mobile Phone
        */
       phone_column: string;
+      /**
+       * @description Why that column, and which columns stand in for it when it is empty.
+       * @example "Mobile Phone": its header says mobile; on a row where it is empty, the next filled of "Business Phone", "Home Phone" (the lead's phone_source says which); never dialled: "Business Fax"
+       */
+      phone_column_reason: string;
       /**
        * @description The delimiter used.
        * @example ;
@@ -685,6 +847,8 @@ export interface components {
       missing_variables: string[];
       warnings: string[];
       phone_column: string | null;
+      phone_column_reason: string | null;
+      ignored_rows: components['schemas']['IgnoredRowDto'][];
       delimiter: string | null;
       encoding: string | null;
       /** @description Why an aborted or failed import stopped. */
@@ -725,6 +889,8 @@ export interface components {
       missing_variables: string[];
       warnings: string[];
       phone_column: string | null;
+      phone_column_reason: string | null;
+      ignored_rows: components['schemas']['IgnoredRowDto'][];
       delimiter: string | null;
       encoding: string | null;
       /** @description Why an aborted or failed import stopped. */
@@ -1054,6 +1220,87 @@ export interface components {
        */
       from_numbers?: string[];
     };
+    CloneCampaignDto: {
+      /** @example Relance salons décembre */
+      name: string;
+      /**
+       * @description Which leads to copy as fresh `pending` leads (attempts, answers and verdicts reset): `none` (default), `all`, or those in the statuses listed (e.g. the ones never reached). A copied number now on the do-not-call list is `suppressed`.
+       * @example [
+       *       "exhausted",
+       *       "failed"
+       *     ]
+       */
+      leads?:
+        | ('none' | 'all')
+        | (
+            | 'pending'
+            | 'calling'
+            | 'retry_scheduled'
+            | 'completed'
+            | 'failed'
+            | 'exhausted'
+            | 'suppressed'
+            | 'cancelled'
+          )[];
+    };
+    TestCallDto: {
+      /**
+       * @description Your own phone, in E.164 (or national, read in the campaign’s default_country).
+       * @example +33612345678
+       */
+      to_number: string;
+      /**
+       * Format: uuid
+       * @description A lead of this campaign whose variables the call uses.
+       */
+      lead_id?: string;
+      /**
+       * @description Variables for the call; over the lead’s and the campaign’s.
+       * @example {
+       *       "prenom": "Zoé",
+       *       "nom_du_salon": "Salon Zoé"
+       *     }
+       */
+      variables?: {
+        [key: string]: string;
+      };
+    };
+    TestCallView: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      campaign_id: string;
+      /** Format: uuid */
+      lead_id: string | null;
+      /** @example +33612345678 */
+      to_number: string;
+      /** @example +33912345678 */
+      from_number: string;
+      /**
+       * @description The platform’s status (`created`, `ongoing`, `completed`, `missed`, `failed`…), or `not_started` (the platform refused it), or `unknown` (the start’s answer was lost: the call may exist).
+       * @example completed
+       */
+      status: string;
+      call_id: string | null;
+      /** @description The variables the call was sent. */
+      variables: {
+        [key: string]: unknown;
+      };
+      /** @description Typed post-call answers, by question name, once the call has ended. */
+      answers: {
+        [key: string]: unknown;
+      } | null;
+      duration_seconds: number | null;
+      error: string | null;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: date-time */
+      ended_at: string | null;
+    };
+    TestCallListView: {
+      /** @description Newest first (the last 100). */
+      data: components['schemas']['TestCallView'][];
+    };
     AddSuppressionsDto: {
       /**
        * @description Numbers to put on the do-not-call list (1 to 100000); written as in a lead file.
@@ -1359,6 +1606,10 @@ export interface components {
       webhook_events_removed: number;
       /** @description Delivered CRM events whose stored payload was emptied. */
       webhook_events_emptied: number;
+      /** @description Test calls to the number whose number, variables and answers were removed. */
+      test_calls_erased: number;
+      /** @description Rejected rows of lead imports (kept for errors.csv) holding the number, removed. */
+      rejected_rows_removed: number;
       /**
        * @description The number stays on the do-not-call list (reason `erased`): the one thing kept, so it is never called again.
        * @enum {string}
@@ -1816,7 +2067,7 @@ export interface operations {
   LeadsController_importLeads: {
     parameters: {
       query?: {
-        /** @description Header of the phone column, matched ignoring case and accents. Default: the first column named phone, phone_number, telephone, téléphone, tel, mobile, portable, numéro, to_number, number (or a close variant). */
+        /** @description Header of the phone column, matched ignoring case and accents; only that column is read. Default: chosen from the headers (and per-row type labels): a mobile column first, then a plain phone column, then fixed lines, never fax or pager; a lead import falls back, on a row where it is empty, to the next filled one (phone_column_reason). */
         phone_column?: string;
         /** @description Field delimiter: `,` `;` tab `|` (or comma, semicolon, tab, pipe). Default: sniffed from the header line. */
         delimiter?: ',' | 'comma' | ';' | 'semicolon' | '\t' | 'tab' | '\\t' | '|' | 'pipe';
@@ -1824,6 +2075,10 @@ export interface operations {
         encoding?: string;
         /** @description ISO 3166 country for numbers written without a country code (06 12 34 56 78). Default: the campaign’s default_country. */
         default_country?: string;
+        /** @description Read and validate the whole file exactly as an import would, store nothing (no lead, no import record, no lock kept) and answer the counts, the errors and a `preview`. */
+        dry_run?: boolean;
+        /** @description JSON `{"<header>": "<variable>" | null}`: renames a column’s variable, drops a column (null), or names the phone (`"phone"`) or time-zone (`"timezone"`) column. Also accepted as the multipart field `mapping`, sent before the file. A header the file does not have is a 400 naming it. */
+        mapping?: string;
       };
       header?: never;
       path: {
@@ -2110,6 +2365,175 @@ export interface operations {
         headers: {
           /** @description Seconds to wait before trying again. */
           'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (500), or no database connection came free in time (503, with Retry-After: try again). */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  LeadsController_importErrors: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        importId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The CSV. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/csv': string;
+        };
+      };
+      /** @description Invalid request: a path, query or body field is missing, unknown or invalid (`details` names each), or the body is not valid JSON. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The X-Api-Key header is missing or names no key; nothing was read or changed. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Only the roles admin, manager, viewer may do this; any other key gets 403. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description No such import in this campaign. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many failed authentications from this address this minute (AUTH_FAILURES_PER_MINUTE); retry after the Retry-After header (seconds). */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (500), or no database connection came free in time (503, with Retry-After: try again). */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  LeadTemplateController_template: {
+    parameters: {
+      query: {
+        /** @description The platform agent whose variables become the columns. */
+        agent_id: string;
+        /** @description For French/European Excel: a BOM and `;` (as report.csv?excel=true). */
+        excel?: 'true' | 'false' | '1' | '0';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The template (text/csv). */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/csv': string;
+        };
+      };
+      /** @description Invalid request: a path, query or body field is missing, unknown or invalid (`details` names each), or the body is not valid JSON. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The X-Api-Key header is missing or names no key; nothing was read or changed. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Only the roles admin, manager, viewer may do this; any other key gets 403. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description No such agent on the platform. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many failed authentications from this address this minute (AUTH_FAILURES_PER_MINUTE); retry after the Retry-After header (seconds). */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The platform could not be read. */
+      502: {
+        headers: {
           [name: string]: unknown;
         };
         content: {
@@ -2529,6 +2953,291 @@ export interface operations {
       };
       /** @description The JSON body is larger than 5 MB. */
       413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many failed authentications from this address this minute (AUTH_FAILURES_PER_MINUTE); retry after the Retry-After header (seconds). */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (500), or no database connection came free in time (503, with Retry-After: try again). */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  CampaignsController_clone: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CloneCampaignDto'];
+      };
+    };
+    responses: {
+      /** @description 201 */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CampaignView'];
+        };
+      };
+      /** @description name missing, or leads not none/all/statuses. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The X-Api-Key header is missing or names no key; nothing was read or changed. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Only the roles admin, manager may do this; any other key gets 403. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description No such campaign. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The JSON body is larger than 5 MB. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many failed authentications from this address this minute (AUTH_FAILURES_PER_MINUTE); retry after the Retry-After header (seconds). */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (500), or no database connection came free in time (503, with Retry-After: try again). */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  CampaignsController_testCall: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['TestCallDto'];
+      };
+    };
+    responses: {
+      /** @description 201 */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TestCallView'];
+        };
+      };
+      /** @description to_number is not a valid number, or a field is invalid. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The X-Api-Key header is missing or names no key; nothing was read or changed. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Only the roles admin, manager may do this; any other key gets 403. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description No such campaign, or no such lead in it. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description On the do-not-call list, outside the calling window, or the campaign is cancelled. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The JSON body is larger than 5 MB. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description 10 test calls in the last hour; Retry-After says when. Or: too many failed authentications from this address this minute (AUTH_FAILURES_PER_MINUTE); retry after the Retry-After header (seconds). */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The platform refused to start the call. */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (500), or no database connection came free in time (503, with Retry-After: try again). */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  CampaignsController_listTestCalls: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description 200 */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TestCallListView'];
+        };
+      };
+      /** @description Not modified: the answer still matches the ETag sent in If-None-Match (no body). */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid request: a path, query or body field is missing, unknown or invalid (`details` names each), or the body is not valid JSON. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The X-Api-Key header is missing or names no key; nothing was read or changed. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Only the roles admin, manager, viewer may do this; any other key gets 403. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description No such campaign. */
+      404: {
         headers: {
           [name: string]: unknown;
         };
@@ -2999,7 +3708,7 @@ export interface operations {
   SuppressionsController_add: {
     parameters: {
       query?: {
-        /** @description Header of the phone column, matched ignoring case and accents. Default: the first column named phone, phone_number, telephone, téléphone, tel, mobile, portable, numéro, to_number, number (or a close variant). */
+        /** @description Header of the phone column, matched ignoring case and accents; only that column is read. Default: chosen from the headers (and per-row type labels): a mobile column first, then a plain phone column, then fixed lines, never fax or pager; a lead import falls back, on a row where it is empty, to the next filled one (phone_column_reason). */
         phone_column?: string;
         /** @description Field delimiter: `,` `;` tab `|` (or comma, semicolon, tab, pipe). Default: sniffed from the header line. */
         delimiter?: ',' | 'comma' | ';' | 'semicolon' | '\t' | 'tab' | '\\t' | '|' | 'pipe';

@@ -36,7 +36,7 @@ export class LeadTemplateController {
       'A CSV with one header row: `phone`, then every variable the agent declares (except those the platform fills in: from_number, to_number, call_id, call_start_time). Fill it in and upload it to POST /v1/campaigns/{id}/leads.',
   })
   @ApiProduces('text/csv')
-  @ApiOkResponse({ description: 'The template (text/csv).' })
+  @ApiOkResponse({ description: 'The template (text/csv).', schema: { type: 'string' } })
   @ApiNotFoundResponse({ description: 'No such agent on the platform.' })
   @ApiBadGatewayResponse({ description: 'The platform could not be read.' })
   async template(@Query() query: LeadTemplateQuery, @Res() res: Response): Promise<void> {

@@ -140,7 +140,7 @@ export class LeadsController {
       'Each rejected row as it was written (all of them, not only the first 1,000), led by a column `error` naming the field and the problem; in the upload’s delimiter and encoding family (UTF-8 and UTF-16 with a BOM). Fix the rows in Excel and upload the file as it is: the import drops a first column named `error`. Rows beyond 100,000 (or 64 MB) are not kept: `X-Rejected-Rows-Omitted` counts them.',
   })
   @ApiProduces('text/csv')
-  @ApiOkResponse({ description: 'The CSV.' })
+  @ApiOkResponse({ description: 'The CSV.', schema: { type: 'string' } })
   @ApiNotFoundResponse({ description: 'No such import in this campaign.' })
   importErrors(
     @Param('id', uuid) id: string,

@@ -196,6 +196,15 @@ describe('the served OpenAPI document', () => {
     const importUrl = `/v1/campaigns/${id}/imports/${imported.body.import_id}`;
     expect((await call('get', importUrl)).status).toBe(200);
     expect((await call('get', `/v1/campaigns/${id}/imports/${NO_SUCH_ID}`)).status).toBe(404);
+    expect((await call('get', `${importUrl}/errors.csv`)).status).toBe(200);
+    expect((await call('get', `/v1/lead-template.csv?agent_id=${AGENT_ID}`)).status).toBe(200);
+    const clone = await call('post', `/v1/campaigns/${id}/clone`, { body: { name: 'Copie' } });
+    expect(clone.status).toBe(201);
+    const test = await call('post', `/v1/campaigns/${id}/test-call`, {
+      body: { to_number: '+33612345677' },
+    });
+    expect([200, 201, 409]).toContain(test.status);
+    expect((await call('get', `/v1/campaigns/${id}/test-calls`)).status).toBe(200);
 
     // Do-not-call list.
     const phones = { body: { phones: ['+33612345670'] } };
