@@ -229,12 +229,14 @@ export class TestCallsService {
       const now = this.clock.now();
       const ended = classifyCallStatus(call.status) === 'terminal';
       const endedAt = ended ? (call.end_time ? new Date(call.end_time) : now) : null;
-      const answers = ended ? typeAnswers(call.post_call_answers, questions) : null;
-      // Answers come a little after a completed call ends: it is read again until they do.
+      const typed = ended ? typeAnswers(call.post_call_answers, questions) : {};
+      // null until there are answers: they come a little after a completed call ends, and the
+      // call is read again until they do.
+      const answers = Object.keys(typed).length > 0 ? typed : null;
       const final =
         ended &&
         (call.status !== 'completed' ||
-          Object.keys(answers ?? {}).length > 0 ||
+          answers !== null ||
           now.getTime() - endedAt!.getTime() > ANSWERS_WAIT_MS);
       const [updated] = (await this.db.query(
         `UPDATE test_calls SET status = $2, answers = $3::jsonb, duration_seconds = $4, ended_at = $5,
