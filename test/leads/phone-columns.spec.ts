@@ -139,6 +139,13 @@ describe('normalizePhone on real cells', () => {
     ['01 42 68 53 00, 06 12 34 56 78', 'FR', { e164: '+33612345678', others: ['+33142685300'] }],
     ['01 42 68 53 00 ou 01 42 68 53 01', 'FR', { e164: '+33142685300', others: ['+33142685301'] }],
     ['030/1234567', 'DE', { e164: '+49301234567' }],
+    // A number column a spreadsheet wrote with its Number format or in full scientific notation.
+    ['612345678.0', 'FR', { e164: '+33612345678' }],
+    ['612,345,678.00', 'FR', { e164: '+33612345678' }],
+    ['612\u202f345\u202f678,00', 'FR', { e164: '+33612345678' }],
+    ['33,612,345,678.00', undefined, { e164: '+33612345678' }],
+    ['6.12345678E+08', 'FR', { e164: '+33612345678' }],
+    ['3,3612345678E+10', undefined, { e164: '+33612345678' }],
   ] as const)('%j (%s) → %j', (raw, country, expected) => {
     expect(normalizePhone(raw, country)).toEqual({ ok: true, ...expected });
   });
@@ -148,6 +155,16 @@ describe('normalizePhone on real cells', () => {
     expect(normalizePhone('612345678', 'FR')).toEqual({ ok: true, e164: '+33612345678' });
     expect(normalizePhone('12', 'FR')).toMatchObject({ ok: false });
     expect(normalizePhone('0612 / 0613', 'FR')).toMatchObject({ ok: false });
+  });
+
+  it('scientific notation that hides digits is refused, saying how to export it', () => {
+    expect(normalizePhone('3.36123E+10', 'FR')).toEqual({
+      ok: false,
+      message:
+        '"3.36123E+10" was turned into scientific notation by a spreadsheet and its last digits are lost; format the column as text and export again',
+    });
+    // Grouped by twos is a written number, not a Number format: its last "00" is digits.
+    expect(normalizePhone('06.12.34.56.00', 'FR')).toEqual({ ok: true, e164: '+33612345600' });
   });
 });
 

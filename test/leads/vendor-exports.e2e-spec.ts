@@ -246,6 +246,35 @@ describe('lead files exported from CRMs and contact apps', () => {
     ]);
   });
 
+  it('Google Sheets: a number column that lost its leading 0 or got the Number format', async () => {
+    const campaign = await insertCampaign(env.pg);
+    const res = await upload(campaign, 'google-sheets.csv');
+    expect(res.body).toMatchObject({ accepted: 3, rejected: 0, phone_column: 'Portable' });
+    expect(await numbers(campaign, 'prenom')).toEqual([
+      { row: 2, phone: '+33612345678', prenom: 'Zoé' },
+      { row: 3, phone: '+33612345679', prenom: 'Paul' },
+      { row: 4, phone: '+33612345680', prenom: 'Anne' },
+    ]);
+  });
+
+  it('LibreOffice: full scientific notation read, digits lost refused with the fix', async () => {
+    const campaign = await insertCampaign(env.pg);
+    const res = await upload(campaign, 'libreoffice.csv');
+    expect(res.body).toMatchObject({ accepted: 2, rejected: 1, phone_column: 'Téléphone mobile' });
+    expect(res.body.errors).toEqual([
+      {
+        row: 4,
+        column: 'Téléphone mobile',
+        message:
+          '"3.36123E+10" was turned into scientific notation by a spreadsheet and its last digits are lost; format the column as text and export again',
+      },
+    ]);
+    expect(await numbers(campaign, 'remarque')).toEqual([
+      { row: 2, phone: '+33612345681', remarque: 'Cliente depuis 2019, "fidèle"' },
+      { row: 3, phone: '+33612345682', remarque: '' },
+    ]);
+  });
+
   it('two phone columns nothing tells apart: 400 listing them and naming phone_column', async () => {
     const campaign = await insertCampaign(env.pg);
     const res = await upload(campaign, 'undecidable-phones.csv');

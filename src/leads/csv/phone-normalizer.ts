@@ -33,7 +33,13 @@ const PLAIN = /^\+?\d+$/;
 const SIMPLY_SEPARATED = /^\+?\d+(?:[ .-]\d+)+$/;
 const SIMPLE_SEPARATORS = /[ .-]/g;
 const EXCEL_TEXT_FORMULA = /^="(.*)"$/s;
-const SCIENTIFIC = /^[+-]?\d+(?:[.,]\d+)?e\+?\d+$/i;
+const SCIENTIFIC = /^\+?(\d+)(?:[.,](\d+))?e\+?(\d+)$/i;
+/**
+ * A number column exported with decimals, as a spreadsheet's Number format writes it
+ * (`612345678.0`, `612,345,678.00`, `612 345 678,00`): the digits are all there.
+ */
+const DECIMAL_EXPORT = /^(\+?\d{1,3}(?:[,\u00a0\u202f ]?\d{3}){2,4})[.,]0{1,2}$/;
+const GROUPING = /[,\u00a0\u202f ]/g;
 // Spaces of every kind (NBSP and U+202F come from French locales), dots, dashes, slashes, brackets.
 const SEPARATORS = /[\s\u00a0\u2007\u202f.\-\u2010-\u2015/()[\]]/g;
 const LETTERS = /\p{L}/u;
@@ -69,8 +75,11 @@ export function normalizePhone(raw: string, defaultCountry?: CountryCode): Phone
 function normalizeOne(raw: string, defaultCountry: CountryCode | undefined): PhoneResult {
   let s = raw.trim();
   let extension: string | undefined;
-  if (SIMPLY_SEPARATED.test(s)) s = s.replace(SIMPLE_SEPARATORS, '');
-  else if (!PLAIN.test(s)) {
+  const plain = PLAIN.test(s);
+  const decimal = plain ? null : DECIMAL_EXPORT.exec(s);
+  if (decimal) s = decimal[1].replace(GROUPING, '');
+  else if (!plain && SIMPLY_SEPARATED.test(s)) s = s.replace(SIMPLE_SEPARATORS, '');
+  else if (!plain) {
     const ext = EXTENSION.exec(s);
     if (ext) {
       s = ext[1];
@@ -161,7 +170,11 @@ function clean(input: string, raw: string): string | PhoneResult {
     .replace(/^[='\t]+/, '')
     .replace(/^"+|"+$/g, '')
     .trim();
-  if (SCIENTIFIC.test(s)) {
+  const scientific = SCIENTIFIC.exec(s);
+  if (scientific) {
+    // `6.12345678E+08` shows every digit (612345678); `3.36123E+10` lost five of them.
+    const digits = scientific[1] + (scientific[2] ?? '');
+    if (digits.length === Number(scientific[3]) + 1) return digits;
     return {
       ok: false,
       message: `${quote(raw)} was turned into scientific notation by a spreadsheet and its last digits are lost; format the column as text and export again`,
