@@ -35,6 +35,7 @@ module.exports = {
       to: { path: '^src/reports/' },
     },
     below('campaigns', [...ENGINE, ...READERS]),
+    below('compliance', ['campaigns', 'qualification', 'webhooks', ...ENGINE, ...READERS]),
     below('qualification', ['campaigns', ...ENGINE, ...READERS]),
     below('windows', ['campaigns', 'qualification', ...ENGINE, ...READERS]),
     below('webhooks', ['campaigns', 'qualification', 'leads', ...ENGINE, ...READERS]),

@@ -1,0 +1,5 @@
+export * from './compliance-settings';
+export * from './evaluate';
+export * from './jurisdiction';
+export * from './rule-loader';
+export * from './rules/types';
