@@ -9,7 +9,7 @@ import {
 
 /**
  * Where a campaign's leads stand. `total` = pending + in_progress + completed + failed +
- * suppressed + cancelled: `pending` counts every lead waiting for a call (never called yet, or
+ * suppressed + cancelled + ineligible: `pending` counts every lead waiting for a call (never called yet, or
  * waiting for a retry: `retry_scheduled` is the part of it that waits for a retry) and `failed`
  * counts the leads that ended unreached (`exhausted` is the part of it that used every attempt).
  */
@@ -37,7 +37,14 @@ export class CampaignProgress {
   @ApiProperty({ type: 'integer', description: 'Cancelled with the campaign.' }) cancelled: number;
   @ApiProperty({
     type: 'integer',
-    description: 'Leads in a final status (completed, failed, exhausted, suppressed, cancelled).',
+    description:
+      'Never called because the law forbids it (e.g. a consumer without recorded consent): status ineligible, with its status_reason.',
+  })
+  ineligible: number;
+  @ApiProperty({
+    type: 'integer',
+    description:
+      'Leads in a final status (completed, failed, exhausted, suppressed, cancelled, ineligible).',
   })
   final: number;
   @ApiProperty({
@@ -59,6 +66,7 @@ const EMPTY: CampaignProgress = {
   exhausted: 0,
   suppressed: 0,
   cancelled: 0,
+  ineligible: 0,
   final: 0,
   live_calls: 0,
 };
@@ -84,6 +92,7 @@ export async function loadProgress(
               count(*) FILTER (WHERE status = 'exhausted') AS exhausted,
               count(*) FILTER (WHERE status = 'suppressed') AS suppressed,
               count(*) FILTER (WHERE status = 'cancelled') AS cancelled,
+              count(*) FILTER (WHERE status = 'ineligible') AS ineligible,
               count(*) FILTER (WHERE status IN ${FINAL_LEAD_STATUSES_SQL}) AS final
          FROM leads WHERE campaign_id = ANY($1::uuid[]) GROUP BY campaign_id),
      a AS (

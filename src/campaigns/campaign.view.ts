@@ -1,3 +1,5 @@
+import { ComplianceView } from './dto/compliance.dto';
+import { complianceOf, type ComplianceSettings } from '../compliance/compliance-settings';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { nextFireAfter } from '../common/cron';
 import type { Qualification } from '../qualification/rules';
@@ -31,6 +33,11 @@ export class CampaignView {
     string
   >;
   @ApiProperty({ type: String, nullable: true }) webhook_url: string | null;
+  @ApiProperty({
+    type: ComplianceView,
+    description: 'Which calling laws apply (docs/COMPLIANCE.md).',
+  })
+  compliance: ComplianceSettings;
   @ApiPropertyOptional({
     description:
       'The webhook signing secret: present only in the answer that set `webhook_url` where there was none. Store it.',
@@ -123,6 +130,7 @@ export function toCampaignView(
     qualification: c.qualification,
     variables: c.variables ?? {},
     webhook_url: c.webhookUrl,
+    compliance: complianceOf(c.compliance),
     status: c.status,
     resumes_to: c.status === 'paused' ? c.pausedFrom : null,
     created_at: c.createdAt.toISOString(),

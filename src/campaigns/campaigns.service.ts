@@ -27,6 +27,7 @@ import type { CampaignSettingsDto } from './dto/campaign-settings.dto';
 import type { CreateCampaignDto, UpdateCampaignDto } from './dto/create-campaign.dto';
 import type { ListCampaignsQuery } from './dto/list-campaigns.query';
 import { SLOT_STATES_SQL } from '../common/attempt-states';
+import { complianceOf, type ComplianceSettings } from '../compliance/compliance-settings';
 
 /** A page ends at a campaign: its creation time in microseconds (exact) and its id. */
 const CURSOR_TAG = 'campaigns';
@@ -47,6 +48,8 @@ export class CampaignsService {
     const questions = await this.questions.fetch(dto.agent_id);
     const qualification = normalizeQualification(dto.qualification);
     this.questions.assertRulesValid(qualification, questions);
+    const compliance = mergeCompliance(complianceOf(null), dto.compliance);
+    this.questions.assertComplianceQuestionsValid(compliance, questions);
     const now = this.clock.now();
     const secret = dto.webhook_url ? generateWebhookSecret() : undefined;
     const campaign = this.db.getRepository(Campaign).create({
@@ -62,6 +65,7 @@ export class CampaignsService {
       defaultCountry: dto.default_country ?? null,
       qualification,
       variables: { ...(dto.variables ?? {}) },
+      compliance,
       questions,
       questionsFetchedAt: questions ? now : null,
       webhookUrl: dto.webhook_url ?? null,
@@ -155,6 +159,10 @@ export class CampaignsService {
         this.questions.assertRulesValid(c.qualification, fetched ?? c.questions);
       }
       applySettings(c, dto);
+      if (dto.compliance !== undefined || agentChanges) {
+        c.compliance = mergeCompliance(complianceOf(c.compliance), dto.compliance);
+        this.questions.assertComplianceQuestionsValid(c.compliance, fetched ?? c.questions);
+      }
       if (dto.name !== undefined) c.name = dto.name.trim();
       if (dto.from_numbers !== undefined) c.fromNumbers = dto.from_numbers;
       if (dto.webhook_url !== undefined) {
@@ -237,6 +245,27 @@ function normalizeQualification(q: CampaignSettingsDto['qualification']): Qualif
     return rule;
   });
   return { match: q.match ?? 'all', rules };
+}
+
+/** A compliance setting with the given keys replacing the base's. */
+function mergeCompliance(
+  base: ComplianceSettings,
+  patch: CampaignSettingsDto['compliance'],
+): ComplianceSettings {
+  const out: ComplianceSettings = { ...base };
+  if (!patch) return out;
+  if (patch.rules !== undefined)
+    out.rules = Array.isArray(patch.rules) ? [...patch.rules] : patch.rules;
+  if (patch.contact_type !== undefined) out.contact_type = patch.contact_type;
+  if (patch.refusal_question !== undefined) out.refusal_question = patch.refusal_question;
+  if (patch.opt_out_question !== undefined) out.opt_out_question = patch.opt_out_question;
+  if (patch.max_contacts !== undefined)
+    out.max_contacts = patch.max_contacts
+      ? { count: patch.max_contacts.count, days: patch.max_contacts.days }
+      : null;
+  if (patch.conservative_holidays !== undefined)
+    out.conservative_holidays = patch.conservative_holidays;
+  return out;
 }
 
 /** The settings shared by creation and change, on an existing campaign. */

@@ -191,6 +191,23 @@ function placeOf(laws: Laws): string {
   return regional ? `${id}-${laws.region}` : id;
 }
 
+/** How far back the number's history matters for this lead (0: not at all, no query needed). */
+export function lookback(
+  phone: string,
+  settings: ComplianceSettings,
+  book: RuleBook,
+): { attemptDays: number; refusalDays: number } {
+  const laws = lawsOf(phone, settings, book);
+  const rules = 'rules' in laws ? laws.rules : [];
+  let attemptDays = settings.max_contacts?.days ?? 0;
+  let refusalDays = 0;
+  for (const r of rules) {
+    if (r.kind === 'frequency') attemptDays = Math.max(attemptDays, r.days);
+    if (r.kind === 'refusal_cooldown') refusalDays = Math.max(refusalDays, r.days);
+  }
+  return { attemptDays, refusalDays };
+}
+
 /**
  * Whether the law (and the campaign's window) lets this lead be called at `now`, and if not, why
  * and from when. Pure: every fact comes in as an argument (the rule book, the number's history).

@@ -3,3 +3,6 @@ export * from './evaluate';
 export * from './jurisdiction';
 export * from './rule-loader';
 export * from './rules/types';
+export * from './compliance.module';
+export * from './compliance.service';
+export * from './contact-history';

@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsInt, IsObject, IsOptional, Max, Min, ValidateNested } from 'class-validator';
 import { CallingWindowDto, QualificationDto, RetryDto, ScheduleDto } from './campaign-parts.dto';
+import { ComplianceDto } from './compliance.dto';
 import {
   IsCountryCode,
   IsIanaTimeZone,
@@ -133,4 +134,15 @@ export class CampaignSettingsDto {
   @IsOptional()
   @IsWebhookUrl()
   webhook_url?: string | null;
+
+  @ApiPropertyOptional({
+    type: ComplianceDto,
+    description:
+      'Which calling laws apply (docs/COMPLIANCE.md). Default {"rules": "auto", "contact_type": "consumer", "refusal_question": null, "opt_out_question": null, "max_contacts": null, "conservative_holidays": true}. Keys left out keep their current (or default) value.',
+  })
+  @IsOptionalNotNull()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ComplianceDto)
+  compliance?: ComplianceDto;
 }

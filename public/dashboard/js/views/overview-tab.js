@@ -8,6 +8,7 @@ const SEGMENTS = [
   ['failed', 'Failed', 'Ended unreached (exhausted included).'],
   ['suppressed', 'Suppressed', 'On the do-not-call list; never dialled.'],
   ['cancelled', 'Cancelled', 'Cancelled with the campaign.'],
+  ['ineligible', 'Ineligible', 'The law forbids calling them (see each lead’s reason).'],
   ['in_progress', 'Calling', 'Being called now.'],
   ['pending', 'Waiting', 'Waiting for a call (retries included).'],
 ];
