@@ -6,3 +6,4 @@ export * from './rules/types';
 export * from './compliance.module';
 export * from './compliance.service';
 export * from './contact-history';
+export * from './call-answers';

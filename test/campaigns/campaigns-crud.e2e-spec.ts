@@ -353,13 +353,20 @@ describe('GET /v1/campaigns/{id}', () => {
       exhausted: 2,
       suppressed: 1,
       cancelled: 1,
+      ineligible: 0,
       final: 9,
       live_calls: 2,
     });
     const p = res.body.progress;
-    expect(p.pending + p.in_progress + p.completed + p.failed + p.suppressed + p.cancelled).toBe(
-      p.total,
-    );
+    expect(
+      p.pending +
+        p.in_progress +
+        p.completed +
+        p.failed +
+        p.suppressed +
+        p.cancelled +
+        p.ineligible,
+    ).toBe(p.total);
     const listed = await kit.api().get('/v1/campaigns?limit=200');
     expect(listed.body.data.find((x: { id: string }) => x.id === c.id).progress).toEqual(
       res.body.progress,
