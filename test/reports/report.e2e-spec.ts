@@ -203,6 +203,10 @@ const EXPECTED_HEADER = [
   'rappel_souhaite',
   'commentaire',
   'qualified',
+  'status_reason',
+  'contact_type',
+  'consent_at',
+  'consent_source',
 ];
 
 type JsonLead = {
@@ -608,7 +612,7 @@ describe('campaign report: JSON, CSV and XLSX', () => {
     const empty = await insertCampaign(app.get(DataSource), { name: 'Vide', questions: null });
     const csv = await getBinary(`/v1/campaigns/${empty.id}/report.csv`);
     expect((csv.body as Buffer).toString()).toBe(
-      'phone,status,attempts,last_call_id,last_call_status,duration_seconds,cost,qualified\r\n',
+      'phone,status,attempts,last_call_id,last_call_status,duration_seconds,cost,qualified,status_reason,contact_type,consent_at,consent_source\r\n',
     );
     const json = await get(`/v1/campaigns/${empty.id}/report`);
     expect(json.body.summary).toMatchObject({ leads: 0, dialled: 0, reached: 0, qualification_rate: null, total_cost: 0 });
