@@ -196,6 +196,26 @@ export interface paths {
     patch: operations['CampaignsController_update'];
     trace?: never;
   };
+  '/v1/campaigns/{id}/eligibility': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Dry run: who may be called now, who waits and why, who never will, and the next 7 days
+     * @description Calls nobody. Applies the campaign’s window and calling laws (hours, holidays, caps across campaigns, refusal cool-down, consent) to the waiting leads as the dialler would now. Up to 2,000 waiting leads are evaluated one by one; beyond, every k-th lead (`sampled`) and the counts are scaled.
+     */
+    get: operations['CampaignsController_eligibility'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/campaigns/{id}/clone': {
     parameters: {
       query?: never;
@@ -794,7 +814,8 @@ export interface components {
         | 'failed'
         | 'exhausted'
         | 'suppressed'
-        | 'cancelled';
+        | 'cancelled'
+        | 'ineligible';
       attempts: number;
       last_call_id: string | null;
       /** @description The platform status of the last call. */
@@ -807,6 +828,18 @@ export interface components {
       outcome: string | null;
       /** @description Why the lead waits or ended as it did. */
       status_reason: string | null;
+      /**
+       * @description From the file’s contact_type column; null: the campaign’s compliance.contact_type.
+       * @enum {string|null}
+       */
+      contact_type: 'consumer' | 'business' | null;
+      /**
+       * Format: date-time
+       * @description When the person consented to be called (file column consent_at).
+       */
+      consent_at: string | null;
+      /** @description Where the consent was given (file column consent_source). */
+      consent_source: string | null;
       /** @description Row in the uploaded file (header = 1). */
       row_number: number | null;
       /** @description IANA zone from the file’s timezone column. */
@@ -1006,6 +1039,58 @@ export interface components {
       /** @description One rule or more. */
       rules: components['schemas']['QualificationRuleDto'][];
     };
+    MaxContactsDto: {
+      /** @example 2 */
+      count: number;
+      /** @example 30 */
+      days: number;
+    };
+    ComplianceDto: {
+      /**
+       * @description `auto` (default): the law of each lead’s number (country; US state by area code). `none`: no calling law is applied, only the campaign’s window (shown in the campaign and the report). A list: those jurisdictions’ rules for every lead, whatever its number.
+       * @example auto
+       */
+      rules?:
+        | ('auto' | 'none')
+        | (
+            | 'FR'
+            | 'US'
+            | 'US-FL'
+            | 'US-OK'
+            | 'US-MD'
+            | 'US-WA'
+            | 'US-AL'
+            | 'US-LA'
+            | 'US-MS'
+            | 'CA'
+            | 'ES'
+            | 'DE'
+            | 'GB'
+          )[];
+      /**
+       * @description Who the leads are unless a lead’s own `contact_type` column says otherwise. Consumers need recorded consent (`consent_at`) where the law asks for it. Default consumer.
+       * @example consumer
+       * @enum {string}
+       */
+      contact_type?: 'consumer' | 'business';
+      /**
+       * @description A yes/no post-call question of the agent: answered true, the person refused, and no campaign calls the number for the law’s cool-down (FR: 60 days). Default null.
+       * @example refuses_calls
+       */
+      refusal_question?: string | null;
+      /**
+       * @description A yes/no post-call question: answered true, the number goes on the do-not-call list (reason and source: campaign and call). Default null.
+       * @example do_not_call
+       */
+      opt_out_question?: string | null;
+      /** @description A cap of the campaign’s own on attempts to one number (all campaigns counted), applied on top of the law’s caps: it can only tighten them, never loosen. Default null. */
+      max_contacts?: components['schemas']['MaxContactsDto'] | null;
+      /**
+       * @description Also block regional holidays that a number cannot place (FR: Good Friday and 26 December of Alsace-Moselle) for every number of the country. Default true.
+       * @example true
+       */
+      conservative_holidays?: boolean;
+    };
     CreateCampaignDto: {
       /**
        * @description IANA zone of the schedule, and of leads whose number gives no zone. Default: the zone of the first from-number when it has exactly one, else UTC.
@@ -1050,6 +1135,8 @@ export interface components {
        * @example https://crm.example.com/hooks/calls
        */
       webhook_url?: string | null;
+      /** @description Which calling laws apply (docs/COMPLIANCE.md). Default {"rules": "auto", "contact_type": "consumer", "refusal_question": null, "opt_out_question": null, "max_contacts": null, "conservative_holidays": true}. Keys left out keep their current (or default) value. */
+      compliance?: components['schemas']['ComplianceDto'];
       /**
        * @description What people call the campaign.
        * @example Relance salons novembre
@@ -1068,6 +1155,32 @@ export interface components {
        *     ]
        */
       from_numbers: string[];
+    };
+    ComplianceView: {
+      /** @description `none`: no calling law is applied to this campaign (chosen explicitly). */
+      rules:
+        | ('auto' | 'none')
+        | (
+            | 'FR'
+            | 'US'
+            | 'US-FL'
+            | 'US-OK'
+            | 'US-MD'
+            | 'US-WA'
+            | 'US-AL'
+            | 'US-LA'
+            | 'US-MS'
+            | 'CA'
+            | 'ES'
+            | 'DE'
+            | 'GB'
+          )[];
+      /** @enum {string} */
+      contact_type: 'consumer' | 'business';
+      refusal_question: string | null;
+      opt_out_question: string | null;
+      max_contacts: components['schemas']['MaxContactsDto'] | null;
+      conservative_holidays: boolean;
     };
     CampaignProgress: {
       /** @description Every lead of the campaign. */
@@ -1092,7 +1205,9 @@ export interface components {
       suppressed: number;
       /** @description Cancelled with the campaign. */
       cancelled: number;
-      /** @description Leads in a final status (completed, failed, exhausted, suppressed, cancelled). */
+      /** @description Never called because the law forbids it (e.g. a consumer without recorded consent): status ineligible, with its status_reason. */
+      ineligible: number;
+      /** @description Leads in a final status (completed, failed, exhausted, suppressed, cancelled, ineligible). */
       final: number;
       /** @description Platform calls in progress (holding a concurrency slot). */
       live_calls: number;
@@ -1117,6 +1232,8 @@ export interface components {
         [key: string]: string;
       };
       webhook_url: string | null;
+      /** @description Which calling laws apply (docs/COMPLIANCE.md). */
+      compliance: components['schemas']['ComplianceView'];
       /** @description The webhook signing secret: present only in the answer that set `webhook_url` where there was none. Store it. */
       webhook_secret?: string;
       /** @enum {string} */
@@ -1156,6 +1273,72 @@ export interface components {
       data: components['schemas']['CampaignView'][];
       /** @description Pass as `cursor` for the next page; null on the last page. */
       next_cursor: string | null;
+    };
+    HeldBackDto: {
+      /**
+       * @description Why these leads wait (instants left out).
+       * @example holiday: Ascension (FR)
+       */
+      reason: string;
+      leads: number;
+      /**
+       * Format: date-time
+       * @description The earliest instant the law and the window allow one of them.
+       */
+      earliest_allowed_at: string;
+    };
+    IneligibleDto: {
+      /** @example consent: no recorded consent for a consumer lead (FR-consent) */
+      reason: string;
+      leads: number;
+    };
+    CallableDayDto: {
+      /**
+       * @description A day in the campaign’s time zone, today first.
+       * @example 2027-05-07
+       */
+      date: string;
+      /** @description Waiting leads the law and the window allow at some moment of that day (as if nobody were called before). */
+      callable: number;
+    };
+    EligibilityDto: {
+      /**
+       * Format: date-time
+       * @description When this was computed.
+       */
+      at: string;
+      /** @description The campaign’s compliance.rules. */
+      rules:
+        | ('auto' | 'none')
+        | (
+            | 'FR'
+            | 'US'
+            | 'US-FL'
+            | 'US-OK'
+            | 'US-MD'
+            | 'US-WA'
+            | 'US-AL'
+            | 'US-LA'
+            | 'US-MS'
+            | 'CA'
+            | 'ES'
+            | 'DE'
+            | 'GB'
+          )[];
+      /** @description Leads waiting for a call (pending or retry_scheduled). */
+      waiting: number;
+      /** @description Waiting leads evaluated one by one. */
+      evaluated: number;
+      /** @description true: more than 2,000 leads wait; every k-th was evaluated and the counts scaled up. */
+      sampled: boolean;
+      /** @description Waiting leads that may be called right now. */
+      callable_now: number;
+      /** @description Waiting leads that may not be called now, by reason. */
+      held_back: components['schemas']['HeldBackDto'][];
+      /** @description Leads the law forbids calling at all: already ineligible, or would be at their claim. */
+      ineligible: components['schemas']['IneligibleDto'][];
+      /** @description The next 7 days. */
+      days: components['schemas']['CallableDayDto'][];
     };
     UpdateCampaignDto: {
       /**
@@ -1201,6 +1384,8 @@ export interface components {
        * @example https://crm.example.com/hooks/calls
        */
       webhook_url?: string | null;
+      /** @description Which calling laws apply (docs/COMPLIANCE.md). Default {"rules": "auto", "contact_type": "consumer", "refusal_question": null, "opt_out_question": null, "max_contacts": null, "conservative_holidays": true}. Keys left out keep their current (or default) value. */
+      compliance?: components['schemas']['ComplianceDto'];
       /**
        * @description What people call the campaign.
        * @example Relance salons novembre
@@ -1241,6 +1426,7 @@ export interface components {
             | 'exhausted'
             | 'suppressed'
             | 'cancelled'
+            | 'ineligible'
           )[];
     };
     TestCallDto: {
@@ -1364,6 +1550,12 @@ export interface components {
        */
       phone: string;
       reason: string | null;
+      /** @description Where the entry came from when a call added it (an opt-out answer): the campaign and the call. Null when added by hand or file. */
+      source: {
+        /** Format: uuid */
+        campaign_id?: string;
+        call_id?: string | null;
+      } | null;
       /** Format: date-time */
       created_at: string;
     };
@@ -1463,6 +1655,20 @@ export interface components {
       } | null;
       /** @description null: never reached, or the campaign has no rules. */
       qualified: boolean | null;
+      /**
+       * @description Why the lead waits or ended as it did (a holiday, a cap, a cool-down, no consent…).
+       * @example holiday: Ascension (FR)
+       */
+      status_reason: string | null;
+      /** @enum {string|null} */
+      contact_type: 'consumer' | 'business' | null;
+      /**
+       * Format: date-time
+       * @description The recorded consent (file column consent_at).
+       */
+      consent_at: string | null;
+      /** @description Where the consent was given (file column consent_source). */
+      consent_source: string | null;
     };
     CampaignReportDto: {
       /** @description The campaign as GET /v1/campaigns/{id} shows it. */
@@ -1664,7 +1870,8 @@ export interface components {
         | 'failed'
         | 'exhausted'
         | 'suppressed'
-        | 'cancelled';
+        | 'cancelled'
+        | 'ineligible';
       status_reason: string | null;
       variables: {
         [key: string]: string;
@@ -1979,7 +2186,7 @@ export interface operations {
         limit?: number;
         /** @description The `next_cursor` of the previous page. */
         cursor?: string;
-        /** @description Only leads in these statuses (comma-separated): pending, calling, retry_scheduled, completed, failed, exhausted, suppressed, cancelled. */
+        /** @description Only leads in these statuses (comma-separated): pending, calling, retry_scheduled, completed, failed, exhausted, suppressed, cancelled, ineligible. */
         status?: string;
       };
       header?: never;
@@ -2982,6 +3189,91 @@ export interface operations {
       };
     };
   };
+  CampaignsController_eligibility: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description 200 */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EligibilityDto'];
+        };
+      };
+      /** @description Not modified: the answer still matches the ETag sent in If-None-Match (no body). */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid request: a path, query or body field is missing, unknown or invalid (`details` names each), or the body is not valid JSON. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The X-Api-Key header is missing or names no key; nothing was read or changed. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Only the roles admin, manager, viewer may do this; any other key gets 403. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description No such campaign. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many failed authentications from this address this minute (AUTH_FAILURES_PER_MINUTE); retry after the Retry-After header (seconds). */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (500), or no database connection came free in time (503, with Retry-After: try again). */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
   CampaignsController_clone: {
     parameters: {
       query?: never;
@@ -3916,7 +4208,7 @@ export interface operations {
       query?: {
         /** @description Only qualified leads (`true`), only reached leads whose rules did not hold (`false`), or leads with no verdict (`null`: never reached, or the campaign has no rules). */
         qualified?: 'true' | 'false' | 'null';
-        /** @description Only leads in these statuses, comma-separated: pending, calling, retry_scheduled, completed, failed, exhausted, suppressed, cancelled. */
+        /** @description Only leads in these statuses, comma-separated: pending, calling, retry_scheduled, completed, failed, exhausted, suppressed, cancelled, ineligible. */
         status?: string;
         /** @description Leads per page. */
         limit?: number;
@@ -4011,7 +4303,7 @@ export interface operations {
       query?: {
         /** @description Only qualified leads (`true`), only reached leads whose rules did not hold (`false`), or leads with no verdict (`null`: never reached, or the campaign has no rules). */
         qualified?: 'true' | 'false' | 'null';
-        /** @description Only leads in these statuses, comma-separated: pending, calling, retry_scheduled, completed, failed, exhausted, suppressed, cancelled. */
+        /** @description Only leads in these statuses, comma-separated: pending, calling, retry_scheduled, completed, failed, exhausted, suppressed, cancelled, ineligible. */
         status?: string;
         /** @description For Excel with a `;` list separator (French and most European locales): UTF-8 BOM, `;` between fields, decimal comma. */
         excel?: 'true' | 'false';
@@ -4097,7 +4389,7 @@ export interface operations {
       query?: {
         /** @description Only qualified leads (`true`), only reached leads whose rules did not hold (`false`), or leads with no verdict (`null`: never reached, or the campaign has no rules). */
         qualified?: 'true' | 'false' | 'null';
-        /** @description Only leads in these statuses, comma-separated: pending, calling, retry_scheduled, completed, failed, exhausted, suppressed, cancelled. */
+        /** @description Only leads in these statuses, comma-separated: pending, calling, retry_scheduled, completed, failed, exhausted, suppressed, cancelled, ineligible. */
         status?: string;
       };
       header?: never;

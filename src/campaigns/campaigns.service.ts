@@ -28,6 +28,8 @@ import type { CreateCampaignDto, UpdateCampaignDto } from './dto/create-campaign
 import type { ListCampaignsQuery } from './dto/list-campaigns.query';
 import { SLOT_STATES_SQL } from '../common/attempt-states';
 import { complianceOf, type ComplianceSettings } from '../compliance/compliance-settings';
+import { ComplianceService } from '../compliance/compliance.service';
+import type { Eligibility } from '../compliance/eligibility';
 
 /** A page ends at a campaign: its creation time in microseconds (exact) and its id. */
 const CURSOR_TAG = 'campaigns';
@@ -41,6 +43,7 @@ export class CampaignsService {
     private readonly questions: CampaignQuestions,
     private readonly audit: AuditTrail,
     private readonly webhookUrls: WebhookUrlGuard,
+    private readonly compliance: ComplianceService,
   ) {}
 
   async create(dto: CreateCampaignDto): Promise<CampaignView> {
@@ -126,6 +129,12 @@ export class CampaignsService {
 
   async get(id: string): Promise<CampaignView> {
     return this.view(await this.find(this.db.manager, id), this.db);
+  }
+
+  /** Who would be called, when, and why not: computed, nobody is called. */
+  async eligibility(id: string): Promise<Eligibility> {
+    const campaign = await this.find(this.db.manager, id);
+    return this.compliance.eligibility(this.db, campaign, this.clock.now());
   }
 
   async update(id: string, dto: UpdateCampaignDto): Promise<CampaignView> {

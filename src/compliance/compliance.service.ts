@@ -8,6 +8,7 @@ import { contactHistory, tryLockNumber } from './contact-history';
 import { evaluate, lookback, type ComplianceVerdict, type ContactHistory } from './evaluate';
 import { loadRuleBook, type RuleBook } from './rule-loader';
 import { RULE_FILES } from './rules';
+import { eligibilityOf, type Eligibility, type EligibilityCampaign } from './eligibility';
 import type { ContactType } from './rules/types';
 
 export interface ComplianceCampaignRow {
@@ -73,5 +74,10 @@ export class ComplianceService {
       history,
       this.book,
     );
+  }
+
+  /** The dry run of GET /v1/campaigns/{id}/eligibility (see eligibilityOf). */
+  eligibility(db: Queryable, campaign: EligibilityCampaign, now: Date): Promise<Eligibility> {
+    return eligibilityOf(db, this.book, campaign, now);
   }
 }

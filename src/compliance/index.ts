@@ -7,3 +7,4 @@ export * from './compliance.module';
 export * from './compliance.service';
 export * from './contact-history';
 export * from './call-answers';
+export * from './eligibility';

@@ -222,9 +222,14 @@ describe('a campaign run to completion gives an exact report', () => {
       'cost',
       ...AGENT.post_call_questions.map((q) => q.name),
       'qualified',
+      'status_reason',
+      'contact_type',
+      'consent_at',
+      'consent_source',
     ]);
     expect(rows.slice(1).map((r) => r[0].slice(1)).sort()).toEqual([...qualified].sort());
-    expect(rows.slice(1).every((r) => r[r.length - 1] === 'true')).toBe(true);
+    const verdict = rows[0].indexOf('qualified');
+    expect(rows.slice(1).every((r) => r[verdict] === 'true')).toBe(true);
   });
 
   it('the CRM received every qualified lead and the completion, signed', async () => {

@@ -221,6 +221,10 @@ type JsonLead = {
   cost: number | null;
   answers: Record<string, unknown> | null;
   qualified: boolean | null;
+  status_reason: string | null;
+  contact_type: string | null;
+  consent_at: string | null;
+  consent_source: string | null;
 };
 
 /** What the CSV must say for a JSON lead (the documented cell rules, written out independently). */
@@ -246,6 +250,7 @@ function expectedCsvRow(l: JsonLead, excel = false): string[] {
       text(a[k]),
     ),
     text(l.qualified),
+    ...[l.status_reason, l.contact_type, l.consent_at, l.consent_source].map(text),
   ];
 }
 
@@ -272,6 +277,7 @@ function expectedXlsxRow(l: JsonLead): unknown[] {
       cell(a[k]),
     ),
     cell(l.qualified),
+    ...[l.status_reason, l.contact_type, l.consent_at, l.consent_source].map(cell),
   ];
 }
 
@@ -650,7 +656,7 @@ describe('campaign report: JSON, CSV and XLSX', () => {
     });
     const csv = await getBinary(`/v1/campaigns/${blind.id}/report.csv`);
     const header = (csv.body as Buffer).toString().split('\r\n')[0].split(',');
-    expect(header.slice(-4, -1).sort()).toEqual(['interested', 'nb_employes', 'services']);
+    expect(header.slice(-8, -5).sort()).toEqual(['interested', 'nb_employes', 'services']);
   });
 
   it('the OpenAPI document describes the report and webhook routes', async () => {
