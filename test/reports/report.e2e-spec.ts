@@ -552,7 +552,7 @@ describe('campaign report: JSON, CSV and XLSX', () => {
     expect(types.get(col('qualified'))).toBe(ExcelJS.ValueType.Boolean);
     expect(sheet.getRow(2).getCell(col('cost')).numFmt).toBe('0.###');
     for (let c = 1; c <= EXPECTED_HEADER.length; c++) expect(header.getCell(c).font?.bold).toBe(true);
-    expect(sheet.autoFilter).toBe(`A1:R${LEADS.length + 1}`);
+    expect(sheet.autoFilter).toBe(`A1:V${LEADS.length + 1}`);
 
     const summary = wb.getWorksheet('Summary') as ExcelJS.Worksheet;
     const byLabel = new Map<string, ExcelJS.CellValue>();
