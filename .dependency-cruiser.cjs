@@ -2,7 +2,7 @@
  * The direction of dependencies between the modules under src/ (checked by `npm run lint`):
  *
  *   main, app.module ─► reports, dashboard, health, scheduling, suppressions (the readers and loops)
- *     ─► engine ─► campaigns ─► qualification, windows, webhooks ─► leads
+ *     ─► engine ─► campaigns ─► compliance ─► qualification, windows, webhooks ─► leads
  *     ─► callrounded, metrics, core, config, database ─► common
  *
  * Nothing imports reports (they read every table themselves); nothing imports upwards.
