@@ -68,7 +68,7 @@ const LEAD_TIMEZONE = process.env.BENCH_LEAD_TIMEZONE || null;
  * Every compliance check runs on every claim and start (French law for +33 numbers: hours,
  * holidays, the 4-in-30-days count under its per-number lock, the refusal look-up, consent), so
  * the run needs the law open for its whole length: without BENCH_LEAD_TIMEZONE, the leads get
- * the first zone below where French law allows calls now and in 15 minutes (any weekday: one of
+ * the first zone below where French law allows calls now and in 30 minutes (any weekday: one of
  * these zones is in 10:00–13:00 or 14:00–20:00); at a weekend, where US law allows them
  * (rules ['US'], hours only). BENCH_COMPLIANCE=none turns the checks off, for comparison.
  */
@@ -112,7 +112,7 @@ function benchLaw(): { compliance: Record<string, unknown>; zone: string | null 
     const compliance = { ...DEFAULT_COMPLIANCE, rules };
     const zones = LEAD_TIMEZONE ? [LEAD_TIMEZONE] : BENCH_ZONES;
     const zone = zones.find((z) =>
-      [0, 15 * 60_000].every((later) => {
+      [0, 30 * 60_000].every((later) => {
         const lead = {
           phone: '+33600000001',
           zones: [z],

@@ -184,6 +184,39 @@ describe('calling laws, end to end (French numbers, injected clock)', () => {
     expect(at('+33611000012', 'contact_type')).toBe('business');
   });
 
+  it('rejects a lead row whose consent date or contact type cannot be read, naming the column', async () => {
+    const created = await api('post', '/v1/campaigns')
+      .send({ name: 'bad evidence', agent_id: AGENT_ID, from_numbers: FROM_NUMBERS.slice(0, 1) })
+      .expect(201);
+    const csv = [
+      'phone,Consent At,contact_type',
+      '+33611000041,yesterday,',
+      '+33611000042,,robot',
+      '+33611000043,2026-09-01,b2b',
+    ].join('\n');
+    const res = await api('post', `/v1/campaigns/${created.body.id}/leads`)
+      .set('Content-Type', 'text/csv')
+      .send(csv)
+      .expect(201);
+    expect(res.body).toMatchObject({ accepted: 1, rejected: 2 });
+    expect(res.body.errors).toEqual([
+      {
+        row: 2,
+        column: 'Consent At',
+        message: '"yesterday" is not a date (such as 2026-09-01 or 01/09/2026)',
+      },
+      {
+        row: 3,
+        column: 'contact_type',
+        message: '"robot" is not a contact type: consumer or business',
+      },
+    ]);
+    expect(await lead(created.body.id, '+33611000043')).toMatchObject({
+      contact_type: 'business',
+      consent_at: '2026-09-01T00:00:00.000Z',
+    });
+  });
+
   it('refuses a refusal or opt-out question the agent does not ask, naming the field', async () => {
     const res = await api('post', '/v1/campaigns')
       .send({
