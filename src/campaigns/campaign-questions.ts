@@ -59,29 +59,23 @@ export class CampaignQuestions {
     compliance: ComplianceSettings,
     questions: readonly unknown[] | null,
   ): void {
-    if (questions === null) return;
-    const infos = questionInfos([...questions]);
-    const problems: FieldError[] = [];
-    for (const key of ['refusal_question', 'opt_out_question'] as const) {
-      const name = compliance[key];
-      if (name === null) continue;
-      const q = infos.find((i) => i.name === name);
-      const field = `compliance.${key}`;
-      if (!q) {
-        const known = infos.map((i) => i.name).join(', ') || 'none';
-        problems.push({
-          field,
-          message: `unknown question ${JSON.stringify(name)}; the agent's questions are: ${known}`,
-        });
-      } else if (q.kind !== null && q.kind !== 'boolean') {
-        problems.push({
-          field,
-          message: `question ${JSON.stringify(name)} is ${q.kind}, not a yes/no (boolean) question`,
-        });
-      }
-    }
+    const problems = complianceProblems(compliance, questions);
     if (problems.length > 0)
       throw new BadRequestException({ message: describe(problems), details: problems });
+  }
+
+  /** At start: a refusal or opt-out question the agent no longer asks would never be heard (409). */
+  assertComplianceQuestionsFitAtStart(
+    compliance: ComplianceSettings,
+    questions: readonly unknown[],
+  ): void {
+    const problems = complianceProblems(compliance, questions);
+    if (problems.length > 0) {
+      throw new ConflictException({
+        message: `the compliance questions do not fit the agent's post-call questions: ${describe(problems)}`,
+        details: problems,
+      });
+    }
   }
 
   private problems(
@@ -94,4 +88,33 @@ export class CampaignQuestions {
 
 function describe(problems: FieldError[]): string {
   return problems.map((p) => `${p.field}: ${p.message}`).join('; ');
+}
+
+/** The refusal and opt-out questions that name no yes/no question of the agent (questions null: none). */
+function complianceProblems(
+  compliance: ComplianceSettings,
+  questions: readonly unknown[] | null,
+): FieldError[] {
+  if (questions === null) return [];
+  const infos = questionInfos([...questions]);
+  const problems: FieldError[] = [];
+  for (const key of ['refusal_question', 'opt_out_question'] as const) {
+    const name = compliance[key];
+    if (name === null) continue;
+    const q = infos.find((i) => i.name === name);
+    const field = `compliance.${key}`;
+    if (!q) {
+      const known = infos.map((i) => i.name).join(', ') || 'none';
+      problems.push({
+        field,
+        message: `unknown question ${JSON.stringify(name)}; the agent's questions are: ${known}`,
+      });
+    } else if (q.kind !== null && q.kind !== 'boolean') {
+      problems.push({
+        field,
+        message: `question ${JSON.stringify(name)} is ${q.kind}, not a yes/no (boolean) question`,
+      });
+    }
+  }
+  return problems;
 }
