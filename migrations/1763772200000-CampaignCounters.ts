@@ -32,51 +32,7 @@ export class CampaignCounters1763772200000 implements MigrationInterface {
       `CREATE INDEX campaign_counters_campaign_idx ON campaign_counters (campaign_id, key)`,
     );
 
-    await q.query(`
-      CREATE FUNCTION leads_count() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF TG_OP = 'INSERT' THEN
-          INSERT INTO campaign_counters (campaign_id, key, value)
-          SELECT d.campaign_id, d.key, sum(d.n) FROM (
-            SELECT campaign_id, 'status:' || status AS key, count(*) AS n FROM new_leads GROUP BY 1, 2
-            UNION ALL
-            SELECT campaign_id, 'qualified:' || qualified, count(*) FROM new_leads
-             WHERE qualified IS NOT NULL GROUP BY 1, 2) d
-          WHERE EXISTS (SELECT 1 FROM campaigns c WHERE c.id = d.campaign_id)
-          GROUP BY 1, 2 HAVING sum(d.n) <> 0;
-        ELSIF TG_OP = 'DELETE' THEN
-          INSERT INTO campaign_counters (campaign_id, key, value)
-          SELECT d.campaign_id, d.key, -sum(d.n) FROM (
-            SELECT campaign_id, 'status:' || status AS key, count(*) AS n FROM old_leads GROUP BY 1, 2
-            UNION ALL
-            SELECT campaign_id, 'qualified:' || qualified, count(*) FROM old_leads
-             WHERE qualified IS NOT NULL GROUP BY 1, 2) d
-          WHERE EXISTS (SELECT 1 FROM campaigns c WHERE c.id = d.campaign_id)
-          GROUP BY 1, 2 HAVING sum(d.n) <> 0;
-        ELSE
-          INSERT INTO campaign_counters (campaign_id, key, value)
-          WITH changed AS (
-            SELECT n.campaign_id, o.status AS old_status, n.status AS new_status,
-                   o.qualified AS old_q, n.qualified AS new_q
-              FROM old_leads o JOIN new_leads n ON n.id = o.id
-             WHERE o.status IS DISTINCT FROM n.status OR o.qualified IS DISTINCT FROM n.qualified)
-          SELECT d.campaign_id, d.key, sum(d.n) FROM (
-            SELECT campaign_id, 'status:' || new_status AS key, 1 AS n FROM changed
-             WHERE old_status IS DISTINCT FROM new_status
-            UNION ALL
-            SELECT campaign_id, 'status:' || old_status, -1 FROM changed
-             WHERE old_status IS DISTINCT FROM new_status
-            UNION ALL
-            SELECT campaign_id, 'qualified:' || new_q, 1 FROM changed
-             WHERE new_q IS NOT NULL AND old_q IS DISTINCT FROM new_q
-            UNION ALL
-            SELECT campaign_id, 'qualified:' || old_q, -1 FROM changed
-             WHERE old_q IS NOT NULL AND old_q IS DISTINCT FROM new_q) d
-          WHERE EXISTS (SELECT 1 FROM campaigns c WHERE c.id = d.campaign_id)
-          GROUP BY 1, 2 HAVING sum(d.n) <> 0;
-        END IF;
-        RETURN NULL;
-      END $$`);
+    await q.query(LEADS_COUNT_FUNCTION);
     await q.query(`
       CREATE TRIGGER leads_count_insert AFTER INSERT ON leads
         REFERENCING NEW TABLE AS new_leads FOR EACH STATEMENT EXECUTE FUNCTION leads_count()`);
@@ -155,6 +111,53 @@ export class CampaignCounters1763772200000 implements MigrationInterface {
     await q.query(`DROP TABLE campaign_counters`);
   }
 }
+
+/** The trigger function on leads (status and verdict); AnswerCounters replaces it. */
+export const LEADS_COUNT_FUNCTION = `
+      CREATE FUNCTION leads_count() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF TG_OP = 'INSERT' THEN
+          INSERT INTO campaign_counters (campaign_id, key, value)
+          SELECT d.campaign_id, d.key, sum(d.n) FROM (
+            SELECT campaign_id, 'status:' || status AS key, count(*) AS n FROM new_leads GROUP BY 1, 2
+            UNION ALL
+            SELECT campaign_id, 'qualified:' || qualified, count(*) FROM new_leads
+             WHERE qualified IS NOT NULL GROUP BY 1, 2) d
+          WHERE EXISTS (SELECT 1 FROM campaigns c WHERE c.id = d.campaign_id)
+          GROUP BY 1, 2 HAVING sum(d.n) <> 0;
+        ELSIF TG_OP = 'DELETE' THEN
+          INSERT INTO campaign_counters (campaign_id, key, value)
+          SELECT d.campaign_id, d.key, -sum(d.n) FROM (
+            SELECT campaign_id, 'status:' || status AS key, count(*) AS n FROM old_leads GROUP BY 1, 2
+            UNION ALL
+            SELECT campaign_id, 'qualified:' || qualified, count(*) FROM old_leads
+             WHERE qualified IS NOT NULL GROUP BY 1, 2) d
+          WHERE EXISTS (SELECT 1 FROM campaigns c WHERE c.id = d.campaign_id)
+          GROUP BY 1, 2 HAVING sum(d.n) <> 0;
+        ELSE
+          INSERT INTO campaign_counters (campaign_id, key, value)
+          WITH changed AS (
+            SELECT n.campaign_id, o.status AS old_status, n.status AS new_status,
+                   o.qualified AS old_q, n.qualified AS new_q
+              FROM old_leads o JOIN new_leads n ON n.id = o.id
+             WHERE o.status IS DISTINCT FROM n.status OR o.qualified IS DISTINCT FROM n.qualified)
+          SELECT d.campaign_id, d.key, sum(d.n) FROM (
+            SELECT campaign_id, 'status:' || new_status AS key, 1 AS n FROM changed
+             WHERE old_status IS DISTINCT FROM new_status
+            UNION ALL
+            SELECT campaign_id, 'status:' || old_status, -1 FROM changed
+             WHERE old_status IS DISTINCT FROM new_status
+            UNION ALL
+            SELECT campaign_id, 'qualified:' || new_q, 1 FROM changed
+             WHERE new_q IS NOT NULL AND old_q IS DISTINCT FROM new_q
+            UNION ALL
+            SELECT campaign_id, 'qualified:' || old_q, -1 FROM changed
+             WHERE old_q IS NOT NULL AND old_q IS DISTINCT FROM new_q) d
+          WHERE EXISTS (SELECT 1 FROM campaigns c WHERE c.id = d.campaign_id)
+          GROUP BY 1, 2 HAVING sum(d.n) <> 0;
+        END IF;
+        RETURN NULL;
+      END $$`;
 
 /** Per lead of `source` (rows of call_attempts): its last call's outcome and whether one completed. */
 function perLeadSql(source: string): string {

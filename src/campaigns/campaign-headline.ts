@@ -1,5 +1,5 @@
 import type { Queryable } from '../common/queryable';
-import { countersWithPrefix, readCounters } from './campaign-counters';
+import { countersWithPrefix, readCounters, type CampaignCounters } from './campaign-counters';
 import { roundOrNull } from '../common/numbers';
 
 /** The campaign's headline figures (see docs/REPORT.md for the definitions). */
@@ -35,7 +35,13 @@ export async function computeHeadline(
   db: Queryable,
   campaignId: string,
 ): Promise<CampaignHeadline> {
-  const c = (await readCounters(db, [campaignId])).get(campaignId) ?? new Map<string, number>();
+  return headlineFromCounters(
+    (await readCounters(db, [campaignId])).get(campaignId) ?? new Map<string, number>(),
+  );
+}
+
+/** The headline figures a campaign's counters give. */
+export function headlineFromCounters(c: CampaignCounters): CampaignHeadline {
   const byStatus = countersWithPrefix(c, 'status:');
   const callsByOutcome = countersWithPrefix(c, 'calls:');
   const byOutcome = countersWithPrefix(c, 'last_outcome:');

@@ -16,6 +16,8 @@ export interface CampaignFigures {
   cost: number;
   duration: number;
   live_calls: number;
+  /** The answer counters: leads with answers, entries by type, numbers and grouped values. */
+  answers: Record<string, number>;
 }
 
 const rowsOf = async <T>(pg: Client, sql: string, params: unknown[]): Promise<T[]> =>
@@ -49,6 +51,23 @@ export async function fullCount(pg: Client, campaignId: string): Promise<Campaig
     `SELECT count(*)::int AS n FROM call_attempts WHERE campaign_id = $1 AND state IN ${SLOT_STATES_SQL}`,
     [campaignId],
   );
+  const answers = await rowsOf<{ key: string; n: number }>(
+    pg,
+    `WITH l AS (SELECT * FROM leads WHERE campaign_id = $1 AND jsonb_typeof(answers) = 'object'),
+          e AS (SELECT l.id, x.key AS q, x.value, jsonb_typeof(x.value) AS t FROM l, jsonb_each(l.answers) x)
+     SELECT key, count(*)::int AS n FROM (
+       SELECT 'answers' AS key FROM l
+       UNION ALL SELECT 'answer_type:' || jsonb_build_array(q, t)::text FROM e
+       UNION ALL SELECT 'answer_number:' || jsonb_build_array(q, value::numeric::text)::text FROM e WHERE t = 'number'
+       UNION ALL SELECT 'answer_value:' || jsonb_build_array(q, v #>> '{}')::text
+         FROM e, jsonb_array_elements(CASE WHEN t = 'array' THEN value ELSE jsonb_build_array(value) END) v,
+              campaigns c
+        WHERE c.id = $1 AND jsonb_typeof(v) IN ('boolean', 'string')
+          AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements(coalesce(c.questions, '[]')) sq
+                           WHERE sq ->> 'name' = e.q AND sq ->> 'type' IN ('text', 'number'))) k
+     GROUP BY key`,
+    [campaignId],
+  );
   const figures: CampaignFigures = {
     by_status: {},
     qualified: 0,
@@ -60,6 +79,7 @@ export async function fullCount(pg: Client, campaignId: string): Promise<Campaig
     cost: 0,
     duration: 0,
     live_calls: live.n,
+    answers: Object.fromEntries(answers.map((a) => [a.key, a.n])),
   };
   for (const g of leads) {
     figures.by_status[g.status] = (figures.by_status[g.status] ?? 0) + g.n;
@@ -103,6 +123,7 @@ export async function countedFigures(pg: Client, campaignId: string): Promise<Ca
     cost: round(c.get('cost') ?? 0),
     duration: round(c.get('duration') ?? 0),
     live_calls: live.n,
+    answers: Object.fromEntries([...c].filter(([k]) => k.startsWith('answer'))),
   };
 }
 
