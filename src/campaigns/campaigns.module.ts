@@ -11,6 +11,7 @@ import { CampaignQuestions } from './campaign-questions';
 import { CampaignsController } from './campaigns.controller';
 import { CampaignsService } from './campaigns.service';
 import { TestCallsService } from './test-calls.service';
+import { CounterFolder } from './counter-folder.service';
 import { WindowsModule } from '../windows/windows.module';
 
 /** Campaign settings (CRUD) and lifecycle. Its loops (schedules, settling) live in SchedulingModule. */
@@ -30,7 +31,8 @@ import { WindowsModule } from '../windows/windows.module';
     CampaignEvents,
     CampaignCloner,
     TestCallsService,
+    CounterFolder,
   ],
-  exports: [CampaignsService, CampaignLifecycle],
+  exports: [CampaignsService, CampaignLifecycle, CounterFolder],
 })
 export class CampaignsModule {}
