@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { HAIR_SALON_FR_SCENARIO, type SimScenario } from '../../src/simulator';
@@ -127,6 +128,21 @@ describe('calling laws, end to end (French numbers, injected clock)', () => {
     });
     const shown = (await api('get', `/v1/campaigns/${none}/report`).expect(200)).body;
     expect(shown.campaign.compliance).toMatchObject({ rules: 'none' });
+    const xlsx = await api('get', `/v1/campaigns/${none}/report.xlsx`)
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx.body as never);
+    const labels = new Map<string, unknown>();
+    book
+      .getWorksheet('Summary')!
+      .eachRow((row) => labels.set(String(row.getCell(1).value), row.getCell(2).value));
+    expect(labels.get('Calling laws (compliance.rules)')).toBe('none (no calling law applied)');
     expect((await api('get', `/v1/campaigns/${held}`).expect(200)).body.compliance).toEqual({
       rules: 'auto',
       contact_type: 'business',

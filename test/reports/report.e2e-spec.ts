@@ -562,6 +562,7 @@ describe('campaign report: JSON, CSV and XLSX', () => {
     expect(byLabel.get('Total cost')).toBe(1.26);
     expect(byLabel.get('Qualification rate (qualified ÷ reached)')).toBe(0.5);
     expect(byLabel.get('Started at (UTC)')).toBeInstanceOf(Date);
+    expect(byLabel.get('Calling laws (compliance.rules)')).toBe("auto (each lead's number)");
     expect(byLabel.get('Question: services')).toBe('multiple_choice');
     expect(byLabel.get('Report generated at (UTC)')).toBeInstanceOf(Date);
     expect(summary.getRow(1).getCell(1).font?.bold).toBe(true);
