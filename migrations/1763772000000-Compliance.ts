@@ -27,7 +27,9 @@ export class Compliance1763772000000 implements MigrationInterface {
         campaign_id uuid,
         call_id text
       )`);
-    await q.query(`CREATE INDEX contact_refusals_phone_idx ON contact_refusals (phone, refused_at)`);
+    await q.query(
+      `CREATE INDEX contact_refusals_phone_idx ON contact_refusals (phone, refused_at)`,
+    );
     await q.query(
       `CREATE INDEX call_attempts_number_requested_idx ON call_attempts (to_number, requested_at) WHERE state <> 'not_dialled'`,
     );
