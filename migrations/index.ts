@@ -10,6 +10,7 @@ import { PlatformLimitAimd1763770310000 } from './1763770310000-PlatformLimitAim
 import { LeadIntake1763771210000 } from './1763771210000-LeadIntake';
 import { LeadImportRejects1763771220000 } from './1763771220000-LeadImportRejects';
 import { TestCalls1763771230000 } from './1763771230000-TestCalls';
+import { CampaignControls1763772100000 } from './1763772100000-CampaignControls';
 
 /** Every migration, oldest first (by the timestamp in its name: TypeORM applies them in that order). */
 export const migrations = [
@@ -25,4 +26,5 @@ export const migrations = [
   LeadIntake1763771210000,
   LeadImportRejects1763771220000,
   TestCalls1763771230000,
+  CampaignControls1763772100000,
 ];

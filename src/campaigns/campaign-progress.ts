@@ -9,7 +9,7 @@ import {
 
 /**
  * Where a campaign's leads stand. `total` = pending + in_progress + completed + failed +
- * suppressed + cancelled: `pending` counts every lead waiting for a call (never called yet, or
+ * suppressed + cancelled + expired: `pending` counts every lead waiting for a call (never called yet, or
  * waiting for a retry: `retry_scheduled` is the part of it that waits for a retry) and `failed`
  * counts the leads that ended unreached (`exhausted` is the part of it that used every attempt).
  */
@@ -37,7 +37,13 @@ export class CampaignProgress {
   @ApiProperty({ type: 'integer', description: 'Cancelled with the campaign.' }) cancelled: number;
   @ApiProperty({
     type: 'integer',
-    description: 'Leads in a final status (completed, failed, exhausted, suppressed, cancelled).',
+    description: 'Still waiting when the campaign’s end date (ends_at) passed.',
+  })
+  expired: number;
+  @ApiProperty({
+    type: 'integer',
+    description:
+      'Leads in a final status (completed, failed, exhausted, suppressed, cancelled, expired).',
   })
   final: number;
   @ApiProperty({
@@ -59,6 +65,7 @@ const EMPTY: CampaignProgress = {
   exhausted: 0,
   suppressed: 0,
   cancelled: 0,
+  expired: 0,
   final: 0,
   live_calls: 0,
 };
@@ -84,6 +91,7 @@ export async function loadProgress(
               count(*) FILTER (WHERE status = 'exhausted') AS exhausted,
               count(*) FILTER (WHERE status = 'suppressed') AS suppressed,
               count(*) FILTER (WHERE status = 'cancelled') AS cancelled,
+              count(*) FILTER (WHERE status = 'expired') AS expired,
               count(*) FILTER (WHERE status IN ${FINAL_LEAD_STATUSES_SQL}) AS final
          FROM leads WHERE campaign_id = ANY($1::uuid[]) GROUP BY campaign_id),
      a AS (
