@@ -6,6 +6,7 @@ import { Campaign } from './campaign.entity';
 import { CampaignCloner } from './campaign-clone.service';
 import { CampaignEvents } from './campaign-events.service';
 import { CampaignLifecycle } from './campaign-lifecycle.service';
+import { CampaignLimits } from './campaign-limits';
 import { CampaignQuestions } from './campaign-questions';
 import { CampaignsController } from './campaigns.controller';
 import { CampaignsService } from './campaigns.service';
@@ -24,11 +25,12 @@ import { WindowsModule } from '../windows/windows.module';
   providers: [
     CampaignsService,
     CampaignLifecycle,
+    CampaignLimits,
     CampaignQuestions,
     CampaignEvents,
     CampaignCloner,
     TestCallsService,
   ],
-  exports: [CampaignsService, CampaignLifecycle],
+  exports: [CampaignsService, CampaignLifecycle, CampaignLimits],
 })
 export class CampaignsModule {}
