@@ -307,6 +307,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/campaigns/{id}/requeue': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Call again the leads not reached: put leads in final statuses back in the queue
+     * @description Leads in `statuses` (failed, exhausted, expired) go back to the queue with `extra_attempts` more calls each (their attempt limit becomes attempts + extra_attempts). They pass through the normal claim: the do-not-call list, calling windows and caps apply as always. A completed campaign runs again (running, or scheduled with a schedule); a paused one stays paused until resumed. `ends_at` sets a new end date (needed when the current one has passed).
+     */
+    post: operations['CampaignsController_requeue'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/campaigns/{id}/cancel': {
     parameters: {
       query?: never;
@@ -1438,6 +1458,42 @@ export interface components {
     TestCallListView: {
       /** @description Newest first (the last 100). */
       data: components['schemas']['TestCallView'][];
+    };
+    RequeueDto: {
+      /**
+       * @description Leads in these statuses go back to the queue. Completed and suppressed leads never do; the do-not-call list is checked again at each claim.
+       * @example [
+       *       "exhausted",
+       *       "failed"
+       *     ]
+       */
+      statuses: ('failed' | 'exhausted' | 'expired')[];
+      /**
+       * @description Calls each lead may get beyond those it had: its attempt limit becomes its attempts + this (used while the retry policy retries its calls’ outcome).
+       * @example 1
+       */
+      extra_attempts: number;
+      /**
+       * Format: date-time
+       * @description A new end date for the campaign (in the future), or null to remove it. Needed when the current one has passed.
+       */
+      ends_at?: string | null;
+    };
+    RequeueResult: {
+      /** @description Leads put back in the queue. */
+      moved: number;
+      /**
+       * @description Leads moved, by the status they had.
+       * @example {
+       *       "exhausted": 12,
+       *       "failed": 3
+       *     }
+       */
+      by_status: {
+        [key: string]: number;
+      };
+      /** @description The campaign after the requeue. */
+      campaign: components['schemas']['CampaignView'];
     };
     AddSuppressionsDto: {
       /**
@@ -3649,6 +3705,106 @@ export interface operations {
       };
       /** @description Not paused. */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many failed authentications from this address this minute (AUTH_FAILURES_PER_MINUTE); retry after the Retry-After header (seconds). */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (500), or no database connection came free in time (503, with Retry-After: try again). */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  CampaignsController_requeue: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RequeueDto'];
+      };
+    };
+    responses: {
+      /** @description 200 */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RequeueResult'];
+        };
+      };
+      /** @description statuses, extra_attempts or ends_at invalid. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The X-Api-Key header is missing or names no key; nothing was read or changed. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Only the roles admin, manager may do this; any other key gets 403. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description No such campaign. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description A draft or cancelled campaign, or its end date has passed and no later one is given. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The JSON body is larger than 5 MB. */
+      413: {
         headers: {
           [name: string]: unknown;
         };

@@ -8,6 +8,7 @@ import { CampaignEvents } from './campaign-events.service';
 import { CampaignLifecycle } from './campaign-lifecycle.service';
 import { CampaignLimits } from './campaign-limits';
 import { CampaignQuestions } from './campaign-questions';
+import { CampaignRequeue } from './campaign-requeue.service';
 import { CampaignsController } from './campaigns.controller';
 import { CampaignsService } from './campaigns.service';
 import { TestCallsService } from './test-calls.service';
@@ -29,6 +30,7 @@ import { WindowsModule } from '../windows/windows.module';
     CampaignQuestions,
     CampaignEvents,
     CampaignCloner,
+    CampaignRequeue,
     TestCallsService,
   ],
   exports: [CampaignsService, CampaignLifecycle, CampaignLimits],

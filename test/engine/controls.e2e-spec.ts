@@ -179,6 +179,70 @@ describe('end date', () => {
     const view = await api(engine).get(`/v1/campaigns/${id}`);
     expect(view.body.progress).toMatchObject({ expired: 3, final: 3, pending: 0 });
     expect(sim.calls()).toHaveLength(4);
+
+    // Called again only with a later end date.
+    const again = { statuses: ['expired'], extra_attempts: 1 };
+    expect((await api(engine).post(`/v1/campaigns/${id}/requeue`, again)).status).toBe(409);
+    const later = new Date(clock.now().getTime() + 60 * MIN).toISOString();
+    const res = await api(engine).post(`/v1/campaigns/${id}/requeue`, { ...again, ends_at: later });
+    expect(res.body).toMatchObject({
+      moved: 3,
+      by_status: { expired: 3 },
+      campaign: { status: 'running', ends_at: later },
+    });
+    await waitFor('called again', () => sim.calls().length >= 7);
+    await api(engine).post(`/v1/campaigns/${id}/cancel`);
+  });
+});
+
+describe('requeue', () => {
+  let engine: Engine;
+
+  beforeAll(async () => {
+    engine = await startEngine({ scenario: scenarioWith({ missed: 1 }) });
+  });
+
+  afterAll(async () => {
+    await engine?.close();
+  });
+
+  it('calls the exhausted leads of a completed campaign again, extra_attempts more, do-not-call list honoured', async () => {
+    const { pg, sim } = engine;
+    const id = await createCampaign(pg, {
+      retry: { max_attempts: 1, delay_minutes: 0, on: ['missed'] },
+    });
+    const numbers = phones(3, 700);
+    await addLeads(pg, id, numbers);
+    await setCampaignStatus(pg, id, 'running');
+    await waitFor(
+      'campaign completed',
+      async () => (await campaignRow(pg, id)).status === 'completed',
+    );
+    expect(sim.calls()).toHaveLength(3);
+    await pg.query(`INSERT INTO suppressions (phone, reason) VALUES ($1, 'asked')`, [numbers[2]]);
+
+    const res = await api(engine).post(`/v1/campaigns/${id}/requeue`, {
+      statuses: ['exhausted', 'failed'],
+      extra_attempts: 2,
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      moved: 3,
+      by_status: { exhausted: 3 },
+      campaign: { status: 'running' },
+    });
+    await waitFor(
+      'campaign completed again',
+      async () => (await campaignRow(pg, id)).status === 'completed',
+    );
+    const leads = await leadsOf(pg, id);
+    expect(leads.map((l) => [l.status, l.attempts])).toEqual([
+      ['exhausted', 3],
+      ['exhausted', 3],
+      ['suppressed', 1],
+    ]);
+    expect(sim.calls()).toHaveLength(7);
+    expect(sim.calls().filter((c) => c.to_number === numbers[2])).toHaveLength(1);
   });
 });
 
