@@ -11,6 +11,7 @@ import { LeadIntake1763771210000 } from './1763771210000-LeadIntake';
 import { LeadImportRejects1763771220000 } from './1763771220000-LeadImportRejects';
 import { TestCalls1763771230000 } from './1763771230000-TestCalls';
 import { CampaignControls1763772100000 } from './1763772100000-CampaignControls';
+import { BreakerIndex1763772110000 } from './1763772110000-BreakerIndex';
 
 /** Every migration, oldest first (by the timestamp in its name: TypeORM applies them in that order). */
 export const migrations = [
@@ -27,4 +28,5 @@ export const migrations = [
   LeadImportRejects1763771220000,
   TestCalls1763771230000,
   CampaignControls1763772100000,
+  BreakerIndex1763772110000,
 ];

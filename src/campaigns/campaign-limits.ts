@@ -66,13 +66,23 @@ export class CampaignLimits {
     const { failure_rate: threshold, window_minutes: minutes, min_calls: minCalls } = c.autoPause;
     const windowStart = now.getTime() - minutes * 60_000;
     const since = new Date(Math.max(windowStart, c.resumedAt ? c.resumedAt.getTime() : 0));
-    const [row] = await queryRows<{ calls: number; failed: number }>(
+    // Tripping needs failed ≥ threshold × calls ≥ threshold × min_calls: the failures alone (a
+    // small partial index) settle the common case; the window's calls are counted only then.
+    const [{ failed }] = await queryRows<{ failed: number }>(
       tx,
-      `SELECT count(*) FILTER (WHERE platform_failed OR state NOT IN ('starting', 'not_dialled'))::int AS calls,
-              count(*) FILTER (WHERE platform_failed)::int AS failed
-         FROM call_attempts WHERE campaign_id = $1 AND requested_at >= $2`,
+      `SELECT count(*)::int AS failed FROM call_attempts
+        WHERE campaign_id = $1 AND requested_at >= $2 AND platform_failed`,
       [c.id, since],
     );
+    if (failed === 0 || failed < threshold * minCalls - 1e-9) return false;
+    const [{ calls }] = await queryRows<{ calls: number }>(
+      tx,
+      `SELECT count(*)::int AS calls FROM call_attempts
+        WHERE campaign_id = $1 AND requested_at >= $2
+          AND (platform_failed OR state NOT IN ('starting', 'not_dialled'))`,
+      [c.id, since],
+    );
+    const row = { calls, failed };
     if (row.calls < minCalls || row.failed / row.calls < threshold) return false;
     return this.lifecycle.pauseLocked(tx, c, 'failure_rate', {
       failure_rate: Math.round((row.failed / row.calls) * 1000) / 1000,
