@@ -19,6 +19,10 @@ export function auditedSettings(c: Campaign): Record<string, unknown> {
     qualification: c.qualification,
     variables: c.variables,
     webhook_url: webhookOrigin(c.webhookUrl),
+    ends_at: c.endsAt ? new Date(c.endsAt).toISOString() : null,
+    max_calls_per_day: c.maxCallsPerDay,
+    max_cost: c.maxCost === null ? null : Number(c.maxCost),
+    auto_pause: c.autoPause,
   };
 }
 

@@ -11,7 +11,7 @@ import { countersWithPrefix, readCounters, sumOf } from './campaign-counters';
 
 /**
  * Where a campaign's leads stand. `total` = pending + in_progress + completed + failed +
- * suppressed + cancelled: `pending` counts every lead waiting for a call (never called yet, or
+ * suppressed + cancelled + expired: `pending` counts every lead waiting for a call (never called yet, or
  * waiting for a retry: `retry_scheduled` is the part of it that waits for a retry) and `failed`
  * counts the leads that ended unreached (`exhausted` is the part of it that used every attempt).
  */
@@ -39,7 +39,13 @@ export class CampaignProgress {
   @ApiProperty({ type: 'integer', description: 'Cancelled with the campaign.' }) cancelled: number;
   @ApiProperty({
     type: 'integer',
-    description: 'Leads in a final status (completed, failed, exhausted, suppressed, cancelled).',
+    description: 'Still waiting when the campaign’s end date (ends_at) passed.',
+  })
+  expired: number;
+  @ApiProperty({
+    type: 'integer',
+    description:
+      'Leads in a final status (completed, failed, exhausted, suppressed, cancelled, expired).',
   })
   final: number;
   @ApiProperty({
@@ -61,6 +67,7 @@ const EMPTY: CampaignProgress = {
   exhausted: 0,
   suppressed: 0,
   cancelled: 0,
+  expired: 0,
   final: 0,
   live_calls: 0,
 };
@@ -102,6 +109,7 @@ export async function loadProgress(
       exhausted: byStatus.exhausted ?? 0,
       suppressed: byStatus.suppressed ?? 0,
       cancelled: byStatus.cancelled ?? 0,
+      expired: byStatus.expired ?? 0,
       final: sumOf(byStatus, FINAL_LEAD_STATUSES),
       live_calls: liveCalls.get(id) ?? 0,
     });

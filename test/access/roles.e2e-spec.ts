@@ -23,6 +23,7 @@ const TABLE: Record<string, readonly Role[]> = {
   'DELETE /v1/campaigns/{id}': M,
   'POST /v1/campaigns/{id}/start': M,
   'POST /v1/campaigns/{id}/pause': M,
+  'POST /v1/campaigns/{id}/requeue': M,
   'POST /v1/campaigns/{id}/resume': M,
   'POST /v1/campaigns/{id}/cancel': M,
   'POST /v1/campaigns/{id}/leads': M,

@@ -347,6 +347,37 @@ describe('the dashboard in a real browser', () => {
     await shot('08-settings', true);
   });
 
+  it('edits the campaign controls in the settings tab', async () => {
+    const created = await fetch(`${base}/v1/campaigns`, {
+      method: 'POST',
+      headers: { 'X-Api-Key': TEST_API_KEY, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'Contrôles', agent_id: AGENT_ID, from_numbers: [FROM_NUMBER] }),
+    });
+    const { id } = (await created.json()) as { id: string };
+    await page.goto(`${base}/app#/campaigns/${id}/settings`);
+    await page.getByText('Pause when 50 % of the calls of the last 2 min failed').waitFor();
+    await page.getByLabel('Calls per day (max)').fill('0');
+    await page.getByRole('button', { name: 'Save controls' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('max_calls_per_day');
+
+    await page.getByLabel('Calls per day (max)').fill('250');
+    await page.getByLabel('Budget (max cost)').fill('12.5');
+    await page.getByLabel('Pause when the platform fails too many calls').uncheck();
+    expect(await unlabelledControls(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Save controls' }).click();
+    await page.locator('dd', { hasText: /^Off$/ }).waitFor();
+    const saved = (await (
+      await fetch(`${base}/v1/campaigns/${id}`, { headers: { 'X-Api-Key': TEST_API_KEY } })
+    ).json()) as Record<string, unknown>;
+    expect(saved).toMatchObject({
+      max_calls_per_day: 250,
+      max_cost: 12.5,
+      auto_pause: false,
+      ends_at: null,
+    });
+    await shot('09-controls');
+  });
+
   it('asks before cancelling, and cancels only when confirmed', async () => {
     const created = await fetch(`${base}/v1/campaigns`, {
       method: 'POST',
@@ -377,12 +408,12 @@ describe('the dashboard in a real browser', () => {
     await page.getByRole('link', { name: '← Campaigns' }).click();
     await page.getByRole('heading', { name: 'Campaigns' }).waitFor();
     const list = page.locator('table tbody tr');
-    await list.nth(1).waitFor();
-    await expect(list.count()).resolves.toBe(2);
+    await list.nth(2).waitFor();
+    await expect(list.count()).resolves.toBe(3);
     await expect(
       list.first().getByRole('progressbar').getAttribute('aria-valuetext'),
     ).resolves.toBe('No leads');
-    await expect(list.nth(1).getByRole('progressbar').getAttribute('aria-valuenow')).resolves.toBe(
+    await expect(list.nth(2).getByRole('progressbar').getAttribute('aria-valuenow')).resolves.toBe(
       String(GOOD_LEADS),
     );
     await shot('11-campaigns');

@@ -248,8 +248,16 @@ describe('the served OpenAPI document', () => {
     expect((await call('post', `${c2}/pause`)).status).toBe(200);
     expect((await call('post', `${c2}/pause`)).status).toBe(409);
     expect((await call('post', `${c2}/resume`)).status).toBe(200);
+    const again = { body: { statuses: ['exhausted', 'failed'], extra_attempts: 1 } };
+    const requeued = await call('post', `${c2}/requeue`, again);
+    expect(requeued.status).toBe(200);
+    expect(requeued.body).toMatchObject({ moved: 0, by_status: {} });
+    const badRequeue = { body: { statuses: ['completed'], extra_attempts: 0 } };
+    expect((await call('post', `${c2}/requeue`, badRequeue)).status).toBe(400);
+    expect((await call('post', `/v1/campaigns/${NO_SUCH_ID}/requeue`, again)).status).toBe(404);
     expect((await call('post', `${c2}/cancel`)).status).toBe(200);
     expect((await call('post', `${c2}/cancel`)).status).toBe(409);
+    expect((await call('post', `${c2}/requeue`, again)).status).toBe(409);
     expect((await call('post', `${c2}/leads`, csv('phone\n+33612345671\n'))).status).toBe(409);
     expect((await call('post', `/v1/campaigns/${NO_SUCH_ID}/start`)).status).toBe(404);
     expect((await call('post', `/v1/campaigns/${NO_SUCH_ID}/pause`)).status).toBe(404);

@@ -49,6 +49,7 @@ export const LEAD_STATUS_LABELS = {
   exhausted: 'Exhausted',
   suppressed: 'Suppressed',
   cancelled: 'Cancelled',
+  expired: 'Expired',
 };
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];

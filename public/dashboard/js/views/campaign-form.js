@@ -2,6 +2,7 @@
 import { api } from '../api.js';
 import { errorBox, field, h, uid } from '../dom.js';
 import { WEEKDAY_LABELS, WEEKDAYS } from '../format.js';
+import { controlsFields } from './controls-fields.js';
 
 const OPERATORS = [
   ['equals', 'equals'],
@@ -269,6 +270,7 @@ export function campaignForm() {
     h('option', { value: 'any' }, 'any one rule holds'),
   );
   const rules = rowList(ruleRow, 'Add rule');
+  const controls = controlsFields();
 
   const submit = h('button', { type: 'submit', class: 'primary' }, 'Create campaign');
 
@@ -289,6 +291,7 @@ export function campaignForm() {
         on: retryBoxes.filter((x) => x.checked).map((x) => x.value),
       },
     };
+    Object.assign(b, controls.value());
     if (timezone.value.trim()) b.timezone = timezone.value.trim();
     if (country.value.trim()) b.default_country = country.value.trim().toUpperCase();
     if (cron.value.trim()) b.schedule = { cron: cron.value.trim() };
@@ -364,6 +367,7 @@ export function campaignForm() {
             field('Calls at once (max)', concurrent),
             field('Call starts per minute (max)', perMinute),
           ),
+          controls.el,
         ),
         h(
           'fieldset',

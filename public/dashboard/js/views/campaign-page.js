@@ -2,6 +2,7 @@ import { api, download } from '../api.js';
 import { emptyState, errorBox, h, replace } from '../dom.js';
 import { dateTime } from '../format.js';
 import { confirmDialog } from './confirm-dialog.js';
+import { pausedText } from './controls-fields.js';
 import { importTab } from './import-tab.js';
 import { leadsTab } from './leads-tab.js';
 import { overviewTab } from './overview-tab.js';
@@ -34,9 +35,11 @@ function actionsFor(status) {
       return ['start', 'cancel'];
     case 'scheduled':
     case 'running':
-      return ['pause', 'cancel'];
+      return ['pause', 'requeue', 'cancel'];
     case 'paused':
-      return ['resume', 'cancel'];
+      return ['resume', 'requeue', 'cancel'];
+    case 'completed':
+      return ['requeue'];
     default:
       return [];
   }
@@ -46,6 +49,7 @@ const ACTION_LABELS = {
   start: 'Start',
   pause: 'Pause',
   resume: 'Resume',
+  requeue: 'Call again those not reached',
   cancel: 'Cancel campaign',
 };
 
@@ -56,6 +60,7 @@ export function campaignPage(campaignId, initialTab) {
   const title = h('h1', { tabindex: '-1' }, 'Campaign');
   const badge = h('span', {});
   const meta = h('p', { class: 'muted meta' });
+  const pausedWhy = h('p', { class: 'paused-reason', role: 'status', hidden: true });
   const actions = h('div', { class: 'actions', role: 'group', 'aria-label': 'Campaign actions' });
   const downloads = h(
     'div',
@@ -94,7 +99,7 @@ export function campaignPage(campaignId, initialTab) {
       if (name === 'overview') tabs[name] = overviewTab();
       else if (name === 'leads') tabs[name] = leadsTab(campaignId);
       else if (name === 'import') tabs[name] = importTab(campaignId, () => refresh.now());
-      else tabs[name] = settingsTab();
+      else tabs[name] = settingsTab((c) => show(c));
       if (campaign) tabs[name].update?.(campaign);
       if (name === 'overview' && lastSummary) tabs[name].summary(lastSummary);
     } else {
@@ -135,6 +140,9 @@ export function campaignPage(campaignId, initialTab) {
     ]
       .filter(Boolean)
       .join(' · ');
+    const why = pausedText(campaign);
+    pausedWhy.textContent = why ?? '';
+    pausedWhy.hidden = !why;
     downloads.hidden = !(campaign.progress?.total > 0);
     const wanted = actionsFor(campaign.status).join(',');
     if (actions.dataset.shown !== wanted) {
@@ -146,7 +154,7 @@ export function campaignPage(campaignId, initialTab) {
             'button',
             {
               type: 'button',
-              class: a === 'cancel' ? 'danger-outline' : 'primary',
+              class: a === 'cancel' ? 'danger-outline' : a === 'requeue' ? '' : 'primary',
               dataset: { action: a },
               onclick: () => act(a),
               disabled: busy,
@@ -228,10 +236,24 @@ export function campaignPage(campaignId, initialTab) {
       });
       if (!sure) return;
     }
+    if (action === 'requeue') {
+      const sure = await confirmDialog({
+        title: 'Call again the leads not reached?',
+        text: 'Leads failed, exhausted or expired go back to the queue with one more attempt each; the do-not-call list, calling window and caps apply as always.',
+        confirmLabel: 'Call them again',
+        cancelLabel: 'Not now',
+      });
+      if (!sure) return;
+    }
     setBusy(true);
     errors.clear();
     try {
-      show(await api('POST', `${base}/${action}`));
+      if (action === 'requeue') {
+        const body = { statuses: ['failed', 'exhausted', 'expired'], extra_attempts: 1 };
+        show((await api('POST', `${base}/requeue`, { body })).campaign);
+      } else {
+        show(await api('POST', `${base}/${action}`));
+      }
       lastReportAt = 0;
     } catch (error) {
       errors.show({ ...error, message: `Could not ${action}: ${error.message}` });
@@ -264,7 +286,7 @@ export function campaignPage(campaignId, initialTab) {
     { class: 'campaign' },
     h('p', { class: 'crumbs' }, h('a', { href: '#/' }, '← Campaigns')),
     h('div', { class: 'page-head' }, h('div', { class: 'title-line' }, title, badge), actions),
-    h('div', { class: 'subhead' }, meta, downloads),
+    h('div', { class: 'subhead' }, h('div', {}, meta, pausedWhy), downloads),
     errors.el,
     loading,
     body,

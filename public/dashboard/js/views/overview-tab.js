@@ -8,6 +8,7 @@ const SEGMENTS = [
   ['failed', 'Failed', 'Ended unreached (exhausted included).'],
   ['suppressed', 'Suppressed', 'On the do-not-call list; never dialled.'],
   ['cancelled', 'Cancelled', 'Cancelled with the campaign.'],
+  ['expired', 'Expired', 'Still waiting when the campaign’s end date passed.'],
   ['in_progress', 'Calling', 'Being called now.'],
   ['pending', 'Waiting', 'Waiting for a call (retries included).'],
 ];
