@@ -2,7 +2,7 @@
  * The direction of dependencies between the modules under src/ (checked by `npm run lint`):
  *
  *   main, app.module ─► reports, dashboard, health, scheduling, suppressions (the readers and loops)
- *     ─► engine ─► campaigns ─► qualification, windows, webhooks ─► leads
+ *     ─► engine ─► campaigns ─► compliance ─► qualification, windows, webhooks ─► leads
  *     ─► callrounded, metrics, core, config, database ─► common
  *
  * Nothing imports reports (they read every table themselves); nothing imports upwards.
@@ -35,6 +35,7 @@ module.exports = {
       to: { path: '^src/reports/' },
     },
     below('campaigns', [...ENGINE, ...READERS]),
+    below('compliance', ['campaigns', 'qualification', 'webhooks', ...ENGINE, ...READERS]),
     below('qualification', ['campaigns', ...ENGINE, ...READERS]),
     below('windows', ['campaigns', 'qualification', ...ENGINE, ...READERS]),
     below('webhooks', ['campaigns', 'qualification', 'leads', ...ENGINE, ...READERS]),

@@ -18,6 +18,7 @@ export function auditedSettings(c: Campaign): Record<string, unknown> {
     default_country: c.defaultCountry,
     qualification: c.qualification,
     variables: c.variables,
+    compliance: c.compliance,
     webhook_url: webhookOrigin(c.webhookUrl),
     ends_at: c.endsAt ? new Date(c.endsAt).toISOString() : null,
     max_calls_per_day: c.maxCallsPerDay,

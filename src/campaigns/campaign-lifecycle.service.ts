@@ -1,3 +1,4 @@
+import { complianceOf } from '../compliance/compliance-settings';
 import {
   ConflictException,
   Inject,
@@ -89,6 +90,8 @@ export class CampaignLifecycle {
         }
         this.questions.assertRulesFitAtStart(c.qualification, questions);
       }
+      if (questions)
+        this.questions.assertComplianceQuestionsFitAtStart(complianceOf(c.compliance), questions);
       if (fetched) {
         c.questions = fetched;
         c.questionsFetchedAt = now;

@@ -11,7 +11,7 @@ import { countersWithPrefix, readCounters, sumOf } from './campaign-counters';
 
 /**
  * Where a campaign's leads stand. `total` = pending + in_progress + completed + failed +
- * suppressed + cancelled + expired: `pending` counts every lead waiting for a call (never called yet, or
+ * suppressed + cancelled + expired + ineligible: `pending` counts every lead waiting for a call (never called yet, or
  * waiting for a retry: `retry_scheduled` is the part of it that waits for a retry) and `failed`
  * counts the leads that ended unreached (`exhausted` is the part of it that used every attempt).
  */
@@ -45,7 +45,13 @@ export class CampaignProgress {
   @ApiProperty({
     type: 'integer',
     description:
-      'Leads in a final status (completed, failed, exhausted, suppressed, cancelled, expired).',
+      'Never called because the law forbids it (e.g. a consumer without recorded consent): status ineligible, with its status_reason.',
+  })
+  ineligible: number;
+  @ApiProperty({
+    type: 'integer',
+    description:
+      'Leads in a final status (completed, failed, exhausted, suppressed, cancelled, expired, ineligible).',
   })
   final: number;
   @ApiProperty({
@@ -68,6 +74,7 @@ const EMPTY: CampaignProgress = {
   suppressed: 0,
   cancelled: 0,
   expired: 0,
+  ineligible: 0,
   final: 0,
   live_calls: 0,
 };
@@ -110,6 +117,7 @@ export async function loadProgress(
       suppressed: byStatus.suppressed ?? 0,
       cancelled: byStatus.cancelled ?? 0,
       expired: byStatus.expired ?? 0,
+      ineligible: byStatus.ineligible ?? 0,
       final: sumOf(byStatus, FINAL_LEAD_STATUSES),
       live_calls: liveCalls.get(id) ?? 0,
     });

@@ -7,6 +7,7 @@ import {
 } from 'typeorm';
 import type { Qualification } from '../qualification/rules';
 import type { CallingWindow } from '../windows/calling-window';
+import type { ComplianceSettings } from '../compliance/compliance-settings';
 
 export const CAMPAIGN_STATUSES = [
   'draft',
@@ -63,6 +64,9 @@ export class Campaign {
   @Column({ type: 'jsonb', nullable: true }) schedule: { cron: string } | null;
   @Column({ name: 'default_country', type: 'text', nullable: true }) defaultCountry: string | null;
   @Column({ type: 'jsonb', nullable: true }) qualification: Qualification | null;
+  /** Which calling laws apply and how (docs/COMPLIANCE.md). */
+  @Column({ type: 'jsonb' })
+  compliance: ComplianceSettings;
   /** Campaign-wide dynamic variables, sent with every call (a lead's own columns win). */
   @Column({ type: 'jsonb', default: () => "'{}'" }) variables: Record<string, string>;
   /** The agent's post-call questions as fetched from the platform. */

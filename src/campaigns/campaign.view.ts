@@ -1,4 +1,6 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import { ComplianceView } from './dto/compliance.dto';
+import { complianceOf, type ComplianceSettings } from '../compliance/compliance-settings';
 import { nextFireAfter } from '../common/cron';
 import type { Qualification } from '../qualification/rules';
 import type { CallingWindow } from '../windows/calling-window';
@@ -39,6 +41,11 @@ export class CampaignView {
     string
   >;
   @ApiProperty({ type: String, nullable: true }) webhook_url: string | null;
+  @ApiProperty({
+    type: ComplianceView,
+    description: 'Which calling laws apply (docs/COMPLIANCE.md).',
+  })
+  compliance: ComplianceSettings;
   @ApiPropertyOptional({
     description:
       'The webhook signing secret: present only in the answer that set `webhook_url` where there was none. Store it.',
@@ -155,6 +162,7 @@ export function toCampaignView(
     qualification: c.qualification,
     variables: c.variables ?? {},
     webhook_url: c.webhookUrl,
+    compliance: complianceOf(c.compliance),
     status: c.status,
     resumes_to: c.status === 'paused' ? c.pausedFrom : null,
     paused_reason: c.status === 'paused' ? c.pausedReason : null,

@@ -25,6 +25,7 @@ import { TestCallsService } from './test-calls.service';
 import { CreateCampaignDto, UpdateCampaignDto } from './dto/create-campaign.dto';
 import { ListCampaignsQuery } from './dto/list-campaigns.query';
 import { Roles } from '../auth/roles.decorator';
+import { EligibilityDto } from './dto/eligibility.dto';
 
 @ApiTags('campaigns')
 @Controller('v1/campaigns')
@@ -69,6 +70,21 @@ export class CampaignsController {
   @Roles('manager', 'viewer')
   get(@Param('id', CampaignIdPipe) id: string): Promise<CampaignView> {
     return this.campaigns.get(id);
+  }
+
+  @Get(':id/eligibility')
+  @ApiOperation({
+    summary:
+      'Dry run: who may be called now, who waits and why, who never will, and the next 7 days',
+    description:
+      'Calls nobody. Applies the campaign’s window and calling laws (hours, holidays, caps across campaigns, refusal cool-down, consent) ' +
+      'to the waiting leads as the dialler would now. Up to 2,000 waiting leads are evaluated one by one; beyond, every k-th lead (`sampled`) and the counts are scaled.',
+  })
+  @ApiOkResponse({ type: EligibilityDto })
+  @ApiNotFoundResponse({ description: 'No such campaign.' })
+  @Roles('manager', 'viewer')
+  eligibility(@Param('id', CampaignIdPipe) id: string): Promise<EligibilityDto> {
+    return this.campaigns.eligibility(id);
   }
 
   @Patch(':id')

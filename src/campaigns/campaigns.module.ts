@@ -1,3 +1,4 @@
+import { ComplianceModule } from '../compliance/compliance.module';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { QualificationModule } from '../qualification/qualification.module';
@@ -22,6 +23,7 @@ import { WindowsModule } from '../windows/windows.module';
     QualificationModule,
     WebhooksModule,
     WindowsModule,
+    ComplianceModule,
   ],
   controllers: [CampaignsController],
   providers: [

@@ -36,6 +36,9 @@ import type { CampaignSettingsDto } from './dto/campaign-settings.dto';
 import type { CreateCampaignDto, UpdateCampaignDto } from './dto/create-campaign.dto';
 import type { ListCampaignsQuery } from './dto/list-campaigns.query';
 import { SLOT_STATES_SQL } from '../common/attempt-states';
+import { complianceOf, type ComplianceSettings } from '../compliance/compliance-settings';
+import { ComplianceService } from '../compliance/compliance.service';
+import type { Eligibility } from '../compliance/eligibility';
 
 /** A page ends at a campaign: its creation time in microseconds (exact) and its id. */
 const CURSOR_TAG = 'campaigns';
@@ -50,6 +53,7 @@ export class CampaignsService {
     private readonly audit: AuditTrail,
     private readonly webhookUrls: WebhookUrlGuard,
     private readonly config: AppConfig,
+    private readonly compliance: ComplianceService,
   ) {}
 
   async create(dto: CreateCampaignDto): Promise<CampaignView> {
@@ -58,6 +62,8 @@ export class CampaignsService {
     const questions = await this.questions.fetch(dto.agent_id);
     const qualification = normalizeQualification(dto.qualification);
     this.questions.assertRulesValid(qualification, questions);
+    const compliance = mergeCompliance(complianceOf(null), dto.compliance);
+    this.questions.assertComplianceQuestionsValid(compliance, questions);
     const now = this.clock.now();
     const secret = dto.webhook_url ? generateWebhookSecret() : undefined;
     const campaign = this.db.getRepository(Campaign).create({
@@ -73,6 +79,7 @@ export class CampaignsService {
       defaultCountry: dto.default_country ?? null,
       qualification,
       variables: { ...(dto.variables ?? {}) },
+      compliance,
       questions,
       questionsFetchedAt: questions ? now : null,
       webhookUrl: dto.webhook_url ?? null,
@@ -142,6 +149,12 @@ export class CampaignsService {
     return this.view(await this.find(this.db.manager, id), this.db);
   }
 
+  /** Who would be called, when, and why not: computed, nobody is called. */
+  async eligibility(id: string): Promise<Eligibility> {
+    const campaign = await this.find(this.db.manager, id);
+    return this.compliance.eligibility(this.db, campaign, this.clock.now());
+  }
+
   async update(id: string, dto: UpdateCampaignDto): Promise<CampaignView> {
     this.assertControlsValid(dto);
     if (dto.webhook_url) await this.webhookUrls.assertSavable(dto.webhook_url);
@@ -174,6 +187,10 @@ export class CampaignsService {
         this.questions.assertRulesValid(c.qualification, fetched ?? c.questions);
       }
       applySettings(c, dto);
+      if (dto.compliance !== undefined || agentChanges) {
+        c.compliance = mergeCompliance(complianceOf(c.compliance), dto.compliance);
+        this.questions.assertComplianceQuestionsValid(c.compliance, fetched ?? c.questions);
+      }
       if (dto.name !== undefined) c.name = dto.name.trim();
       if (dto.from_numbers !== undefined) c.fromNumbers = dto.from_numbers;
       if (dto.webhook_url !== undefined) {
@@ -291,6 +308,27 @@ function normalizeQualification(q: CampaignSettingsDto['qualification']): Qualif
     return rule;
   });
   return { match: q.match ?? 'all', rules };
+}
+
+/** A compliance setting with the given keys replacing the base's. */
+function mergeCompliance(
+  base: ComplianceSettings,
+  patch: CampaignSettingsDto['compliance'],
+): ComplianceSettings {
+  const out: ComplianceSettings = { ...base };
+  if (!patch) return out;
+  if (patch.rules !== undefined)
+    out.rules = Array.isArray(patch.rules) ? [...patch.rules] : patch.rules;
+  if (patch.contact_type !== undefined) out.contact_type = patch.contact_type;
+  if (patch.refusal_question !== undefined) out.refusal_question = patch.refusal_question;
+  if (patch.opt_out_question !== undefined) out.opt_out_question = patch.opt_out_question;
+  if (patch.max_contacts !== undefined)
+    out.max_contacts = patch.max_contacts
+      ? { count: patch.max_contacts.count, days: patch.max_contacts.days }
+      : null;
+  if (patch.conservative_holidays !== undefined)
+    out.conservative_holidays = patch.conservative_holidays;
+  return out;
 }
 
 /** The settings shared by creation and change, on an existing campaign. */

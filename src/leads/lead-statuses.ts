@@ -9,6 +9,7 @@ export const FINAL_LEAD_STATUSES = [
   'suppressed',
   'cancelled',
   'expired',
+  'ineligible',
 ] as const;
 export const LEAD_STATUSES = [...OPEN_LEAD_STATUSES, ...FINAL_LEAD_STATUSES] as const;
 export type LeadStatus = (typeof LEAD_STATUSES)[number];

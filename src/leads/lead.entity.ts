@@ -36,6 +36,13 @@ export class Lead {
   /** Typed answers of the last completed call, by question name. */
   @Column({ type: 'jsonb', nullable: true }) answers: Record<string, unknown> | null;
   @Column({ type: 'boolean', nullable: true }) qualified: boolean | null;
+  /** When the person consented to be called (the file's `consent_at`), the evidence the law asks for. */
+  @Column({ name: 'consent_at', type: 'timestamptz', nullable: true }) consentAt: Date | null;
+  /** Where that consent was given (form, contract, ...), from the file's `consent_source`. */
+  @Column({ name: 'consent_source', type: 'text', nullable: true }) consentSource: string | null;
+  /** `consumer` or `business` from the file; null: the campaign's compliance.contact_type. */
+  @Column({ name: 'contact_type', type: 'text', nullable: true }) contactType:
+    'consumer' | 'business' | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }

@@ -28,6 +28,9 @@ interface LeadRow {
   qualified: boolean | null;
   outcome: string | null;
   status_reason: string | null;
+  contact_type: string | null;
+  consent_at: Date | null;
+  consent_source: string | null;
   row_number: number | null;
   timezone: string | null;
   import_id: string | null;
@@ -47,7 +50,8 @@ export class LeadsQueryService {
     const statuses = query.status && query.status.length > 0 ? query.status : null;
     const rows = (await this.db.query(
       `SELECT id, seq, phone, variables, status, attempts, last_call_id, last_call_status, next_attempt_at, qualified,
-              outcome, status_reason, row_number, timezone, import_id, created_at, updated_at
+              outcome, status_reason, contact_type, consent_at, consent_source, row_number, timezone,
+              import_id, created_at, updated_at
        FROM leads
        WHERE campaign_id = $1 AND seq > $2 AND ($3::text[] IS NULL OR status = ANY($3))
        ORDER BY seq
@@ -167,6 +171,9 @@ function toLeadDto(r: LeadRow): LeadDto {
     qualified: r.qualified,
     outcome: r.outcome,
     status_reason: r.status_reason,
+    contact_type: r.contact_type,
+    consent_at: r.consent_at?.toISOString() ?? null,
+    consent_source: r.consent_source,
     row_number: r.row_number,
     timezone: r.timezone,
     import_id: r.import_id,

@@ -184,14 +184,20 @@ export class SuppressionsService {
     const limit = query.limit ?? 100;
     const [after] = query.cursor ? decodeCursor(CURSOR_TAG, query.cursor, ['e164']) : [''];
     const rows = (await this.db.query(
-      `SELECT phone, reason, created_at FROM suppressions WHERE phone > $1 ORDER BY phone LIMIT $2`,
+      `SELECT phone, reason, source, created_at FROM suppressions WHERE phone > $1 ORDER BY phone LIMIT $2`,
       [after, limit + 1],
-    )) as { phone: string; reason: string | null; created_at: Date }[];
+    )) as {
+      phone: string;
+      reason: string | null;
+      source: { campaign_id: string; call_id: string | null } | null;
+      created_at: Date;
+    }[];
     const page = rows.slice(0, limit);
     return {
       data: page.map((r) => ({
         phone: r.phone,
         reason: r.reason,
+        source: r.source,
         created_at: r.created_at.toISOString(),
       })),
       next_cursor:

@@ -19,6 +19,7 @@ const TABLE: Record<string, readonly Role[]> = {
   'POST /v1/campaigns': M,
   'GET /v1/campaigns': MV,
   'GET /v1/campaigns/{id}': MV,
+  'GET /v1/campaigns/{id}/eligibility': MV,
   'PATCH /v1/campaigns/{id}': M,
   'DELETE /v1/campaigns/{id}': M,
   'POST /v1/campaigns/{id}/start': M,

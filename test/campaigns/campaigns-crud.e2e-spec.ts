@@ -355,12 +355,20 @@ describe('GET /v1/campaigns/{id}', () => {
       suppressed: 1,
       cancelled: 1,
       expired: 1,
+      ineligible: 0,
       final: 10,
       live_calls: 2,
     });
     const p = res.body.progress;
     expect(
-      p.pending + p.in_progress + p.completed + p.failed + p.suppressed + p.cancelled + p.expired,
+      p.pending +
+        p.in_progress +
+        p.completed +
+        p.failed +
+        p.suppressed +
+        p.cancelled +
+        p.expired +
+        p.ineligible,
     ).toBe(p.total);
     const listed = await kit.api().get('/v1/campaigns?limit=200');
     expect(listed.body.data.find((x: { id: string }) => x.id === c.id).progress).toEqual(

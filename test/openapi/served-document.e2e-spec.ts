@@ -205,6 +205,10 @@ describe('the served OpenAPI document', () => {
     });
     expect([200, 201, 409]).toContain(test.status);
     expect((await call('get', `/v1/campaigns/${id}/test-calls`)).status).toBe(200);
+    const eligibility = await call('get', `/v1/campaigns/${id}/eligibility`);
+    expect(eligibility.status).toBe(200);
+    expect(eligibility.body.days).toHaveLength(7);
+    expect((await call('get', `/v1/campaigns/${NO_SUCH_ID}/eligibility`)).status).toBe(404);
 
     // Do-not-call list.
     const phones = { body: { phones: ['+33612345670'] } };

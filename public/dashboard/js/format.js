@@ -50,6 +50,7 @@ export const LEAD_STATUS_LABELS = {
   suppressed: 'Suppressed',
   cancelled: 'Cancelled',
   expired: 'Expired',
+  ineligible: 'Ineligible',
 };
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];

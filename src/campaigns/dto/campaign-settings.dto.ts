@@ -12,6 +12,7 @@ import {
 } from 'class-validator';
 import { AutoPauseDto, toAutoPause } from './campaign-controls.dto';
 import { CallingWindowDto, QualificationDto, RetryDto, ScheduleDto } from './campaign-parts.dto';
+import { ComplianceDto } from './compliance.dto';
 import {
   IsCountryCode,
   IsDateTimeOrNull,
@@ -199,4 +200,15 @@ export class CampaignSettingsDto {
   })
   @ValidateNested()
   auto_pause?: AutoPauseDto | false;
+
+  @ApiPropertyOptional({
+    type: ComplianceDto,
+    description:
+      'Which calling laws apply (docs/COMPLIANCE.md). Default {"rules": "auto", "contact_type": "consumer", "refusal_question": null, "opt_out_question": null, "max_contacts": null, "conservative_holidays": true}. Keys left out keep their current (or default) value.',
+  })
+  @IsOptionalNotNull()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ComplianceDto)
+  compliance?: ComplianceDto;
 }

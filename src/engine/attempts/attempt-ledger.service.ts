@@ -13,7 +13,9 @@ export type ReleaseLead =
   /** Final: no retry can help (the platform refused the number). */
   | { kind: 'failed'; reason: string }
   /** Final: the number is on the do-not-call list. */
-  | { kind: 'suppressed'; reason: string };
+  | { kind: 'suppressed'; reason: string }
+  /** Final: the law forbids calling this lead (e.g. no recorded consent). */
+  | { kind: 'ineligible'; reason: string };
 
 /** The platform itself refused the start (a 4xx other than 429): the circuit breaker counts it. */
 export interface ReleaseOptions {
@@ -23,7 +25,7 @@ export interface ReleaseOptions {
 export interface Released {
   leadId: string;
   campaignId: string;
-  /** The lead reached a final status (failed, suppressed, or cancelled with its campaign). */
+  /** The lead reached a final status (failed, suppressed, ineligible, or cancelled with its campaign). */
   leadFinal: boolean;
 }
 
@@ -70,6 +72,7 @@ export class AttemptLedger {
             status = CASE
               WHEN $4 = 'failed' THEN 'failed'
               WHEN $4 = 'suppressed' THEN 'suppressed'
+              WHEN $4 = 'ineligible' THEN 'ineligible'
               WHEN c.status = 'cancelled' THEN 'cancelled'
               WHEN leads.attempts - 1 > 0 THEN 'retry_scheduled'
               ELSE 'pending' END,

@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Campaign } from '../../campaigns/campaign.entity';
 import { CampaignLimits } from '../../campaigns/campaign-limits';
 import { CallingWindowService } from '../../windows/calling-window.service';
+import { ComplianceService } from '../../compliance/compliance.service';
 import { ENGINE_SETTINGS, type EngineSettings } from '../engine-settings';
 import { PAUSE_COLUMNS, pauseStateOf, PlatformPauseService } from '../start/platform-pause.service';
 import { queryRows } from '../../common/sql';
@@ -32,6 +33,8 @@ interface Candidate {
   timezone: string | null;
   variables: Record<string, unknown>;
   suppressed: boolean;
+  contact_type: 'consumer' | 'business' | null;
+  consent_at: Date | null;
 }
 
 const NOTHING: ClaimResult = { calls: [], idle: false, finalised: 0 };
@@ -55,6 +58,7 @@ export class LeadClaimer {
     private readonly pause: PlatformPauseService,
     private readonly windows: CallingWindowService,
     private readonly limits: CampaignLimits,
+    private readonly compliance: ComplianceService,
   ) {}
 
   async claim(campaignId: string, want: number, now: Date): Promise<ClaimResult> {
@@ -169,7 +173,7 @@ export class LeadClaimer {
   ): Promise<Candidate[]> {
     return queryRows(
       tx,
-      `SELECT l.id, l.phone, l.timezone, l.variables,
+      `SELECT l.id, l.phone, l.timezone, l.variables, l.contact_type, l.consent_at,
               EXISTS (SELECT 1 FROM suppressions s WHERE s.phone = l.phone) AS suppressed
          FROM leads l
         WHERE l.campaign_id = $1 AND l.status IN ${DIALABLE_LEAD_STATUSES_SQL}
@@ -207,7 +211,7 @@ export class LeadClaimer {
       await this.failLead(tx, lead.id, reason);
       return 'final';
     }
-    if (verdict.allowed) return 'dial';
+    if (verdict.allowed) return this.screenLaw(tx, campaign, lead, now);
     if (verdict.next_open_at === null) {
       await this.failLead(tx, lead.id, verdict.reason ?? 'never inside the calling window');
       return 'final';
@@ -215,6 +219,34 @@ export class LeadClaimer {
     await tx.query(
       `UPDATE leads SET next_attempt_at = $2, status_reason = $3, updated_at = now() WHERE id = $1`,
       [lead.id, verdict.next_open_at, verdict.reason ?? 'outside the calling window'],
+    );
+    return 'wait';
+  }
+
+  /**
+   * The calling laws (ComplianceService), the number locked until the claim commits so that no
+   * other claim, in any campaign or instance, counts the same attempts. Held back: the lead keeps
+   * its place until the law allows it; ineligible: final, with the reason.
+   */
+  private async screenLaw(
+    tx: EntityManager,
+    campaign: Campaign,
+    lead: Candidate,
+    now: Date,
+  ): Promise<'dial' | 'wait' | 'final'> {
+    const v = await this.compliance.screen(tx, campaign, lead, now, { lock: true });
+    if ('busy' in v) return 'wait';
+    if ('final' in v) {
+      await tx.query(
+        `UPDATE leads SET status = 'ineligible', status_reason = $2, next_attempt_at = NULL, updated_at = now() WHERE id = $1`,
+        [lead.id, v.reason],
+      );
+      return 'final';
+    }
+    if (v.allowed) return 'dial';
+    await tx.query(
+      `UPDATE leads SET next_attempt_at = $2, status_reason = $3, updated_at = now() WHERE id = $1`,
+      [lead.id, v.next_allowed_at, v.reason],
     );
     return 'wait';
   }

@@ -8,6 +8,7 @@ import { ENGINE_SETTINGS, type EngineSettings } from '../engine-settings';
 import { queryRows } from '../../common/sql';
 import { Lead } from '../../leads/lead.entity';
 import { QualificationService } from '../../qualification/qualification.service';
+import { recordCallAnswers } from '../../compliance/call-answers';
 import { CallAttempt } from '../attempts/call-attempt.entity';
 import { decideLeadAfterCall, type CallOutcome } from './call-outcome';
 
@@ -252,6 +253,14 @@ export class AttemptFinalizer {
         attemptAnswers === null ? null : JSON.stringify(attemptAnswers),
       ],
     );
+    if (verdict.answers && attemptAnswers) {
+      await recordCallAnswers(tx, campaign.compliance, verdict.answers, {
+        phone: lead.phone,
+        campaignId: campaign.id,
+        callId: attempt.callId,
+        at: now,
+      });
+    }
     return { campaignId: campaign.id, leadFinal: decision.status !== 'retry_scheduled' };
   }
 }

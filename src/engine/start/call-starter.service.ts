@@ -19,6 +19,7 @@ import {
 import { CallTerminator } from '../track/call-terminator.service';
 import { CLOCK, type Clock } from '../../core/runtime';
 import { CallingWindowService } from '../../windows/calling-window.service';
+import { ComplianceService } from '../../compliance/compliance.service';
 import { CampaignSettler } from '../finish/campaign-settler';
 import { DIALER_FAULTS, type DialerFaults } from '../dialer-faults';
 import { EngineMetrics } from '../engine-metrics';
@@ -60,6 +61,7 @@ export class CallStarter {
     private readonly ledger: AttemptLedger,
     private readonly pause: PlatformPauseService,
     private readonly windows: CallingWindowService,
+    private readonly compliance: ComplianceService,
     private readonly terminator: CallTerminator,
     private readonly metrics: EngineMetrics,
     private readonly settler: CampaignSettler,
@@ -103,6 +105,8 @@ export class CallStarter {
           : { kind: 'requeue', nextAttemptAt: window.next_open_at, reason };
       return this.release(call, `window closed at dial time: ${reason}`, leadAfter, 'window');
     }
+    const lawSays = await this.lawAtDialTime(call, now);
+    if (lawSays) return this.release(call, `law at dial time: ${lawSays.reason}`, lawSays, 'law');
     const blocked = await this.arm(attemptId, now);
     if (blocked) return blocked === 'lost' ? 'lost' : this.releaseBlocked(call, blocked);
 
@@ -125,6 +129,27 @@ export class CallStarter {
       return 'crashed';
     }
     return this.recordLive(call, callId, now);
+  }
+
+  /** The calling laws again with the current time (its own attempt left out of the counts); undefined: allowed. */
+  private async lawAtDialTime(call: ClaimedCall, now: Date): Promise<ReleaseLead | undefined> {
+    const rows = await queryRows<{
+      contact_type: 'consumer' | 'business' | null;
+      consent_at: Date | null;
+    }>(this.db, `SELECT contact_type, consent_at FROM leads WHERE id = $1`, [call.lead.id]);
+    const facts = rows[0] ?? { contact_type: null, consent_at: null };
+    const v = await this.compliance
+      .screen(this.db, call.campaign, { ...call.lead, ...facts }, now, {
+        excludeAttemptId: call.attemptId,
+      })
+      .catch((e: unknown) => ({
+        allowed: false as const,
+        reason: `calling laws could not be evaluated: ${e instanceof Error ? e.message : String(e)}`,
+        next_allowed_at: new Date(now.getTime() + 60_000),
+      }));
+    if ('busy' in v || ('allowed' in v && v.allowed)) return undefined;
+    if ('final' in v) return { kind: 'ineligible', reason: v.reason };
+    return { kind: 'requeue', nextAttemptAt: v.next_allowed_at, reason: v.reason };
   }
 
   /**

@@ -54,6 +54,17 @@ export class AddSuppressionsResultDto {
 export class SuppressionDto {
   @ApiProperty({ example: '+33612345678', description: 'E.164.' }) phone: string;
   @ApiProperty({ type: String, nullable: true }) reason: string | null;
+  @ApiProperty({
+    type: 'object',
+    nullable: true,
+    properties: {
+      campaign_id: { type: 'string', format: 'uuid' },
+      call_id: { type: 'string', nullable: true },
+    },
+    description:
+      'Where the entry came from when a call added it (an opt-out answer): the campaign and the call. Null when added by hand or file.',
+  })
+  source: { campaign_id: string; call_id: string | null } | null;
   @ApiProperty({ format: 'date-time' }) created_at: string;
 }
 

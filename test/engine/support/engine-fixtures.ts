@@ -15,6 +15,16 @@ export const ALWAYS_OPEN = {
   hours: [{ start: '00:00', end: '24:00' }],
 };
 
+/** The compliance setting of engine tests that are not about the calling laws. */
+export const NO_LAW = {
+  rules: 'none',
+  contact_type: 'consumer',
+  refusal_question: null,
+  opt_out_question: null,
+  max_contacts: null,
+  conservative_holidays: true,
+};
+
 /** Short tunings: the engine's loops at test speed. */
 export const FAST_TUNING: Partial<WorkerTuning> = {
   dialIntervalMs: 50,
@@ -130,14 +140,16 @@ export interface CampaignInput {
   from_numbers?: string[];
   variables?: Record<string, unknown>;
   questions?: unknown[] | null;
+  /** Default `{rules: 'none'}`: these tests are about the engine, not the calling laws. */
+  compliance?: Record<string, unknown>;
 }
 
 /** Inserted directly: these tests are about the engine, not the campaigns API. */
 export async function createCampaign(pg: Client, input: CampaignInput = {}): Promise<string> {
   const { rows } = await pg.query(
     `INSERT INTO campaigns (name, agent_id, from_numbers, timezone, calling_window, max_concurrent_calls,
-                            max_calls_per_minute, retry, status, variables, questions, started_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, CASE WHEN $9 = 'running' THEN now() END)
+                            max_calls_per_minute, retry, status, variables, questions, compliance, started_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, CASE WHEN $9 = 'running' THEN now() END)
      RETURNING id`,
     [
       input.name ?? 'engine test',
@@ -151,6 +163,7 @@ export async function createCampaign(pg: Client, input: CampaignInput = {}): Pro
       input.status ?? 'draft',
       JSON.stringify(input.variables ?? {}),
       input.questions === undefined ? null : JSON.stringify(input.questions),
+      JSON.stringify({ ...NO_LAW, ...input.compliance }),
     ],
   );
   return rows[0].id as string;

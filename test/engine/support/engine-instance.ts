@@ -6,8 +6,14 @@ import 'reflect-metadata';
 import type { INestApplicationContext } from '@nestjs/common';
 import { createHttpApp, createWorkerContext } from '../../../src/app.factory';
 import { loadAppConfig } from '../../../src/config/app-config';
-import { systemClock, type Runtime } from '../../../src/core/runtime';
+import { systemClock, type Clock, type Runtime } from '../../../src/core/runtime';
 import { runMigrations } from '../../../src/database/migrate';
+
+/** ENGINE_CLOCK_OFFSET_MS shifts this process's clock (the test's simulator shares the shift). */
+function clockFromEnv(): Clock {
+  const offset = Number(process.env.ENGINE_CLOCK_OFFSET_MS ?? 0);
+  return offset ? { now: () => new Date(Date.now() + offset) } : systemClock;
+}
 
 async function main(): Promise<void> {
   const config = loadAppConfig(process.env);
@@ -20,7 +26,7 @@ async function main(): Promise<void> {
       apiKey: config.CALLROUNDED_API_KEY as string,
       timeoutMs: config.CALLROUNDED_TIMEOUT_MS,
     },
-    clock: systemClock,
+    clock: clockFromEnv(),
     worker: JSON.parse(process.env.ENGINE_WORKER_TUNING ?? '{}'),
   };
   await runMigrations(runtime.databaseUrl);

@@ -1,6 +1,7 @@
 import { funnelChart } from '../charts.js';
 import { emptyState, h, replace } from '../dom.js';
 import { duration, num, pct } from '../format.js';
+import { api } from '../api.js';
 
 /** Lead counts in the order the stacked bar shows them, each with its meaning. */
 const SEGMENTS = [
@@ -9,6 +10,7 @@ const SEGMENTS = [
   ['suppressed', 'Suppressed', 'On the do-not-call list; never dialled.'],
   ['cancelled', 'Cancelled', 'Cancelled with the campaign.'],
   ['expired', 'Expired', 'Still waiting when the campaign’s end date passed.'],
+  ['ineligible', 'Ineligible', 'The law forbids calling them (see each lead’s reason).'],
   ['in_progress', 'Calling', 'Being called now.'],
   ['pending', 'Waiting', 'Waiting for a call (retries included).'],
 ];
@@ -205,6 +207,48 @@ function distribution(q) {
   );
 }
 
+/** The dry run (GET …/eligibility): who the calling laws let us call now, who waits and why. */
+function eligibilityCard(e) {
+  const when = (iso) => new Date(iso).toLocaleString();
+  return h(
+    'div',
+    {},
+    h(
+      'p',
+      {},
+      e.rules === 'none' ? h('strong', {}, 'No calling law applied (rules: none). ') : null,
+      `${num(e.callable_now)} of ${num(e.waiting)} waiting leads may be called now`,
+      e.sampled ? h('span', { class: 'muted' }, ` (estimated from ${num(e.evaluated)})`) : null,
+      '.',
+    ),
+    e.held_back.length
+      ? h(
+          'ul',
+          { class: 'held-back' },
+          e.held_back.map((g) =>
+            h(
+              'li',
+              {},
+              `${num(g.leads)} held back: ${g.reason} (from ${when(g.earliest_allowed_at)})`,
+            ),
+          ),
+        )
+      : null,
+    e.ineligible.length
+      ? h(
+          'ul',
+          { class: 'ineligible' },
+          e.ineligible.map((g) => h('li', {}, `${num(g.leads)} never called: ${g.reason}`)),
+        )
+      : null,
+    h(
+      'p',
+      { class: 'muted' },
+      `Callable per day: ${e.days.map((d) => `${d.date.slice(5)} ${num(d.callable)}`).join(' · ')}`,
+    ),
+  );
+}
+
 /** Progress (live), the outcome funnel and the answer distributions of one campaign. */
 export function overviewTab() {
   const progressBody = h('div', {});
@@ -215,6 +259,8 @@ export function overviewTab() {
   let hasSummary = false;
   let shownProgress = '';
   let shownSummary = '';
+  const eligibility = h('div', {});
+  let eligibilityFor = '';
 
   const el = h(
     'div',
@@ -224,6 +270,12 @@ export function overviewTab() {
       { class: 'card', 'aria-labelledby': 'progress-title' },
       h('h2', { id: 'progress-title' }, 'Progress'),
       progressBody,
+    ),
+    h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'eligibility-title' },
+      h('h2', { id: 'eligibility-title' }, 'Who the calling laws allow'),
+      eligibility,
     ),
     h(
       'div',
@@ -254,6 +306,16 @@ export function overviewTab() {
       if (key === shownProgress) return;
       shownProgress = key;
       replace(progressBody, progressCard(c));
+      // The dry run before Start (and while paused): fetched again when the lead counts change.
+      const dry = JSON.stringify([c.id, c.status, c.progress?.total, c.progress?.final]);
+      if (dry !== eligibilityFor && ['draft', 'scheduled', 'paused'].includes(c.status)) {
+        eligibilityFor = dry;
+        api('GET', `/campaigns/${encodeURIComponent(c.id)}/eligibility`)
+          .then((e) => replace(eligibility, eligibilityCard(e)))
+          .catch((err) =>
+            replace(eligibility, h('p', { class: 'error-text' }, `Not available: ${err.message}`)),
+          );
+      }
     },
     summary(s) {
       hasSummary = true;
