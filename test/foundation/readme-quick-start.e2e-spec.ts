@@ -72,7 +72,7 @@ describe("the README's quick start, word for word, in simulation mode", () => {
     // The campaign does not pause itself on a platform refusal (the agent is one the simulator knows).
     const campaign = await fetch(`http://127.0.0.1:${svc.port}/v1/campaigns/${env.ID}`, {
       headers: { 'X-Api-Key': key! },
-    }).then((r) => r.json());
+    }).then((r) => r.json() as Promise<{ status: string }>);
     expect(campaign.status).not.toBe('paused');
   });
 });
