@@ -327,6 +327,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/schedule-preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The next runs of a cron schedule in a time zone
+     * @description Reads the cron as a campaign schedule is read (5 fields, or 6 with seconds first, or a preset such as `@daily`) in the given zone, and answers its next runs. Stores nothing.
+     */
+    get: operations['SchedulePreviewController_preview'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/suppressions': {
     parameters: {
       query?: never;
@@ -1300,6 +1320,24 @@ export interface components {
     TestCallListView: {
       /** @description Newest first (the last 100). */
       data: components['schemas']['TestCallView'][];
+    };
+    SchedulePreviewDto: {
+      /** @example 0 19 * * 1-5 */
+      cron: string;
+      /**
+       * @description Canonical spelling of the zone.
+       * @example Europe/Paris
+       */
+      timezone: string;
+      /**
+       * @description The next runs after now (UTC instants; the cron read in `timezone`).
+       * @example [
+       *       "2026-12-07T18:00:00.000Z",
+       *       "2026-12-08T18:00:00.000Z",
+       *       "2026-12-09T18:00:00.000Z"
+       *     ]
+       */
+      next_runs: string[];
     };
     AddSuppressionsDto: {
       /**
@@ -3597,6 +3635,87 @@ export interface operations {
       };
       /** @description Already completed or cancelled. */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many failed authentications from this address this minute (AUTH_FAILURES_PER_MINUTE); retry after the Retry-After header (seconds). */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (500), or no database connection came free in time (503, with Retry-After: try again). */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  SchedulePreviewController_preview: {
+    parameters: {
+      query: {
+        /** @description A campaign schedule’s cron expression. */
+        cron: string;
+        /** @description The IANA zone the cron is read in. */
+        timezone: string;
+        /** @description How many runs. */
+        count?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description 200 */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SchedulePreviewDto'];
+        };
+      };
+      /** @description Not modified: the answer still matches the ETag sent in If-None-Match (no body). */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Not a usable cron expression or time zone. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The X-Api-Key header is missing or names no key; nothing was read or changed. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Only the roles admin, manager, viewer may do this; any other key gets 403. */
+      403: {
         headers: {
           [name: string]: unknown;
         };

@@ -198,6 +198,15 @@ describe('the served OpenAPI document', () => {
     expect((await call('get', `/v1/campaigns/${id}/imports/${NO_SUCH_ID}`)).status).toBe(404);
     expect((await call('get', `${importUrl}/errors.csv`)).status).toBe(200);
     expect((await call('get', `/v1/lead-template.csv?agent_id=${AGENT_ID}`)).status).toBe(200);
+    const preview = await call(
+      'get',
+      '/v1/schedule-preview?cron=0%2019%20*%20*%201-5&timezone=Europe/Paris',
+    );
+    expect(preview.status).toBe(200);
+    expect(
+      (await call('get', '/v1/schedule-preview?cron=61%20*%20*%20*%20*&timezone=Europe/Paris'))
+        .status,
+    ).toBe(400);
     const clone = await call('post', `/v1/campaigns/${id}/clone`, { body: { name: 'Copie' } });
     expect(clone.status).toBe(201);
     const test = await call('post', `/v1/campaigns/${id}/test-call`, {
