@@ -203,6 +203,7 @@ describe('the served OpenAPI document', () => {
       '/v1/schedule-preview?cron=0%2019%20*%20*%201-5&timezone=Europe/Paris',
     );
     expect(preview.status).toBe(200);
+    expect((await call('post', `/v1/campaigns/${NO_SUCH_ID}/run-now`)).status).toBe(404);
     expect(
       (await call('get', '/v1/schedule-preview?cron=61%20*%20*%20*%20*&timezone=Europe/Paris'))
         .status,
