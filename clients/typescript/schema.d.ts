@@ -3859,6 +3859,8 @@ export interface operations {
         limit?: number;
         /** @description The `next_cursor` of the previous page. */
         cursor?: string;
+        /** @description Only numbers containing these digits (a leading 0 of a national number is matched without it) or whose reason contains this text. */
+        search?: string;
       };
       header?: never;
       path?: never;
