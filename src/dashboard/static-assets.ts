@@ -25,7 +25,12 @@ const REVALIDATE = 'no-cache';
 const VENDOR_CACHE = 'public, max-age=86400';
 
 export const DASHBOARD_DIR = join('public', 'dashboard');
-const CHART_JS = join('node_modules', 'chart.js', 'dist', 'chart.umd.min.js');
+/** Browser builds taken from their packages: URL path under /app → file under node_modules. */
+export const VENDOR_FILES: Record<string, string> = {
+  'vendor/chart.umd.min.js': join('chart.js', 'dist', 'chart.umd.min.js'),
+  'vendor/cronstrue.min.js': join('cronstrue', 'dist', 'cronstrue.min.js'),
+  'vendor/cronstrue-fr.min.js': join('cronstrue', 'locales', 'fr.min.js'),
+};
 
 /**
  * The project root holding public/dashboard: next to the compiled code (dist/src/dashboard →
@@ -40,7 +45,7 @@ export function findProjectRoot(): string | undefined {
   return candidates.find((root) => existsSync(join(root, DASHBOARD_DIR, 'index.html')));
 }
 
-/** Every servable file under the dashboard folder, plus Chart.js, keyed by URL path ('' = index). */
+/** Every servable file under the dashboard folder, plus the vendor builds, keyed by URL path ('' = index). */
 export function buildAssetMap(root: string): Map<string, StaticAsset> {
   const assets = new Map<string, StaticAsset>();
   const base = join(root, DASHBOARD_DIR);
@@ -52,13 +57,14 @@ export function buildAssetMap(root: string): Map<string, StaticAsset> {
   }
   const index = assets.get('index.html');
   if (index) assets.set('', index);
-  const chart = join(root, CHART_JS);
-  if (existsSync(chart)) {
-    assets.set('vendor/chart.umd.min.js', {
-      file: chart,
-      contentType: CONTENT_TYPES['.js'],
-      cacheControl: VENDOR_CACHE,
-    });
+  for (const [urlPath, file] of Object.entries(VENDOR_FILES)) {
+    const path = join(root, 'node_modules', file);
+    if (existsSync(path))
+      assets.set(urlPath, {
+        file: path,
+        contentType: CONTENT_TYPES['.js'],
+        cacheControl: VENDOR_CACHE,
+      });
   }
   return assets;
 }

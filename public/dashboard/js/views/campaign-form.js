@@ -2,6 +2,7 @@
 import { api } from '../api.js';
 import { errorBox, field, h, uid } from '../dom.js';
 import { WEEKDAY_LABELS, WEEKDAYS } from '../format.js';
+import { t } from '../i18n.js';
 
 const OPERATORS = [
   ['equals', 'equals'],
@@ -10,9 +11,9 @@ const OPERATORS = [
   ['lte', 'is at most'],
 ];
 const RETRY_OUTCOMES = [
-  ['missed', 'Missed (no answer, busy)'],
-  ['failed', 'Failed (the call could not be placed)'],
-  ['unknown', 'Unknown (no final status)'],
+  ['missed', t('Missed (no answer, busy)')],
+  ['failed', t('Failed (the call could not be placed)')],
+  ['unknown', t('Unknown (no final status)')],
 ];
 const TIME = '^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$';
 
@@ -166,7 +167,7 @@ function timeZones() {
   try {
     return window.Intl.supportedValuesOf('timeZone');
   } catch {
-    return ['Europe/Paris', 'Europe/London', 'America/New_York', 'UTC'];
+    return [t('Europe/Paris'), t('Europe/London'), t('America/New_York'), 'UTC'];
   }
 }
 
@@ -205,7 +206,7 @@ export function campaignForm() {
     type: 'text',
     name: 'timezone',
     list: zoneList.id,
-    placeholder: 'Europe/Paris',
+    placeholder: t('Europe/Paris'),
     spellcheck: 'false',
     dataset: { field: 'timezone' },
   });
@@ -230,12 +231,12 @@ export function campaignForm() {
   const days = h(
     'fieldset',
     { class: 'checks', dataset: { field: 'calling_window.days' } },
-    h('legend', {}, 'Days'),
+    h('legend', {}, t('Days')),
     dayBoxes.map((box) =>
       h('span', { class: 'check' }, box, h('label', { for: box.id }, WEEKDAY_LABELS[box.value])),
     ),
   );
-  const hours = rowList(hoursRow, 'Add hours');
+  const hours = rowList(hoursRow, t('Add hours'));
   hours.add({ start: '10:00', end: '13:00' });
   hours.add({ start: '14:00', end: '18:00' });
 
@@ -249,7 +250,7 @@ export function campaignForm() {
   const retryOn = h(
     'fieldset',
     { class: 'checks column', dataset: { field: 'retry.on' } },
-    h('legend', {}, 'Call again when the call was'),
+    h('legend', {}, t('Call again when the call was')),
     retryBoxes.map((box, i) =>
       h('span', { class: 'check' }, box, h('label', { for: box.id }, RETRY_OUTCOMES[i][1])),
     ),
@@ -268,9 +269,9 @@ export function campaignForm() {
     h('option', { value: 'all' }, 'every rule holds'),
     h('option', { value: 'any' }, 'any one rule holds'),
   );
-  const rules = rowList(ruleRow, 'Add rule');
+  const rules = rowList(ruleRow, t('Add rule'));
 
-  const submit = h('button', { type: 'submit', class: 'primary' }, 'Create campaign');
+  const submit = h('button', { type: 'submit', class: 'primary' }, t('Create campaign'));
 
   function body() {
     const b = {
@@ -310,32 +311,34 @@ export function campaignForm() {
         h(
           'fieldset',
           { class: 'card' },
-          h('legend', {}, 'Campaign'),
-          field('Name', name),
-          field('Agent ID', agent, 'The CallRounded agent that places the calls (a UUID).'),
+          h('legend', {}, t('Campaign')),
+          field(t('Name'), name),
+          field(t('Agent ID'), agent, t('The CallRounded agent that places the calls (a UUID).')),
           field(
-            'Caller numbers',
+            t('Caller numbers'),
             fromNumbers,
-            'One or more numbers of your account in E.164 (+33…), one per line; used in turn.',
+            t('One or more numbers of your account in E.164 (+33…), one per line; used in turn.'),
           ),
           h(
             'div',
             { class: 'two' },
-            field('Time zone', timezone, 'Empty: the zone of the first caller number.'),
-            field('Default country', country, 'For lead numbers without +code.'),
+            field(t('Time zone'), timezone, t('Empty: the zone of the first caller number.')),
+            field(t('Default country'), country, t('For lead numbers without +code.')),
           ),
           zoneList,
         ),
         h(
           'fieldset',
           { class: 'card' },
-          h('legend', {}, 'Qualification'),
+          h('legend', {}, t('Qualification')),
           h(
             'p',
             { class: 'hint' },
-            'Rules on the post-call answers that make a lead qualified, by question name (e.g. interested equals true). Leave empty for none.',
+            t(
+              'Rules on the post-call answers that make a lead qualified, by question name (e.g. interested equals true). Leave empty for none.',
+            ),
           ),
-          field('A lead is qualified when', match),
+          field(t('A lead is qualified when'), match),
           rules.el,
         ),
       ),
@@ -345,46 +348,48 @@ export function campaignForm() {
         h(
           'fieldset',
           { class: 'card' },
-          h('legend', {}, 'Calling window'),
+          h('legend', {}, t('Calling window')),
           h(
             'p',
             { class: 'hint' },
-            'Read in each lead’s own time zone. 24:00 is the end of the day.',
+            t('Read in each lead’s own time zone. 24:00 is the end of the day.'),
           ),
           days,
-          h('div', { class: 'field' }, h('span', { class: 'label' }, 'Hours'), hours.el),
+          h('div', { class: 'field' }, h('span', { class: 'label' }, t('Hours')), hours.el),
         ),
         h(
           'fieldset',
           { class: 'card' },
-          h('legend', {}, 'Limits'),
+          h('legend', {}, t('Limits')),
           h(
             'div',
             { class: 'two' },
-            field('Calls at once (max)', concurrent),
-            field('Call starts per minute (max)', perMinute),
+            field(t('Calls at once (max)'), concurrent),
+            field(t('Call starts per minute (max)'), perMinute),
           ),
         ),
         h(
           'fieldset',
           { class: 'card' },
-          h('legend', {}, 'Retries'),
+          h('legend', {}, t('Retries')),
           h(
             'div',
             { class: 'two' },
-            field('Attempts per lead (max)', attempts),
-            field('Minutes between attempts', delay),
+            field(t('Attempts per lead (max)'), attempts),
+            field(t('Minutes between attempts'), delay),
           ),
           retryOn,
         ),
         h(
           'fieldset',
           { class: 'card' },
-          h('legend', {}, 'Schedule'),
+          h('legend', {}, t('Schedule')),
           field(
-            'Start runs at (cron)',
+            t('Start runs at (cron)'),
             cron,
-            'Optional, in the campaign’s time zone, e.g. 0 19 * * 1-5. Empty: runs only when started by hand.',
+            t(
+              'Optional, in the campaign’s time zone, e.g. 0 19 * * 1-5. Empty: runs only when started by hand.',
+            ),
           ),
         ),
       ),
@@ -393,7 +398,7 @@ export function campaignForm() {
       'div',
       { class: 'actions sticky' },
       submit,
-      h('a', { href: '#/', class: 'button' }, 'Cancel'),
+      h('a', { href: '#/', class: 'button' }, t('Cancel')),
     ),
   );
 
@@ -429,7 +434,7 @@ export function campaignForm() {
       return;
     }
     submit.disabled = true;
-    submit.textContent = 'Creating…';
+    submit.textContent = t('Creating…');
     try {
       const campaign = await api('POST', '/campaigns', { body: payload });
       window.location.hash = `#/campaigns/${encodeURIComponent(campaign.id)}/import`;
@@ -439,15 +444,15 @@ export function campaignForm() {
       errors.el.scrollIntoView({ block: 'nearest' });
     } finally {
       submit.disabled = false;
-      submit.textContent = 'Create campaign';
+      submit.textContent = t('Create campaign');
     }
   });
 
   const el = h(
     'section',
     {},
-    h('div', { class: 'page-head' }, h('h1', { tabindex: '-1' }, 'New campaign')),
+    h('div', { class: 'page-head' }, h('h1', { tabindex: '-1' }, t('New campaign'))),
     form,
   );
-  return { title: 'New campaign', el };
+  return { title: t('New campaign'), el };
 }

@@ -1,16 +1,17 @@
 import { upload } from '../api.js';
 import { emptyState, errorBox, field, h, replace, uid } from '../dom.js';
 import { bytes, num } from '../format.js';
+import { t } from '../i18n.js';
 
 /** The last import answer per campaign, so that switching tabs does not lose it. */
 const lastResults = new Map();
 
 const DELIMITERS = [
-  ['', 'Detect'],
-  ['comma', 'Comma ,'],
-  ['semicolon', 'Semicolon ;'],
-  ['tab', 'Tab'],
-  ['pipe', 'Pipe |'],
+  ['', t('Detect')],
+  ['comma', t('Comma ,')],
+  ['semicolon', t('Semicolon ;')],
+  ['tab', t('Tab')],
+  ['pipe', t('Pipe |')],
 ];
 
 function count(label, value, kind) {
@@ -50,11 +51,13 @@ function resultView(fileName, r) {
       ? h(
           'div',
           { class: 'warning-box', role: 'note' },
-          h('p', {}, h('strong', {}, 'Missing variables: '), r.missing_variables.join(', ')),
+          h('p', {}, h('strong', {}, t('Missing variables: ')), r.missing_variables.join(', ')),
           h(
             'p',
             {},
-            'The agent uses these variables but no column of the file and no campaign variable supplies them. Calls still happen, with these left empty.',
+            t(
+              'The agent uses these variables but no column of the file and no campaign variable supplies them. Calls still happen, with these left empty.',
+            ),
           ),
         )
       : null,
@@ -70,7 +73,7 @@ function resultView(fileName, r) {
         )
       : null,
     total === 0
-      ? h('p', { class: 'ok-text' }, 'No row errors.')
+      ? h('p', { class: 'ok-text' }, t('No row errors.'))
       : h(
           'div',
           {},
@@ -84,14 +87,19 @@ function resultView(fileName, r) {
             : null,
           h(
             'div',
-            { class: 'table-wrap tall' },
+            {
+              class: 'table-wrap tall',
+              tabindex: '0',
+              role: 'region',
+              'aria-label': t('Rows that were not imported, with the reason'),
+            },
             h(
               'table',
               { class: 'table errors', id: 'row-errors' },
               h(
                 'caption',
                 { class: 'visually-hidden' },
-                'Rows that were not imported, with the reason',
+                t('Rows that were not imported, with the reason'),
               ),
               h(
                 'thead',
@@ -99,9 +107,9 @@ function resultView(fileName, r) {
                 h(
                   'tr',
                   {},
-                  h('th', { scope: 'col', class: 'num' }, 'Row'),
-                  h('th', { scope: 'col' }, 'Column'),
-                  h('th', { scope: 'col' }, 'Message'),
+                  h('th', { scope: 'col', class: 'num' }, t('Row')),
+                  h('th', { scope: 'col' }, t('Column')),
+                  h('th', { scope: 'col' }, t('Message')),
                 ),
               ),
               h(
@@ -140,14 +148,16 @@ export function importTab(campaignId, onImported) {
   const zone = h(
     'div',
     { class: 'dropzone' },
-    h('p', { class: 'dropzone-title' }, 'Drop a CSV file here'),
+    h('p', { class: 'dropzone-title' }, t('Drop a CSV file here')),
     h('p', {}, 'or'),
     input,
-    h('label', { for: input.id, class: 'button primary' }, 'Choose a file…'),
+    h('label', { for: input.id, class: 'button primary' }, t('Choose a file…')),
     h(
       'p',
       { class: 'hint' },
-      'One column holds the phone number (phone, telephone, mobile…); every other column becomes a variable of the call. Excel, CRM and Google Sheets exports are read as they are.',
+      t(
+        'One column holds the phone number (phone, telephone, mobile…); every other column becomes a variable of the call. Excel, CRM and Google Sheets exports are read as they are.',
+      ),
     ),
     status,
   );
@@ -167,13 +177,13 @@ export function importTab(campaignId, onImported) {
   const options = h(
     'details',
     { class: 'options' },
-    h('summary', {}, 'Reading options'),
+    h('summary', {}, t('Reading options')),
     h(
       'div',
       { class: 'toolbar' },
-      field('Phone column', phoneColumn),
-      field('Delimiter', delimiter),
-      field('Country of numbers without +code', country),
+      field(t('Phone column'), phoneColumn),
+      field(t('Delimiter'), delimiter),
+      field(t('Country of numbers without +code'), country),
     ),
   );
   const result = h('div', {});
@@ -232,7 +242,7 @@ export function importTab(campaignId, onImported) {
     const files = e.dataTransfer?.files;
     if (!files || files.length === 0) return;
     if (files.length > 1) {
-      errors.show({ message: 'Drop one file at a time.' });
+      errors.show({ message: t('Drop one file at a time.') });
       return;
     }
     send(files[0]);
@@ -244,8 +254,8 @@ export function importTab(campaignId, onImported) {
     previous
       ? resultView(previous.fileName, previous.answer)
       : emptyState(
-          'No file imported in this session',
-          'The result of an upload is shown here: counts, rejected rows and why.',
+          t('No file imported in this session'),
+          t('The result of an upload is shown here: counts, rejected rows and why.'),
         ),
   );
 
@@ -255,7 +265,7 @@ export function importTab(campaignId, onImported) {
     h(
       'section',
       { class: 'card', 'aria-labelledby': 'import-title' },
-      h('h2', { id: 'import-title' }, 'Import leads'),
+      h('h2', { id: 'import-title' }, t('Import leads')),
       errors.el,
       zone,
       options,

@@ -1,6 +1,7 @@
 import { api } from '../api.js';
 import { emptyState, errorBox, field, h, replace } from '../dom.js';
 import { dateTime, LEAD_STATUS_LABELS, num } from '../format.js';
+import { t } from '../i18n.js';
 
 const PAGE_SIZES = [10, 25, 50, 100, 200];
 const REFRESH_MS = 3000;
@@ -13,8 +14,8 @@ function variablesText(vars) {
 }
 
 function qualifiedText(q) {
-  if (q === true) return 'Yes';
-  if (q === false) return 'No';
+  if (q === true) return t('Yes');
+  if (q === false) return t('No');
   return '—';
 }
 
@@ -57,7 +58,7 @@ export function leadsTab(campaignId) {
   const status = h(
     'select',
     { name: 'status' },
-    h('option', { value: '' }, 'All statuses'),
+    h('option', { value: '' }, t('All statuses')),
     Object.entries(LEAD_STATUS_LABELS).map(([v, label]) => h('option', { value: v }, label)),
   );
   const size = h(
@@ -65,11 +66,15 @@ export function leadsTab(campaignId) {
     { name: 'limit' },
     PAGE_SIZES.map((n) => h('option', { value: String(n), selected: n === 50 }, String(n))),
   );
-  const refresh = h('button', { type: 'button' }, 'Refresh');
-  const prev = h('button', { type: 'button', disabled: true }, '← Previous page');
-  const next = h('button', { type: 'button', disabled: true }, 'Next page →');
+  const refresh = h('button', { type: 'button' }, t('Refresh'));
+  const prev = h('button', { type: 'button', disabled: true }, t('← Previous page'));
+  const next = h('button', { type: 'button', disabled: true }, t('Next page →'));
   const pageInfo = h('span', { class: 'muted', 'aria-live': 'polite' });
-  const body = h('div', { class: 'table-wrap' }, h('p', { class: 'loading' }, 'Loading leads…'));
+  const body = h(
+    'div',
+    { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t('Leads') },
+    h('p', { class: 'loading' }, t('Loading leads…')),
+  );
 
   const cursors = [undefined]; // cursors[i] opens page i
   let page = 0;
@@ -103,20 +108,20 @@ export function leadsTab(campaignId) {
         body,
         page === 0 && !status.value
           ? emptyState(
-              'No leads yet',
-              'Import a CSV file to add leads to this campaign.',
+              t('No leads yet'),
+              t('Import a CSV file to add leads to this campaign.'),
               h(
                 'a',
                 {
                   class: 'button primary',
                   href: `#/campaigns/${encodeURIComponent(campaignId)}/import`,
                 },
-                'Import leads',
+                t('Import leads'),
               ),
             )
           : emptyState(
               `No ${status.value ? `“${LEAD_STATUS_LABELS[status.value]}” ` : ''}leads${page > 0 ? ' on this page' : ''}`,
-              'Choose another status to see more.',
+              t('Choose another status to see more.'),
             ),
       );
       return;
@@ -126,7 +131,7 @@ export function leadsTab(campaignId) {
       h(
         'table',
         { class: 'table leads' },
-        h('caption', { class: 'visually-hidden' }, 'Leads of the campaign, in import order'),
+        h('caption', { class: 'visually-hidden' }, t('Leads of the campaign, in import order')),
         h(
           'thead',
           {},
@@ -134,20 +139,23 @@ export function leadsTab(campaignId) {
             'tr',
             {},
             [
-              'Row',
-              'Phone',
-              'Status',
-              'Attempts',
-              'Last outcome',
-              'Qualified',
-              'Next attempt',
-              'Variables',
-              'Reason',
-            ].map((t) =>
+              t('Row'),
+              t('Phone'),
+              t('Status'),
+              t('Attempts'),
+              t('Last outcome'),
+              t('Qualified'),
+              t('Next attempt'),
+              t('Variables'),
+              t('Reason'),
+            ].map((label) =>
               h(
                 'th',
-                { scope: 'col', class: t === 'Row' || t === 'Attempts' ? 'num' : undefined },
-                t,
+                {
+                  scope: 'col',
+                  class: label === t('Row') || label === t('Attempts') ? 'num' : undefined,
+                },
+                label,
               ),
             ),
           ),
@@ -180,12 +188,12 @@ export function leadsTab(campaignId) {
   const el = h(
     'div',
     { class: 'card' },
-    h('h2', {}, 'Leads'),
+    h('h2', {}, t('Leads')),
     h(
       'div',
       { class: 'toolbar' },
-      field('Status', status),
-      field('Per page', size),
+      field(t('Status'), status),
+      field(t('Per page'), size),
       refresh,
       h('span', { class: 'spacer' }),
       pageInfo,
