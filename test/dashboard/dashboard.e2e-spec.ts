@@ -213,6 +213,34 @@ describe('the dashboard in a real browser', () => {
   it('imports a dropped CSV and shows the bad row, the counts and the missing variable', async () => {
     await probe(page, `dropFile('.dropzone', 'salons.csv', ${JSON.stringify(LEAD_CSV)})`);
 
+    // First a preview: nothing stored, the phone column and why, each column's variable.
+    const preview = page.locator('.import-preview');
+    await preview.waitFor();
+    await expect(
+      page.getByLabel('Phone column', { exact: true }).last().inputValue(),
+    ).resolves.toBe('phone');
+    await expect(preview.locator('#phone-reason').textContent()).resolves.toMatch(/^Why: .+/);
+    await expect(preview.locator('.preview-leads tbody tr').count()).resolves.toBe(5);
+    await expect(
+      preview.locator('.preview-leads tbody tr').first().textContent(),
+    ).resolves.toContain('+33612345601');
+    const leadCount = async () =>
+      (
+        (await (
+          await fetch(`${base}/v1/campaigns/${campaignUrl.split('/').pop()}/leads`, {
+            headers: { 'X-Api-Key': TEST_API_KEY },
+          })
+        ).json()) as { data: unknown[] }
+      ).data.length;
+    expect(await leadCount()).toBe(0);
+    // A renamed column: the agent's {{prenom}} is then missing, said before anything is stored.
+    await page.getByLabel('Variable for column prenom').fill('first_name');
+    await page.getByRole('button', { name: 'Preview again with these changes' }).click();
+    await preview.getByRole('note').filter({ hasText: 'prenom' }).waitFor();
+    await shot('04a-import-preview', true);
+    await page.getByLabel('Variable for column prenom').fill('prenom');
+    await page.getByRole('button', { name: 'Import these leads' }).click();
+
     const errorRows = page.locator('#row-errors tbody tr');
     await errorRows.first().waitFor();
     expect(await errorRows.count()).toBe(1);

@@ -82,7 +82,7 @@ export function doNotCallPage() {
     { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t('Numbers on the list') },
     h(
       'table',
-      { class: 'dnc' },
+      { class: 'table dnc' },
       h(
         'thead',
         {},

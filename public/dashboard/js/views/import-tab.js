@@ -1,7 +1,8 @@
-import { upload } from '../api.js';
+import { download, upload } from '../api.js';
 import { emptyState, errorBox, field, h, replace, uid } from '../dom.js';
 import { bytes, num } from '../format.js';
 import { t } from '../i18n.js';
+import { importPreview } from './import-preview.js';
 
 /** The last import answer per campaign, so that switching tabs does not lose it. */
 const lastResults = new Map();
@@ -23,7 +24,7 @@ function count(label, value, kind) {
   );
 }
 
-function resultView(fileName, r) {
+function resultView(campaignId, fileName, r) {
   const errors = r.errors ?? [];
   const total = r.error_count ?? errors.length;
   const delimiterName =
@@ -77,7 +78,23 @@ function resultView(fileName, r) {
       : h(
           'div',
           {},
-          h('h3', {}, `Row errors (${num(total)})`),
+          h('h3', {}, `${t('Row errors')} (${num(total)})`),
+          r.import_id
+            ? h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'small',
+                  onclick: () =>
+                    download(
+                      `/campaigns/${encodeURIComponent(campaignId)}/imports/${encodeURIComponent(r.import_id)}/errors.csv`,
+                      {},
+                      'rejected-rows.csv',
+                    ),
+                },
+                t('Download the rejected rows (CSV, to fix and upload again)'),
+              )
+            : null,
           total > errors.length
             ? h(
                 'p',
@@ -189,7 +206,8 @@ export function importTab(campaignId, onImported) {
   const result = h('div', {});
   let busy = false;
 
-  async function send(file) {
+  /** A dry run first: the preview, then the import with the mapping the user settled on. */
+  async function send(file, { dryRun = true, mapping, phone } = {}) {
     if (busy || !file) return;
     busy = true;
     errors.clear();
@@ -201,9 +219,11 @@ export function importTab(campaignId, onImported) {
         `/campaigns/${encodeURIComponent(campaignId)}/leads`,
         file,
         {
-          phone_column: phoneColumn.value.trim(),
+          phone_column: phone ?? phoneColumn.value.trim(),
           delimiter: delimiter.value,
           default_country: country.value.trim(),
+          mapping: mapping && Object.keys(mapping).length > 0 ? JSON.stringify(mapping) : undefined,
+          dry_run: dryRun ? 'true' : undefined,
         },
         (ratio) => {
           status.textContent =
@@ -212,9 +232,31 @@ export function importTab(campaignId, onImported) {
               : `Reading ${file.name}…`;
         },
       );
+      if (dryRun && answer.preview) {
+        status.textContent = t('{file}: preview ready, nothing imported yet.', { file: file.name });
+        replace(
+          result,
+          importPreview(file.name, answer, {
+            onApply: (m, p) => {
+              busy = false;
+              void send(file, { mapping: m, phone: p });
+            },
+            onImport: (m, p) => {
+              busy = false;
+              void send(file, { dryRun: false, mapping: m, phone: p });
+            },
+            onCancel: () => {
+              status.textContent = '';
+              replace(result);
+              input.click();
+            },
+          }),
+        );
+        return;
+      }
       lastResults.set(campaignId, { fileName: file.name, answer });
       status.textContent = `${file.name}: ${num(answer.accepted)} leads added.`;
-      replace(result, resultView(file.name, answer));
+      replace(result, resultView(campaignId, file.name, answer));
       onImported?.(answer);
     } catch (error) {
       status.textContent = '';
@@ -252,7 +294,7 @@ export function importTab(campaignId, onImported) {
   replace(
     result,
     previous
-      ? resultView(previous.fileName, previous.answer)
+      ? resultView(campaignId, previous.fileName, previous.answer)
       : emptyState(
           t('No file imported in this session'),
           t('The result of an upload is shown here: counts, rejected rows and why.'),
