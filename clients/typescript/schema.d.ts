@@ -79,6 +79,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/campaigns/{id}/leads/{leadId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One lead with every call attempt (status, duration, cost, post-call answers) */
+    get: operations['LeadsController_getLead'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/campaigns/{id}/imports': {
     parameters: {
       query?: never;
@@ -863,6 +880,90 @@ export interface components {
       data: components['schemas']['LeadDto'][];
       /** @description Pass as `cursor` for the next page; null on the last. */
       next_cursor: string | null;
+    };
+    LeadAttemptDto: {
+      /** @example 1 */
+      attempt_number: number;
+      /**
+       * @description Where the attempt is: starting, live, finished…
+       * @example finished
+       */
+      state: string;
+      call_id: string | null;
+      /** @description The platform status. */
+      call_status: string | null;
+      /** @description completed, missed, failed, unknown. */
+      outcome: string | null;
+      /** @example +33912345678 */
+      from_number: string;
+      /** Format: date-time */
+      requested_at: string;
+      /** Format: date-time */
+      started_at: string | null;
+      /** Format: date-time */
+      ended_at: string | null;
+      duration_seconds: number | null;
+      /** @description As the platform billed it. */
+      cost: number | null;
+      /** @description The answers to the agent’s post-call questions, by question name. */
+      answers: {
+        [key: string]: unknown;
+      } | null;
+      /** @description Why the attempt failed. */
+      error: string | null;
+    };
+    LeadDetailDto: {
+      /** Format: uuid */
+      id: string;
+      /**
+       * @description E.164.
+       * @example +33612345678
+       */
+      phone: string;
+      /**
+       * @description The file’s other columns, by snake_case header; sent as dynamic_variables_values.
+       * @example {
+       *       "prenom": "Zoé",
+       *       "nom_de_l_entreprise": "Boulangerie Noël"
+       *     }
+       */
+      variables: {
+        [key: string]: string;
+      };
+      /** @enum {string} */
+      status:
+        | 'pending'
+        | 'calling'
+        | 'retry_scheduled'
+        | 'completed'
+        | 'failed'
+        | 'exhausted'
+        | 'suppressed'
+        | 'cancelled';
+      attempts: number;
+      last_call_id: string | null;
+      /** @description The platform status of the last call. */
+      last_call_status: string | null;
+      /** Format: date-time */
+      next_attempt_at: string | null;
+      /** @description null until a completed call was judged. */
+      qualified: boolean | null;
+      /** @description Last outcome: completed, missed, failed, unknown. */
+      outcome: string | null;
+      /** @description Why the lead waits or ended as it did. */
+      status_reason: string | null;
+      /** @description Row in the uploaded file (header = 1). */
+      row_number: number | null;
+      /** @description IANA zone from the file’s timezone column. */
+      timezone: string | null;
+      /** Format: uuid */
+      import_id: string | null;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: date-time */
+      updated_at: string;
+      /** @description Every attempt, first first. */
+      attempts_detail: components['schemas']['LeadAttemptDto'][];
     };
     LeadImportSummaryDto: {
       /** Format: uuid */
@@ -2039,6 +2140,8 @@ export interface operations {
         cursor?: string;
         /** @description Only leads in these statuses (comma-separated): pending, calling, retry_scheduled, completed, failed, exhausted, suppressed, cancelled. */
         status?: string;
+        /** @description Only leads whose number contains these digits (a leading 0 of a national number is matched without it) or whose variables (a name, a salon…) contain this text. */
+        search?: string;
       };
       header?: never;
       path: {
@@ -2243,6 +2346,92 @@ export interface operations {
         };
       };
       /** @description IMPORT_MAX_CONCURRENT uploads are already being received by this instance; retry after the Retry-After header (seconds). Or: too many failed authentications from this address this minute (AUTH_FAILURES_PER_MINUTE); retry after the Retry-After header (seconds). */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (500), or no database connection came free in time (503, with Retry-After: try again). */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  LeadsController_getLead: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        leadId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description 200 */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LeadDetailDto'];
+        };
+      };
+      /** @description Not modified: the answer still matches the ETag sent in If-None-Match (no body). */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid request: a path, query or body field is missing, unknown or invalid (`details` names each), or the body is not valid JSON. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The X-Api-Key header is missing or names no key; nothing was read or changed. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Only the roles admin, manager, viewer may do this; any other key gets 403. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description No such lead in this campaign. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many failed authentications from this address this minute (AUTH_FAILURES_PER_MINUTE); retry after the Retry-After header (seconds). */
       429: {
         headers: {
           /** @description Seconds to wait before trying again. */

@@ -372,6 +372,29 @@ describe('the dashboard in a real browser', () => {
     const statuses = await page.locator('table.leads tbody .lead-status').allTextContents();
     expect(statuses.length).toBeGreaterThan(0);
     expect(new Set(statuses)).toEqual(new Set(['Completed']));
+
+    // Search by name, then one lead's every attempt with its answers.
+    await page.getByLabel('Status').selectOption('');
+    await page.getByLabel('Search by number or name').fill('Zoé');
+    await waitUntil('the search to find one lead', async () => (await rows.count()) === 1);
+    await page.getByRole('button', { name: 'Details of +33612345601' }).click();
+    const detail = page.locator('.lead-detail');
+    await detail.getByRole('heading', { name: 'Lead +33612345601' }).waitFor();
+    const attempts = detail.locator('table.attempts tbody tr');
+    expect(await attempts.count()).toBeGreaterThanOrEqual(1);
+    const cells = await attempts.last().locator('td').allTextContents();
+    expect(cells[0]).toBe(String(await attempts.count()));
+    expect(['completed', 'missed', 'failed']).toContain(cells[2]);
+    if (cells[2] === 'completed') expect(cells[6]).toContain('interested');
+    await page.getByLabel('Search by number or name').fill('06 12 34 56 03');
+    await waitUntil(
+      'the number search',
+      async () =>
+        (await rows.first().locator('th').textContent()) === '+33612345603' &&
+        (await rows.count()) === 1,
+    );
+    expect(await unlabelledControls(page)).toEqual([]);
+    await shot('07a-lead-detail', true);
   });
 
   it('asks before cancelling, and cancels only when confirmed', async () => {

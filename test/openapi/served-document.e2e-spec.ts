@@ -190,7 +190,11 @@ describe('the served OpenAPI document', () => {
     expect((await call('post', leads, csv(big))).status).toBe(413);
     const noCampaign = `/v1/campaigns/${NO_SUCH_ID}/leads`;
     expect((await call('post', noCampaign, csv('phone\n+33612345678\n'))).status).toBe(404);
-    expect((await call('get', leads)).status).toBe(200);
+    const listed = await call('get', `${leads}?search=Zo%C3%A9`);
+    expect(listed.status).toBe(200);
+    expect(listed.body.data).toHaveLength(1);
+    expect((await call('get', `${leads}/${listed.body.data[0].id}`)).status).toBe(200);
+    expect((await call('get', `${leads}/${NO_SUCH_ID}`)).status).toBe(404);
     expect((await call('get', `${leads}?limit=abc`)).status).toBe(400);
     expect((await call('get', `/v1/campaigns/${id}/imports`)).status).toBe(200);
     const importUrl = `/v1/campaigns/${id}/imports/${imported.body.import_id}`;

@@ -1,6 +1,6 @@
 import { api } from '../api.js';
 import { emptyState, errorBox, field, h, replace } from '../dom.js';
-import { dateTime, LEAD_STATUS_LABELS, num } from '../format.js';
+import { dateTime, duration, LEAD_STATUS_LABELS, money, num } from '../format.js';
 import { t } from '../i18n.js';
 
 const PAGE_SIZES = [10, 25, 50, 100, 200];
@@ -19,12 +19,90 @@ function qualifiedText(q) {
   return '—';
 }
 
-function leadRow(l) {
+function answersText(answers) {
+  if (!answers) return '—';
+  return Object.entries(answers)
+    .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`)
+    .join(' · ');
+}
+
+/** One lead with every attempt: status, duration, cost, post-call answers, error. */
+function leadDetail(l) {
+  const rows = l.attempts_detail.map((a) =>
+    h(
+      'tr',
+      {},
+      h('td', { class: 'num' }, a.attempt_number),
+      h('td', {}, a.call_status ?? a.state),
+      h('td', {}, a.outcome ?? '—'),
+      h('td', {}, dateTime(a.started_at ?? a.requested_at)),
+      h('td', { class: 'num' }, duration(a.duration_seconds)),
+      h('td', { class: 'num' }, money(a.cost)),
+      h('td', {}, answersText(a.answers)),
+      h('td', { class: 'reason' }, a.error ?? ''),
+    ),
+  );
+  return h(
+    'section',
+    { class: 'card lead-detail', 'aria-labelledby': 'lead-detail-title' },
+    h('h3', { id: 'lead-detail-title' }, t('Lead {phone}', { phone: l.phone })),
+    h(
+      'p',
+      {},
+      `${LEAD_STATUS_LABELS[l.status] ?? l.status}${l.status_reason ? ` · ${l.status_reason}` : ''}`,
+    ),
+    h('p', { class: 'muted' }, variablesText(l.variables)),
+    rows.length === 0
+      ? h('p', { class: 'muted' }, t('Not called yet.'))
+      : h(
+          'div',
+          { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t('Attempts') },
+          h(
+            'table',
+            { class: 'table attempts' },
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                [
+                  t('Attempt'),
+                  t('Status'),
+                  t('Outcome'),
+                  t('Started'),
+                  t('Duration'),
+                  t('Cost'),
+                  t('Answers'),
+                  t('Error'),
+                ].map((label) => h('th', { scope: 'col' }, label)),
+              ),
+            ),
+            h('tbody', {}, rows),
+          ),
+        ),
+  );
+}
+
+function leadRow(l, open) {
   return h(
     'tr',
     {},
     h('td', { class: 'num' }, l.row_number ?? '—'),
-    h('th', { scope: 'row', class: 'mono' }, l.phone),
+    h(
+      'th',
+      { scope: 'row', class: 'mono' },
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'link',
+          'aria-label': t('Details of {phone}', { phone: l.phone }),
+          onclick: () => open(l.id),
+        },
+        l.phone,
+      ),
+    ),
     h(
       'td',
       {},
@@ -66,6 +144,8 @@ export function leadsTab(campaignId) {
     { name: 'limit' },
     PAGE_SIZES.map((n) => h('option', { value: String(n), selected: n === 50 }, String(n))),
   );
+  const search = h('input', { type: 'search', name: 'search', placeholder: '06 12 34 / Zoé' });
+  const detail = h('div', { 'aria-live': 'polite' });
   const refresh = h('button', { type: 'button' }, t('Refresh'));
   const prev = h('button', { type: 'button', disabled: true }, t('← Previous page'));
   const next = h('button', { type: 'button', disabled: true }, t('Next page →'));
@@ -86,7 +166,12 @@ export function leadsTab(campaignId) {
     loading = true;
     try {
       const answer = await api('GET', `/campaigns/${encodeURIComponent(campaignId)}/leads`, {
-        query: { status: status.value, limit: size.value, cursor: cursors[page] },
+        query: {
+          status: status.value,
+          search: search.value.trim(),
+          limit: size.value,
+          cursor: cursors[page],
+        },
       });
       loadedAt = Date.now();
       nextCursor = answer.next_cursor;
@@ -106,7 +191,7 @@ export function leadsTab(campaignId) {
     if (leads.length === 0) {
       replace(
         body,
-        page === 0 && !status.value
+        page === 0 && !status.value && !search.value.trim()
           ? emptyState(
               t('No leads yet'),
               t('Import a CSV file to add leads to this campaign.'),
@@ -160,10 +245,33 @@ export function leadsTab(campaignId) {
             ),
           ),
         ),
-        h('tbody', {}, leads.map(leadRow)),
+        h(
+          'tbody',
+          {},
+          leads.map((l) => leadRow(l, openLead)),
+        ),
       ),
     );
   }
+
+  async function openLead(leadId) {
+    try {
+      const lead = await api(
+        'GET',
+        `/campaigns/${encodeURIComponent(campaignId)}/leads/${encodeURIComponent(leadId)}`,
+      );
+      replace(detail, leadDetail(lead));
+      detail.scrollIntoView({ block: 'nearest' });
+    } catch (error) {
+      errors.show(error);
+    }
+  }
+
+  let searchTimer;
+  search.addEventListener('input', () => {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(restart, 250);
+  });
 
   function restart() {
     cursors.length = 1;
@@ -192,6 +300,7 @@ export function leadsTab(campaignId) {
     h(
       'div',
       { class: 'toolbar' },
+      field(t('Search by number or name'), search),
       field(t('Status'), status),
       field(t('Per page'), size),
       refresh,
@@ -202,6 +311,7 @@ export function leadsTab(campaignId) {
     ),
     errors.el,
     body,
+    detail,
   );
   load();
 

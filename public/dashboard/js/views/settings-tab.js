@@ -4,6 +4,7 @@ import { dateTime, WEEKDAY_LABELS, WEEKDAYS } from '../format.js';
 import { lang, t } from '../i18n.js';
 import { SETTINGS } from './settings-fields.js';
 import { scheduleCard } from './schedule-card.js';
+import { testCallCard } from './test-call-card.js';
 
 const label = (pair) => (lang === 'fr' ? pair[1] : pair[0]);
 
@@ -187,6 +188,7 @@ export function settingsTab(campaignId, onSaved) {
     { class: 'settings-tab' },
     h('section', { class: 'card' }, h('h2', {}, t('Settings')), form),
     schedule.el,
+    testCallCard(campaignId).el,
     h('section', { class: 'card' }, h('h2', {}, t('Agent and history')), info),
   );
 
