@@ -548,6 +548,52 @@ describe('the dashboard in a real browser', () => {
     expect(await unlabelledControls(page)).toEqual([]);
   });
 
+  it('says on the campaign page why the service paused a campaign', async () => {
+    const api = (path: string, init: { method: string; body?: string; type?: string }) =>
+      fetch(`${base}/v1${path}`, {
+        method: init.method,
+        headers: { 'X-Api-Key': TEST_API_KEY, 'Content-Type': init.type ?? 'application/json' },
+        body: init.body,
+      });
+    const created = await api('/campaigns', {
+      method: 'POST',
+      body: JSON.stringify({
+        name: 'Relance refusée',
+        agent_id: AGENT_ID,
+        from_numbers: [FROM_NUMBER],
+        default_country: 'FR',
+        calling_window: {
+          days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+          hours: [{ start: '00:00', end: '24:00' }],
+        },
+      }),
+    });
+    const { id } = (await created.json()) as { id: string };
+    const leads = await api(`/campaigns/${id}/leads`, {
+      method: 'POST',
+      type: 'text/csv',
+      body: 'phone,prenom\n06 12 34 99 01,Paul\n',
+    });
+    expect(leads.status).toBe(201);
+    // The platform refuses the caller number: the service pauses the campaign (not the lead).
+    sim.setFaults({
+      failNext: {
+        status: 400,
+        count: 1,
+        route: 'POST /calls/phone',
+        message: 'Phone number does not belong to the organization',
+      },
+    });
+    expect((await api(`/campaigns/${id}/start`, { method: 'POST' })).status).toBe(200);
+    await page.goto(`${base}/app#/campaigns/${id}/overview`);
+    const note = page.locator('.pause-note');
+    await note.filter({ hasText: 'Paused by the service.' }).waitFor({ timeout: 20_000 });
+    await expect(note.textContent()).resolves.toContain(
+      'the platform refused its calls (HTTP 400: ',
+    );
+    await shot('14-paused-by-service');
+  });
+
   it('speaks French in a French browser, with French numbers and dates, and switches to English', async () => {
     const context = await browser.newContext({
       viewport: { width: 1280, height: 800 },
