@@ -51,4 +51,19 @@ describe('the campaign agent, checked against the platform', () => {
     const after = await kit.api().get(`/v1/campaigns/${id}`);
     expect(after.body.status).toBe('draft');
   });
+
+  it('GET /v1/agents/{id}: the name, expected variables and questions the form shows', async () => {
+    const res = await kit.api().get(`/v1/agents/${DOCUMENTED_AGENT}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      id: DOCUMENTED_AGENT,
+      name: 'Relance salons',
+      variables: ['prenom', 'nom_du_salon', 'ville', 'nombre_de_fauteuils'],
+    });
+    expect(res.body.post_call_questions[0]).toMatchObject({ name: 'interested', type: 'boolean' });
+    const unknown = await kit.api().get(`/v1/agents/${UNKNOWN_AGENT}`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.message).toBe('agent_id: Agent not found (CallRounded)');
+    expect((await kit.api().get('/v1/agents/nope')).status).toBe(400);
+  });
 });

@@ -207,6 +207,9 @@ describe('the served OpenAPI document', () => {
       '/v1/schedule-preview?cron=0%2019%20*%20*%201-5&timezone=Europe/Paris',
     );
     expect(preview.status).toBe(200);
+    expect((await call('get', `/v1/agents/${AGENT_ID}`)).status).toBe(200);
+    expect((await call('get', `/v1/agents/${NO_SUCH_ID}`)).status).toBe(404);
+    expect((await call('get', '/v1/agents/nope')).status).toBe(400);
     expect((await call('post', `/v1/campaigns/${NO_SUCH_ID}/run-now`)).status).toBe(404);
     expect(
       (await call('get', '/v1/schedule-preview?cron=61%20*%20*%20*%20*&timezone=Europe/Paris'))
