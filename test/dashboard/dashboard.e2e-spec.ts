@@ -186,7 +186,22 @@ describe('the dashboard in a real browser', () => {
     );
     await expect(page.getByLabel('Agent ID').getAttribute('aria-invalid')).resolves.toBe('true');
 
+    // The agent is checked as it is typed: unknown in the platform's words, then its name,
+    // variables and questions, offered to the rules.
+    await page.getByLabel('Agent ID').fill('6f1c1b0e-0000-4000-8000-000000000000');
+    await page
+      .locator('.agent-info', { hasText: 'agent_id: Agent not found (CallRounded)' })
+      .waitFor();
     await page.getByLabel('Agent ID').fill(AGENT_ID);
+    await page.locator('.agent-info', { hasText: '✓ Qualification salons de coiffure' }).waitFor();
+    await expect(page.locator('.agent-info').textContent()).resolves.toContain(
+      'interested (boolean)',
+    );
+    await expect(
+      page
+        .locator('#agent-questions option')
+        .evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value)),
+    ).resolves.toContain('logiciel_actuel');
     await page.getByLabel('Default country').fill('FR');
     await page.getByLabel('Sat').check();
     await page.getByLabel('Sun').check();

@@ -1,5 +1,7 @@
 /** French texts, by their English text in the code (see i18n.js). */
 export const FR = {
+  'Its post-call questions': 'Ses questions post-appel',
+  'Variables it expects': 'Variables attendues',
   '(dropped)': '(non envoyée)',
   'A lead is qualified when': 'Un contact est qualifié quand',
   'API key': 'Clé d’API',

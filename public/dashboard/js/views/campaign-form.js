@@ -1,6 +1,6 @@
 /* global window */
 import { api } from '../api.js';
-import { errorBox, field, h, uid } from '../dom.js';
+import { errorBox, field, h, replace, uid } from '../dom.js';
 import { WEEKDAY_LABELS, WEEKDAYS } from '../format.js';
 import { t } from '../i18n.js';
 
@@ -107,9 +107,13 @@ function hoursRow(initial = { start: '', end: '' }, remove) {
   };
 }
 
+/** The agent's question names, offered to every rule's question box. */
+const QUESTIONS_LIST_ID = 'agent-questions';
+
 function ruleRow(initial = { question: '', op: 'equals', value: '' }, remove) {
   const question = h('input', {
     type: 'text',
+    list: QUESTIONS_LIST_ID,
     placeholder: 'interested',
     value: initial.question,
     required: true,
@@ -189,6 +193,50 @@ export function campaignForm() {
     placeholder: '411b82c8-462a-4e1b-89bc-10ab3ce1ed29',
     dataset: { field: 'agent_id' },
   });
+  const agentInfo = h('div', { class: 'agent-info', 'aria-live': 'polite' });
+  const questionList = h('datalist', { id: QUESTIONS_LIST_ID });
+  let agentAsked = 0;
+  /** Checked against the platform as it is typed: its name, variables and questions shown. */
+  async function checkAgent() {
+    const id = agent.value.trim();
+    const mine = ++agentAsked;
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) {
+      replace(agentInfo);
+      replace(questionList);
+      return;
+    }
+    replace(agentInfo, h('p', { class: 'muted' }, t('Checking…')));
+    try {
+      const a = await api('GET', `/agents/${encodeURIComponent(id)}`);
+      if (mine !== agentAsked) return;
+      replace(
+        agentInfo,
+        h('p', { class: 'ok-text' }, `✓ ${a.name}`),
+        h('p', { class: 'hint' }, `${t('Variables it expects')}: ${a.variables.join(', ') || '—'}`),
+        h(
+          'p',
+          { class: 'hint' },
+          `${t('Its post-call questions')}: ${
+            a.post_call_questions.map((q) => `${q.name} (${q.type})`).join(', ') || '—'
+          }`,
+        ),
+      );
+      replace(
+        questionList,
+        a.post_call_questions.map((q) => h('option', { value: q.name }, q.description ?? q.type)),
+      );
+    } catch (error) {
+      if (mine !== agentAsked) return;
+      replace(agentInfo, h('p', { class: 'field-error' }, error.message));
+      replace(questionList);
+    }
+  }
+  let agentTimer;
+  agent.addEventListener('input', () => {
+    clearTimeout(agentTimer);
+    agentTimer = setTimeout(checkAgent, 300);
+  });
+
   const fromNumbers = h('textarea', {
     name: 'from_numbers',
     rows: '2',
@@ -314,6 +362,8 @@ export function campaignForm() {
           h('legend', {}, t('Campaign')),
           field(t('Name'), name),
           field(t('Agent ID'), agent, t('The CallRounded agent that places the calls (a UUID).')),
+          agentInfo,
+          questionList,
           field(
             t('Caller numbers'),
             fromNumbers,
