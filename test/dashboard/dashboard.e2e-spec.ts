@@ -512,6 +512,12 @@ describe('the dashboard in a real browser', () => {
       expect(text).toMatch(/7:00 PM \(Europe\/Paris\)$/);
     await page.getByRole('button', { name: 'Save schedule' }).click();
     await page.getByText('Schedule saved.').waitFor();
+
+    // A test call to one's own phone, listed with its status.
+    await page.getByLabel('Your phone number').fill('+33612345677');
+    await page.getByLabel('Variables for this call (JSON, optional)').fill('{"prenom": "Camille"}');
+    await page.getByRole('button', { name: 'Call this number' }).click();
+    await page.locator('.test-call', { hasText: '+33612345677' }).waitFor();
     expect(await unlabelledControls(page)).toEqual([]);
     await shot('08-settings', true);
   });
