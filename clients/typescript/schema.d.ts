@@ -79,6 +79,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/campaigns/{id}/leads/{leadId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One lead with every call attempt (status, duration, cost, post-call answers) */
+    get: operations['LeadsController_getLead'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/campaigns/{id}/imports': {
     parameters: {
       query?: never;
@@ -347,6 +364,46 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/schedule-preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The next runs of a cron schedule in a time zone
+     * @description Reads the cron as a campaign schedule is read (5 fields, or 6 with seconds first, or a preset such as `@daily`) in the given zone, and answers its next runs. Stores nothing.
+     */
+    get: operations['SchedulePreviewController_preview'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/campaigns/{id}/run-now': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Run a scheduled campaign now instead of at its next scheduled time
+     * @description A campaign waiting for its next run (`scheduled`) becomes `running` at once, as if its schedule had fired now; the later runs stay as scheduled. Audited as `campaign.run_now`.
+     */
+    post: operations['RunNowController_runNow'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/suppressions': {
     parameters: {
       query?: never;
@@ -565,6 +622,23 @@ export interface paths {
       cookie?: never;
     };
     get: operations['HealthController_health'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/agents/{agentId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A CallRounded agent: its name, expected variables and post-call questions */
+    get: operations['AgentsController_get'];
     put?: never;
     post?: never;
     delete?: never;
@@ -856,6 +930,90 @@ export interface components {
       data: components['schemas']['LeadDto'][];
       /** @description Pass as `cursor` for the next page; null on the last. */
       next_cursor: string | null;
+    };
+    LeadAttemptDto: {
+      /** @example 1 */
+      attempt_number: number;
+      /**
+       * @description Where the attempt is: starting, live, finished…
+       * @example finished
+       */
+      state: string;
+      call_id: string | null;
+      /** @description The platform status. */
+      call_status: string | null;
+      /** @description completed, missed, failed, unknown. */
+      outcome: string | null;
+      /** @example +33912345678 */
+      from_number: string;
+      /** Format: date-time */
+      requested_at: string;
+      /** Format: date-time */
+      started_at: string | null;
+      /** Format: date-time */
+      ended_at: string | null;
+      duration_seconds: number | null;
+      /** @description As the platform billed it. */
+      cost: number | null;
+      /** @description The answers to the agent’s post-call questions, by question name. */
+      answers: {
+        [key: string]: unknown;
+      } | null;
+      /** @description Why the attempt failed. */
+      error: string | null;
+    };
+    LeadDetailDto: {
+      /** Format: uuid */
+      id: string;
+      /**
+       * @description E.164.
+       * @example +33612345678
+       */
+      phone: string;
+      /**
+       * @description The file’s other columns, by snake_case header; sent as dynamic_variables_values.
+       * @example {
+       *       "prenom": "Zoé",
+       *       "nom_de_l_entreprise": "Boulangerie Noël"
+       *     }
+       */
+      variables: {
+        [key: string]: string;
+      };
+      /** @enum {string} */
+      status:
+        | 'pending'
+        | 'calling'
+        | 'retry_scheduled'
+        | 'completed'
+        | 'failed'
+        | 'exhausted'
+        | 'suppressed'
+        | 'cancelled';
+      attempts: number;
+      last_call_id: string | null;
+      /** @description The platform status of the last call. */
+      last_call_status: string | null;
+      /** Format: date-time */
+      next_attempt_at: string | null;
+      /** @description null until a completed call was judged. */
+      qualified: boolean | null;
+      /** @description Last outcome: completed, missed, failed, unknown. */
+      outcome: string | null;
+      /** @description Why the lead waits or ended as it did. */
+      status_reason: string | null;
+      /** @description Row in the uploaded file (header = 1). */
+      row_number: number | null;
+      /** @description IANA zone from the file’s timezone column. */
+      timezone: string | null;
+      /** Format: uuid */
+      import_id: string | null;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: date-time */
+      updated_at: string;
+      /** @description Every attempt, first first. */
+      attempts_detail: components['schemas']['LeadAttemptDto'][];
     };
     LeadImportSummaryDto: {
       /** Format: uuid */
@@ -1487,6 +1645,24 @@ export interface components {
       /** @description Newest first (the last 100). */
       data: components['schemas']['TestCallView'][];
     };
+    SchedulePreviewDto: {
+      /** @example 0 19 * * 1-5 */
+      cron: string;
+      /**
+       * @description Canonical spelling of the zone.
+       * @example Europe/Paris
+       */
+      timezone: string;
+      /**
+       * @description The next runs after now (UTC instants; the cron read in `timezone`).
+       * @example [
+       *       "2026-12-07T18:00:00.000Z",
+       *       "2026-12-08T18:00:00.000Z",
+       *       "2026-12-09T18:00:00.000Z"
+       *     ]
+       */
+      next_runs: string[];
+    };
     AddSuppressionsDto: {
       /**
        * @description Numbers to put on the do-not-call list (1 to 100000); written as in a lead file.
@@ -1941,6 +2117,33 @@ export interface components {
       /** @enum {string} */
       role: 'all' | 'api' | 'worker';
     };
+    AgentQuestionDto: {
+      /** @example interested */
+      name: string;
+      /** @example boolean */
+      type: string;
+      description: string | null;
+      /** @description The choices of a choice question. */
+      options: string[];
+    };
+    AgentDto: {
+      /** Format: uuid */
+      id: string;
+      /** @example Relance salons */
+      name: string;
+      /** @example fr */
+      language: string | null;
+      /**
+       * @description The variables the agent expects from each lead (those the platform fills in itself left out).
+       * @example [
+       *       "prenom",
+       *       "nom_du_salon"
+       *     ]
+       */
+      variables: string[];
+      /** @description Its active post-call questions. */
+      post_call_questions: components['schemas']['AgentQuestionDto'][];
+    };
     /** @description One problem of the request. */
     ErrorDetail: {
       /**
@@ -2188,6 +2391,8 @@ export interface operations {
         cursor?: string;
         /** @description Only leads in these statuses (comma-separated): pending, calling, retry_scheduled, completed, failed, exhausted, suppressed, cancelled, ineligible. */
         status?: string;
+        /** @description Only leads whose number contains these digits (a leading 0 of a national number is matched without it) or whose variables (a name, a salon…) contain this text. */
+        search?: string;
       };
       header?: never;
       path: {
@@ -2392,6 +2597,92 @@ export interface operations {
         };
       };
       /** @description IMPORT_MAX_CONCURRENT uploads are already being received by this instance; retry after the Retry-After header (seconds). Or: too many failed authentications from this address this minute (AUTH_FAILURES_PER_MINUTE); retry after the Retry-After header (seconds). */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (500), or no database connection came free in time (503, with Retry-After: try again). */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  LeadsController_getLead: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        leadId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description 200 */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LeadDetailDto'];
+        };
+      };
+      /** @description Not modified: the answer still matches the ETag sent in If-None-Match (no body). */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid request: a path, query or body field is missing, unknown or invalid (`details` names each), or the body is not valid JSON. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The X-Api-Key header is missing or names no key; nothing was read or changed. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Only the roles admin, manager, viewer may do this; any other key gets 403. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description No such lead in this campaign. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many failed authentications from this address this minute (AUTH_FAILURES_PER_MINUTE); retry after the Retry-After header (seconds). */
       429: {
         headers: {
           /** @description Seconds to wait before trying again. */
@@ -3918,6 +4209,174 @@ export interface operations {
       };
     };
   };
+  SchedulePreviewController_preview: {
+    parameters: {
+      query: {
+        /** @description A campaign schedule’s cron expression. */
+        cron: string;
+        /** @description The IANA zone the cron is read in. */
+        timezone: string;
+        /** @description How many runs. */
+        count?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description 200 */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SchedulePreviewDto'];
+        };
+      };
+      /** @description Not modified: the answer still matches the ETag sent in If-None-Match (no body). */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Not a usable cron expression or time zone. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The X-Api-Key header is missing or names no key; nothing was read or changed. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Only the roles admin, manager, viewer may do this; any other key gets 403. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many failed authentications from this address this minute (AUTH_FAILURES_PER_MINUTE); retry after the Retry-After header (seconds). */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (500), or no database connection came free in time (503, with Retry-After: try again). */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  RunNowController_runNow: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description 200 */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CampaignView'];
+        };
+      };
+      /** @description Invalid request: a path, query or body field is missing, unknown or invalid (`details` names each), or the body is not valid JSON. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The X-Api-Key header is missing or names no key; nothing was read or changed. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Only the roles admin, manager may do this; any other key gets 403. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description No such campaign. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Not waiting for a scheduled run. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many failed authentications from this address this minute (AUTH_FAILURES_PER_MINUTE); retry after the Retry-After header (seconds). */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (500), or no database connection came free in time (503, with Retry-After: try again). */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
   SuppressionsController_list: {
     parameters: {
       query?: {
@@ -3925,6 +4384,8 @@ export interface operations {
         limit?: number;
         /** @description The `next_cursor` of the previous page. */
         cursor?: string;
+        /** @description Only numbers containing these digits (a leading 0 of a national number is matched without it) or whose reason contains this text. */
+        search?: string;
       };
       header?: never;
       path?: never;
@@ -5096,6 +5557,100 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['HealthAnswer'];
+        };
+      };
+      /** @description An unexpected error (500), or no database connection came free in time (503, with Retry-After: try again). */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  AgentsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        agentId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description 200 */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AgentDto'];
+        };
+      };
+      /** @description Not modified: the answer still matches the ETag sent in If-None-Match (no body). */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Not a UUID. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The X-Api-Key header is missing or names no key; nothing was read or changed. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Only the roles admin, manager, viewer may do this; any other key gets 403. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The platform does not know this agent (its own words). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many failed authentications from this address this minute (AUTH_FAILURES_PER_MINUTE); retry after the Retry-After header (seconds). */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The platform could not be read. */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
         };
       };
       /** @description An unexpected error (500), or no database connection came free in time (503, with Retry-After: try again). */

@@ -163,13 +163,18 @@ export class CampaignsService {
       dto.agent_id !== undefined && dto.agent_id.toLowerCase() !== before.agentId;
     const agentId = agentChanges ? dto.agent_id!.toLowerCase() : before.agentId;
     // Fetched before the transaction: no row lock is held while the platform answers.
-    const fetched: PlatformQuestion[] | null | undefined =
-      agentChanges || dto.qualification ? await this.questions.fetch(agentId) : undefined;
+    // An unknown agent is reported after the edit checks: a locked campaign answers 409 first.
+    const fetchedOrRefusal: PlatformQuestion[] | null | undefined | Error =
+      agentChanges || dto.qualification
+        ? await this.questions.fetch(agentId).catch((err: Error) => err)
+        : undefined;
+    const fetched = fetchedOrRefusal instanceof Error ? undefined : fetchedOrRefusal;
 
     let secret: string | undefined;
     const saved = await this.db.transaction(async (tx) => {
       const c = await this.find(tx, id, true);
       assertEditable(c, dto, agentChanges);
+      if (fetchedOrRefusal instanceof Error) throw fetchedOrRefusal;
       const settingsBefore = auditedSettings(c);
       const now = this.clock.now();
       if (agentChanges) {
