@@ -122,24 +122,3 @@ export function controlsFields(initial = {}) {
     }),
   };
 }
-
-const REASON_WORDS = {
-  manual: 'paused by hand',
-  budget_reached: 'budget reached',
-  failure_rate: 'the platform failed too many calls',
-  platform_auth: 'the platform refused the API key',
-  platform_rejected: 'the platform refused the campaign’s calls',
-};
-
-/** Why a campaign is paused, in words with its figures. */
-export function pausedText(c) {
-  if (c.status !== 'paused' || !c.paused_reason) return null;
-  const d = c.paused_detail ?? {};
-  const words = REASON_WORDS[c.paused_reason] ?? c.paused_reason;
-  if (c.paused_reason === 'budget_reached')
-    return `Paused: ${words} (spent ${d.spent} + ${d.expected_live} expected of ${d.max_cost})`;
-  if (c.paused_reason === 'failure_rate')
-    return `Paused: ${words} (${d.failed_calls} of ${d.calls} calls in ${d.window_minutes} min)`;
-  if (d.message) return `Paused: ${words} (${d.http_status ?? ''} ${d.message})`;
-  return `Paused: ${words}`;
-}
