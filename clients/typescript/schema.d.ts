@@ -344,6 +344,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/campaigns/{id}/requeue': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Call again the leads not reached: put leads in final statuses back in the queue
+     * @description Leads in `statuses` (failed, exhausted, expired) go back to the queue with `extra_attempts` more calls each (their attempt limit becomes attempts + extra_attempts). They pass through the normal claim: the do-not-call list, calling windows and caps apply as always. A completed campaign runs again (running, or scheduled with a schedule); a paused one stays paused until resumed. `ends_at` sets a new end date (needed when the current one has passed).
+     */
+    post: operations['CampaignsController_requeue'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/campaigns/{id}/cancel': {
     parameters: {
       query?: never;
@@ -889,6 +909,7 @@ export interface components {
         | 'exhausted'
         | 'suppressed'
         | 'cancelled'
+        | 'expired'
         | 'ineligible';
       attempts: number;
       last_call_id: string | null;
@@ -989,7 +1010,9 @@ export interface components {
         | 'failed'
         | 'exhausted'
         | 'suppressed'
-        | 'cancelled';
+        | 'cancelled'
+        | 'expired'
+        | 'ineligible';
       attempts: number;
       last_call_id: string | null;
       /** @description The platform status of the last call. */
@@ -1002,6 +1025,18 @@ export interface components {
       outcome: string | null;
       /** @description Why the lead waits or ended as it did. */
       status_reason: string | null;
+      /**
+       * @description From the file’s contact_type column; null: the campaign’s compliance.contact_type.
+       * @enum {string|null}
+       */
+      contact_type: 'consumer' | 'business' | null;
+      /**
+       * Format: date-time
+       * @description When the person consented to be called (file column consent_at).
+       */
+      consent_at: string | null;
+      /** @description Where the consent was given (file column consent_source). */
+      consent_source: string | null;
       /** @description Row in the uploaded file (header = 1). */
       row_number: number | null;
       /** @description IANA zone from the file’s timezone column. */
@@ -1091,6 +1126,23 @@ export interface components {
       /** Format: date-time */
       finished_at: string | null;
     };
+    AutoPauseDto: {
+      /**
+       * @description Share of the calls started in the window that failed at the platform (0 < x ≤ 1). Default 0.5.
+       * @example 0.5
+       */
+      failure_rate?: number;
+      /**
+       * @description Minutes looked back. Default 2.
+       * @example 2
+       */
+      window_minutes?: number;
+      /**
+       * @description Calls started in the window before the share is judged. Default 10.
+       * @example 10
+       */
+      min_calls?: number;
+    };
     HoursIntervalDto: {
       /**
        * @description Local start time, HH:MM (00:00 to 23:59).
@@ -1130,6 +1182,26 @@ export interface components {
        */
       hours?: components['schemas']['HoursIntervalDto'][];
     };
+    RetryRuleDto: {
+      /**
+       * @description Calls per lead at most, the first included, when its last call ended this way.
+       * @example 4
+       */
+      max_attempts: number;
+      /**
+       * @description Minutes between such a call and the next one.
+       * @example 120
+       */
+      delay_minutes: number;
+    };
+    RetryByOutcomeDto: {
+      /** @description Calls not answered (and statuses mapped to missed, e.g. voicemail=missed). */
+      missed?: components['schemas']['RetryRuleDto'];
+      /** @description Calls the platform failed. */
+      failed?: components['schemas']['RetryRuleDto'];
+      /** @description Calls whose end is unknown. */
+      unknown?: components['schemas']['RetryRuleDto'];
+    };
     RetryDto: {
       /**
        * @description Calls per lead at most, the first included. Default 3.
@@ -1149,6 +1221,28 @@ export interface components {
        *     ]
        */
       on?: ('missed' | 'failed' | 'unknown')[];
+      /**
+       * @description Rules by outcome, ahead of the fields above: an outcome given a rule is retried by it (whatever `on` says). Platform statuses reach the rule of the outcome CALLROUNDED_TERMINAL_STATUSES maps them to (voicemail=missed → missed). Given, it replaces the current rules; {} removes them.
+       * @example {
+       *       "missed": {
+       *         "max_attempts": 4,
+       *         "delay_minutes": 120
+       *       }
+       *     }
+       */
+      by_outcome?: components['schemas']['RetryByOutcomeDto'];
+      /**
+       * @description Rules by platform status (missed, failed, or a status of CALLROUNDED_TERMINAL_STATUSES), ahead of `by_outcome`. Given, it replaces the current rules; {} removes them.
+       * @example {
+       *       "voicemail": {
+       *         "max_attempts": 2,
+       *         "delay_minutes": 1440
+       *       }
+       *     }
+       */
+      by_status?: {
+        [key: string]: components['schemas']['RetryRuleDto'];
+      };
     };
     ScheduleDto: {
       /**
@@ -1293,6 +1387,31 @@ export interface components {
        * @example https://crm.example.com/hooks/calls
        */
       webhook_url?: string | null;
+      /**
+       * Format: date-time
+       * @description No call starts at or after this instant; the leads still waiting then become `expired` and the campaign completes. Must be in the future when set. Default null: no end.
+       * @example 2026-12-24T18:00:00+01:00
+       */
+      ends_at?: string | null;
+      /**
+       * @description Calls started per calendar day in the campaign’s time zone, across every instance; starts wait for the next local midnight once it is reached. Default null: no cap.
+       * @example 500
+       */
+      max_calls_per_day?: number | null;
+      /**
+       * @description Budget, in the platform’s cost unit: no call starts once the cost of finished calls plus the expected cost of live ones (their number × the mean cost per finished call) reaches it; the campaign then pauses with `paused_reason: budget_reached`. Default null: no budget.
+       * @example 250
+       */
+      max_cost?: number | null;
+      /**
+       * @description The circuit breaker: the campaign pauses (`paused_reason: failure_rate`) when at least `min_calls` calls started in the last `window_minutes` and `failure_rate` of them failed at the platform (5xx, 4xx other than 429, outcome failed). `false` turns it off. Default on, {"failure_rate": 0.5, "window_minutes": 2, "min_calls": 10}; keys left out keep their current (or default) value.
+       * @example {
+       *       "failure_rate": 0.5,
+       *       "window_minutes": 2,
+       *       "min_calls": 10
+       *     }
+       */
+      auto_pause?: components['schemas']['AutoPauseDto'] | false;
       /** @description Which calling laws apply (docs/COMPLIANCE.md). Default {"rules": "auto", "contact_type": "consumer", "refusal_question": null, "opt_out_question": null, "max_contacts": null, "conservative_holidays": true}. Keys left out keep their current (or default) value. */
       compliance?: components['schemas']['ComplianceDto'];
       /**
@@ -1363,9 +1482,11 @@ export interface components {
       suppressed: number;
       /** @description Cancelled with the campaign. */
       cancelled: number;
+      /** @description Still waiting when the campaign’s end date (ends_at) passed. */
+      expired: number;
       /** @description Never called because the law forbids it (e.g. a consumer without recorded consent): status ineligible, with its status_reason. */
       ineligible: number;
-      /** @description Leads in a final status (completed, failed, exhausted, suppressed, cancelled, ineligible). */
+      /** @description Leads in a final status (completed, failed, exhausted, suppressed, cancelled, expired, ineligible). */
       final: number;
       /** @description Platform calls in progress (holding a concurrency slot). */
       live_calls: number;
@@ -1401,6 +1522,31 @@ export interface components {
        * @enum {string|null}
        */
       resumes_to: 'running' | 'scheduled' | null;
+      /**
+       * @description While paused: why. `manual` (POST …/pause), `budget_reached` (max_cost), `failure_rate` (the circuit breaker, auto_pause), `platform_auth` (the platform answered 401/403 to a start), `platform_rejected` (the platform refused the campaign’s calls with another 4xx, e.g. an unknown from-number). Null otherwise; resume clears it.
+       * @enum {string|null}
+       */
+      paused_reason:
+        'manual' | 'budget_reached' | 'failure_rate' | 'platform_auth' | 'platform_rejected' | null;
+      /**
+       * @description While paused by a control: its figures (budget_reached: spent, expected_live, max_cost; failure_rate: failed_calls, calls, failure_rate, threshold, window_minutes; platform_*: http_status, message). Null otherwise.
+       * @example {
+       *       "failure_rate": 0.6,
+       *       "failed_calls": 6,
+       *       "calls": 10,
+       *       "window_minutes": 2,
+       *       "threshold": 0.5
+       *     }
+       */
+      paused_detail: {
+        [key: string]: unknown;
+      } | null;
+      /** Format: date-time */
+      ends_at: string | null;
+      max_calls_per_day: number | null;
+      max_cost: number | null;
+      /** @description The circuit breaker’s settings, or false when off. */
+      auto_pause: components['schemas']['AutoPauseDto'] | false;
       /** Format: date-time */
       created_at: string;
       /** Format: date-time */
@@ -1542,6 +1688,31 @@ export interface components {
        * @example https://crm.example.com/hooks/calls
        */
       webhook_url?: string | null;
+      /**
+       * Format: date-time
+       * @description No call starts at or after this instant; the leads still waiting then become `expired` and the campaign completes. Must be in the future when set. Default null: no end.
+       * @example 2026-12-24T18:00:00+01:00
+       */
+      ends_at?: string | null;
+      /**
+       * @description Calls started per calendar day in the campaign’s time zone, across every instance; starts wait for the next local midnight once it is reached. Default null: no cap.
+       * @example 500
+       */
+      max_calls_per_day?: number | null;
+      /**
+       * @description Budget, in the platform’s cost unit: no call starts once the cost of finished calls plus the expected cost of live ones (their number × the mean cost per finished call) reaches it; the campaign then pauses with `paused_reason: budget_reached`. Default null: no budget.
+       * @example 250
+       */
+      max_cost?: number | null;
+      /**
+       * @description The circuit breaker: the campaign pauses (`paused_reason: failure_rate`) when at least `min_calls` calls started in the last `window_minutes` and `failure_rate` of them failed at the platform (5xx, 4xx other than 429, outcome failed). `false` turns it off. Default on, {"failure_rate": 0.5, "window_minutes": 2, "min_calls": 10}; keys left out keep their current (or default) value.
+       * @example {
+       *       "failure_rate": 0.5,
+       *       "window_minutes": 2,
+       *       "min_calls": 10
+       *     }
+       */
+      auto_pause?: components['schemas']['AutoPauseDto'] | false;
       /** @description Which calling laws apply (docs/COMPLIANCE.md). Default {"rules": "auto", "contact_type": "consumer", "refusal_question": null, "opt_out_question": null, "max_contacts": null, "conservative_holidays": true}. Keys left out keep their current (or default) value. */
       compliance?: components['schemas']['ComplianceDto'];
       /**
@@ -1584,6 +1755,7 @@ export interface components {
             | 'exhausted'
             | 'suppressed'
             | 'cancelled'
+            | 'expired'
             | 'ineligible'
           )[];
     };
@@ -1644,6 +1816,42 @@ export interface components {
     TestCallListView: {
       /** @description Newest first (the last 100). */
       data: components['schemas']['TestCallView'][];
+    };
+    RequeueDto: {
+      /**
+       * @description Leads in these statuses go back to the queue. Completed and suppressed leads never do; the do-not-call list is checked again at each claim.
+       * @example [
+       *       "exhausted",
+       *       "failed"
+       *     ]
+       */
+      statuses: ('failed' | 'exhausted' | 'expired')[];
+      /**
+       * @description Calls each lead may get beyond those it had: its attempt limit becomes its attempts + this (used while the retry policy retries its calls’ outcome).
+       * @example 1
+       */
+      extra_attempts: number;
+      /**
+       * Format: date-time
+       * @description A new end date for the campaign (in the future), or null to remove it. Needed when the current one has passed.
+       */
+      ends_at?: string | null;
+    };
+    RequeueResult: {
+      /** @description Leads put back in the queue. */
+      moved: number;
+      /**
+       * @description Leads moved, by the status they had.
+       * @example {
+       *       "exhausted": 12,
+       *       "failed": 3
+       *     }
+       */
+      by_status: {
+        [key: string]: number;
+      };
+      /** @description The campaign after the requeue. */
+      campaign: components['schemas']['CampaignView'];
     };
     SchedulePreviewDto: {
       /** @example 0 19 * * 1-5 */
@@ -1863,7 +2071,7 @@ export interface components {
        */
       id: string;
       /** @enum {string} */
-      type: 'lead.qualified' | 'campaign.completed';
+      type: 'lead.qualified' | 'campaign.completed' | 'campaign.paused';
       /** Format: uuid */
       lead_id: string | null;
       /** @enum {string} */
@@ -2047,6 +2255,7 @@ export interface components {
         | 'exhausted'
         | 'suppressed'
         | 'cancelled'
+        | 'expired'
         | 'ineligible';
       status_reason: string | null;
       variables: {
@@ -2075,7 +2284,7 @@ export interface components {
       /** Format: uuid */
       lead_id: string | null;
       /** @enum {string} */
-      type: 'lead.qualified' | 'campaign.completed';
+      type: 'lead.qualified' | 'campaign.completed' | 'campaign.paused';
       /** @enum {string} */
       status: 'pending' | 'delivered' | 'failed';
       /** Format: date-time */
@@ -2389,7 +2598,7 @@ export interface operations {
         limit?: number;
         /** @description The `next_cursor` of the previous page. */
         cursor?: string;
-        /** @description Only leads in these statuses (comma-separated): pending, calling, retry_scheduled, completed, failed, exhausted, suppressed, cancelled, ineligible. */
+        /** @description Only leads in these statuses (comma-separated): pending, calling, retry_scheduled, completed, failed, exhausted, suppressed, cancelled, expired, ineligible. */
         status?: string;
         /** @description Only leads whose number contains these digits (a leading 0 of a national number is matched without it) or whose variables (a name, a salon…) contain this text. */
         search?: string;
@@ -4122,6 +4331,106 @@ export interface operations {
       };
     };
   };
+  CampaignsController_requeue: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RequeueDto'];
+      };
+    };
+    responses: {
+      /** @description 200 */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RequeueResult'];
+        };
+      };
+      /** @description statuses, extra_attempts or ends_at invalid. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The X-Api-Key header is missing or names no key; nothing was read or changed. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Only the roles admin, manager may do this; any other key gets 403. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description No such campaign. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description A draft or cancelled campaign, or its end date has passed and no later one is given. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The JSON body is larger than 5 MB. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many failed authentications from this address this minute (AUTH_FAILURES_PER_MINUTE); retry after the Retry-After header (seconds). */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (500), or no database connection came free in time (503, with Retry-After: try again). */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
   CampaignsController_cancel: {
     parameters: {
       query?: never;
@@ -4669,7 +4978,7 @@ export interface operations {
       query?: {
         /** @description Only qualified leads (`true`), only reached leads whose rules did not hold (`false`), or leads with no verdict (`null`: never reached, or the campaign has no rules). */
         qualified?: 'true' | 'false' | 'null';
-        /** @description Only leads in these statuses, comma-separated: pending, calling, retry_scheduled, completed, failed, exhausted, suppressed, cancelled, ineligible. */
+        /** @description Only leads in these statuses, comma-separated: pending, calling, retry_scheduled, completed, failed, exhausted, suppressed, cancelled, expired, ineligible. */
         status?: string;
         /** @description Leads per page. */
         limit?: number;
@@ -4764,7 +5073,7 @@ export interface operations {
       query?: {
         /** @description Only qualified leads (`true`), only reached leads whose rules did not hold (`false`), or leads with no verdict (`null`: never reached, or the campaign has no rules). */
         qualified?: 'true' | 'false' | 'null';
-        /** @description Only leads in these statuses, comma-separated: pending, calling, retry_scheduled, completed, failed, exhausted, suppressed, cancelled, ineligible. */
+        /** @description Only leads in these statuses, comma-separated: pending, calling, retry_scheduled, completed, failed, exhausted, suppressed, cancelled, expired, ineligible. */
         status?: string;
         /** @description For Excel with a `;` list separator (French and most European locales): UTF-8 BOM, `;` between fields, decimal comma. */
         excel?: 'true' | 'false';
@@ -4850,7 +5159,7 @@ export interface operations {
       query?: {
         /** @description Only qualified leads (`true`), only reached leads whose rules did not hold (`false`), or leads with no verdict (`null`: never reached, or the campaign has no rules). */
         qualified?: 'true' | 'false' | 'null';
-        /** @description Only leads in these statuses, comma-separated: pending, calling, retry_scheduled, completed, failed, exhausted, suppressed, cancelled, ineligible. */
+        /** @description Only leads in these statuses, comma-separated: pending, calling, retry_scheduled, completed, failed, exhausted, suppressed, cancelled, expired, ineligible. */
         status?: string;
       };
       header?: never;
@@ -4939,7 +5248,7 @@ export interface operations {
         /** @description Only events in this delivery status. */
         status?: 'pending' | 'delivered' | 'failed';
         /** @description Only events of this type. */
-        type?: 'lead.qualified' | 'campaign.completed';
+        type?: 'lead.qualified' | 'campaign.completed' | 'campaign.paused';
       };
       header?: never;
       path: {
