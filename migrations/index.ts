@@ -11,6 +11,8 @@ import { LeadIntake1763771210000 } from './1763771210000-LeadIntake';
 import { LeadImportRejects1763771220000 } from './1763771220000-LeadImportRejects';
 import { TestCalls1763771230000 } from './1763771230000-TestCalls';
 import { Compliance1763772000000 } from './1763772000000-Compliance';
+import { CampaignControls1763772100000 } from './1763772100000-CampaignControls';
+import { BreakerIndex1763772110000 } from './1763772110000-BreakerIndex';
 import { CampaignCounters1763772200000 } from './1763772200000-CampaignCounters';
 import { AnswerCounters1763772210000 } from './1763772210000-AnswerCounters';
 
@@ -29,6 +31,8 @@ export const migrations = [
   LeadImportRejects1763771220000,
   TestCalls1763771230000,
   Compliance1763772000000,
+  CampaignControls1763772100000,
+  BreakerIndex1763772110000,
   CampaignCounters1763772200000,
   AnswerCounters1763772210000,
 ];

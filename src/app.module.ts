@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import { AgentsModule } from './agents/agents.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
@@ -67,7 +68,9 @@ export class AppModule {
         ReportsModule,
         WebhooksModule,
         RetentionModule,
-        ...(http ? [AuthModule, ApiKeysModule, PrivacyModule, HealthModule, DashboardModule] : []),
+        ...(http
+          ? [AuthModule, ApiKeysModule, PrivacyModule, HealthModule, DashboardModule, AgentsModule]
+          : []),
         ...(worker ? [WorkerModule] : []),
       ],
     };

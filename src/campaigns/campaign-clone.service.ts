@@ -83,6 +83,11 @@ export class CampaignCloner {
           questionsFetchedAt: source.questionsFetchedAt,
           webhookUrl: source.webhookUrl,
           webhookSecret: secret ?? null,
+          // The caps and the breaker carry over; an end date belongs to the source's run.
+          maxCallsPerDay: source.maxCallsPerDay,
+          maxCost: source.maxCost,
+          autoPause: source.autoPause,
+          endsAt: null,
           status: 'draft',
           pausedFrom: null,
           scheduleFrom: null,

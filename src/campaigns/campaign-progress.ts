@@ -11,7 +11,7 @@ import { countersWithPrefix, readCounters, sumOf } from './campaign-counters';
 
 /**
  * Where a campaign's leads stand. `total` = pending + in_progress + completed + failed +
- * suppressed + cancelled + ineligible: `pending` counts every lead waiting for a call (never called yet, or
+ * suppressed + cancelled + expired + ineligible: `pending` counts every lead waiting for a call (never called yet, or
  * waiting for a retry: `retry_scheduled` is the part of it that waits for a retry) and `failed`
  * counts the leads that ended unreached (`exhausted` is the part of it that used every attempt).
  */
@@ -39,6 +39,11 @@ export class CampaignProgress {
   @ApiProperty({ type: 'integer', description: 'Cancelled with the campaign.' }) cancelled: number;
   @ApiProperty({
     type: 'integer',
+    description: 'Still waiting when the campaign’s end date (ends_at) passed.',
+  })
+  expired: number;
+  @ApiProperty({
+    type: 'integer',
     description:
       'Never called because the law forbids it (e.g. a consumer without recorded consent): status ineligible, with its status_reason.',
   })
@@ -46,7 +51,7 @@ export class CampaignProgress {
   @ApiProperty({
     type: 'integer',
     description:
-      'Leads in a final status (completed, failed, exhausted, suppressed, cancelled, ineligible).',
+      'Leads in a final status (completed, failed, exhausted, suppressed, cancelled, expired, ineligible).',
   })
   final: number;
   @ApiProperty({
@@ -68,6 +73,7 @@ const EMPTY: CampaignProgress = {
   exhausted: 0,
   suppressed: 0,
   cancelled: 0,
+  expired: 0,
   ineligible: 0,
   final: 0,
   live_calls: 0,
@@ -110,6 +116,8 @@ export async function loadProgress(
       exhausted: byStatus.exhausted ?? 0,
       suppressed: byStatus.suppressed ?? 0,
       cancelled: byStatus.cancelled ?? 0,
+      expired: byStatus.expired ?? 0,
+      ineligible: byStatus.ineligible ?? 0,
       final: sumOf(byStatus, FINAL_LEAD_STATUSES),
       live_calls: liveCalls.get(id) ?? 0,
     });

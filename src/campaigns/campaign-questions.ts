@@ -1,4 +1,6 @@
 import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
+import { CallRoundedClient } from '../callrounded/callrounded.client';
+import { CallRoundedNotFoundError } from '../callrounded/callrounded.errors';
 import type { PlatformQuestion } from '../callrounded/callrounded.types';
 import type { FieldError } from '../common/validation';
 import { QuestionsService } from '../qualification/questions.service';
@@ -15,18 +17,47 @@ const FETCH_DEADLINE_MS = 5_000;
  */
 @Injectable()
 export class CampaignQuestions {
-  constructor(private readonly questions: QuestionsService) {}
+  constructor(
+    private readonly questions: QuestionsService,
+    private readonly platform: CallRoundedClient,
+  ) {}
 
-  /** The agent's questions, or null when the platform could not tell us in time. */
+  /**
+   * The agent's questions, or null when the platform could not tell us in time. An agent the
+   * platform says it does not know is refused here (400 naming agent_id, in the platform's words):
+   * its questions route would otherwise read as "no questions" and every call fail later.
+   */
   async fetch(agentId: string): Promise<PlatformQuestion[] | null> {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<null>((resolve) => {
       timer = setTimeout(() => resolve(null), FETCH_DEADLINE_MS);
     });
     try {
-      return await Promise.race([this.questions.fetchQuestions(agentId), deadline]);
+      const [unknownAgent, questions] = await Promise.all([
+        Promise.race([this.unknownAgent(agentId), deadline]),
+        Promise.race([this.questions.fetchQuestions(agentId), deadline]),
+      ]);
+      if (unknownAgent) {
+        throw new BadRequestException({
+          message: `agent_id: ${unknownAgent}`,
+          details: [{ field: 'agent_id', message: unknownAgent }],
+        });
+      }
+      return questions;
     } finally {
       clearTimeout(timer);
+    }
+  }
+
+  /** The platform's refusal of an unknown agent ("Agent not found (CallRounded)"), else null. */
+  private async unknownAgent(agentId: string): Promise<string | null> {
+    try {
+      await this.platform.getAgent(agentId);
+      return null;
+    } catch (err) {
+      // Anything but a clear 404 (down, slow, key refused) leaves the decision for later.
+      if (!(err instanceof CallRoundedNotFoundError)) return null;
+      return `${err.platformMessage ?? 'Agent not found'} (CallRounded)`;
     }
   }
 

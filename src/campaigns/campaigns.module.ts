@@ -7,7 +7,9 @@ import { Campaign } from './campaign.entity';
 import { CampaignCloner } from './campaign-clone.service';
 import { CampaignEvents } from './campaign-events.service';
 import { CampaignLifecycle } from './campaign-lifecycle.service';
+import { CampaignLimits } from './campaign-limits';
 import { CampaignQuestions } from './campaign-questions';
+import { CampaignRequeue } from './campaign-requeue.service';
 import { CampaignsController } from './campaigns.controller';
 import { CampaignsService } from './campaigns.service';
 import { TestCallsService } from './test-calls.service';
@@ -27,12 +29,14 @@ import { WindowsModule } from '../windows/windows.module';
   providers: [
     CampaignsService,
     CampaignLifecycle,
+    CampaignLimits,
     CampaignQuestions,
     CampaignEvents,
     CampaignCloner,
+    CampaignRequeue,
     TestCallsService,
     CounterFolder,
   ],
-  exports: [CampaignsService, CampaignLifecycle, CounterFolder],
+  exports: [CampaignsService, CampaignLifecycle, CampaignLimits, CounterFolder],
 })
 export class CampaignsModule {}

@@ -1,8 +1,15 @@
-import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  Inject,
+  Injectable,
+  NotFoundException,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditTrail, changes } from '../audit/audit-trail.service';
 import type { PlatformQuestion } from '../callrounded/callrounded.types';
+import { AppConfig } from '../config/app-config';
 import { CLOCK, type Clock } from '../core/runtime';
 import { generateWebhookSecret } from '../webhooks/webhook-signature';
 import { WebhookUrlGuard } from '../webhooks/webhook-url-guard.service';
@@ -12,11 +19,13 @@ import type { Qualification } from '../qualification/rules';
 import { auditedSettings } from './campaign-audit';
 import { Campaign } from './campaign.entity';
 import {
+  DEFAULT_AUTO_PAUSE,
   DEFAULT_CALLING_WINDOW,
   DEFAULT_MAX_CALLS_PER_MINUTE,
   DEFAULT_MAX_CONCURRENT_CALLS,
   DEFAULT_RETRY,
   defaultTimezone,
+  mergeAutoPause,
   mergeRetry,
   mergeWindow,
 } from './campaign-defaults';
@@ -43,10 +52,12 @@ export class CampaignsService {
     private readonly questions: CampaignQuestions,
     private readonly audit: AuditTrail,
     private readonly webhookUrls: WebhookUrlGuard,
+    private readonly config: AppConfig,
     private readonly compliance: ComplianceService,
   ) {}
 
   async create(dto: CreateCampaignDto): Promise<CampaignView> {
+    this.assertControlsValid(dto);
     if (dto.webhook_url) await this.webhookUrls.assertSavable(dto.webhook_url);
     const questions = await this.questions.fetch(dto.agent_id);
     const qualification = normalizeQualification(dto.qualification);
@@ -73,6 +84,13 @@ export class CampaignsService {
       questionsFetchedAt: questions ? now : null,
       webhookUrl: dto.webhook_url ?? null,
       webhookSecret: secret ?? null,
+      endsAt: dto.ends_at ? new Date(dto.ends_at) : null,
+      maxCallsPerDay: dto.max_calls_per_day ?? null,
+      maxCost: dto.max_cost == null ? null : String(dto.max_cost),
+      autoPause: mergeAutoPause(DEFAULT_AUTO_PAUSE, dto.auto_pause),
+      pausedReason: null,
+      pausedDetail: null,
+      resumedAt: null,
       status: 'draft',
       pausedFrom: null,
       scheduleFrom: null,
@@ -138,19 +156,25 @@ export class CampaignsService {
   }
 
   async update(id: string, dto: UpdateCampaignDto): Promise<CampaignView> {
+    this.assertControlsValid(dto);
     if (dto.webhook_url) await this.webhookUrls.assertSavable(dto.webhook_url);
     const before = await this.find(this.db.manager, id);
     const agentChanges =
       dto.agent_id !== undefined && dto.agent_id.toLowerCase() !== before.agentId;
     const agentId = agentChanges ? dto.agent_id!.toLowerCase() : before.agentId;
     // Fetched before the transaction: no row lock is held while the platform answers.
-    const fetched: PlatformQuestion[] | null | undefined =
-      agentChanges || dto.qualification ? await this.questions.fetch(agentId) : undefined;
+    // An unknown agent is reported after the edit checks: a locked campaign answers 409 first.
+    const fetchedOrRefusal: PlatformQuestion[] | null | undefined | Error =
+      agentChanges || dto.qualification
+        ? await this.questions.fetch(agentId).catch((err: Error) => err)
+        : undefined;
+    const fetched = fetchedOrRefusal instanceof Error ? undefined : fetchedOrRefusal;
 
     let secret: string | undefined;
     const saved = await this.db.transaction(async (tx) => {
       const c = await this.find(tx, id, true);
       assertEditable(c, dto, agentChanges);
+      if (fetchedOrRefusal instanceof Error) throw fetchedOrRefusal;
       const settingsBefore = auditedSettings(c);
       const now = this.clock.now();
       if (agentChanges) {
@@ -223,6 +247,41 @@ export class CampaignsService {
     });
   }
 
+  /**
+   * The checks that need more than the body: `retry.by_status` names statuses that end a call
+   * (missed, failed, or one of CALLROUNDED_TERMINAL_STATUSES not mapped to completed), and
+   * `ends_at` is in the future.
+   */
+  private assertControlsValid(dto: CampaignSettingsDto): void {
+    const details: { field: string; message: string }[] = [];
+    const extra = this.config.extraTerminalStatuses;
+    const known = [
+      'missed',
+      'failed',
+      ...Object.keys(extra).filter((s) => extra[s] !== 'completed'),
+    ];
+    for (const status of dto.retry?.by_status?.keys() ?? []) {
+      if (!known.includes(status)) {
+        details.push({
+          field: `retry.by_status.${status}`,
+          message: `retry.by_status.${status}: "${status}" is not a status that ends a call unreached; use one of ${known.join(', ')} (statuses are added with CALLROUNDED_TERMINAL_STATUSES)`,
+        });
+      }
+    }
+    if (dto.ends_at && Date.parse(dto.ends_at) <= this.clock.now().getTime()) {
+      details.push({
+        field: 'ends_at',
+        message: `ends_at must be in the future (got ${dto.ends_at})`,
+      });
+    }
+    if (details.length > 0) {
+      throw new BadRequestException({
+        message: details.map((d) => d.message).join('; '),
+        details,
+      });
+    }
+  }
+
   /** The campaign, optionally locked FOR UPDATE in `tx`; 404 when it does not exist. */
   async find(tx: EntityManager, id: string, lock = false): Promise<Campaign> {
     const campaign = await tx.getRepository(Campaign).findOne({
@@ -289,6 +348,10 @@ function applySettings(c: Campaign, dto: CampaignSettingsDto): void {
     c.schedule = dto.schedule ? { cron: dto.schedule.cron.trim() } : null;
   if (dto.default_country !== undefined) c.defaultCountry = dto.default_country;
   if (dto.variables !== undefined) c.variables = { ...dto.variables };
+  if (dto.ends_at !== undefined) c.endsAt = dto.ends_at ? new Date(dto.ends_at) : null;
+  if (dto.max_calls_per_day !== undefined) c.maxCallsPerDay = dto.max_calls_per_day;
+  if (dto.max_cost !== undefined) c.maxCost = dto.max_cost === null ? null : String(dto.max_cost);
+  if (dto.auto_pause !== undefined) c.autoPause = mergeAutoPause(c.autoPause, dto.auto_pause);
 }
 
 /** What may change in each status (409 otherwise). */

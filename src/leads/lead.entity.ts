@@ -23,6 +23,8 @@ export class Lead {
   @Column({ type: 'jsonb', default: () => "'{}'" }) variables: Record<string, string>;
   @Column({ type: 'text', default: 'pending' }) status: LeadStatus;
   @Column({ type: 'int', default: 0 }) attempts: number;
+  /** Calls allowed for this lead when above the retry policy's (a requeue raises it). */
+  @Column({ name: 'attempt_limit', type: 'int', nullable: true }) attemptLimit: number | null;
   @Column({ name: 'last_call_id', type: 'text', nullable: true }) lastCallId: string | null;
   @Column({ name: 'last_call_status', type: 'text', nullable: true }) lastCallStatus: string | null;
   @Column({ name: 'next_attempt_at', type: 'timestamptz', nullable: true })

@@ -336,13 +336,14 @@ describe('GET /v1/campaigns/{id}', () => {
       { status: 'exhausted' },
       { status: 'suppressed' },
       { status: 'cancelled' },
+      { status: 'expired' },
     ];
     const ids = await insertLeads(kit.sql, c.id, statuses);
     await insertAttempt(kit.sql, c.id, ids[5], 'live', 'call-progress-1');
     await insertAttempt(kit.sql, c.id, ids[6], 'starting');
     const res = await kit.api().get(`/v1/campaigns/${c.id}`);
     expect(res.body.progress).toEqual({
-      total: 16,
+      total: 17,
       pending: 5,
       in_progress: 2,
       completed: 4,
@@ -353,8 +354,9 @@ describe('GET /v1/campaigns/{id}', () => {
       exhausted: 2,
       suppressed: 1,
       cancelled: 1,
+      expired: 1,
       ineligible: 0,
-      final: 9,
+      final: 10,
       live_calls: 2,
     });
     const p = res.body.progress;
@@ -365,6 +367,7 @@ describe('GET /v1/campaigns/{id}', () => {
         p.failed +
         p.suppressed +
         p.cancelled +
+        p.expired +
         p.ineligible,
     ).toBe(p.total);
     const listed = await kit.api().get('/v1/campaigns?limit=200');

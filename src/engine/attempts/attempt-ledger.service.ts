@@ -17,6 +17,11 @@ export type ReleaseLead =
   /** Final: the law forbids calling this lead (e.g. no recorded consent). */
   | { kind: 'ineligible'; reason: string };
 
+/** The platform itself refused the start (a 4xx other than 429): the circuit breaker counts it. */
+export interface ReleaseOptions {
+  platformFailed?: boolean;
+}
+
 export interface Released {
   leadId: string;
   campaignId: string;
@@ -51,12 +56,13 @@ export class AttemptLedger {
     now: Date,
     error: string,
     lead: ReleaseLead,
+    options: ReleaseOptions = {},
   ): Promise<Released | undefined> {
     // One statement: atomic without a transaction, one round trip.
     const rows = await queryRows<{ lead_id: string; campaign_id: string; status: string | null }>(
       this.db,
       `WITH a AS (
-         UPDATE call_attempts SET state = 'not_dialled', error = $2, finished_at = $3,
+         UPDATE call_attempts SET state = 'not_dialled', error = $2, finished_at = $3, platform_failed = platform_failed OR $7,
                 lease_owner = NULL, lease_expires_at = NULL, reconcile_until = NULL, updated_at = now()
           WHERE id = $1 AND state IN ${UNCONFIRMED_STATES_SQL}
           RETURNING lead_id, campaign_id),
@@ -84,6 +90,7 @@ export class AttemptLedger {
         lead.kind,
         lead.kind === 'requeue' ? (lead.nextAttemptAt ?? null) : null,
         lead.reason ?? null,
+        options.platformFailed ?? false,
       ],
     );
     if (rows.length === 0) return undefined;
@@ -94,13 +101,23 @@ export class AttemptLedger {
   }
 
   /** The POST's outcome is unknown: the slot stays held until reconciliation decides. */
-  async markAmbiguous(attemptId: string, now: Date, error: string): Promise<boolean> {
+  async markAmbiguous(
+    attemptId: string,
+    now: Date,
+    error: string,
+    platformFailed = false,
+  ): Promise<boolean> {
     const rows: unknown[] = await queryRows(
       this.db,
-      `UPDATE call_attempts SET state = 'ambiguous', reconcile_until = $2, error = $3,
+      `UPDATE call_attempts SET state = 'ambiguous', reconcile_until = $2, error = $3, platform_failed = $4,
               lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
         WHERE id = $1 AND state = 'starting' RETURNING id`,
-      [attemptId, new Date(now.getTime() + this.settings.reconcileGraceMs), error.slice(0, 2000)],
+      [
+        attemptId,
+        new Date(now.getTime() + this.settings.reconcileGraceMs),
+        error.slice(0, 2000),
+        platformFailed,
+      ],
     );
     return rows.length > 0;
   }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Campaign } from '../../campaigns/campaign.entity';
+import { CampaignLimits } from '../../campaigns/campaign-limits';
 import { CallingWindowService } from '../../windows/calling-window.service';
 import { ComplianceService } from '../../compliance/compliance.service';
 import type { ContactHistory } from '../../compliance/evaluate';
@@ -57,6 +58,7 @@ export class LeadClaimer {
     @Inject(ENGINE_SETTINGS) private readonly settings: EngineSettings,
     private readonly pause: PlatformPauseService,
     private readonly windows: CallingWindowService,
+    private readonly limits: CampaignLimits,
     private readonly compliance: ComplianceService,
   ) {}
 
@@ -68,9 +70,9 @@ export class LeadClaimer {
         lock: { mode: 'pessimistic_write' },
       });
       if (!campaign) return NOTHING;
-      const free = await this.freeStarts(tx, campaign, now);
+      const { free, expired } = await this.freeStarts(tx, campaign, now);
       const k = Math.min(want, free);
-      if (k <= 0) return NOTHING;
+      if (k <= 0) return expired > 0 ? { ...NOTHING, finalised: expired } : NOTHING;
 
       const chosen: Candidate[] = [];
       let finalised = 0;
@@ -95,8 +97,22 @@ export class LeadClaimer {
     });
   }
 
-  /** How many calls this campaign may start now, by its caps, the learned platform limit and the shared pause. */
-  private async freeStarts(tx: EntityManager, campaign: Campaign, now: Date): Promise<number> {
+  /**
+   * How many calls this campaign may start now, by its caps, the learned platform limit, the
+   * shared pause and its controls (CampaignLimits: end date, breaker, budget, daily cap).
+   */
+  private async freeStarts(
+    tx: EntityManager,
+    campaign: Campaign,
+    now: Date,
+  ): Promise<{ free: number; expired: number }> {
+    const free = await this.freeByCaps(tx, campaign, now);
+    if (free <= 0) return { free, expired: 0 };
+    const allowed = await this.limits.startsAllowed(tx, campaign, now);
+    return { free: Math.min(free, allowed.starts), expired: allowed.expired };
+  }
+
+  private async freeByCaps(tx: EntityManager, campaign: Campaign, now: Date): Promise<number> {
     const windowStart = new Date(now.getTime() - this.settings.rateWindowMs);
     const [row] = await queryRows<Record<string, unknown>>(
       tx,

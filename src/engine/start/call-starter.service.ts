@@ -11,7 +11,11 @@ import {
   CallRoundedValidationError,
 } from '../../callrounded/callrounded.errors';
 import { rateLimitKindOf } from '../../callrounded/rate-limit-kind';
-import { AttemptLedger, type ReleaseLead } from '../attempts/attempt-ledger.service';
+import {
+  AttemptLedger,
+  type ReleaseLead,
+  type ReleaseOptions,
+} from '../attempts/attempt-ledger.service';
 import { CallTerminator } from '../track/call-terminator.service';
 import { CLOCK, type Clock } from '../../core/runtime';
 import { CallingWindowService } from '../../windows/calling-window.service';
@@ -150,19 +154,21 @@ export class CallStarter {
 
   /**
    * Last check before the POST, in one conditional UPDATE: the attempt is still ours and
-   * `starting`, the campaign still running, the number not suppressed, the platform not paused.
+   * `starting`, the campaign still running and before its end date, the number not suppressed,
+   * the platform not paused.
    * It also moves requested_at to the send time (the rate window and reconciliation count from
    * it) and renews the lease. Answers why it refused, or undefined when armed.
    */
   private async arm(
     attemptId: string,
     now: Date,
-  ): Promise<undefined | 'lost' | 'suppressed' | 'paused' | `campaign ${string}`> {
+  ): Promise<undefined | 'lost' | 'suppressed' | 'paused' | 'ended' | `campaign ${string}`> {
     const armed: unknown[] = await queryRows(
       this.db,
       `UPDATE call_attempts a SET requested_at = $2, lease_expires_at = $3, updated_at = now()
         WHERE a.id = $1 AND a.state = 'starting' AND a.lease_owner = $4
-          AND EXISTS (SELECT 1 FROM campaigns c WHERE c.id = a.campaign_id AND c.status = 'running')
+          AND EXISTS (SELECT 1 FROM campaigns c WHERE c.id = a.campaign_id AND c.status = 'running'
+                        AND (c.ends_at IS NULL OR c.ends_at > $2))
           AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.phone = a.to_number)
           AND (SELECT paused_until FROM platform_pause WHERE id = 1) <= $2
         RETURNING a.id`,
@@ -174,12 +180,14 @@ export class CallStarter {
       lease_owner: string | null;
       campaign_status: string;
       suppressed: boolean;
+      ended: boolean;
     }[] = await queryRows(
       this.db,
       `SELECT a.state, a.lease_owner, c.status AS campaign_status,
-              EXISTS (SELECT 1 FROM suppressions s WHERE s.phone = a.to_number) AS suppressed
+              EXISTS (SELECT 1 FROM suppressions s WHERE s.phone = a.to_number) AS suppressed,
+              coalesce(c.ends_at <= $2, false) AS ended
          FROM call_attempts a JOIN campaigns c ON c.id = a.campaign_id WHERE a.id = $1`,
-      [attemptId],
+      [attemptId, now],
     );
     const row = rows[0];
     if (!row || row.state !== 'starting' || row.lease_owner !== this.settings.instanceId) {
@@ -187,6 +195,7 @@ export class CallStarter {
     }
     if (row.suppressed) return 'suppressed';
     if (row.campaign_status !== 'running') return `campaign ${row.campaign_status}`;
+    if (row.ended) return 'ended';
     return 'paused';
   }
 
@@ -194,6 +203,15 @@ export class CallStarter {
     if (why === 'suppressed') {
       const reason = 'number is on the do-not-call list';
       return this.release(call, reason, { kind: 'suppressed', reason }, 'suppressed');
+    }
+    if (why === 'ended') {
+      // The next claim expires the lead (CampaignLimits), with every other lead still waiting.
+      return this.release(
+        call,
+        'campaign end date passed before dialling',
+        { kind: 'requeue' },
+        'ended',
+      );
     }
     if (why === 'paused') {
       return this.release(
@@ -240,8 +258,13 @@ export class CallStarter {
         `platform refused the API key: ${message}`,
         { kind: 'requeue' },
         'auth',
+        { platformFailed: true },
       );
       await this.pause.pauseFor(now, AUTH_PAUSE_MS);
+      await this.settler.pause(call.campaign.id, 'platform_auth', {
+        http_status: e.httpStatus ?? null,
+        message: message.slice(0, 500),
+      });
       return 'released';
     }
     if (e instanceof CallRoundedError && !(e instanceof AmbiguousCallStartError)) {
@@ -250,7 +273,14 @@ export class CallStarter {
     // Timeout, reset, 5xx or anything unexpected: the call may exist. Keep the slot, reconcile.
     this.metrics.ambiguousStarts.inc();
     this.logger.warn(`start of attempt ${call.attemptId} is ambiguous (${message}): reconciling`);
-    await this.ledger.markAmbiguous(call.attemptId, now, `ambiguous start: ${message}`);
+    // A 5xx counts as a platform failure for the circuit breaker; a timeout or reset does not.
+    const serverError = e instanceof CallRoundedError && (e.httpStatus ?? 0) >= 500;
+    await this.ledger.markAmbiguous(
+      call.attemptId,
+      now,
+      `ambiguous start: ${message}`,
+      serverError,
+    );
     return 'ambiguous';
   }
 
@@ -268,12 +298,19 @@ export class CallStarter {
       fields.every((f) => LEAD_FIELDS.has(f));
     if (blamesLead) {
       const reason = `platform refused the call: ${detail}`;
-      return this.release(call, reason, { kind: 'failed', reason }, 'refused');
+      return this.release(call, reason, { kind: 'failed', reason }, 'refused', {
+        platformFailed: true,
+      });
     }
     const why = `the platform refused its calls (HTTP ${e.httpStatus ?? '?'}: ${detail})`;
-    await this.settler.pause(call.campaign.id, why);
+    await this.settler.pause(call.campaign.id, 'platform_rejected', {
+      http_status: e.httpStatus ?? null,
+      message: detail.slice(0, 500),
+    });
     const reason = `campaign paused: ${why}`;
-    return this.release(call, reason, { kind: 'requeue', reason }, 'campaign_refused');
+    return this.release(call, reason, { kind: 'requeue', reason }, 'campaign_refused', {
+      platformFailed: true,
+    });
   }
 
   private async recordLive(call: ClaimedCall, callId: string, sentAt: Date): Promise<StartOutcome> {
@@ -324,8 +361,15 @@ export class CallStarter {
     error: string,
     lead: ReleaseLead,
     metricReason: string,
+    options: ReleaseOptions = {},
   ): Promise<StartOutcome> {
-    const released = await this.ledger.release(call.attemptId, this.clock.now(), error, lead);
+    const released = await this.ledger.release(
+      call.attemptId,
+      this.clock.now(),
+      error,
+      lead,
+      options,
+    );
     if (!released) return 'lost';
     this.metrics.notDialled.inc({ reason: metricReason });
     if (released.leadFinal) await this.settler.settle(released.campaignId);

@@ -1,3 +1,4 @@
+import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PageQuery } from '../../common/page-query';
 
@@ -82,4 +83,14 @@ export class ListSuppressionsQuery extends PageQuery({
   max: 1000,
   default: 100,
   items: 'Numbers',
-}) {}
+}) {
+  @ApiPropertyOptional({
+    example: '0612',
+    description:
+      'Only numbers containing these digits (a leading 0 of a national number is matched without it) or whose reason contains this text.',
+  })
+  @IsOptional()
+  @IsString({ message: 'search must be text' })
+  @MaxLength(100, { message: 'search must be at most 100 characters' })
+  search?: string;
+}

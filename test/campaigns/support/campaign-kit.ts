@@ -32,7 +32,12 @@ export interface ApiClient {
 }
 
 export async function startCampaignKit(
-  options: { role?: 'api' | 'all'; clock?: Clock; worker?: Partial<WorkerTuning> } = {},
+  options: {
+    role?: 'api' | 'all';
+    clock?: Clock;
+    worker?: Partial<WorkerTuning>;
+    env?: Record<string, string>;
+  } = {},
 ): Promise<CampaignKit> {
   const db = await createTestDatabase();
   const sim = await startSimulator({ port: 0 });
@@ -40,7 +45,7 @@ export async function startCampaignKit(
     databaseUrl: db.url,
     platformUrl: sim.url,
     platformKey: sim.apiKey,
-    env: { APP_ROLE: options.role ?? 'api' },
+    env: { APP_ROLE: options.role ?? 'api', ...options.env },
     clock: options.clock,
     worker: options.worker,
   });

@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
+import type { RetryPolicy } from '../../../src/campaigns/campaign.entity';
 import type { Clock, WorkerTuning } from '../../../src/core/runtime';
 import { HAIR_SALON_FR_SCENARIO, startSimulator } from '../../../src/simulator';
 import type { SimulatorHandle, SimulatorOptions } from '../../../src/simulator';
@@ -133,7 +134,7 @@ export interface CampaignInput {
   status?: string;
   max_concurrent_calls?: number;
   max_calls_per_minute?: number;
-  retry?: { max_attempts: number; delay_minutes: number; on: string[] };
+  retry?: RetryPolicy;
   calling_window?: unknown;
   timezone?: string;
   from_numbers?: string[];
@@ -234,7 +235,7 @@ export async function attemptsOf(pg: Client, campaignId: string): Promise<Attemp
   return rows as AttemptRow[];
 }
 
-const FINAL = ['completed', 'failed', 'exhausted', 'suppressed', 'cancelled'];
+const FINAL = ['completed', 'failed', 'exhausted', 'suppressed', 'cancelled', 'expired'];
 
 export async function allLeadsFinal(pg: Client, campaignId: string): Promise<boolean> {
   const leads = await leadsOf(pg, campaignId);
