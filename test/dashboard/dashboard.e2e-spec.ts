@@ -424,7 +424,14 @@ describe('the dashboard in a real browser', () => {
     const created = await fetch(`${base}/v1/campaigns`, {
       method: 'POST',
       headers: { 'X-Api-Key': TEST_API_KEY, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name: 'Contrôles', agent_id: AGENT_ID, from_numbers: [FROM_NUMBER] }),
+      body: JSON.stringify({
+        name: 'Contrôles',
+        agent_id: AGENT_ID,
+        // Wall clock, any hour: the calling laws are tested in test/compliance.
+        compliance: { rules: 'none' },
+        from_numbers: [FROM_NUMBER],
+        compliance: { rules: 'none' },
+      }),
     });
     const { id } = (await created.json()) as { id: string };
     await page.goto(`${base}/app#/campaigns/${id}/settings`);
@@ -464,6 +471,8 @@ describe('the dashboard in a real browser', () => {
       body: JSON.stringify({
         name: 'Relance décembre',
         agent_id: AGENT_ID,
+        // Wall clock, any hour: the calling laws are tested in test/compliance.
+        compliance: { rules: 'none' },
         from_numbers: [FROM_NUMBER],
       }),
     });
@@ -505,6 +514,8 @@ describe('the dashboard in a real browser', () => {
       body: JSON.stringify({
         name: 'Relance janvier',
         agent_id: AGENT_ID,
+        // Wall clock, any hour: the calling laws are tested in test/compliance.
+        compliance: { rules: 'none' },
         from_numbers: [FROM_NUMBER],
         timezone: 'Europe/Paris',
         calling_window: {
@@ -626,6 +637,8 @@ describe('the dashboard in a real browser', () => {
       body: JSON.stringify({
         name: 'Relance refusée',
         agent_id: AGENT_ID,
+        // Wall clock, any hour: the calling laws are tested in test/compliance.
+        compliance: { rules: 'none' },
         from_numbers: [FROM_NUMBER],
         default_country: 'FR',
         calling_window: {
@@ -653,9 +666,11 @@ describe('the dashboard in a real browser', () => {
     expect((await api(`/campaigns/${id}/start`, { method: 'POST' })).status).toBe(200);
     await page.goto(`${base}/app#/campaigns/${id}/overview`);
     const note = page.locator('.pause-note');
-    await note.filter({ hasText: 'Paused by the service.' }).waitFor({ timeout: 20_000 });
+    await note
+      .filter({ hasText: 'Paused by the service: CallRounded refused the calls.' })
+      .waitFor({ timeout: 20_000 });
     await expect(note.textContent()).resolves.toContain(
-      'the platform refused its calls (HTTP 400: ',
+      'Phone number does not belong to the organization',
     );
     await shot('14-paused-by-service');
   });
