@@ -430,7 +430,6 @@ describe('the dashboard in a real browser', () => {
         // Wall clock, any hour: the calling laws are tested in test/compliance.
         compliance: { rules: 'none' },
         from_numbers: [FROM_NUMBER],
-        compliance: { rules: 'none' },
       }),
     });
     const { id } = (await created.json()) as { id: string };
