@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { WorkerTuning } from '../../src/core/runtime';
 import { HAIR_SALON_FR_SCENARIO, startSimulator, type SimulatorHandle } from '../../src/simulator';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { startTestApp, TEST_API_KEY } from '../helpers/test-app';
+import { createTestDatabase, type TestDatabase } from '../kit/database';
+import { startTestApp, TEST_API_KEY } from '../kit/app';
 
 /** Debian's Chromium, installed by apt (CI: .ci/run). Never a browser downloaded by Playwright. */
 const CHROMIUM = '/usr/bin/chromium';

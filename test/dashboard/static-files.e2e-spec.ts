@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { startSimulator, type SimulatorHandle } from '../../src/simulator';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { startTestApp } from '../helpers/test-app';
+import { createTestDatabase, type TestDatabase } from '../kit/database';
+import { startTestApp } from '../kit/app';
 
 /** The dashboard's files: served without a key, safely, and kept out of the API document. */
 describe('dashboard static files', () => {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import { fixture, insertCampaign, type LeadsTestEnv, startLeadsEnv, TEST_API_KEY } from './support';
+import { fixture, insertCampaign, type LeadsTestEnv, startLeadsEnv } from './support';
+import { TEST_API_KEY } from '../kit/app';
 
 /** Rows of valid, distinct leads: `count` of them, from `start`. */
 function leadRows(start: number, count: number): string {

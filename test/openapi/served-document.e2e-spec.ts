@@ -5,10 +5,10 @@ import type { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
 import request from 'supertest';
 import { HAIR_SALON_FR_SCENARIO, startSimulator, type SimulatorHandle } from '../../src/simulator';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { OpenApiContract, type ServedDocument } from '../helpers/openapi-contract';
-import { takeOpenApiProblems } from '../helpers/response-recorder';
-import { startTestApp, TEST_API_KEY } from '../helpers/test-app';
+import { createTestDatabase, type TestDatabase } from '../kit/database';
+import { OpenApiContract, type ServedDocument } from '../kit/openapi-contract';
+import { takeOpenApiProblems } from '../kit/response-recorder';
+import { startTestApp, TEST_API_KEY } from '../kit/app';
 import { CLIENT_TYPES_FILE, clientTypesOf } from './client-types';
 import { CONTRACT_EXAMPLE_CAMPAIGN } from './client-usage';
 

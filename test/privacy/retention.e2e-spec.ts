@@ -3,8 +3,8 @@ import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Campaign } from '../../src/campaigns/campaign.entity';
 import { RetentionService } from '../../src/retention/retention.service';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { startTestApp } from '../helpers/test-app';
+import { createTestDatabase, type TestDatabase } from '../kit/database';
+import { startTestApp } from '../kit/app';
 import { insertCampaign, salonAnswers, seedLead } from '../reports/seed';
 
 const RULES = { match: 'all', rules: [{ question: 'interested', equals: true }] };

@@ -4,8 +4,8 @@ import request from 'supertest';
 import { CallRoundedClient } from '../../src/callrounded';
 import { QuestionsService } from '../../src/qualification/questions.service';
 import { HAIR_SALON_FR_SCENARIO, SimulatorHandle, startSimulator } from '../../src/simulator';
-import { createTestDatabase, TestDatabase } from '../helpers/database';
-import { startTestApp, TEST_API_KEY } from '../helpers/test-app';
+import { createTestDatabase, TestDatabase } from '../kit/database';
+import { startTestApp, TEST_API_KEY } from '../kit/app';
 
 const AGENT = HAIR_SALON_FR_SCENARIO.agents[0];
 const NAMES = AGENT.post_call_questions.map((q) => q.name);

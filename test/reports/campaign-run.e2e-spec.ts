@@ -7,8 +7,8 @@ import { CallRoundedClient } from '../../src/callrounded';
 import type { PlatformCall, PlatformPostCallAnswer } from '../../src/callrounded';
 import type { WorkerTuning } from '../../src/core/runtime';
 import { HAIR_SALON_FR_SCENARIO, SimulatorHandle, startSimulator } from '../../src/simulator';
-import { createTestDatabase, TestDatabase } from '../helpers/database';
-import { startTestApp, TEST_API_KEY } from '../helpers/test-app';
+import { createTestDatabase, TestDatabase } from '../kit/database';
+import { startTestApp, TEST_API_KEY } from '../kit/app';
 import { TestReceiver } from '../webhooks/receiver';
 
 /**

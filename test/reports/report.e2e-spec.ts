@@ -6,8 +6,8 @@ import { get as httpGet, IncomingMessage } from 'node:http';
 import { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { Campaign } from '../../src/campaigns/campaign.entity';
-import { createTestDatabase, TestDatabase } from '../helpers/database';
-import { startTestApp, TEST_API_KEY } from '../helpers/test-app';
+import { createTestDatabase, TestDatabase } from '../kit/database';
+import { startTestApp, TEST_API_KEY } from '../kit/app';
 import { insertCampaign, salonAnswers, seedLead, SeedLead } from './seed';
 import { DataSource } from 'typeorm';
 

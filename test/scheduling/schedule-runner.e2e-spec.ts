@@ -4,13 +4,9 @@ import { createWorkerContext } from '../../src/app.factory';
 import { CampaignLifecycle } from '../../src/campaigns/campaign-lifecycle.service';
 import type { Clock, WorkerTuning } from '../../src/core/runtime';
 import { ScheduleRunner } from '../../src/scheduling/schedule-runner.service';
-import { testRuntime } from '../helpers/test-app';
-import {
-  CampaignKit,
-  insertLeads,
-  minimalCampaign,
-  startCampaignKit,
-} from '../campaigns/support/campaign-kit';
+import { testRuntime } from '../kit/app';
+import { CampaignKit, minimalCampaign, startCampaignKit } from '../campaigns/support/campaign-kit';
+import { insertLeads } from '../kit/factories';
 
 /** Time set by the test. */
 class ManualClock implements Clock {

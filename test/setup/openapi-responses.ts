@@ -1,5 +1,5 @@
 import { afterAll, afterEach } from '@jest/globals';
-import { takeOpenApiProblems } from '../helpers/response-recorder';
+import { takeOpenApiProblems } from '../kit/response-recorder';
 
 /**
  * Every answer of a test app is checked against the served OpenAPI document

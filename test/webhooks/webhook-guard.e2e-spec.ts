@@ -7,8 +7,8 @@ import type { Campaign } from '../../src/campaigns/campaign.entity';
 import type { DnsLookup, WorkerTuning } from '../../src/core/runtime';
 import { blockedAddressReason } from '../../src/webhooks/address-policy';
 import { generateWebhookSecret } from '../../src/webhooks/webhook-signature';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { startTestApp, TEST_API_KEY, testDnsLookup } from '../helpers/test-app';
+import { createTestDatabase, type TestDatabase } from '../kit/database';
+import { startTestApp, TEST_API_KEY, testDnsLookup } from '../kit/app';
 import { AGENT, insertCampaign, salonAnswers, seedLead } from '../reports/seed';
 import { TestReceiver } from './receiver';
 

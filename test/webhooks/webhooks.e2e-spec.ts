@@ -11,9 +11,9 @@ import {
   generateWebhookSecret,
   verifyWebhookSignature,
 } from '../../src/webhooks/webhook-signature';
-import { buildWebhookWorker } from '../engine/support/engine-process';
-import { createTestDatabase, TestDatabase } from '../helpers/database';
-import { startTestApp, TEST_API_KEY } from '../helpers/test-app';
+import { buildWebhookWorker } from '../kit/instances';
+import { createTestDatabase, TestDatabase } from '../kit/database';
+import { startTestApp, TEST_API_KEY } from '../kit/app';
 import { insertCampaign, salonAnswers, seedLead } from '../reports/seed';
 import { TestReceiver } from './receiver';
 

@@ -1,5 +1,5 @@
 // A real worker process (APP_ROLE=worker) for the kill -9 test: compiled with the service by
-// buildWebhookWorker() (test/engine/support/engine-process.ts), killed with SIGKILL mid-delivery.
+// buildWebhookWorker() (test/kit/instances.ts), killed with SIGKILL mid-delivery.
 import { createWorkerContext } from '../../src/app.factory';
 import { loadAppConfig } from '../../src/config/app-config';
 

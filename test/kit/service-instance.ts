@@ -1,13 +1,13 @@
 // A service instance for the engine's multi-process tests: like src/main.ts, against the
 // database and platform in its environment, but with the worker tunings of ENGINE_WORKER_TUNING
 // (JSON) so that leases and grace periods last a second, not a minute. Compiled by
-// buildEngineInstance() (engine-process.ts) and run as a child process.
+// buildEngineInstance() (instances.ts) and run as a child process.
 import 'reflect-metadata';
 import type { INestApplicationContext } from '@nestjs/common';
-import { createHttpApp, createWorkerContext } from '../../../src/app.factory';
-import { loadAppConfig } from '../../../src/config/app-config';
-import { systemClock, type Runtime } from '../../../src/core/runtime';
-import { runMigrations } from '../../../src/database/migrate';
+import { createHttpApp, createWorkerContext } from '../../src/app.factory';
+import { loadAppConfig } from '../../src/config/app-config';
+import { systemClock, type Runtime } from '../../src/core/runtime';
+import { runMigrations } from '../../src/database/migrate';
 
 async function main(): Promise<void> {
   const config = loadAppConfig(process.env);

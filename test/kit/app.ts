@@ -1,0 +1,61 @@
+import { INestApplication } from '@nestjs/common';
+import { AppConfig, loadAppConfig } from '../../src/config/app-config';
+import { createHttpApp } from '../../src/app.factory';
+import { runMigrations } from '../../src/database/migrate';
+import { Clock, DnsLookup, Runtime, systemClock, WorkerTuning } from '../../src/core/runtime';
+import { checkResponsesAgainstOpenApi } from './response-recorder';
+
+export const TEST_API_KEY = 'test-key-0123456789abcdef';
+
+export interface TestAppOptions {
+  databaseUrl: string;
+  platformUrl: string;
+  platformKey: string;
+  env?: Record<string, string>;
+  clock?: Clock;
+  worker?: Partial<WorkerTuning>;
+  /** Webhook host names → addresses; default: testDnsLookup. */
+  dnsLookup?: DnsLookup;
+}
+
+/**
+ * Tests never ask real DNS: `*.example.com` / `.example.org` are public (TEST-NET-3 documentation
+ * addresses, never connected to), `localhost` is loopback, any other name does not exist.
+ */
+export const testDnsLookup: DnsLookup = async (hostname) => {
+  if (/(^|\.)example\.(com|org)$/.test(hostname)) return [{ address: '203.0.113.10', family: 4 }];
+  if (hostname === 'localhost') return [{ address: '127.0.0.1', family: 4 }];
+  throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
+};
+
+export function testRuntime(o: TestAppOptions): Runtime {
+  const config: AppConfig = loadAppConfig({
+    API_KEYS: TEST_API_KEY,
+    LOG_LEVEL: 'warn',
+    CALLROUNDED_API_URL: o.platformUrl,
+    CALLROUNDED_API_KEY: o.platformKey,
+    DATABASE_URL: o.databaseUrl,
+    ...o.env,
+  });
+  return {
+    config,
+    databaseUrl: o.databaseUrl,
+    platform: { mode: 'live', baseUrl: o.platformUrl, apiKey: o.platformKey, timeoutMs: 2000 },
+    clock: o.clock ?? systemClock,
+    worker: o.worker,
+    dnsLookup: o.dnsLookup ?? testDnsLookup,
+  };
+}
+
+/**
+ * The real Nest HTTP app on a migrated database, listening on a random local port. Every answer
+ * it gives is checked against the OpenAPI document it serves (test/helpers/response-recorder.ts).
+ */
+export async function startTestApp(o: TestAppOptions): Promise<INestApplication> {
+  await runMigrations(o.databaseUrl);
+  const app = await createHttpApp(testRuntime(o));
+  const recorder = checkResponsesAgainstOpenApi(app.getHttpServer());
+  await app.listen(0, '127.0.0.1');
+  await recorder.loadServedDocument(await app.getUrl());
+  return app;
+}
