@@ -5,9 +5,10 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { WorkerTuning } from '../../src/core/runtime';
-import { HAIR_SALON_FR_SCENARIO, startSimulator, type SimulatorHandle } from '../../src/simulator';
-import { createTestDatabase, type TestDatabase } from '../kit/database';
-import { startTestApp, TEST_API_KEY } from '../kit/app';
+import { HAIR_SALON_FR_SCENARIO, type SimulatorHandle } from '../../src/simulator';
+import { TEST_API_KEY } from '../kit/app';
+import { startStack, type Stack } from '../kit/stack';
+import { waitFor } from '../kit/wait';
 
 /** Debian's Chromium, installed by apt (CI: .ci/run). Never a browser downloaded by Playwright. */
 const CHROMIUM = '/usr/bin/chromium';
@@ -73,21 +74,8 @@ interface Funnel {
 const probe = <T>(page: Page, call: string) => page.evaluate<T>(`window.dashboardProbes.${call}`);
 const unlabelledControls = (page: Page) => probe<string[]>(page, 'unlabelledControls()');
 
-async function waitUntil(
-  what: string,
-  check: () => Promise<boolean>,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe('the dashboard in a real browser', () => {
-  let db: TestDatabase;
+  let stack: Stack;
   let sim: SimulatorHandle;
   let app: INestApplication;
   let browser: Browser;
@@ -109,15 +97,12 @@ describe('the dashboard in a real browser', () => {
     }
     await rm(SHOTS, { recursive: true, force: true });
     await mkdir(SHOTS, { recursive: true });
-    db = await createTestDatabase();
-    sim = await startSimulator({ port: 0, seed: 'dashboard', durations: CALLS });
-    app = await startTestApp({
-      databaseUrl: db.url,
-      platformUrl: sim.url,
-      platformKey: sim.apiKey,
+    stack = await startStack({
+      role: 'all',
       worker: TUNING,
-      env: { APP_ROLE: 'all' },
+      simulator: { seed: 'dashboard', durations: CALLS },
     });
+    ({ sim, app } = stack);
     base = await app.getUrl();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     const context = await browser.newContext({
@@ -137,9 +122,7 @@ describe('the dashboard in a real browser', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await app?.close();
-    await sim?.close();
-    await db?.drop();
+    await stack?.close();
   });
 
   it('asks for the API key, refuses a wrong one in words, and keeps the right one for the tab', async () => {
@@ -280,7 +263,7 @@ describe('the dashboard in a real browser', () => {
     ];
     expect(expected[0]).toBe(GOOD_LEADS);
     expect(expected[2]).toBeGreaterThan(0);
-    await waitUntil('the funnel to show the final report', async () => {
+    await waitFor('the funnel to show the final report', async () => {
       const shown = await probe<Funnel | null>(page, 'funnel()');
       return JSON.stringify(shown?.data) === JSON.stringify(expected);
     });

@@ -8,6 +8,7 @@ import request from 'supertest';
 import { Campaign } from '../../src/campaigns/campaign.entity';
 import { createTestDatabase, TestDatabase } from '../kit/database';
 import { startTestApp, TEST_API_KEY } from '../kit/app';
+import { waitFor } from '../kit/wait';
 import { insertCampaign, salonAnswers, seedLead, SeedLead } from './seed';
 import { DataSource } from 'typeorm';
 
@@ -678,12 +679,6 @@ describe('campaign report: JSON, CSV and XLSX', () => {
         const { port } = app.getHttpServer().address() as AddressInfo;
         httpGet({ host: '127.0.0.1', port, path, headers: { 'X-Api-Key': TEST_API_KEY } }, resolve).on('error', reject);
       });
-    const until = async (what: string, probe: () => Promise<boolean>) => {
-      for (const end = Date.now() + 10_000; !(await probe()); ) {
-        if (Date.now() > end) throw new Error(`timed out: ${what}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    };
 
     beforeAll(async () => {
       big = await insertCampaign(app.get(DataSource), { name: 'Gros fichier' });
@@ -702,7 +697,7 @@ describe('campaign report: JSON, CSV and XLSX', () => {
       await new Promise((r) => res.once('data', r));
       expect(await exportConnections()).toBe(1);
       res.destroy();
-      await until('the export connection to close', async () => (await exportConnections()) === 0);
+      await waitFor('the export connection to close', async () => (await exportConnections()) === 0);
       const again = await get(`/v1/campaigns/${campaign.id}/report.csv`);
       expect(again.status).toBe(200);
     });
@@ -715,14 +710,14 @@ describe('campaign report: JSON, CSV and XLSX', () => {
           res.pause(); // a client that does not read: back-pressure keeps the export open
           slow.push(res);
         }
-        await until('4 exports running', async () => (await exportConnections()) === 4);
+        await waitFor('4 exports running', async () => (await exportConnections()) === 4);
         const refused = await get(`/v1/campaigns/${campaign.id}/report.csv`);
         expect(refused.status).toBe(429);
         expect(refused.body.message).toContain('exports are running');
       } finally {
         for (const res of slow) res.destroy();
       }
-      await until('every export connection to close', async () => (await exportConnections()) === 0);
+      await waitFor('every export connection to close', async () => (await exportConnections()) === 0);
       expect((await get(`/v1/campaigns/${campaign.id}/report.csv`)).status).toBe(200);
     });
   });

@@ -14,6 +14,7 @@ import {
 import { buildWebhookWorker } from '../kit/instances';
 import { createTestDatabase, TestDatabase } from '../kit/database';
 import { startTestApp, TEST_API_KEY } from '../kit/app';
+import { until } from '../kit/wait';
 import { insertCampaign, salonAnswers, seedLead } from '../reports/seed';
 import { TestReceiver } from './receiver';
 
@@ -55,20 +56,6 @@ describe('CRM webhooks: outbox, signed delivery, retries, restarts', () => {
     db.query(`SELECT * FROM webhook_events WHERE campaign_id = $1 ORDER BY created_at, id`, [
       campaignId,
     ]);
-
-  async function until<T>(
-    what: string,
-    probe: () => Promise<T | undefined | false>,
-    timeoutMs = 10_000,
-  ): Promise<T> {
-    const end = Date.now() + timeoutMs;
-    for (;;) {
-      const v = await probe();
-      if (v) return v;
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
 
   async function campaignWithWebhook(
     path: string,
