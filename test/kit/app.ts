@@ -49,7 +49,7 @@ export function testRuntime(o: TestAppOptions): Runtime {
 
 /**
  * The real Nest HTTP app on a migrated database, listening on a random local port. Every answer
- * it gives is checked against the OpenAPI document it serves (test/helpers/response-recorder.ts).
+ * it gives is checked against the OpenAPI document it serves (test/kit/response-recorder.ts).
  */
 export async function startTestApp(o: TestAppOptions): Promise<INestApplication> {
   await runMigrations(o.databaseUrl);
