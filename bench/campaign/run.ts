@@ -18,9 +18,9 @@ import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { createWorkerContext } from '../../src/app.factory';
+import { startService } from '../../src/app.factory';
 import { loadAppConfig } from '../../src/config/app-config';
-import { defaultWorkerTuning, systemClock, type WorkerTuning } from '../../src/core/runtime';
+import { defaultWorkerTuning, liveRuntime, type WorkerTuning } from '../../src/core/runtime';
 import { runMigrations } from '../../src/database/migrate';
 import { HAIR_SALON_FR_SCENARIO } from '../../src/simulator/scenarios/hair-salon.fr';
 import { createDatabase, log, round, sleep, startDatabase } from '../support/database';
@@ -101,19 +101,7 @@ async function run(adminUrl: string, s: Scenario): Promise<Record<string, unknow
     LOG_LEVEL: 'warn',
     API_KEYS: 'bench-key-0123456789abcdef',
   });
-  const app = await createWorkerContext({
-    config,
-    databaseUrl: dbUrl,
-    platform: {
-      mode: 'live',
-      baseUrl: sim.url,
-      apiKey: sim.apiKey,
-      timeoutMs: config.CALLROUNDED_TIMEOUT_MS,
-    },
-    clock: systemClock,
-    worker: tuning,
-  });
-  await app.init();
+  const { app } = await startService(liveRuntime(config, { worker: tuning }));
   const sql = new Client({ connectionString: dbUrl });
   await sql.connect();
   try {

@@ -7,7 +7,6 @@ import { CampaignCloner } from './campaign-clone.service';
 import { CampaignEvents } from './campaign-events.service';
 import { CampaignLifecycle } from './campaign-lifecycle.service';
 import { CampaignQuestions } from './campaign-questions';
-import { CampaignsController } from './campaigns.controller';
 import { CampaignsService } from './campaigns.service';
 import { TestCallsService } from './test-calls.service';
 import { WindowsModule } from '../windows/windows.module';
@@ -20,7 +19,6 @@ import { WindowsModule } from '../windows/windows.module';
     WebhooksModule,
     WindowsModule,
   ],
-  controllers: [CampaignsController],
   providers: [
     CampaignsService,
     CampaignLifecycle,
@@ -29,6 +27,6 @@ import { WindowsModule } from '../windows/windows.module';
     CampaignCloner,
     TestCallsService,
   ],
-  exports: [CampaignsService, CampaignLifecycle],
+  exports: [CampaignsService, CampaignLifecycle, CampaignCloner, TestCallsService],
 })
 export class CampaignsModule {}

@@ -1,8 +1,16 @@
 import { INestApplication } from '@nestjs/common';
 import { AppConfig, loadAppConfig } from '../../src/config/app-config';
-import { createHttpApp } from '../../src/app.factory';
+import { startService } from '../../src/app.factory';
 import { runMigrations } from '../../src/database/migrate';
-import { Clock, DnsLookup, Runtime, systemClock, WorkerTuning } from '../../src/core/runtime';
+import {
+  type Clock,
+  type DnsLookup,
+  liveRuntime,
+  type Runtime,
+  systemClock,
+  type WebhookTuning,
+  type WorkerTuning,
+} from '../../src/core/runtime';
 import { checkResponsesAgainstOpenApi } from './response-recorder';
 
 export const TEST_API_KEY = 'test-key-0123456789abcdef';
@@ -14,6 +22,7 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   clock?: Clock;
   worker?: Partial<WorkerTuning>;
+  webhooks?: Partial<WebhookTuning>;
   /** Webhook host names → addresses; default: testDnsLookup. */
   dnsLookup?: DnsLookup;
 }
@@ -34,17 +43,16 @@ export function testRuntime(o: TestAppOptions): Runtime {
     LOG_LEVEL: 'warn',
     CALLROUNDED_API_URL: o.platformUrl,
     CALLROUNDED_API_KEY: o.platformKey,
+    CALLROUNDED_TIMEOUT_MS: '2000',
     DATABASE_URL: o.databaseUrl,
     ...o.env,
   });
-  return {
-    config,
-    databaseUrl: o.databaseUrl,
-    platform: { mode: 'live', baseUrl: o.platformUrl, apiKey: o.platformKey, timeoutMs: 2000 },
+  return liveRuntime(config, {
     clock: o.clock ?? systemClock,
     worker: o.worker,
+    webhooks: o.webhooks,
     dnsLookup: o.dnsLookup ?? testDnsLookup,
-  };
+  });
 }
 
 /**
@@ -53,9 +61,12 @@ export function testRuntime(o: TestAppOptions): Runtime {
  */
 export async function startTestApp(o: TestAppOptions): Promise<INestApplication> {
   await runMigrations(o.databaseUrl);
-  const app = await createHttpApp(testRuntime(o));
+  const runtime = testRuntime(o);
+  if (runtime.config.APP_ROLE === 'worker')
+    throw new Error('startTestApp serves HTTP: role all or api');
+  const { http } = await startService(runtime, { port: 0, host: '127.0.0.1' });
+  const app = http as INestApplication;
   const recorder = checkResponsesAgainstOpenApi(app.getHttpServer());
-  await app.listen(0, '127.0.0.1');
   await recorder.loadServedDocument(await app.getUrl());
   return app;
 }

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
 import request from 'supertest';
-import type { Clock, WorkerTuning } from '../../src/core/runtime';
+import type { Clock, WebhookTuning, WorkerTuning } from '../../src/core/runtime';
 import { startSimulator, type SimulatorHandle, type SimulatorOptions } from '../../src/simulator';
 import { startTestApp, TEST_API_KEY, type TestAppOptions } from './app';
 import { createTestDatabase, type TestDatabase } from './database';
@@ -40,10 +40,11 @@ export interface AppRestart {
 
 export interface StackOptions {
   /** APP_ROLE; unset: the service's default (`all`). */
-  role?: 'all' | 'api' | 'worker';
+  role?: 'all' | 'api';
   env?: Record<string, string>;
   clock?: Clock;
   worker?: Partial<WorkerTuning>;
+  webhooks?: Partial<WebhookTuning>;
   /** The simulator's options (it always listens on a random port). */
   simulator?: Omit<SimulatorOptions, 'port'>;
   dnsLookup?: TestAppOptions['dnsLookup'];
@@ -68,6 +69,7 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
     platformKey: sim.apiKey,
     clock: o.clock,
     worker: { ...o.worker, ...restart.worker },
+    webhooks: o.webhooks,
     env: { ...(o.role ? { APP_ROLE: o.role } : {}), ...o.env, ...restart.env },
     dnsLookup: o.dnsLookup,
   });

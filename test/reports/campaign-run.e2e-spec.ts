@@ -5,7 +5,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { CallRoundedClient } from '../../src/callrounded';
 import type { PlatformCall, PlatformPostCallAnswer } from '../../src/callrounded';
-import type { WorkerTuning } from '../../src/core/runtime';
+import type { WebhookTuning, WorkerTuning } from '../../src/core/runtime';
 import { HAIR_SALON_FR_SCENARIO, type SimulatorHandle } from '../../src/simulator';
 import { TEST_API_KEY } from '../kit/app';
 import { startStack, type Stack } from '../kit/stack';
@@ -27,7 +27,7 @@ const RULES = {
   ],
 };
 
-const TUNING = {
+const TUNING: Partial<WorkerTuning> = {
   dialIntervalMs: 50,
   pollIntervalMs: 100,
   leaseMs: 2000,
@@ -35,8 +35,8 @@ const TUNING = {
   clockSkewMs: 5000,
   maxCallAgeMs: 60_000,
   scheduleIntervalMs: 60_000,
-  webhookPollIntervalMs: 50,
-} as Partial<WorkerTuning>;
+};
+const WEBHOOKS: Partial<WebhookTuning> = { webhookPollIntervalMs: 50 };
 
 /** The answer as a CRM would read it off the platform's payload. */
 function truth(a: PlatformPostCallAnswer): unknown {
@@ -71,6 +71,7 @@ describe('a campaign run to completion gives an exact report', () => {
     receiver = await new TestReceiver('set-below').start();
     stack = await startStack({
       worker: TUNING,
+      webhooks: WEBHOOKS,
       env: { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' },
       simulator: {
       seed: 'report-e2e',

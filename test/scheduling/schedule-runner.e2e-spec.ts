@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplicationContext } from '@nestjs/common';
-import { createWorkerContext } from '../../src/app.factory';
+import { startService } from '../../src/app.factory';
 import { CampaignLifecycle } from '../../src/campaigns/campaign-lifecycle.service';
 import type { WorkerTuning } from '../../src/core/runtime';
 import { FakeClock } from '../kit/clock';
@@ -22,7 +22,7 @@ let workers: INestApplicationContext[] = [];
 let runners: ScheduleRunner[] = [];
 
 async function startWorker(worker: Partial<WorkerTuning>): Promise<INestApplicationContext> {
-  const ctx = await createWorkerContext(
+  const { app: ctx } = await startService(
     testRuntime({
       databaseUrl: kit.db.url,
       platformUrl: kit.sim.url,

@@ -5,7 +5,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { Campaign } from '../../src/campaigns/campaign.entity';
 import { CampaignEvents } from '../../src/campaigns/campaign-events.service';
-import type { WorkerTuning } from '../../src/core/runtime';
+import type { WebhookTuning } from '../../src/core/runtime';
 import { QualificationService } from '../../src/qualification/qualification.service';
 import {
   generateWebhookSecret,
@@ -22,13 +22,13 @@ import { TestReceiver } from './receiver';
 const RECEIVER_ENV = { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' };
 
 const RULES = { match: 'all', rules: [{ question: 'interested', equals: true }] };
-const TUNING = {
+const TUNING: Partial<WebhookTuning> = {
   webhookPollIntervalMs: 25,
   webhookTimeoutMs: 1000,
   webhookMaxAttempts: 3,
   webhookBackoffBaseMs: 10_000,
   webhookBackoffFactor: 3,
-} as Partial<WorkerTuning>;
+};
 
 /** The service's clock, moved by hand so that backoff waits take no real time. */
 const clock = { offsetMs: 0, now: () => new Date(Date.now() + clock.offsetMs) };
@@ -93,7 +93,7 @@ describe('CRM webhooks: outbox, signed delivery, retries, restarts', () => {
       platformUrl: 'http://127.0.0.1:9/v1',
       platformKey: 'unused-platform-key',
       clock,
-      worker: TUNING,
+      webhooks: TUNING,
       env: RECEIVER_ENV,
     });
     db = app.get(DataSource);
@@ -326,7 +326,7 @@ describe('CRM webhooks: outbox, signed delivery, retries, restarts', () => {
       platformUrl: 'http://127.0.0.1:9/v1',
       platformKey: 'unused-platform-key',
       clock,
-      worker: TUNING,
+      webhooks: TUNING,
       env: { ...RECEIVER_ENV, APP_ROLE: 'api' },
     });
     db = app.get(DataSource);
@@ -362,7 +362,7 @@ describe('CRM webhooks: outbox, signed delivery, retries, restarts', () => {
       platformUrl: 'http://127.0.0.1:9/v1',
       platformKey: 'unused-platform-key',
       clock,
-      worker: TUNING,
+      webhooks: TUNING,
       env: RECEIVER_ENV,
     });
     db = app.get(DataSource);
@@ -392,7 +392,7 @@ async function startWorkerProcess(
       CALLROUNDED_API_URL: 'http://127.0.0.1:9/v1',
       CALLROUNDED_API_KEY: 'unused-platform-key',
       ...RECEIVER_ENV,
-      TEST_WORKER_TUNING: JSON.stringify(tuning),
+      TEST_WEBHOOK_TUNING: JSON.stringify(tuning),
       TEST_CLOCK_OFFSET_MS: String(clockOffsetMs),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
