@@ -43,6 +43,7 @@ import { LeadRowMapper, type RowError } from './lead-row-mapper';
 import type { LeadSink } from './lead-sink';
 import { startMissingVariablesCheck } from './missing-variables';
 import { TrailingLines } from './trailing-lines';
+import { ADVISORY_LOCKS } from '../common/advisory-locks';
 
 /** A lead file opened up to its first rows: what the import needs to start writing. */
 interface OpenedRows {
@@ -54,8 +55,6 @@ interface OpenedRows {
   batches: AsyncGenerator<RowBatch>;
 }
 
-/** Namespace of the advisory lock that lets one import at a time write into a campaign. */
-const IMPORT_LOCK_NAMESPACE = 727_274_003;
 const AGENT_CHECK_TIMEOUT_MS = 5000;
 
 /**
@@ -203,7 +202,7 @@ export class LeadImportService {
     startedAt,
   }: ImportRun): Promise<void> {
     const [lock] = await qr.query('SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS ok', [
-      IMPORT_LOCK_NAMESPACE,
+      ADVISORY_LOCKS.leadImportSpace,
       campaign.id,
     ]);
     if (!lock.ok) {
