@@ -120,7 +120,9 @@ export class ApiKeysService implements OnApplicationBootstrap {
   private async generateFirstKey(): Promise<string | undefined> {
     return this.db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.firstApiKey]);
-      const [{ count }] = await tx.query('SELECT count(*)::int AS count FROM api_keys');
+      const [{ count }] = await tx.query<{ count: number }[]>(
+        'SELECT count(*)::int AS count FROM api_keys',
+      );
       if (count > 0) return undefined;
       const key = newKeySecret();
       await tx.query(

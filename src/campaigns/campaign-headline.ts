@@ -36,12 +36,12 @@ export async function computeHeadline(
 ): Promise<CampaignHeadline> {
   const [leadGroups, callGroups, perLead] = await runAll(db, [
     () =>
-      db.query(
+      db.query<{ status: string; qualified: boolean | null; n: number }[]>(
         `SELECT status, qualified, count(*)::int AS n FROM leads WHERE campaign_id = $1 GROUP BY 1, 2`,
         [campaignId],
-      ) as Promise<{ status: string; qualified: boolean | null; n: number }[]>,
+      ),
     () =>
-      db.query(
+      db.query<{ outcome: string; n: number; cost: number; duration: number }[]>(
         `SELECT coalesce(outcome, 'in_progress') AS outcome, count(*)::int AS n,
               coalesce(sum(cost), 0)::float8 AS cost,
               coalesce(sum(duration_seconds), 0)::float8 AS duration
@@ -49,9 +49,9 @@ export async function computeHeadline(
         WHERE campaign_id = $1 AND call_id IS NOT NULL
         GROUP BY 1`,
         [campaignId],
-      ) as Promise<{ outcome: string; n: number; cost: number; duration: number }[]>,
+      ),
     () =>
-      db.query(
+      db.query<{ outcome: string; n: number; reached: number }[]>(
         `SELECT coalesce(last_outcome, 'in_progress') AS outcome, count(*)::int AS n,
               count(*) FILTER (WHERE reached)::int AS reached
          FROM (SELECT (array_agg(outcome ORDER BY attempt_number DESC))[1] AS last_outcome,
@@ -61,7 +61,7 @@ export async function computeHeadline(
                 GROUP BY lead_id) per_lead
         GROUP BY 1`,
         [campaignId],
-      ) as Promise<{ outcome: string; n: number; reached: number }[]>,
+      ),
   ]);
 
   const byStatus: Record<string, number> = {};

@@ -201,10 +201,10 @@ export class LeadImportService {
     importId,
     startedAt,
   }: ImportRun): Promise<void> {
-    const [lock] = await qr.query('SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS ok', [
+    const [lock] = (await qr.query('SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS ok', [
       ADVISORY_LOCKS.leadImportSpace,
       campaign.id,
-    ]);
+    ])) as { ok: boolean }[];
     if (!lock.ok) {
       throw new ConflictException(
         'Another file is being imported into this campaign: try again once it is done',
@@ -360,12 +360,12 @@ export class LeadImportService {
     const { missing, warnings } = await this.checkVariables(run, read);
     if (campaign.status === 'completed' && writer.pending > 0) {
       // A completed campaign with a schedule goes back to it: its next run dials the new leads.
-      const [{ reopened }] = await qr.query(
+      const [{ reopened }] = (await qr.query(
         `WITH r AS (UPDATE campaigns SET status = 'scheduled', completed_at = NULL, schedule_from = $2, updated_at = now()
                      WHERE id = $1 AND status = 'completed' AND schedule IS NOT NULL RETURNING id)
          SELECT count(*)::int AS reopened FROM r`,
         [campaign.id, this.clock.now()],
-      );
+      )) as { reopened: number }[];
       warnings.push(
         reopened > 0
           ? 'The campaign was completed: it is scheduled again, and its next run dials the new leads'
@@ -451,10 +451,10 @@ export class LeadImportService {
   }
 
   private async campaignForImport(campaignId: string): Promise<CampaignForImport> {
-    const [campaign] = (await this.db.query(
+    const [campaign] = await this.db.query<CampaignForImport[]>(
       'SELECT id, status, agent_id, default_country, variables FROM campaigns WHERE id = $1',
       [campaignId],
-    )) as CampaignForImport[];
+    );
     if (!campaign) throw new NotFoundException(`Campaign ${campaignId} not found`);
     if (campaign.status === 'cancelled') {
       throw new ConflictException('The campaign is cancelled: it takes no new leads');

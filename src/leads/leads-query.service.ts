@@ -45,7 +45,7 @@ export class LeadsQueryService {
     const limit = query.limit ?? 100;
     const [after] = query.cursor ? decodeCursor(CURSOR_TAG, query.cursor, ['seq']) : ['0'];
     const statuses = query.status && query.status.length > 0 ? query.status : null;
-    const rows = (await this.db.query(
+    const rows = await this.db.query<LeadRow[]>(
       `SELECT id, seq, phone, variables, status, attempts, last_call_id, last_call_status, next_attempt_at, qualified,
               outcome, status_reason, row_number, timezone, import_id, created_at, updated_at
        FROM leads
@@ -53,7 +53,7 @@ export class LeadsQueryService {
        ORDER BY seq
        LIMIT $4`,
       [campaignId, after, statuses, limit + 1],
-    )) as LeadRow[];
+    );
     const page = rows.slice(0, limit);
     return {
       data: page.map(toLeadDto),
@@ -62,10 +62,10 @@ export class LeadsQueryService {
   }
 
   async getImport(campaignId: string, importId: string): Promise<LeadImportDto> {
-    const [row] = (await this.db.query(
+    const [row] = await this.db.query<(ImportRow & { errors: LeadImportDto['errors'] })[]>(
       `SELECT ${IMPORT_COLUMNS}, errors FROM lead_imports WHERE id = $1 AND campaign_id = $2`,
       [importId, campaignId],
-    )) as (ImportRow & { errors: LeadImportDto['errors'] })[];
+    );
     if (!row) throw new NotFoundException(`Import ${importId} not found in campaign ${campaignId}`);
     return { ...toImportSummary(row), errors: row.errors };
   }
@@ -77,7 +77,7 @@ export class LeadsQueryService {
     const [at, id] = query.cursor
       ? decodeCursor(IMPORTS_CURSOR_TAG, query.cursor, ['timestamp', 'uuid'])
       : [null, null];
-    const rows = (await this.db.query(
+    const rows = await this.db.query<(ImportRow & { cursor_at: string })[]>(
       `SELECT ${IMPORT_COLUMNS},
               to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
        FROM lead_imports
@@ -85,7 +85,7 @@ export class LeadsQueryService {
        ORDER BY started_at DESC, id DESC
        LIMIT $4`,
       [campaignId, at, id, limit + 1],
-    )) as (ImportRow & { cursor_at: string })[];
+    );
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
@@ -96,9 +96,9 @@ export class LeadsQueryService {
   }
 
   private async assertCampaign(campaignId: string): Promise<void> {
-    const found = (await this.db.query('SELECT 1 FROM campaigns WHERE id = $1', [
+    const found = await this.db.query<unknown[]>('SELECT 1 FROM campaigns WHERE id = $1', [
       campaignId,
-    ])) as unknown[];
+    ]);
     if (found.length === 0) throw new NotFoundException(`Campaign ${campaignId} not found`);
   }
 }

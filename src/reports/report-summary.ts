@@ -34,7 +34,7 @@ export async function computeDistributions(
   questions: QuestionInfo[],
 ): Promise<QuestionDistribution[]> {
   const [stats, values, [{ with_answers: withAnswers }]] = await runAll(db, [
-    () => db.query(
+    () => db.query<StatRow[]>(
       `SELECT e.key,
               count(*) FILTER (WHERE jsonb_typeof(e.value) <> 'null')::int AS answered,
               (array_agg(DISTINCT jsonb_typeof(e.value)) FILTER (WHERE jsonb_typeof(e.value) <> 'null'))[1] AS json_type,
@@ -46,9 +46,9 @@ export async function computeDistributions(
         GROUP BY e.key
         ORDER BY min(l.seq), e.key`,
       [campaignId],
-    ) as Promise<StatRow[]>,
+    ),
     // Booleans, choices and each element of multiple-choice lists; free texts are not grouped.
-    () => db.query(
+    () => db.query<{ key: string; value: string; n: number }[]>(
       `SELECT e.key, x.value, count(*)::int AS n
          FROM leads l
         CROSS JOIN LATERAL jsonb_each(l.answers) e
@@ -60,11 +60,11 @@ export async function computeDistributions(
         WHERE l.campaign_id = $1 AND jsonb_typeof(l.answers) = 'object' AND NOT (e.key = ANY($2::text[]))
         GROUP BY 1, 2`,
       [campaignId, questions.filter((q) => q.kind === 'text' || q.kind === 'number').map((q) => q.name)],
-    ) as Promise<{ key: string; value: string; n: number }[]>,
-    () => db.query(
+    ),
+    () => db.query<{ with_answers: number }[]>(
       `SELECT count(*)::int AS with_answers FROM leads WHERE campaign_id = $1 AND jsonb_typeof(answers) = 'object'`,
       [campaignId],
-    ) as Promise<{ with_answers: number }[]>,
+    ),
   ]);
 
   const statByKey = new Map(stats.map((s) => [s.key, s]));

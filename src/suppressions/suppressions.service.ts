@@ -183,10 +183,10 @@ export class SuppressionsService {
   async list(query: ListSuppressionsQuery): Promise<SuppressionPageDto> {
     const limit = query.limit ?? 100;
     const [after] = query.cursor ? decodeCursor(CURSOR_TAG, query.cursor, ['e164']) : [''];
-    const rows = (await this.db.query(
+    const rows = await this.db.query<{ phone: string; reason: string | null; created_at: Date }[]>(
       `SELECT phone, reason, created_at FROM suppressions WHERE phone > $1 ORDER BY phone LIMIT $2`,
       [after, limit + 1],
-    )) as { phone: string; reason: string | null; created_at: Date }[];
+    );
     const page = rows.slice(0, limit);
     return {
       data: page.map((r) => ({

@@ -37,7 +37,7 @@ describe('CallRoundedModule', () => {
     const moduleRef = await Test.createTestingModule({
       imports: [
         CallRoundedModule.forRootAsync({
-          useFactory: async () => ({ baseUrl: sim.url, apiKey: sim.apiKey, timeoutMs: 2000 }),
+          useFactory: () => ({ baseUrl: sim.url, apiKey: sim.apiKey, timeoutMs: 2000 }),
         }),
       ],
     }).compile();

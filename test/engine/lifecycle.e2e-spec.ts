@@ -26,7 +26,7 @@ describe('pause, resume and cancel, through the API', () => {
 
   beforeAll(async () => {
     engine = await startEngine({ scenario: scenarioWith({ completed: 1 }), durations: LONG_CALLS });
-    http = engine.app!.getHttpServer() as App;
+    http = engine.app.getHttpServer() as App;
   });
 
   afterAll(async () => {

@@ -1,4 +1,5 @@
 import { INestApplication } from '@nestjs/common';
+import type { Server } from 'node:http';
 import { AppConfig, loadAppConfig } from '../../src/config/app-config';
 import { startService } from '../../src/app.factory';
 import { runMigrations } from '../../src/database/migrate';
@@ -31,10 +32,13 @@ export interface TestAppOptions {
  * Tests never ask real DNS: `*.example.com` / `.example.org` are public (TEST-NET-3 documentation
  * addresses, never connected to), `localhost` is loopback, any other name does not exist.
  */
-export const testDnsLookup: DnsLookup = async (hostname) => {
-  if (/(^|\.)example\.(com|org)$/.test(hostname)) return [{ address: '203.0.113.10', family: 4 }];
-  if (hostname === 'localhost') return [{ address: '127.0.0.1', family: 4 }];
-  throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
+export const testDnsLookup: DnsLookup = (hostname) => {
+  if (/(^|\.)example\.(com|org)$/.test(hostname))
+    return Promise.resolve([{ address: '203.0.113.10', family: 4 }]);
+  if (hostname === 'localhost') return Promise.resolve([{ address: '127.0.0.1', family: 4 }]);
+  return Promise.reject(
+    Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }),
+  );
 };
 
 export function testRuntime(o: TestAppOptions): Runtime {
@@ -66,7 +70,7 @@ export async function startTestApp(o: TestAppOptions): Promise<INestApplication>
     throw new Error('startTestApp serves HTTP: role all or api');
   const { http } = await startService(runtime, { port: 0, host: '127.0.0.1' });
   const app = http as INestApplication;
-  const recorder = checkResponsesAgainstOpenApi(app.getHttpServer());
+  const recorder = checkResponsesAgainstOpenApi(app.getHttpServer() as Server);
   await recorder.loadServedDocument(await app.getUrl());
   return app;
 }

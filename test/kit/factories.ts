@@ -54,11 +54,11 @@ export async function insertCampaignRow(sql: Queryable, row: CampaignRow = {}): 
   const values = fields.map(([column, value]) =>
     JSON_COLUMNS.has(column) && value !== null ? JSON.stringify(value) : value,
   );
-  const answer = (await sql.query(
+  const answer = await sql.query<{ id: string }[] | { rows: { id: string }[] }>(
     `INSERT INTO campaigns (${fields.map(([column]) => column).join(', ')})
      VALUES (${fields.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id`,
     values,
-  )) as { id: string }[] | { rows: { id: string }[] };
+  );
   // A DataSource answers the rows, a pg Client an object holding them.
   return (Array.isArray(answer) ? answer : answer.rows)[0].id;
 }

@@ -137,8 +137,8 @@ export async function spawnEngine(o: SpawnOptions): Promise<EngineProcess> {
     },
   });
   let out = '';
-  proc.stdout?.on('data', (d) => (out += d.toString()));
-  proc.stderr?.on('data', (d) => (out += d.toString()));
+  proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));
   const exit = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
   let exitedWith: number | null | undefined;
   void exit.then((c) => (exitedWith = c));

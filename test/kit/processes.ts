@@ -39,8 +39,8 @@ export async function spawnService(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  proc.stdout?.on('data', (d) => (out += d.toString()));
-  proc.stderr?.on('data', (d) => (out += d.toString()));
+  proc.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr?.on('data', (d: Buffer) => (out += d.toString()));
   const exit = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
   let exitedCode: number | null | undefined;
   void exit.then((c) => (exitedCode = c));

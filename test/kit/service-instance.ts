@@ -5,14 +5,14 @@
 import 'reflect-metadata';
 import { startService } from '../../src/app.factory';
 import { loadAppConfig } from '../../src/config/app-config';
-import { liveRuntime } from '../../src/core/runtime';
+import { liveRuntime, type WebhookTuning, type WorkerTuning } from '../../src/core/runtime';
 import { runMigrations } from '../../src/database/migrate';
 
 async function main(): Promise<void> {
   const config = loadAppConfig(process.env);
   const runtime = liveRuntime(config, {
-    worker: JSON.parse(process.env.ENGINE_WORKER_TUNING ?? '{}'),
-    webhooks: JSON.parse(process.env.ENGINE_WEBHOOK_TUNING ?? '{}'),
+    worker: JSON.parse(process.env.ENGINE_WORKER_TUNING ?? '{}') as Partial<WorkerTuning>,
+    webhooks: JSON.parse(process.env.ENGINE_WEBHOOK_TUNING ?? '{}') as Partial<WebhookTuning>,
   });
   await runMigrations(runtime.databaseUrl);
   const service = await startService(runtime, { port: config.PORT, host: '127.0.0.1' });

@@ -59,7 +59,7 @@ export async function raw(
     const value = res.headers[name.toLowerCase()];
     return Array.isArray(value) ? value[0] : value;
   };
-  return { status: res.statusCode, header, json: text ? JSON.parse(text) : undefined };
+  return { status: res.statusCode, header, json: text ? (JSON.parse(text) as unknown) : undefined };
 }
 
 export async function startCallRaw(
@@ -73,5 +73,5 @@ export async function startCallRaw(
   if (answer.status !== 201) {
     throw new Error(`POST /calls/phone answered ${answer.status}: ${JSON.stringify(answer.json)}`);
   }
-  return answer.json.data.call_id as string;
+  return (answer.json as { data: { call_id: string } }).data.call_id;
 }

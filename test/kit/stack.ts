@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import type { Server } from 'node:http';
 import { Client } from 'pg';
 import request from 'supertest';
 import type { Clock, WebhookTuning, WorkerTuning } from '../../src/core/runtime';
@@ -16,9 +17,9 @@ export interface Stack {
   /** The app's base URL, e.g. http://127.0.0.1:41234 */
   url: string;
   /** supertest on the app, no key. */
-  http(): ReturnType<typeof request>;
+  http: () => ReturnType<typeof request>;
   /** supertest on the app with the test's admin key. */
-  api(): ApiClient;
+  api: () => ApiClient;
   /** Starts the app again on the same database and simulator (stopping it first), options merged. */
   startApp(options?: AppRestart): Promise<INestApplication>;
   stopApp(): Promise<void>;
@@ -84,8 +85,8 @@ export async function startStack(o: StackOptions = {}): Promise<Stack> {
     app,
     sql,
     url: await baseUrl(app),
-    http: () => request(stack.app.getHttpServer()),
-    api: () => apiClient(stack.app.getHttpServer()),
+    http: () => request(stack.app.getHttpServer() as Server),
+    api: () => apiClient(stack.app.getHttpServer() as Server),
     async startApp(restart = {}) {
       await stack.stopApp();
       stack.app = await startTestApp(appOptions(restart));

@@ -226,7 +226,7 @@ function expectedCsvRow(l: JsonLead, excel = false): string[] {
     if (v === null || v === undefined) return '';
     if (typeof v === 'boolean') return String(v);
     if (typeof v === 'number') return excel ? String(v).replace('.', ',') : String(v);
-    const s = Array.isArray(v) ? v.join(';') : String(v);
+    const s = Array.isArray(v) ? v.join(';') : typeof v === 'string' ? v : JSON.stringify(v);
     return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
   };
   const a = l.answers ?? {};
@@ -547,7 +547,7 @@ describe('campaign report: JSON, CSV and XLSX', () => {
 
     const summary = wb.getWorksheet('Summary') as ExcelJS.Worksheet;
     const byLabel = new Map<string, ExcelJS.CellValue>();
-    summary.eachRow((row) => byLabel.set(String(row.getCell(1).value), row.getCell(2).value));
+    summary.eachRow((row) => byLabel.set(row.getCell(1).text, row.getCell(2).value));
     expect(byLabel.get('Leads')).toBe(12);
     expect(byLabel.get('Qualified')).toBe(3);
     expect(byLabel.get('Total cost')).toBe(1.26);

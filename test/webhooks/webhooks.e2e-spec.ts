@@ -397,6 +397,6 @@ async function startWorkerProcess(
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stderr?.on('data', (d: Buffer) => process.stderr.write(`[worker] ${d}`));
+  child.stderr?.on('data', (d: Buffer) => process.stderr.write(`[worker] ${d.toString()}`));
   return child;
 }

@@ -93,11 +93,11 @@ export const IsVariableMap = () =>
 export const HoursDoNotOverlap = () =>
   rule('hoursDoNotOverlap', (v) => {
     if (!Array.isArray(v)) return null;
-    const spans = v
-      .filter(
-        (h): h is { start: string; end: string } =>
-          typeof h?.start === 'string' && typeof h?.end === 'string',
-      )
+    const spans = (v as unknown[])
+      .filter((h): h is { start: string; end: string } => {
+        const span = h as { start?: unknown; end?: unknown } | null | undefined;
+        return typeof span?.start === 'string' && typeof span?.end === 'string';
+      })
       .map((h) => ({ h, s: minutesOf(h.start), e: minutesOf(h.end) }));
     if (spans.some(({ s, e }) => !Number.isFinite(s) || !Number.isFinite(e))) return null;
     const backwards = spans.find(({ s, e }) => s >= e);
