@@ -3,7 +3,7 @@
  *
  *   main, app.module ─► api (every controller), worker (every loop)
  *     ─► reports, dashboard, health, scheduling, suppressions (the readers and loops)
- *     ─► engine ─► campaigns ─► qualification, windows, webhooks ─► leads
+ *     ─► engine ─► campaigns ─► compliance ─► qualification, windows, webhooks ─► leads
  *     ─► callrounded, metrics, core, config, database ─► common
  *
  * Nothing but api imports reports (they read every table themselves); nothing imports upwards.
@@ -17,7 +17,7 @@ const below = (name, forbidden) => ({
 });
 
 const ENGINE = ['engine'];
-const READERS = ['reports', 'dashboard', 'health', 'scheduling', 'demo', 'worker', 'api'];
+const READERS = ['reports', 'dashboard', 'agents', 'health', 'scheduling', 'demo', 'worker', 'api'];
 
 module.exports = {
   forbidden: [
@@ -36,6 +36,7 @@ module.exports = {
       to: { path: '^src/reports/' },
     },
     below('campaigns', [...ENGINE, ...READERS]),
+    below('compliance', ['campaigns', 'qualification', 'webhooks', ...ENGINE, ...READERS]),
     below('qualification', ['campaigns', ...ENGINE, ...READERS]),
     below('windows', ['campaigns', 'qualification', ...ENGINE, ...READERS]),
     below('webhooks', ['campaigns', 'qualification', 'leads', ...ENGINE, ...READERS]),

@@ -10,6 +10,11 @@ import { PlatformLimitAimd1763770310000 } from './1763770310000-PlatformLimitAim
 import { LeadIntake1763771210000 } from './1763771210000-LeadIntake';
 import { LeadImportRejects1763771220000 } from './1763771220000-LeadImportRejects';
 import { TestCalls1763771230000 } from './1763771230000-TestCalls';
+import { Compliance1763772000000 } from './1763772000000-Compliance';
+import { CampaignControls1763772100000 } from './1763772100000-CampaignControls';
+import { BreakerIndex1763772110000 } from './1763772110000-BreakerIndex';
+import { CampaignCounters1763772200000 } from './1763772200000-CampaignCounters';
+import { AnswerCounters1763772210000 } from './1763772210000-AnswerCounters';
 
 /** Every migration, oldest first (by the timestamp in its name: TypeORM applies them in that order). */
 export const migrations = [
@@ -25,4 +30,9 @@ export const migrations = [
   LeadIntake1763771210000,
   LeadImportRejects1763771220000,
   TestCalls1763771230000,
+  Compliance1763772000000,
+  CampaignControls1763772100000,
+  BreakerIndex1763772110000,
+  CampaignCounters1763772200000,
+  AnswerCounters1763772210000,
 ];

@@ -25,6 +25,8 @@ import { runMigrations } from '../../src/database/migrate';
 import { HAIR_SALON_FR_SCENARIO } from '../../src/simulator/scenarios/hair-salon.fr';
 import { createDatabase, log, round, sleep, startDatabase } from '../support/database';
 import { RemoteSimulator } from '../support/remote-simulator';
+import { DEFAULT_COMPLIANCE, evaluate, loadRuleBook } from '../../src/compliance';
+import { RULE_FILES } from '../../src/compliance/rules';
 
 interface Scenario {
   name: string;
@@ -61,6 +63,82 @@ const AGENT = HAIR_SALON_FR_SCENARIO.agents[0];
  * would: the calling window then skips the per-number zone lookup (libphonenumber-geo-carrier).
  */
 const LEAD_TIMEZONE = process.env.BENCH_LEAD_TIMEZONE || null;
+/**
+ * BENCH_CONTROLS=1 sets every campaign control (daily cap, budget, end date; the circuit breaker
+ * is on by default) far above what the run reaches, so that each claim pays for all their checks.
+ */
+const CONTROLS = process.env.BENCH_CONTROLS === '1';
+
+/**
+ * Every compliance check runs on every claim and start (French law for +33 numbers: hours,
+ * holidays, the 4-in-30-days count under its per-number lock, the refusal look-up, consent), so
+ * the run needs the law open for its whole length: without BENCH_LEAD_TIMEZONE, the leads get
+ * the first zone below where French law allows calls now and in 30 minutes (any weekday: one of
+ * these zones is in 10:00–13:00 or 14:00–20:00); at a weekend, where US law allows them
+ * (rules ['US'], hours only). BENCH_COMPLIANCE=none turns the checks off, for comparison.
+ */
+const BENCH_ZONES = [
+  'Pacific/Kiritimati',
+  'Pacific/Auckland',
+  'Australia/Sydney',
+  'Asia/Tokyo',
+  'Asia/Shanghai',
+  'Asia/Bangkok',
+  'Asia/Dhaka',
+  'Asia/Karachi',
+  'Asia/Dubai',
+  'Europe/Moscow',
+  'Europe/Athens',
+  'Europe/Paris',
+  'Europe/London',
+  'Atlantic/Azores',
+  'America/Noronha',
+  'America/Sao_Paulo',
+  'America/Halifax',
+  'America/New_York',
+  'America/Chicago',
+  'America/Denver',
+  'America/Los_Angeles',
+  'America/Anchorage',
+  'Pacific/Honolulu',
+  'Pacific/Pago_Pago',
+];
+const ALWAYS = {
+  days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as ('mon' | 'sat')[],
+  hours: [{ start: '00:00', end: '24:00' }],
+};
+
+function benchLaw(): { compliance: Record<string, unknown>; zone: string | null } {
+  if (process.env.BENCH_COMPLIANCE === 'none')
+    return { compliance: { ...DEFAULT_COMPLIANCE, rules: 'none' }, zone: LEAD_TIMEZONE };
+  const book = loadRuleBook(RULE_FILES, new Date());
+  const history = { attempts: [], refusedAt: null };
+  for (const rules of [['FR'], ['US']]) {
+    const compliance = { ...DEFAULT_COMPLIANCE, rules };
+    const zones = LEAD_TIMEZONE ? [LEAD_TIMEZONE] : BENCH_ZONES;
+    const zone = zones.find((z) =>
+      [0, 30 * 60_000].every((later) => {
+        const lead = {
+          phone: '+33600000001',
+          zones: [z],
+          contact_type: null,
+          consent_at: new Date(),
+        };
+        const v = evaluate(
+          lead,
+          { callingWindow: ALWAYS, compliance },
+          new Date(Date.now() + later),
+          history,
+          book,
+        );
+        return 'allowed' in v && v.allowed;
+      }),
+    );
+    if (zone) return { compliance, zone };
+  }
+  throw new Error('no zone where the law is open for the run: set BENCH_COMPLIANCE=none');
+}
+const LAW = benchLaw();
 const FROM = HAIR_SALON_FR_SCENARIO.phone_numbers.map((n) => n.number);
 
 async function main(): Promise<void> {
@@ -165,7 +243,8 @@ async function run(adminUrl: string, s: Scenario): Promise<Record<string, unknow
       concurrency: s.concurrency,
       per_minute: s.perMinute,
       poll_interval_ms: tuning.pollIntervalMs,
-      lead_timezone_column: LEAD_TIMEZONE,
+      lead_timezone_column: LAW.zone,
+      compliance: LAW.compliance,
       load_average: loadavg().map((l) => round(l, 2)),
       calls: final.calls,
       max_live_observed: final.maxLive,
@@ -202,8 +281,8 @@ async function run(adminUrl: string, s: Scenario): Promise<Record<string, unknow
 async function seed(sql: Client, s: Scenario): Promise<string> {
   const { rows } = await sql.query<{ id: string }>(
     `INSERT INTO campaigns (name, agent_id, from_numbers, timezone, calling_window, max_concurrent_calls,
-                            max_calls_per_minute, retry, status, questions)
-     VALUES ($1, $2, $3, 'Europe/Paris', $4, $5, $6, $7, 'draft', $8) RETURNING id`,
+                            max_calls_per_minute, retry, status, questions, compliance)
+     VALUES ($1, $2, $3, 'Europe/Paris', $4, $5, $6, $7, 'draft', $8, $9) RETURNING id`,
     [
       `bench ${s.name}`,
       AGENT.id,
@@ -216,14 +295,24 @@ async function seed(sql: Client, s: Scenario): Promise<string> {
       s.perMinute,
       JSON.stringify({ max_attempts: 1, delay_minutes: 0, on: [] }),
       JSON.stringify(AGENT.post_call_questions),
+      JSON.stringify(LAW.compliance),
     ],
   );
   const id = rows[0].id;
+  if (CONTROLS) {
+    // Every campaign control set, none binding: each claim runs all their checks.
+    await sql.query(
+      `UPDATE campaigns SET max_calls_per_day = 1000000, max_cost = 1000000000,
+              ends_at = now() + interval '30 days' WHERE id = $1`,
+      [id],
+    );
+  }
   await sql.query(
-    `INSERT INTO leads (campaign_id, phone, timezone, variables)
-     SELECT $1, '+336' || lpad(g::text, 8, '0'), $3, jsonb_build_object('prenom', 'Lead ' || g)
+    `INSERT INTO leads (campaign_id, phone, timezone, variables, consent_at, consent_source)
+     SELECT $1, '+336' || lpad(g::text, 8, '0'), $3, jsonb_build_object('prenom', 'Lead ' || g),
+            now() - interval '1 day', 'bench'
        FROM generate_series(1, $2) AS g`,
-    [id, s.leads, LEAD_TIMEZONE],
+    [id, s.leads, LAW.zone],
   );
   return id;
 }

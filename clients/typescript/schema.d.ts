@@ -79,6 +79,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/campaigns/{id}/leads/{leadId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One lead with every call attempt (status, duration, cost, post-call answers) */
+    get: operations['LeadsController_getLead'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/campaigns/{id}/imports': {
     parameters: {
       query?: never;
@@ -196,6 +213,26 @@ export interface paths {
     patch: operations['CampaignsController_update'];
     trace?: never;
   };
+  '/v1/campaigns/{id}/eligibility': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Dry run: who may be called now, who waits and why, who never will, and the next 7 days
+     * @description Calls nobody. Applies the campaign’s window and calling laws (hours, holidays, caps across campaigns, refusal cool-down, consent) to the waiting leads as the dialler would now. Up to 2,000 waiting leads are evaluated one by one; beyond, every k-th lead (`sampled`) and the counts are scaled.
+     */
+    get: operations['CampaignsController_eligibility'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/campaigns/{id}/clone': {
     parameters: {
       query?: never;
@@ -307,6 +344,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/campaigns/{id}/requeue': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Call again the leads not reached: put leads in final statuses back in the queue
+     * @description Leads in `statuses` (failed, exhausted, expired) go back to the queue with `extra_attempts` more calls each (their attempt limit becomes attempts + extra_attempts). They pass through the normal claim: the do-not-call list, calling windows and caps apply as always. A completed campaign runs again (running, or scheduled with a schedule); a paused one stays paused until resumed. `ends_at` sets a new end date (needed when the current one has passed).
+     */
+    post: operations['CampaignsController_requeue'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/campaigns/{id}/cancel': {
     parameters: {
       query?: never;
@@ -321,6 +378,46 @@ export interface paths {
      * @description Leads waiting for a call become cancelled; live calls are terminated on the platform and recorded as they end.
      */
     post: operations['CampaignsController_cancel'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/schedule-preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The next runs of a cron schedule in a time zone
+     * @description Reads the cron as a campaign schedule is read (5 fields, or 6 with seconds first, or a preset such as `@daily`) in the given zone, and answers its next runs. Stores nothing.
+     */
+    get: operations['SchedulePreviewController_preview'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/campaigns/{id}/run-now': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Run a scheduled campaign now instead of at its next scheduled time
+     * @description A campaign waiting for its next run (`scheduled`) becomes `running` at once, as if its schedule had fired now; the later runs stay as scheduled. Audited as `campaign.run_now`.
+     */
+    post: operations['RunNowController_runNow'];
     delete?: never;
     options?: never;
     head?: never;
@@ -545,6 +642,23 @@ export interface paths {
       cookie?: never;
     };
     get: operations['HealthController_health'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/agents/{agentId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A CallRounded agent: its name, expected variables and post-call questions */
+    get: operations['AgentsController_get'];
     put?: never;
     post?: never;
     delete?: never;
@@ -794,7 +908,9 @@ export interface components {
         | 'failed'
         | 'exhausted'
         | 'suppressed'
-        | 'cancelled';
+        | 'cancelled'
+        | 'expired'
+        | 'ineligible';
       attempts: number;
       last_call_id: string | null;
       /** @description The platform status of the last call. */
@@ -807,6 +923,18 @@ export interface components {
       outcome: string | null;
       /** @description Why the lead waits or ended as it did. */
       status_reason: string | null;
+      /**
+       * @description From the file’s contact_type column; null: the campaign’s compliance.contact_type.
+       * @enum {string|null}
+       */
+      contact_type: 'consumer' | 'business' | null;
+      /**
+       * Format: date-time
+       * @description When the person consented to be called (file column consent_at).
+       */
+      consent_at: string | null;
+      /** @description Where the consent was given (file column consent_source). */
+      consent_source: string | null;
       /** @description Row in the uploaded file (header = 1). */
       row_number: number | null;
       /** @description IANA zone from the file’s timezone column. */
@@ -823,6 +951,104 @@ export interface components {
       data: components['schemas']['LeadDto'][];
       /** @description Pass as `cursor` for the next page; null on the last. */
       next_cursor: string | null;
+    };
+    LeadAttemptDto: {
+      /** @example 1 */
+      attempt_number: number;
+      /**
+       * @description Where the attempt is: starting, live, finished…
+       * @example finished
+       */
+      state: string;
+      call_id: string | null;
+      /** @description The platform status. */
+      call_status: string | null;
+      /** @description completed, missed, failed, unknown. */
+      outcome: string | null;
+      /** @example +33912345678 */
+      from_number: string;
+      /** Format: date-time */
+      requested_at: string;
+      /** Format: date-time */
+      started_at: string | null;
+      /** Format: date-time */
+      ended_at: string | null;
+      duration_seconds: number | null;
+      /** @description As the platform billed it. */
+      cost: number | null;
+      /** @description The answers to the agent’s post-call questions, by question name. */
+      answers: {
+        [key: string]: unknown;
+      } | null;
+      /** @description Why the attempt failed. */
+      error: string | null;
+    };
+    LeadDetailDto: {
+      /** Format: uuid */
+      id: string;
+      /**
+       * @description E.164.
+       * @example +33612345678
+       */
+      phone: string;
+      /**
+       * @description The file’s other columns, by snake_case header; sent as dynamic_variables_values.
+       * @example {
+       *       "prenom": "Zoé",
+       *       "nom_de_l_entreprise": "Boulangerie Noël"
+       *     }
+       */
+      variables: {
+        [key: string]: string;
+      };
+      /** @enum {string} */
+      status:
+        | 'pending'
+        | 'calling'
+        | 'retry_scheduled'
+        | 'completed'
+        | 'failed'
+        | 'exhausted'
+        | 'suppressed'
+        | 'cancelled'
+        | 'expired'
+        | 'ineligible';
+      attempts: number;
+      last_call_id: string | null;
+      /** @description The platform status of the last call. */
+      last_call_status: string | null;
+      /** Format: date-time */
+      next_attempt_at: string | null;
+      /** @description null until a completed call was judged. */
+      qualified: boolean | null;
+      /** @description Last outcome: completed, missed, failed, unknown. */
+      outcome: string | null;
+      /** @description Why the lead waits or ended as it did. */
+      status_reason: string | null;
+      /**
+       * @description From the file’s contact_type column; null: the campaign’s compliance.contact_type.
+       * @enum {string|null}
+       */
+      contact_type: 'consumer' | 'business' | null;
+      /**
+       * Format: date-time
+       * @description When the person consented to be called (file column consent_at).
+       */
+      consent_at: string | null;
+      /** @description Where the consent was given (file column consent_source). */
+      consent_source: string | null;
+      /** @description Row in the uploaded file (header = 1). */
+      row_number: number | null;
+      /** @description IANA zone from the file’s timezone column. */
+      timezone: string | null;
+      /** Format: uuid */
+      import_id: string | null;
+      /** Format: date-time */
+      created_at: string;
+      /** Format: date-time */
+      updated_at: string;
+      /** @description Every attempt, first first. */
+      attempts_detail: components['schemas']['LeadAttemptDto'][];
     };
     LeadImportSummaryDto: {
       /** Format: uuid */
@@ -900,6 +1126,23 @@ export interface components {
       /** Format: date-time */
       finished_at: string | null;
     };
+    AutoPauseDto: {
+      /**
+       * @description Share of the calls started in the window that failed at the platform (0 < x ≤ 1). Default 0.5.
+       * @example 0.5
+       */
+      failure_rate?: number;
+      /**
+       * @description Minutes looked back. Default 2.
+       * @example 2
+       */
+      window_minutes?: number;
+      /**
+       * @description Calls started in the window before the share is judged. Default 10.
+       * @example 10
+       */
+      min_calls?: number;
+    };
     HoursIntervalDto: {
       /**
        * @description Local start time, HH:MM (00:00 to 23:59).
@@ -939,6 +1182,26 @@ export interface components {
        */
       hours?: components['schemas']['HoursIntervalDto'][];
     };
+    RetryRuleDto: {
+      /**
+       * @description Calls per lead at most, the first included, when its last call ended this way.
+       * @example 4
+       */
+      max_attempts: number;
+      /**
+       * @description Minutes between such a call and the next one.
+       * @example 120
+       */
+      delay_minutes: number;
+    };
+    RetryByOutcomeDto: {
+      /** @description Calls not answered (and statuses mapped to missed, e.g. voicemail=missed). */
+      missed?: components['schemas']['RetryRuleDto'];
+      /** @description Calls the platform failed. */
+      failed?: components['schemas']['RetryRuleDto'];
+      /** @description Calls whose end is unknown. */
+      unknown?: components['schemas']['RetryRuleDto'];
+    };
     RetryDto: {
       /**
        * @description Calls per lead at most, the first included. Default 3.
@@ -958,6 +1221,28 @@ export interface components {
        *     ]
        */
       on?: ('missed' | 'failed' | 'unknown')[];
+      /**
+       * @description Rules by outcome, ahead of the fields above: an outcome given a rule is retried by it (whatever `on` says). Platform statuses reach the rule of the outcome CALLROUNDED_TERMINAL_STATUSES maps them to (voicemail=missed → missed). Given, it replaces the current rules; {} removes them.
+       * @example {
+       *       "missed": {
+       *         "max_attempts": 4,
+       *         "delay_minutes": 120
+       *       }
+       *     }
+       */
+      by_outcome?: components['schemas']['RetryByOutcomeDto'];
+      /**
+       * @description Rules by platform status (missed, failed, or a status of CALLROUNDED_TERMINAL_STATUSES), ahead of `by_outcome`. Given, it replaces the current rules; {} removes them.
+       * @example {
+       *       "voicemail": {
+       *         "max_attempts": 2,
+       *         "delay_minutes": 1440
+       *       }
+       *     }
+       */
+      by_status?: {
+        [key: string]: components['schemas']['RetryRuleDto'];
+      };
     };
     ScheduleDto: {
       /**
@@ -1006,6 +1291,58 @@ export interface components {
       /** @description One rule or more. */
       rules: components['schemas']['QualificationRuleDto'][];
     };
+    MaxContactsDto: {
+      /** @example 2 */
+      count: number;
+      /** @example 30 */
+      days: number;
+    };
+    ComplianceDto: {
+      /**
+       * @description `auto` (default): the law of each lead’s number (country; US state by area code). `none`: no calling law is applied, only the campaign’s window (shown in the campaign and the report). A list: those jurisdictions’ rules for every lead, whatever its number.
+       * @example auto
+       */
+      rules?:
+        | ('auto' | 'none')
+        | (
+            | 'FR'
+            | 'US'
+            | 'US-FL'
+            | 'US-OK'
+            | 'US-MD'
+            | 'US-WA'
+            | 'US-AL'
+            | 'US-LA'
+            | 'US-MS'
+            | 'CA'
+            | 'ES'
+            | 'DE'
+            | 'GB'
+          )[];
+      /**
+       * @description Who the leads are unless a lead’s own `contact_type` column says otherwise. Consumers need recorded consent (`consent_at`) where the law asks for it. Default consumer.
+       * @example consumer
+       * @enum {string}
+       */
+      contact_type?: 'consumer' | 'business';
+      /**
+       * @description A yes/no post-call question of the agent: answered true, the person refused, and no campaign calls the number for the law’s cool-down (FR: 60 days). Default null.
+       * @example refuses_calls
+       */
+      refusal_question?: string | null;
+      /**
+       * @description A yes/no post-call question: answered true, the number goes on the do-not-call list (reason and source: campaign and call). Default null.
+       * @example do_not_call
+       */
+      opt_out_question?: string | null;
+      /** @description A cap of the campaign’s own on attempts to one number (all campaigns counted), applied on top of the law’s caps: it can only tighten them, never loosen. Default null. */
+      max_contacts?: components['schemas']['MaxContactsDto'] | null;
+      /**
+       * @description Also block regional holidays that a number cannot place (FR: Good Friday and 26 December of Alsace-Moselle) for every number of the country. Default true.
+       * @example true
+       */
+      conservative_holidays?: boolean;
+    };
     CreateCampaignDto: {
       /**
        * @description IANA zone of the schedule, and of leads whose number gives no zone. Default: the zone of the first from-number when it has exactly one, else UTC.
@@ -1051,6 +1388,33 @@ export interface components {
        */
       webhook_url?: string | null;
       /**
+       * Format: date-time
+       * @description No call starts at or after this instant; the leads still waiting then become `expired` and the campaign completes. Must be in the future when set. Default null: no end.
+       * @example 2026-12-24T18:00:00+01:00
+       */
+      ends_at?: string | null;
+      /**
+       * @description Calls started per calendar day in the campaign’s time zone, across every instance; starts wait for the next local midnight once it is reached. Default null: no cap.
+       * @example 500
+       */
+      max_calls_per_day?: number | null;
+      /**
+       * @description Budget, in the platform’s cost unit: no call starts once the cost of finished calls plus the expected cost of live ones (their number × the mean cost per finished call) reaches it; the campaign then pauses with `paused_reason: budget_reached`. Default null: no budget.
+       * @example 250
+       */
+      max_cost?: number | null;
+      /**
+       * @description The circuit breaker: the campaign pauses (`paused_reason: failure_rate`) when at least `min_calls` calls started in the last `window_minutes` and `failure_rate` of them failed at the platform (5xx, 4xx other than 429, outcome failed). `false` turns it off. Default on, {"failure_rate": 0.5, "window_minutes": 2, "min_calls": 10}; keys left out keep their current (or default) value.
+       * @example {
+       *       "failure_rate": 0.5,
+       *       "window_minutes": 2,
+       *       "min_calls": 10
+       *     }
+       */
+      auto_pause?: components['schemas']['AutoPauseDto'] | false;
+      /** @description Which calling laws apply (docs/COMPLIANCE.md). Default {"rules": "auto", "contact_type": "consumer", "refusal_question": null, "opt_out_question": null, "max_contacts": null, "conservative_holidays": true}. Keys left out keep their current (or default) value. */
+      compliance?: components['schemas']['ComplianceDto'];
+      /**
        * @description What people call the campaign.
        * @example Relance salons novembre
        */
@@ -1068,6 +1432,32 @@ export interface components {
        *     ]
        */
       from_numbers: string[];
+    };
+    ComplianceView: {
+      /** @description `none`: no calling law is applied to this campaign (chosen explicitly). */
+      rules:
+        | ('auto' | 'none')
+        | (
+            | 'FR'
+            | 'US'
+            | 'US-FL'
+            | 'US-OK'
+            | 'US-MD'
+            | 'US-WA'
+            | 'US-AL'
+            | 'US-LA'
+            | 'US-MS'
+            | 'CA'
+            | 'ES'
+            | 'DE'
+            | 'GB'
+          )[];
+      /** @enum {string} */
+      contact_type: 'consumer' | 'business';
+      refusal_question: string | null;
+      opt_out_question: string | null;
+      max_contacts: components['schemas']['MaxContactsDto'] | null;
+      conservative_holidays: boolean;
     };
     CampaignProgress: {
       /** @description Every lead of the campaign. */
@@ -1092,7 +1482,11 @@ export interface components {
       suppressed: number;
       /** @description Cancelled with the campaign. */
       cancelled: number;
-      /** @description Leads in a final status (completed, failed, exhausted, suppressed, cancelled). */
+      /** @description Still waiting when the campaign’s end date (ends_at) passed. */
+      expired: number;
+      /** @description Never called because the law forbids it (e.g. a consumer without recorded consent): status ineligible, with its status_reason. */
+      ineligible: number;
+      /** @description Leads in a final status (completed, failed, exhausted, suppressed, cancelled, expired, ineligible). */
       final: number;
       /** @description Platform calls in progress (holding a concurrency slot). */
       live_calls: number;
@@ -1117,6 +1511,8 @@ export interface components {
         [key: string]: string;
       };
       webhook_url: string | null;
+      /** @description Which calling laws apply (docs/COMPLIANCE.md). */
+      compliance: components['schemas']['ComplianceView'];
       /** @description The webhook signing secret: present only in the answer that set `webhook_url` where there was none. Store it. */
       webhook_secret?: string;
       /** @enum {string} */
@@ -1126,6 +1522,31 @@ export interface components {
        * @enum {string|null}
        */
       resumes_to: 'running' | 'scheduled' | null;
+      /**
+       * @description While paused: why. `manual` (POST …/pause), `budget_reached` (max_cost), `failure_rate` (the circuit breaker, auto_pause), `platform_auth` (the platform answered 401/403 to a start), `platform_rejected` (the platform refused the campaign’s calls with another 4xx, e.g. an unknown from-number). Null otherwise; resume clears it.
+       * @enum {string|null}
+       */
+      paused_reason:
+        'manual' | 'budget_reached' | 'failure_rate' | 'platform_auth' | 'platform_rejected' | null;
+      /**
+       * @description While paused by a control: its figures (budget_reached: spent, expected_live, max_cost; failure_rate: failed_calls, calls, failure_rate, threshold, window_minutes; platform_*: http_status, message). Null otherwise.
+       * @example {
+       *       "failure_rate": 0.6,
+       *       "failed_calls": 6,
+       *       "calls": 10,
+       *       "window_minutes": 2,
+       *       "threshold": 0.5
+       *     }
+       */
+      paused_detail: {
+        [key: string]: unknown;
+      } | null;
+      /** Format: date-time */
+      ends_at: string | null;
+      max_calls_per_day: number | null;
+      max_cost: number | null;
+      /** @description The circuit breaker’s settings, or false when off. */
+      auto_pause: components['schemas']['AutoPauseDto'] | false;
       /** Format: date-time */
       created_at: string;
       /** Format: date-time */
@@ -1156,6 +1577,72 @@ export interface components {
       data: components['schemas']['CampaignView'][];
       /** @description Pass as `cursor` for the next page; null on the last page. */
       next_cursor: string | null;
+    };
+    HeldBackDto: {
+      /**
+       * @description Why these leads wait (instants left out).
+       * @example holiday: Ascension (FR)
+       */
+      reason: string;
+      leads: number;
+      /**
+       * Format: date-time
+       * @description The earliest instant the law and the window allow one of them.
+       */
+      earliest_allowed_at: string;
+    };
+    IneligibleDto: {
+      /** @example consent: no recorded consent for a consumer lead (FR-consent) */
+      reason: string;
+      leads: number;
+    };
+    CallableDayDto: {
+      /**
+       * @description A day in the campaign’s time zone, today first.
+       * @example 2027-05-07
+       */
+      date: string;
+      /** @description Waiting leads the law and the window allow at some moment of that day (as if nobody were called before). */
+      callable: number;
+    };
+    EligibilityDto: {
+      /**
+       * Format: date-time
+       * @description When this was computed.
+       */
+      at: string;
+      /** @description The campaign’s compliance.rules. */
+      rules:
+        | ('auto' | 'none')
+        | (
+            | 'FR'
+            | 'US'
+            | 'US-FL'
+            | 'US-OK'
+            | 'US-MD'
+            | 'US-WA'
+            | 'US-AL'
+            | 'US-LA'
+            | 'US-MS'
+            | 'CA'
+            | 'ES'
+            | 'DE'
+            | 'GB'
+          )[];
+      /** @description Leads waiting for a call (pending or retry_scheduled). */
+      waiting: number;
+      /** @description Waiting leads evaluated one by one. */
+      evaluated: number;
+      /** @description true: more than 2,000 leads wait; every k-th was evaluated and the counts scaled up. */
+      sampled: boolean;
+      /** @description Waiting leads that may be called right now. */
+      callable_now: number;
+      /** @description Waiting leads that may not be called now, by reason. */
+      held_back: components['schemas']['HeldBackDto'][];
+      /** @description Leads the law forbids calling at all: already ineligible, or would be at their claim. */
+      ineligible: components['schemas']['IneligibleDto'][];
+      /** @description The next 7 days. */
+      days: components['schemas']['CallableDayDto'][];
     };
     UpdateCampaignDto: {
       /**
@@ -1202,6 +1689,33 @@ export interface components {
        */
       webhook_url?: string | null;
       /**
+       * Format: date-time
+       * @description No call starts at or after this instant; the leads still waiting then become `expired` and the campaign completes. Must be in the future when set. Default null: no end.
+       * @example 2026-12-24T18:00:00+01:00
+       */
+      ends_at?: string | null;
+      /**
+       * @description Calls started per calendar day in the campaign’s time zone, across every instance; starts wait for the next local midnight once it is reached. Default null: no cap.
+       * @example 500
+       */
+      max_calls_per_day?: number | null;
+      /**
+       * @description Budget, in the platform’s cost unit: no call starts once the cost of finished calls plus the expected cost of live ones (their number × the mean cost per finished call) reaches it; the campaign then pauses with `paused_reason: budget_reached`. Default null: no budget.
+       * @example 250
+       */
+      max_cost?: number | null;
+      /**
+       * @description The circuit breaker: the campaign pauses (`paused_reason: failure_rate`) when at least `min_calls` calls started in the last `window_minutes` and `failure_rate` of them failed at the platform (5xx, 4xx other than 429, outcome failed). `false` turns it off. Default on, {"failure_rate": 0.5, "window_minutes": 2, "min_calls": 10}; keys left out keep their current (or default) value.
+       * @example {
+       *       "failure_rate": 0.5,
+       *       "window_minutes": 2,
+       *       "min_calls": 10
+       *     }
+       */
+      auto_pause?: components['schemas']['AutoPauseDto'] | false;
+      /** @description Which calling laws apply (docs/COMPLIANCE.md). Default {"rules": "auto", "contact_type": "consumer", "refusal_question": null, "opt_out_question": null, "max_contacts": null, "conservative_holidays": true}. Keys left out keep their current (or default) value. */
+      compliance?: components['schemas']['ComplianceDto'];
+      /**
        * @description What people call the campaign.
        * @example Relance salons novembre
        */
@@ -1241,6 +1755,8 @@ export interface components {
             | 'exhausted'
             | 'suppressed'
             | 'cancelled'
+            | 'expired'
+            | 'ineligible'
           )[];
     };
     TestCallDto: {
@@ -1300,6 +1816,60 @@ export interface components {
     TestCallListView: {
       /** @description Newest first (the last 100). */
       data: components['schemas']['TestCallView'][];
+    };
+    RequeueDto: {
+      /**
+       * @description Leads in these statuses go back to the queue. Completed and suppressed leads never do; the do-not-call list is checked again at each claim.
+       * @example [
+       *       "exhausted",
+       *       "failed"
+       *     ]
+       */
+      statuses: ('failed' | 'exhausted' | 'expired')[];
+      /**
+       * @description Calls each lead may get beyond those it had: its attempt limit becomes its attempts + this (used while the retry policy retries its calls’ outcome).
+       * @example 1
+       */
+      extra_attempts: number;
+      /**
+       * Format: date-time
+       * @description A new end date for the campaign (in the future), or null to remove it. Needed when the current one has passed.
+       */
+      ends_at?: string | null;
+    };
+    RequeueResult: {
+      /** @description Leads put back in the queue. */
+      moved: number;
+      /**
+       * @description Leads moved, by the status they had.
+       * @example {
+       *       "exhausted": 12,
+       *       "failed": 3
+       *     }
+       */
+      by_status: {
+        [key: string]: number;
+      };
+      /** @description The campaign after the requeue. */
+      campaign: components['schemas']['CampaignView'];
+    };
+    SchedulePreviewDto: {
+      /** @example 0 19 * * 1-5 */
+      cron: string;
+      /**
+       * @description Canonical spelling of the zone.
+       * @example Europe/Paris
+       */
+      timezone: string;
+      /**
+       * @description The next runs after now (UTC instants; the cron read in `timezone`).
+       * @example [
+       *       "2026-12-07T18:00:00.000Z",
+       *       "2026-12-08T18:00:00.000Z",
+       *       "2026-12-09T18:00:00.000Z"
+       *     ]
+       */
+      next_runs: string[];
     };
     AddSuppressionsDto: {
       /**
@@ -1364,6 +1934,12 @@ export interface components {
        */
       phone: string;
       reason: string | null;
+      /** @description Where the entry came from when a call added it (an opt-out answer): the campaign and the call. Null when added by hand or file. */
+      source: {
+        /** Format: uuid */
+        campaign_id?: string;
+        call_id?: string | null;
+      } | null;
       /** Format: date-time */
       created_at: string;
     };
@@ -1463,6 +2039,20 @@ export interface components {
       } | null;
       /** @description null: never reached, or the campaign has no rules. */
       qualified: boolean | null;
+      /**
+       * @description Why the lead waits or ended as it did (a holiday, a cap, a cool-down, no consent…).
+       * @example holiday: Ascension (FR)
+       */
+      status_reason: string | null;
+      /** @enum {string|null} */
+      contact_type: 'consumer' | 'business' | null;
+      /**
+       * Format: date-time
+       * @description The recorded consent (file column consent_at).
+       */
+      consent_at: string | null;
+      /** @description Where the consent was given (file column consent_source). */
+      consent_source: string | null;
     };
     CampaignReportDto: {
       /** @description The campaign as GET /v1/campaigns/{id} shows it. */
@@ -1481,7 +2071,7 @@ export interface components {
        */
       id: string;
       /** @enum {string} */
-      type: 'lead.qualified' | 'campaign.completed';
+      type: 'lead.qualified' | 'campaign.completed' | 'campaign.paused';
       /** Format: uuid */
       lead_id: string | null;
       /** @enum {string} */
@@ -1664,7 +2254,9 @@ export interface components {
         | 'failed'
         | 'exhausted'
         | 'suppressed'
-        | 'cancelled';
+        | 'cancelled'
+        | 'expired'
+        | 'ineligible';
       status_reason: string | null;
       variables: {
         [key: string]: string;
@@ -1692,7 +2284,7 @@ export interface components {
       /** Format: uuid */
       lead_id: string | null;
       /** @enum {string} */
-      type: 'lead.qualified' | 'campaign.completed';
+      type: 'lead.qualified' | 'campaign.completed' | 'campaign.paused';
       /** @enum {string} */
       status: 'pending' | 'delivered' | 'failed';
       /** Format: date-time */
@@ -1733,6 +2325,33 @@ export interface components {
       platform: components['schemas']['PlatformHealth'];
       /** @enum {string} */
       role: 'all' | 'api' | 'worker';
+    };
+    AgentQuestionDto: {
+      /** @example interested */
+      name: string;
+      /** @example boolean */
+      type: string;
+      description: string | null;
+      /** @description The choices of a choice question. */
+      options: string[];
+    };
+    AgentDto: {
+      /** Format: uuid */
+      id: string;
+      /** @example Relance salons */
+      name: string;
+      /** @example fr */
+      language: string | null;
+      /**
+       * @description The variables the agent expects from each lead (those the platform fills in itself left out).
+       * @example [
+       *       "prenom",
+       *       "nom_du_salon"
+       *     ]
+       */
+      variables: string[];
+      /** @description Its active post-call questions. */
+      post_call_questions: components['schemas']['AgentQuestionDto'][];
     };
     /** @description One problem of the request. */
     ErrorDetail: {
@@ -1979,8 +2598,10 @@ export interface operations {
         limit?: number;
         /** @description The `next_cursor` of the previous page. */
         cursor?: string;
-        /** @description Only leads in these statuses (comma-separated): pending, calling, retry_scheduled, completed, failed, exhausted, suppressed, cancelled. */
+        /** @description Only leads in these statuses (comma-separated): pending, calling, retry_scheduled, completed, failed, exhausted, suppressed, cancelled, expired, ineligible. */
         status?: string;
+        /** @description Only leads whose number contains these digits (a leading 0 of a national number is matched without it) or whose variables (a name, a salon…) contain this text. */
+        search?: string;
       };
       header?: never;
       path: {
@@ -2185,6 +2806,92 @@ export interface operations {
         };
       };
       /** @description IMPORT_MAX_CONCURRENT uploads are already being received by this instance; retry after the Retry-After header (seconds). Or: too many failed authentications from this address this minute (AUTH_FAILURES_PER_MINUTE); retry after the Retry-After header (seconds). */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (500), or no database connection came free in time (503, with Retry-After: try again). */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  LeadsController_getLead: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        leadId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description 200 */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['LeadDetailDto'];
+        };
+      };
+      /** @description Not modified: the answer still matches the ETag sent in If-None-Match (no body). */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid request: a path, query or body field is missing, unknown or invalid (`details` names each), or the body is not valid JSON. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The X-Api-Key header is missing or names no key; nothing was read or changed. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Only the roles admin, manager, viewer may do this; any other key gets 403. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description No such lead in this campaign. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many failed authentications from this address this minute (AUTH_FAILURES_PER_MINUTE); retry after the Retry-After header (seconds). */
       429: {
         headers: {
           /** @description Seconds to wait before trying again. */
@@ -2982,6 +3689,91 @@ export interface operations {
       };
     };
   };
+  CampaignsController_eligibility: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description 200 */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EligibilityDto'];
+        };
+      };
+      /** @description Not modified: the answer still matches the ETag sent in If-None-Match (no body). */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid request: a path, query or body field is missing, unknown or invalid (`details` names each), or the body is not valid JSON. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The X-Api-Key header is missing or names no key; nothing was read or changed. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Only the roles admin, manager, viewer may do this; any other key gets 403. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description No such campaign. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many failed authentications from this address this minute (AUTH_FAILURES_PER_MINUTE); retry after the Retry-After header (seconds). */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (500), or no database connection came free in time (503, with Retry-After: try again). */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
   CampaignsController_clone: {
     parameters: {
       query?: never;
@@ -3539,6 +4331,106 @@ export interface operations {
       };
     };
   };
+  CampaignsController_requeue: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RequeueDto'];
+      };
+    };
+    responses: {
+      /** @description 200 */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RequeueResult'];
+        };
+      };
+      /** @description statuses, extra_attempts or ends_at invalid. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The X-Api-Key header is missing or names no key; nothing was read or changed. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Only the roles admin, manager may do this; any other key gets 403. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description No such campaign. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description A draft or cancelled campaign, or its end date has passed and no later one is given. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The JSON body is larger than 5 MB. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many failed authentications from this address this minute (AUTH_FAILURES_PER_MINUTE); retry after the Retry-After header (seconds). */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (500), or no database connection came free in time (503, with Retry-After: try again). */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
   CampaignsController_cancel: {
     parameters: {
       query?: never;
@@ -3626,6 +4518,174 @@ export interface operations {
       };
     };
   };
+  SchedulePreviewController_preview: {
+    parameters: {
+      query: {
+        /** @description A campaign schedule’s cron expression. */
+        cron: string;
+        /** @description The IANA zone the cron is read in. */
+        timezone: string;
+        /** @description How many runs. */
+        count?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description 200 */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SchedulePreviewDto'];
+        };
+      };
+      /** @description Not modified: the answer still matches the ETag sent in If-None-Match (no body). */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Not a usable cron expression or time zone. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The X-Api-Key header is missing or names no key; nothing was read or changed. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Only the roles admin, manager, viewer may do this; any other key gets 403. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many failed authentications from this address this minute (AUTH_FAILURES_PER_MINUTE); retry after the Retry-After header (seconds). */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (500), or no database connection came free in time (503, with Retry-After: try again). */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  RunNowController_runNow: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description 200 */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CampaignView'];
+        };
+      };
+      /** @description Invalid request: a path, query or body field is missing, unknown or invalid (`details` names each), or the body is not valid JSON. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The X-Api-Key header is missing or names no key; nothing was read or changed. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Only the roles admin, manager may do this; any other key gets 403. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description No such campaign. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Not waiting for a scheduled run. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many failed authentications from this address this minute (AUTH_FAILURES_PER_MINUTE); retry after the Retry-After header (seconds). */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (500), or no database connection came free in time (503, with Retry-After: try again). */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
   SuppressionsController_list: {
     parameters: {
       query?: {
@@ -3633,6 +4693,8 @@ export interface operations {
         limit?: number;
         /** @description The `next_cursor` of the previous page. */
         cursor?: string;
+        /** @description Only numbers containing these digits (a leading 0 of a national number is matched without it) or whose reason contains this text. */
+        search?: string;
       };
       header?: never;
       path?: never;
@@ -3916,7 +4978,7 @@ export interface operations {
       query?: {
         /** @description Only qualified leads (`true`), only reached leads whose rules did not hold (`false`), or leads with no verdict (`null`: never reached, or the campaign has no rules). */
         qualified?: 'true' | 'false' | 'null';
-        /** @description Only leads in these statuses, comma-separated: pending, calling, retry_scheduled, completed, failed, exhausted, suppressed, cancelled. */
+        /** @description Only leads in these statuses, comma-separated: pending, calling, retry_scheduled, completed, failed, exhausted, suppressed, cancelled, expired, ineligible. */
         status?: string;
         /** @description Leads per page. */
         limit?: number;
@@ -4011,7 +5073,7 @@ export interface operations {
       query?: {
         /** @description Only qualified leads (`true`), only reached leads whose rules did not hold (`false`), or leads with no verdict (`null`: never reached, or the campaign has no rules). */
         qualified?: 'true' | 'false' | 'null';
-        /** @description Only leads in these statuses, comma-separated: pending, calling, retry_scheduled, completed, failed, exhausted, suppressed, cancelled. */
+        /** @description Only leads in these statuses, comma-separated: pending, calling, retry_scheduled, completed, failed, exhausted, suppressed, cancelled, expired, ineligible. */
         status?: string;
         /** @description For Excel with a `;` list separator (French and most European locales): UTF-8 BOM, `;` between fields, decimal comma. */
         excel?: 'true' | 'false';
@@ -4097,7 +5159,7 @@ export interface operations {
       query?: {
         /** @description Only qualified leads (`true`), only reached leads whose rules did not hold (`false`), or leads with no verdict (`null`: never reached, or the campaign has no rules). */
         qualified?: 'true' | 'false' | 'null';
-        /** @description Only leads in these statuses, comma-separated: pending, calling, retry_scheduled, completed, failed, exhausted, suppressed, cancelled. */
+        /** @description Only leads in these statuses, comma-separated: pending, calling, retry_scheduled, completed, failed, exhausted, suppressed, cancelled, expired, ineligible. */
         status?: string;
       };
       header?: never;
@@ -4186,7 +5248,7 @@ export interface operations {
         /** @description Only events in this delivery status. */
         status?: 'pending' | 'delivered' | 'failed';
         /** @description Only events of this type. */
-        type?: 'lead.qualified' | 'campaign.completed';
+        type?: 'lead.qualified' | 'campaign.completed' | 'campaign.paused';
       };
       header?: never;
       path: {
@@ -4804,6 +5866,100 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['HealthAnswer'];
+        };
+      };
+      /** @description An unexpected error (500), or no database connection came free in time (503, with Retry-After: try again). */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  AgentsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        agentId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description 200 */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AgentDto'];
+        };
+      };
+      /** @description Not modified: the answer still matches the ETag sent in If-None-Match (no body). */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Not a UUID. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The X-Api-Key header is missing or names no key; nothing was read or changed. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Only the roles admin, manager, viewer may do this; any other key gets 403. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The platform does not know this agent (its own words). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many failed authentications from this address this minute (AUTH_FAILURES_PER_MINUTE); retry after the Retry-After header (seconds). */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The platform could not be read. */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
         };
       };
       /** @description An unexpected error (500), or no database connection came free in time (503, with Retry-After: try again). */

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AgentsController } from '../agents/agents.controller';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { AuditEventsController } from '../audit/audit-events.controller';
 import { AuthModule } from '../auth/auth.module';
@@ -11,8 +12,12 @@ import { LeadsController } from '../leads/leads.controller';
 import { LeadsModule } from '../leads/leads.module';
 import { MetricsController } from '../metrics/metrics.controller';
 import { PrivacyModule } from '../privacy/privacy.module';
+import { QualificationModule } from '../qualification/qualification.module';
 import { ReportsController } from '../reports/reports.controller';
 import { ReportsModule } from '../reports/reports.module';
+import { RunNowController } from '../scheduling/run-now.controller';
+import { SchedulePreviewController } from '../scheduling/schedule-preview.controller';
+import { SchedulingModule } from '../scheduling/scheduling.module';
 import { SuppressionsController } from '../suppressions/suppressions.controller';
 import { SuppressionsModule } from '../suppressions/suppressions.module';
 import { WebhookEventsController } from '../webhooks/webhook-events.controller';
@@ -31,6 +36,8 @@ import { WebhooksModule } from '../webhooks/webhooks.module';
     DashboardModule,
     LeadsModule,
     CampaignsModule,
+    SchedulingModule,
+    QualificationModule,
     SuppressionsModule,
     WebhooksModule,
     ReportsModule,
@@ -42,9 +49,12 @@ import { WebhooksModule } from '../webhooks/webhooks.module';
     LeadsController,
     LeadTemplateController,
     CampaignsController,
+    SchedulePreviewController,
+    RunNowController,
     SuppressionsController,
     ReportsController,
     WebhookEventsController,
+    AgentsController,
   ],
 })
 export class ApiModule {}

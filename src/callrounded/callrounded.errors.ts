@@ -20,6 +20,8 @@ export interface CallRoundedErrorInit {
   path?: string;
   /** Low-level code such as ECONNRESET or UND_ERR_SOCKET; never the raw error (it may hold headers). */
   causeCode?: string;
+  /** The platform's own words (its envelope's message), to repeat to the user; secrets redacted. */
+  platformMessage?: string;
 }
 
 /**
@@ -34,6 +36,7 @@ export class CallRoundedError extends Error {
   readonly method?: string;
   readonly path?: string;
   readonly causeCode?: string;
+  readonly platformMessage?: string;
 
   constructor(kind: CallRoundedErrorKind, message: string, init: CallRoundedErrorInit = {}) {
     super(message);
@@ -45,6 +48,7 @@ export class CallRoundedError extends Error {
     this.method = init.method;
     this.path = init.path;
     this.causeCode = init.causeCode;
+    this.platformMessage = init.platformMessage;
   }
 
   /** 429, 5xx, network trouble and timeouts may succeed on a later try; the rest will not. */

@@ -50,6 +50,7 @@ function errorFromResponse(
       retryAfterMs: kind === 'rate_limited' ? parseRetryAfter(raw.retryAfter) : undefined,
       method: ctx.method,
       path: ctx.path,
+      platformMessage: redact(platformMessage, ctx.secret),
     },
   );
 }

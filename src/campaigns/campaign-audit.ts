@@ -18,7 +18,12 @@ export function auditedSettings(c: Campaign): Record<string, unknown> {
     default_country: c.defaultCountry,
     qualification: c.qualification,
     variables: c.variables,
+    compliance: c.compliance,
     webhook_url: webhookOrigin(c.webhookUrl),
+    ends_at: c.endsAt ? new Date(c.endsAt).toISOString() : null,
+    max_calls_per_day: c.maxCallsPerDay,
+    max_cost: c.maxCost === null ? null : Number(c.maxCost),
+    auto_pause: c.autoPause,
   };
 }
 

@@ -13,13 +13,14 @@ import type { CloneCampaignDto } from './dto/clone-campaign.dto';
 
 /**
  * Copies the source's leads in the given statuses into the clone as fresh leads: only what the
- * file gave (number, time zone, variables), in the source's order; a number now on the
+ * file gave (number, time zone, variables, consent evidence), in the source's order; a number now on the
  * do-not-call list goes in `suppressed`. Counted into the clone's import record ($2).
  */
 const COPY_LEADS = `
   WITH copied AS (
-    INSERT INTO leads (campaign_id, import_id, phone, timezone, variables, status, status_reason)
-    SELECT $1, $2, l.phone, l.timezone, l.variables,
+    INSERT INTO leads (campaign_id, import_id, phone, timezone, variables, consent_at, consent_source,
+                       contact_type, status, status_reason)
+    SELECT $1, $2, l.phone, l.timezone, l.variables, l.consent_at, l.consent_source, l.contact_type,
            CASE WHEN s.phone IS NULL THEN 'pending' ELSE 'suppressed' END,
            CASE WHEN s.phone IS NULL THEN NULL ELSE 'on the do-not-call list' END
       FROM leads l LEFT JOIN suppressions s ON s.phone = l.phone
@@ -76,11 +77,17 @@ export class CampaignCloner {
           schedule: source.schedule,
           defaultCountry: source.defaultCountry,
           qualification: source.qualification,
+          compliance: source.compliance,
           variables: source.variables,
           questions: source.questions,
           questionsFetchedAt: source.questionsFetchedAt,
           webhookUrl: source.webhookUrl,
           webhookSecret: secret ?? null,
+          // The caps and the breaker carry over; an end date belongs to the source's run.
+          maxCallsPerDay: source.maxCallsPerDay,
+          maxCost: source.maxCost,
+          autoPause: source.autoPause,
+          endsAt: null,
           status: 'draft',
           pausedFrom: null,
           scheduleFrom: null,

@@ -1,5 +1,5 @@
 import type { CallingWindow } from '../windows/calling-window';
-import type { RetryPolicy } from './campaign.entity';
+import type { AutoPause, RetryPolicy, RetryRule } from './campaign.entity';
 import { phoneTimeZones } from '../windows/candidate-zones';
 
 /**
@@ -39,10 +39,57 @@ export function mergeWindow(base: CallingWindow, patch?: Partial<CallingWindow>)
   return { days: [...(patch?.days ?? base.days)], hours };
 }
 
-export function mergeRetry(base: RetryPolicy, patch?: Partial<RetryPolicy>): RetryPolicy {
-  return {
+/** The retry fields as given; `by_status` arrives as a Map (see campaign-controls.dto). */
+export interface RetryPatch extends Partial<Omit<RetryPolicy, 'by_status'>> {
+  by_status?: Map<string, RetryRule> | Record<string, RetryRule>;
+}
+
+export function mergeRetry(base: RetryPolicy, patch?: RetryPatch): RetryPolicy {
+  const merged: RetryPolicy = {
     max_attempts: patch?.max_attempts ?? base.max_attempts,
     delay_minutes: patch?.delay_minutes ?? base.delay_minutes,
     on: [...(patch?.on ?? base.on)],
+  };
+  const byOutcome = patch?.by_outcome ?? base.by_outcome;
+  if (byOutcome) {
+    const rules: NonNullable<RetryPolicy['by_outcome']> = {};
+    for (const outcome of ['missed', 'failed', 'unknown'] as const) {
+      const r = byOutcome[outcome];
+      if (r) rules[outcome] = plainRule(r);
+    }
+    if (Object.keys(rules).length > 0) merged.by_outcome = rules;
+  }
+  const byStatus = patch?.by_status ?? base.by_status;
+  if (byStatus) {
+    const entries = byStatus instanceof Map ? [...byStatus] : Object.entries(byStatus);
+    if (entries.length > 0)
+      merged.by_status = Object.fromEntries(entries.map(([s, r]) => [s, plainRule(r)]));
+  }
+  return merged;
+}
+
+const plainRule = (r: RetryRule): RetryRule => ({
+  max_attempts: r.max_attempts,
+  delay_minutes: r.delay_minutes,
+});
+
+export const DEFAULT_AUTO_PAUSE: AutoPause = {
+  failure_rate: 0.5,
+  window_minutes: 2,
+  min_calls: 10,
+};
+
+/** The breaker's settings with the given keys replacing the base's; false turns it off. */
+export function mergeAutoPause(
+  base: AutoPause | false,
+  patch: Partial<AutoPause> | false | undefined,
+): AutoPause | false {
+  if (patch === undefined) return base;
+  if (patch === false) return false;
+  const from = base === false ? DEFAULT_AUTO_PAUSE : base;
+  return {
+    failure_rate: patch.failure_rate ?? from.failure_rate,
+    window_minutes: patch.window_minutes ?? from.window_minutes,
+    min_calls: patch.min_calls ?? from.min_calls,
   };
 }

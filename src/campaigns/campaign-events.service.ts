@@ -9,6 +9,26 @@ import { computeHeadline } from './campaign-headline';
 export class CampaignEvents {
   constructor(private readonly outbox: WebhookOutbox) {}
 
+  /** Queues `campaign.paused` (why, and the figures of an automatic pause). */
+  async paused(tx: EntityManager, campaign: Campaign, now: Date): Promise<void> {
+    if (!campaign.webhookUrl) return;
+    await this.outbox.enqueue(tx, {
+      campaignId: campaign.id,
+      type: 'campaign.paused',
+      dedupeKey: `campaign.paused:${campaign.id}:${now.toISOString()}`,
+      payload: {
+        campaign: {
+          id: campaign.id,
+          name: campaign.name,
+          status: 'paused',
+          paused_at: now.toISOString(),
+        },
+        paused_reason: campaign.pausedReason,
+        paused_detail: campaign.pausedDetail,
+      },
+    });
+  }
+
   /** Queues `campaign.completed` with the campaign's headline figures, when it has a webhook. */
   async completed(tx: EntityManager, campaign: Campaign): Promise<void> {
     if (!campaign.webhookUrl) return;

@@ -1,4 +1,5 @@
-import { Queryable, runAll } from '../common/queryable';
+import type { Queryable } from '../common/queryable';
+import { countersWithPrefix, readCounters, type CampaignCounters } from './campaign-counters';
 import { roundOrNull } from '../common/numbers';
 
 /** The campaign's headline figures (see docs/REPORT.md for the definitions). */
@@ -29,69 +30,26 @@ export interface CampaignHeadline {
   calls: { total: number; by_outcome: Record<string, number> };
 }
 
-/** Headline figures with three aggregate queries; nothing is loaded lead by lead. */
+/** Headline figures from the campaign's counters: a few rows, whatever the number of leads. */
 export async function computeHeadline(
   db: Queryable,
   campaignId: string,
 ): Promise<CampaignHeadline> {
-  const [leadGroups, callGroups, perLead] = await runAll(db, [
-    () =>
-      db.query<{ status: string; qualified: boolean | null; n: number }[]>(
-        `SELECT status, qualified, count(*)::int AS n FROM leads WHERE campaign_id = $1 GROUP BY 1, 2`,
-        [campaignId],
-      ),
-    () =>
-      db.query<{ outcome: string; n: number; cost: number; duration: number }[]>(
-        `SELECT coalesce(outcome, 'in_progress') AS outcome, count(*)::int AS n,
-              coalesce(sum(cost), 0)::float8 AS cost,
-              coalesce(sum(duration_seconds), 0)::float8 AS duration
-         FROM call_attempts
-        WHERE campaign_id = $1 AND call_id IS NOT NULL
-        GROUP BY 1`,
-        [campaignId],
-      ),
-    () =>
-      db.query<{ outcome: string; n: number; reached: number }[]>(
-        `SELECT coalesce(last_outcome, 'in_progress') AS outcome, count(*)::int AS n,
-              count(*) FILTER (WHERE reached)::int AS reached
-         FROM (SELECT (array_agg(outcome ORDER BY attempt_number DESC))[1] AS last_outcome,
-                      bool_or(outcome = 'completed') AS reached
-                 FROM call_attempts
-                WHERE campaign_id = $1 AND call_id IS NOT NULL
-                GROUP BY lead_id) per_lead
-        GROUP BY 1`,
-        [campaignId],
-      ),
-  ]);
+  return headlineFromCounters(
+    (await readCounters(db, [campaignId])).get(campaignId) ?? new Map<string, number>(),
+  );
+}
 
-  const byStatus: Record<string, number> = {};
-  let leads = 0;
-  let qualified = 0;
-  let notQualified = 0;
-  for (const g of leadGroups) {
-    leads += g.n;
-    byStatus[g.status] = (byStatus[g.status] ?? 0) + g.n;
-    if (g.qualified === true) qualified += g.n;
-    if (g.qualified === false) notQualified += g.n;
-  }
-  const callsByOutcome: Record<string, number> = {};
-  let calls = 0;
-  let cost = 0;
-  let duration = 0;
-  for (const g of callGroups) {
-    callsByOutcome[g.outcome] = g.n;
-    calls += g.n;
-    cost += g.cost;
-    duration += g.duration;
-  }
-  const byOutcome: Record<string, number> = {};
-  let dialled = 0;
-  let reached = 0;
-  for (const g of perLead) {
-    byOutcome[g.outcome] = g.n;
-    dialled += g.n;
-    reached += g.reached;
-  }
+/** The headline figures a campaign's counters give. */
+export function headlineFromCounters(c: CampaignCounters): CampaignHeadline {
+  const byStatus = countersWithPrefix(c, 'status:');
+  const callsByOutcome = countersWithPrefix(c, 'calls:');
+  const byOutcome = countersWithPrefix(c, 'last_outcome:');
+  const leads = Object.values(byStatus).reduce((n, v) => n + v, 0);
+  const calls = Object.values(callsByOutcome).reduce((n, v) => n + v, 0);
+  const dialled = c.get('dialled') ?? 0;
+  const reached = c.get('reached') ?? 0;
+  const qualified = c.get('qualified:true') ?? 0;
   if (leads - dialled > 0) byOutcome.not_called = leads - dialled;
 
   return {
@@ -99,11 +57,11 @@ export async function computeHeadline(
     dialled,
     reached,
     qualified,
-    not_qualified: notQualified,
+    not_qualified: c.get('qualified:false') ?? 0,
     qualification_rate: reached > 0 ? roundOrNull(qualified / reached, 4) : null,
     reach_rate: dialled > 0 ? roundOrNull(reached / dialled, 4) : null,
-    total_cost: roundOrNull(cost, 6) ?? 0,
-    total_duration_seconds: roundOrNull(duration, 3) ?? 0,
+    total_cost: roundOrNull(c.get('cost') ?? 0, 6) ?? 0,
+    total_duration_seconds: roundOrNull(c.get('duration') ?? 0, 3) ?? 0,
     by_outcome: byOutcome,
     by_status: byStatus,
     calls: { total: calls, by_outcome: callsByOutcome },

@@ -1,3 +1,4 @@
+import { complianceOf } from '../compliance/compliance-settings';
 import {
   ConflictException,
   Inject,
@@ -11,7 +12,7 @@ import { AuditTrail } from '../audit/audit-trail.service';
 import { CallRoundedClient } from '../callrounded/callrounded.client';
 import { CLOCK, type Clock } from '../core/runtime';
 import { queryRows } from '../common/sql';
-import { Campaign, type CampaignStatus } from './campaign.entity';
+import { Campaign, type CampaignStatus, type PausedReason } from './campaign.entity';
 import { CampaignEvents } from './campaign-events.service';
 import { CampaignQuestions } from './campaign-questions';
 import { CampaignsService } from './campaigns.service';
@@ -89,6 +90,8 @@ export class CampaignLifecycle {
         }
         this.questions.assertRulesFitAtStart(c.qualification, questions);
       }
+      if (questions)
+        this.questions.assertComplianceQuestionsFitAtStart(complianceOf(c.compliance), questions);
       if (fetched) {
         c.questions = fetched;
         c.questionsFetchedAt = now;
@@ -103,7 +106,7 @@ export class CampaignLifecycle {
 
   /** running | scheduled → paused: no new call starts; calls in progress are still tracked. */
   async pause(id: string): Promise<CampaignView> {
-    return this.move(id, 'pause', (c) => {
+    return this.move(id, 'pause', async (c, tx) => {
       if (c.status !== 'running' && c.status !== 'scheduled') {
         throw new ConflictException(
           c.status === 'draft'
@@ -113,9 +116,61 @@ export class CampaignLifecycle {
               : `campaign is ${c.status}: it can no longer be paused`,
         );
       }
-      c.pausedFrom = c.status;
-      c.status = 'paused';
+      this.markPaused(c, 'manual', null);
+      await this.events.paused(tx, c, this.clock.now());
+      return { paused_reason: 'manual' };
     });
+  }
+
+  /**
+   * A control pauses the campaign (budget, circuit breaker, the platform refusing its calls), in
+   * the caller's transaction, which holds the campaign row FOR UPDATE. Answers false when it was
+   * not running or scheduled (already paused, completed, cancelled): nothing changes then.
+   */
+  async pauseLocked(
+    tx: EntityManager,
+    c: Campaign,
+    reason: Exclude<PausedReason, 'manual'>,
+    detail: Record<string, unknown>,
+  ): Promise<boolean> {
+    if (c.status !== 'running' && c.status !== 'scheduled') return false;
+    const from = c.status;
+    this.markPaused(c, reason, detail);
+    await tx.getRepository(Campaign).save(c);
+    await this.events.paused(tx, c, this.clock.now());
+    await this.audit.record(tx, {
+      action: 'campaign.pause',
+      targetType: 'campaign',
+      targetId: c.id,
+      summary: { status: { before: from, after: 'paused' }, paused_reason: reason, detail },
+    });
+    this.logger.warn(`campaign ${c.id} paused (${reason}): ${JSON.stringify(detail)}`);
+    return true;
+  }
+
+  /** pauseLocked in a transaction of its own. */
+  async pauseFor(
+    id: string,
+    reason: Exclude<PausedReason, 'manual'>,
+    detail: Record<string, unknown>,
+  ): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const c = await tx
+        .getRepository(Campaign)
+        .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      return c ? this.pauseLocked(tx, c, reason, detail) : false;
+    });
+  }
+
+  private markPaused(
+    c: Campaign,
+    reason: PausedReason,
+    detail: Record<string, unknown> | null,
+  ): void {
+    c.pausedFrom = c.status as 'running' | 'scheduled';
+    c.status = 'paused';
+    c.pausedReason = reason;
+    c.pausedDetail = detail;
   }
 
   /**
@@ -133,6 +188,10 @@ export class CampaignLifecycle {
       if (c.schedule) c.scheduleFrom = now;
       c.status = target;
       c.pausedFrom = null;
+      c.pausedReason = null;
+      c.pausedDetail = null;
+      // The circuit breaker counts only calls started from now on.
+      c.resumedAt = now;
     });
   }
 
@@ -163,6 +222,8 @@ export class CampaignLifecycle {
       );
       c.status = 'cancelled';
       c.pausedFrom = null;
+      c.pausedReason = null;
+      c.pausedDetail = null;
       c.completedAt = now;
       return { leads_cancelled: cancelled, calls_terminated: live.length };
     });

@@ -1,15 +1,17 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { DataSource, EntityManager } from 'typeorm';
 import { SLOT_STATES_SQL } from '../common/attempt-states';
+import { runAll } from '../common/queryable';
 import {
-  DIALABLE_LEAD_STATUSES_SQL,
-  FINAL_LEAD_STATUSES_SQL,
-  UNREACHED_LEAD_STATUSES_SQL,
+  DIALABLE_LEAD_STATUSES,
+  FINAL_LEAD_STATUSES,
+  UNREACHED_LEAD_STATUSES,
 } from '../leads/lead-statuses';
+import { countersWithPrefix, readCounters, sumOf } from './campaign-counters';
 
 /**
  * Where a campaign's leads stand. `total` = pending + in_progress + completed + failed +
- * suppressed + cancelled: `pending` counts every lead waiting for a call (never called yet, or
+ * suppressed + cancelled + expired + ineligible: `pending` counts every lead waiting for a call (never called yet, or
  * waiting for a retry: `retry_scheduled` is the part of it that waits for a retry) and `failed`
  * counts the leads that ended unreached (`exhausted` is the part of it that used every attempt).
  */
@@ -37,7 +39,19 @@ export class CampaignProgress {
   @ApiProperty({ type: 'integer', description: 'Cancelled with the campaign.' }) cancelled: number;
   @ApiProperty({
     type: 'integer',
-    description: 'Leads in a final status (completed, failed, exhausted, suppressed, cancelled).',
+    description: 'Still waiting when the campaign’s end date (ends_at) passed.',
+  })
+  expired: number;
+  @ApiProperty({
+    type: 'integer',
+    description:
+      'Never called because the law forbids it (e.g. a consumer without recorded consent): status ineligible, with its status_reason.',
+  })
+  ineligible: number;
+  @ApiProperty({
+    type: 'integer',
+    description:
+      'Leads in a final status (completed, failed, exhausted, suppressed, cancelled, expired, ineligible).',
   })
   final: number;
   @ApiProperty({
@@ -59,49 +73,54 @@ const EMPTY: CampaignProgress = {
   exhausted: 0,
   suppressed: 0,
   cancelled: 0,
+  expired: 0,
+  ineligible: 0,
   final: 0,
   live_calls: 0,
 };
 
-/** The progress of several campaigns in one statement: one pass over their leads and live attempts. */
+/**
+ * The progress of several campaigns from their counters (never a pass over the leads) and the
+ * slot rows of their live attempts (an index of at most the concurrency cap's rows per campaign).
+ */
 export async function loadProgress(
   db: DataSource | EntityManager,
   campaignIds: string[],
 ): Promise<Map<string, CampaignProgress>> {
   const out = new Map<string, CampaignProgress>();
   if (campaignIds.length === 0) return out;
-  const rows: (Record<keyof CampaignProgress, string> & { id: string })[] = await db.query(
-    `WITH l AS (
-       SELECT campaign_id,
-              count(*) AS total,
-              count(*) FILTER (WHERE status IN ${DIALABLE_LEAD_STATUSES_SQL}) AS pending,
-              count(*) FILTER (WHERE status = 'calling') AS in_progress,
-              count(*) FILTER (WHERE status = 'completed') AS completed,
-              count(*) FILTER (WHERE status IN ${UNREACHED_LEAD_STATUSES_SQL}) AS failed,
-              count(*) FILTER (WHERE qualified) AS qualified,
-              count(*) FILTER (WHERE NOT qualified) AS not_qualified,
-              count(*) FILTER (WHERE status = 'retry_scheduled') AS retry_scheduled,
-              count(*) FILTER (WHERE status = 'exhausted') AS exhausted,
-              count(*) FILTER (WHERE status = 'suppressed') AS suppressed,
-              count(*) FILTER (WHERE status = 'cancelled') AS cancelled,
-              count(*) FILTER (WHERE status IN ${FINAL_LEAD_STATUSES_SQL}) AS final
-         FROM leads WHERE campaign_id = ANY($1::uuid[]) GROUP BY campaign_id),
-     a AS (
-       SELECT campaign_id, count(*) AS live_calls
-         FROM call_attempts
-        WHERE campaign_id = ANY($1::uuid[]) AND state IN ${SLOT_STATES_SQL}
-        GROUP BY campaign_id)
-     SELECT ids.id, l.*, a.live_calls
-       FROM unnest($1::uuid[]) AS ids(id)
-       LEFT JOIN l ON l.campaign_id = ids.id
-       LEFT JOIN a ON a.campaign_id = ids.id`,
-    [campaignIds],
-  );
-  for (const row of rows) {
-    const progress = { ...EMPTY };
-    for (const key of Object.keys(EMPTY) as (keyof CampaignProgress)[])
-      progress[key] = Number(row[key] ?? 0);
-    out.set(row.id, progress);
+  const [counters, live] = await runAll(db, [
+    () => readCounters(db, campaignIds),
+    () =>
+      db.query(
+        `SELECT campaign_id, count(*)::int AS n FROM call_attempts
+          WHERE campaign_id = ANY($1::uuid[]) AND state IN ${SLOT_STATES_SQL}
+          GROUP BY campaign_id`,
+        [campaignIds],
+      ) as Promise<{ campaign_id: string; n: number }[]>,
+  ]);
+  const liveCalls = new Map(live.map((r) => [r.campaign_id, r.n]));
+  for (const id of campaignIds) {
+    const c = counters.get(id) ?? new Map<string, number>();
+    const byStatus = countersWithPrefix(c, 'status:');
+    out.set(id, {
+      ...EMPTY,
+      total: Object.values(byStatus).reduce((n, v) => n + v, 0),
+      pending: sumOf(byStatus, DIALABLE_LEAD_STATUSES),
+      in_progress: byStatus.calling ?? 0,
+      completed: byStatus.completed ?? 0,
+      failed: sumOf(byStatus, UNREACHED_LEAD_STATUSES),
+      qualified: c.get('qualified:true') ?? 0,
+      not_qualified: c.get('qualified:false') ?? 0,
+      retry_scheduled: byStatus.retry_scheduled ?? 0,
+      exhausted: byStatus.exhausted ?? 0,
+      suppressed: byStatus.suppressed ?? 0,
+      cancelled: byStatus.cancelled ?? 0,
+      expired: byStatus.expired ?? 0,
+      ineligible: byStatus.ineligible ?? 0,
+      final: sumOf(byStatus, FINAL_LEAD_STATUSES),
+      live_calls: liveCalls.get(id) ?? 0,
+    });
   }
   return out;
 }

@@ -1,9 +1,18 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import { ComplianceView } from './dto/compliance.dto';
+import { complianceOf, type ComplianceSettings } from '../compliance/compliance-settings';
 import { nextFireAfter } from '../common/cron';
 import type { Qualification } from '../qualification/rules';
 import type { CallingWindow } from '../windows/calling-window';
-import type { Campaign, CampaignStatus, RetryPolicy } from './campaign.entity';
-import { CAMPAIGN_STATUSES } from './campaign.entity';
+import type {
+  AutoPause,
+  Campaign,
+  CampaignStatus,
+  PausedReason,
+  RetryPolicy,
+} from './campaign.entity';
+import { CAMPAIGN_STATUSES, PAUSED_REASONS } from './campaign.entity';
+import { AutoPauseDto } from './dto/campaign-controls.dto';
 import { CampaignProgress } from './campaign-progress';
 import {
   CallingWindowDto,
@@ -13,6 +22,7 @@ import {
 } from './dto/campaign-parts.dto';
 
 /** A campaign as the API answers it: every setting, its status and times, and its progress. */
+@ApiExtraModels(AutoPauseDto)
 export class CampaignView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() name: string;
@@ -31,6 +41,11 @@ export class CampaignView {
     string
   >;
   @ApiProperty({ type: String, nullable: true }) webhook_url: string | null;
+  @ApiProperty({
+    type: ComplianceView,
+    description: 'Which calling laws apply (docs/COMPLIANCE.md).',
+  })
+  compliance: ComplianceSettings;
   @ApiPropertyOptional({
     description:
       'The webhook signing secret: present only in the answer that set `webhook_url` where there was none. Store it.',
@@ -43,6 +58,30 @@ export class CampaignView {
     description: 'While paused: the status resume returns to.',
   })
   resumes_to: 'running' | 'scheduled' | null;
+  @ApiProperty({
+    enum: PAUSED_REASONS,
+    nullable: true,
+    description:
+      'While paused: why. `manual` (POST …/pause), `budget_reached` (max_cost), `failure_rate` (the circuit breaker, auto_pause), `platform_auth` (the platform answered 401/403 to a start), `platform_rejected` (the platform refused the campaign’s calls with another 4xx, e.g. an unknown from-number). Null otherwise; resume clears it.',
+  })
+  paused_reason: PausedReason | null;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    example: { failure_rate: 0.6, failed_calls: 6, calls: 10, window_minutes: 2, threshold: 0.5 },
+    description:
+      'While paused by a control: its figures (budget_reached: spent, expected_live, max_cost; failure_rate: failed_calls, calls, failure_rate, threshold, window_minutes; platform_*: http_status, message). Null otherwise.',
+  })
+  paused_detail: Record<string, unknown> | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) ends_at: string | null;
+  @ApiProperty({ type: 'integer', nullable: true }) max_calls_per_day: number | null;
+  @ApiProperty({ type: Number, nullable: true }) max_cost: number | null;
+  @ApiProperty({
+    oneOf: [{ $ref: getSchemaPath(AutoPauseDto) }, { type: 'boolean', enum: [false] }],
+    description: 'The circuit breaker’s settings, or false when off.',
+  })
+  auto_pause: AutoPause | false;
   @ApiProperty({ format: 'date-time' }) created_at: string;
   @ApiProperty({ format: 'date-time' }) updated_at: string;
   @ApiProperty({
@@ -123,8 +162,15 @@ export function toCampaignView(
     qualification: c.qualification,
     variables: c.variables ?? {},
     webhook_url: c.webhookUrl,
+    compliance: complianceOf(c.compliance),
     status: c.status,
     resumes_to: c.status === 'paused' ? c.pausedFrom : null,
+    paused_reason: c.status === 'paused' ? c.pausedReason : null,
+    paused_detail: c.status === 'paused' ? c.pausedDetail : null,
+    ends_at: iso(c.endsAt),
+    max_calls_per_day: c.maxCallsPerDay,
+    max_cost: c.maxCost === null ? null : Number(c.maxCost),
+    auto_pause: c.autoPause,
     created_at: c.createdAt.toISOString(),
     updated_at: c.updatedAt.toISOString(),
     started_at: iso(c.startedAt),

@@ -15,14 +15,17 @@ import {
 import { CampaignIdPipe } from '../common/campaign-id.pipe';
 import { CampaignCloner } from './campaign-clone.service';
 import { CampaignLifecycle } from './campaign-lifecycle.service';
+import { CampaignRequeue } from './campaign-requeue.service';
 import { CampaignPage, CampaignView } from './campaign.view';
 import { CampaignsService } from './campaigns.service';
 import { CloneCampaignDto } from './dto/clone-campaign.dto';
+import { RequeueDto, RequeueResult } from './dto/requeue.dto';
 import { TestCallDto, TestCallListView, TestCallView } from './dto/test-call.dto';
 import { TestCallsService } from './test-calls.service';
 import { CreateCampaignDto, UpdateCampaignDto } from './dto/create-campaign.dto';
 import { ListCampaignsQuery } from './dto/list-campaigns.query';
 import { Roles } from '../auth/roles.decorator';
+import { EligibilityDto } from './dto/eligibility.dto';
 
 @ApiTags('campaigns')
 @Controller('v1/campaigns')
@@ -32,6 +35,7 @@ export class CampaignsController {
     private readonly lifecycle: CampaignLifecycle,
     private readonly cloner: CampaignCloner,
     private readonly testCalls: TestCallsService,
+    private readonly requeuer: CampaignRequeue,
   ) {}
 
   @Post()
@@ -66,6 +70,21 @@ export class CampaignsController {
   @Roles('manager', 'viewer')
   get(@Param('id', CampaignIdPipe) id: string): Promise<CampaignView> {
     return this.campaigns.get(id);
+  }
+
+  @Get(':id/eligibility')
+  @ApiOperation({
+    summary:
+      'Dry run: who may be called now, who waits and why, who never will, and the next 7 days',
+    description:
+      'Calls nobody. Applies the campaign’s window and calling laws (hours, holidays, caps across campaigns, refusal cool-down, consent) ' +
+      'to the waiting leads as the dialler would now. Up to 2,000 waiting leads are evaluated one by one; beyond, every k-th lead (`sampled`) and the counts are scaled.',
+  })
+  @ApiOkResponse({ type: EligibilityDto })
+  @ApiNotFoundResponse({ description: 'No such campaign.' })
+  @Roles('manager', 'viewer')
+  eligibility(@Param('id', CampaignIdPipe) id: string): Promise<EligibilityDto> {
+    return this.campaigns.eligibility(id);
   }
 
   @Patch(':id')
@@ -202,6 +221,31 @@ export class CampaignsController {
   @Roles('manager')
   resume(@Param('id', CampaignIdPipe) id: string): Promise<CampaignView> {
     return this.lifecycle.resume(id);
+  }
+
+  @Post(':id/requeue')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Call again the leads not reached: put leads in final statuses back in the queue',
+    description:
+      'Leads in `statuses` (failed, exhausted, expired) go back to the queue with `extra_attempts` more calls each (their attempt limit becomes attempts + extra_attempts). ' +
+      'They pass through the normal claim: the do-not-call list, calling windows and caps apply as always. ' +
+      'A completed campaign runs again (running, or scheduled with a schedule); a paused one stays paused until resumed. ' +
+      '`ends_at` sets a new end date (needed when the current one has passed).',
+  })
+  @ApiOkResponse({ type: RequeueResult })
+  @ApiBadRequestResponse({ description: 'statuses, extra_attempts or ends_at invalid.' })
+  @ApiNotFoundResponse({ description: 'No such campaign.' })
+  @ApiConflictResponse({
+    description:
+      'A draft or cancelled campaign, or its end date has passed and no later one is given.',
+  })
+  @Roles('manager')
+  requeue(
+    @Param('id', CampaignIdPipe) id: string,
+    @Body() dto: RequeueDto,
+  ): Promise<RequeueResult> {
+    return this.requeuer.requeue(id, dto);
   }
 
   @Post(':id/cancel')

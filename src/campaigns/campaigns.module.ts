@@ -1,3 +1,4 @@
+import { ComplianceModule } from '../compliance/compliance.module';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { QualificationModule } from '../qualification/qualification.module';
@@ -6,9 +7,12 @@ import { Campaign } from './campaign.entity';
 import { CampaignCloner } from './campaign-clone.service';
 import { CampaignEvents } from './campaign-events.service';
 import { CampaignLifecycle } from './campaign-lifecycle.service';
+import { CampaignLimits } from './campaign-limits';
 import { CampaignQuestions } from './campaign-questions';
+import { CampaignRequeue } from './campaign-requeue.service';
 import { CampaignsService } from './campaigns.service';
 import { TestCallsService } from './test-calls.service';
+import { CounterFolder } from './counter-folder.service';
 import { WindowsModule } from '../windows/windows.module';
 
 /** Campaign settings (CRUD) and lifecycle. Its loops (schedules, settling) live in SchedulingModule. */
@@ -18,15 +22,27 @@ import { WindowsModule } from '../windows/windows.module';
     QualificationModule,
     WebhooksModule,
     WindowsModule,
+    ComplianceModule,
   ],
   providers: [
     CampaignsService,
     CampaignLifecycle,
+    CampaignLimits,
     CampaignQuestions,
     CampaignEvents,
     CampaignCloner,
+    CampaignRequeue,
+    TestCallsService,
+    CounterFolder,
+  ],
+  exports: [
+    CampaignsService,
+    CampaignLifecycle,
+    CampaignLimits,
+    CampaignCloner,
+    CampaignRequeue,
+    CounterFolder,
     TestCallsService,
   ],
-  exports: [CampaignsService, CampaignLifecycle, CampaignCloner, TestCallsService],
 })
 export class CampaignsModule {}

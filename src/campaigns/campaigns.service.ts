@@ -1,8 +1,15 @@
-import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  Inject,
+  Injectable,
+  NotFoundException,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditTrail, changes } from '../audit/audit-trail.service';
 import type { PlatformQuestion } from '../callrounded/callrounded.types';
+import { AppConfig } from '../config/app-config';
 import { CLOCK, type Clock } from '../core/runtime';
 import { generateWebhookSecret } from '../webhooks/webhook-signature';
 import { WebhookUrlGuard } from '../webhooks/webhook-url-guard.service';
@@ -12,11 +19,13 @@ import type { Qualification } from '../qualification/rules';
 import { auditedSettings } from './campaign-audit';
 import { Campaign } from './campaign.entity';
 import {
+  DEFAULT_AUTO_PAUSE,
   DEFAULT_CALLING_WINDOW,
   DEFAULT_MAX_CALLS_PER_MINUTE,
   DEFAULT_MAX_CONCURRENT_CALLS,
   DEFAULT_RETRY,
   defaultTimezone,
+  mergeAutoPause,
   mergeRetry,
   mergeWindow,
 } from './campaign-defaults';
@@ -27,6 +36,9 @@ import type { CampaignSettingsDto } from './dto/campaign-settings.dto';
 import type { CreateCampaignDto, UpdateCampaignDto } from './dto/create-campaign.dto';
 import type { ListCampaignsQuery } from './dto/list-campaigns.query';
 import { SLOT_STATES_SQL } from '../common/attempt-states';
+import { complianceOf, type ComplianceSettings } from '../compliance/compliance-settings';
+import { ComplianceService } from '../compliance/compliance.service';
+import type { Eligibility } from '../compliance/eligibility';
 
 /** A page ends at a campaign: its creation time in microseconds (exact) and its id. */
 const CURSOR_TAG = 'campaigns';
@@ -40,13 +52,18 @@ export class CampaignsService {
     private readonly questions: CampaignQuestions,
     private readonly audit: AuditTrail,
     private readonly webhookUrls: WebhookUrlGuard,
+    private readonly config: AppConfig,
+    private readonly compliance: ComplianceService,
   ) {}
 
   async create(dto: CreateCampaignDto): Promise<CampaignView> {
+    this.assertControlsValid(dto);
     if (dto.webhook_url) await this.webhookUrls.assertSavable(dto.webhook_url);
     const questions = await this.questions.fetch(dto.agent_id);
     const qualification = normalizeQualification(dto.qualification);
     this.questions.assertRulesValid(qualification, questions);
+    const compliance = mergeCompliance(complianceOf(null), dto.compliance);
+    this.questions.assertComplianceQuestionsValid(compliance, questions);
     const now = this.clock.now();
     const secret = dto.webhook_url ? generateWebhookSecret() : undefined;
     const campaign = this.db.getRepository(Campaign).create({
@@ -62,10 +79,18 @@ export class CampaignsService {
       defaultCountry: dto.default_country ?? null,
       qualification,
       variables: { ...(dto.variables ?? {}) },
+      compliance,
       questions,
       questionsFetchedAt: questions ? now : null,
       webhookUrl: dto.webhook_url ?? null,
       webhookSecret: secret ?? null,
+      endsAt: dto.ends_at ? new Date(dto.ends_at) : null,
+      maxCallsPerDay: dto.max_calls_per_day ?? null,
+      maxCost: dto.max_cost == null ? null : String(dto.max_cost),
+      autoPause: mergeAutoPause(DEFAULT_AUTO_PAUSE, dto.auto_pause),
+      pausedReason: null,
+      pausedDetail: null,
+      resumedAt: null,
       status: 'draft',
       pausedFrom: null,
       scheduleFrom: null,
@@ -124,20 +149,32 @@ export class CampaignsService {
     return this.view(await this.find(this.db.manager, id), this.db);
   }
 
+  /** Who would be called, when, and why not: computed, nobody is called. */
+  async eligibility(id: string): Promise<Eligibility> {
+    const campaign = await this.find(this.db.manager, id);
+    return this.compliance.eligibility(this.db, campaign, this.clock.now());
+  }
+
   async update(id: string, dto: UpdateCampaignDto): Promise<CampaignView> {
+    this.assertControlsValid(dto);
     if (dto.webhook_url) await this.webhookUrls.assertSavable(dto.webhook_url);
     const before = await this.find(this.db.manager, id);
     const agentChanges =
       dto.agent_id !== undefined && dto.agent_id.toLowerCase() !== before.agentId;
     const agentId = agentChanges ? dto.agent_id!.toLowerCase() : before.agentId;
     // Fetched before the transaction: no row lock is held while the platform answers.
-    const fetched: PlatformQuestion[] | null | undefined =
-      agentChanges || dto.qualification ? await this.questions.fetch(agentId) : undefined;
+    // An unknown agent is reported after the edit checks: a locked campaign answers 409 first.
+    const fetchedOrRefusal: PlatformQuestion[] | null | undefined | Error =
+      agentChanges || dto.qualification
+        ? await this.questions.fetch(agentId).catch((err: Error) => err)
+        : undefined;
+    const fetched = fetchedOrRefusal instanceof Error ? undefined : fetchedOrRefusal;
 
     let secret: string | undefined;
     const saved = await this.db.transaction(async (tx) => {
       const c = await this.find(tx, id, true);
       assertEditable(c, dto, agentChanges);
+      if (fetchedOrRefusal instanceof Error) throw fetchedOrRefusal;
       const settingsBefore = auditedSettings(c);
       const now = this.clock.now();
       if (agentChanges) {
@@ -155,6 +192,10 @@ export class CampaignsService {
         this.questions.assertRulesValid(c.qualification, fetched ?? c.questions);
       }
       applySettings(c, dto);
+      if (dto.compliance !== undefined || agentChanges) {
+        c.compliance = mergeCompliance(complianceOf(c.compliance), dto.compliance);
+        this.questions.assertComplianceQuestionsValid(c.compliance, fetched ?? c.questions);
+      }
       if (dto.name !== undefined) c.name = dto.name.trim();
       if (dto.from_numbers !== undefined) c.fromNumbers = dto.from_numbers;
       if (dto.webhook_url !== undefined) {
@@ -206,6 +247,41 @@ export class CampaignsService {
     });
   }
 
+  /**
+   * The checks that need more than the body: `retry.by_status` names statuses that end a call
+   * (missed, failed, or one of CALLROUNDED_TERMINAL_STATUSES not mapped to completed), and
+   * `ends_at` is in the future.
+   */
+  private assertControlsValid(dto: CampaignSettingsDto): void {
+    const details: { field: string; message: string }[] = [];
+    const extra = this.config.extraTerminalStatuses;
+    const known = [
+      'missed',
+      'failed',
+      ...Object.keys(extra).filter((s) => extra[s] !== 'completed'),
+    ];
+    for (const status of dto.retry?.by_status?.keys() ?? []) {
+      if (!known.includes(status)) {
+        details.push({
+          field: `retry.by_status.${status}`,
+          message: `retry.by_status.${status}: "${status}" is not a status that ends a call unreached; use one of ${known.join(', ')} (statuses are added with CALLROUNDED_TERMINAL_STATUSES)`,
+        });
+      }
+    }
+    if (dto.ends_at && Date.parse(dto.ends_at) <= this.clock.now().getTime()) {
+      details.push({
+        field: 'ends_at',
+        message: `ends_at must be in the future (got ${dto.ends_at})`,
+      });
+    }
+    if (details.length > 0) {
+      throw new BadRequestException({
+        message: details.map((d) => d.message).join('; '),
+        details,
+      });
+    }
+  }
+
   /** The campaign, optionally locked FOR UPDATE in `tx`; 404 when it does not exist. */
   async find(tx: EntityManager, id: string, lock = false): Promise<Campaign> {
     const campaign = await tx.getRepository(Campaign).findOne({
@@ -239,6 +315,27 @@ function normalizeQualification(q: CampaignSettingsDto['qualification']): Qualif
   return { match: q.match ?? 'all', rules };
 }
 
+/** A compliance setting with the given keys replacing the base's. */
+function mergeCompliance(
+  base: ComplianceSettings,
+  patch: CampaignSettingsDto['compliance'],
+): ComplianceSettings {
+  const out: ComplianceSettings = { ...base };
+  if (!patch) return out;
+  if (patch.rules !== undefined)
+    out.rules = Array.isArray(patch.rules) ? [...patch.rules] : patch.rules;
+  if (patch.contact_type !== undefined) out.contact_type = patch.contact_type;
+  if (patch.refusal_question !== undefined) out.refusal_question = patch.refusal_question;
+  if (patch.opt_out_question !== undefined) out.opt_out_question = patch.opt_out_question;
+  if (patch.max_contacts !== undefined)
+    out.max_contacts = patch.max_contacts
+      ? { count: patch.max_contacts.count, days: patch.max_contacts.days }
+      : null;
+  if (patch.conservative_holidays !== undefined)
+    out.conservative_holidays = patch.conservative_holidays;
+  return out;
+}
+
 /** The settings shared by creation and change, on an existing campaign. */
 function applySettings(c: Campaign, dto: CampaignSettingsDto): void {
   if (dto.timezone !== undefined) c.timezone = canonicalZone(dto.timezone) ?? c.timezone;
@@ -251,6 +348,10 @@ function applySettings(c: Campaign, dto: CampaignSettingsDto): void {
     c.schedule = dto.schedule ? { cron: dto.schedule.cron.trim() } : null;
   if (dto.default_country !== undefined) c.defaultCountry = dto.default_country;
   if (dto.variables !== undefined) c.variables = { ...dto.variables };
+  if (dto.ends_at !== undefined) c.endsAt = dto.ends_at ? new Date(dto.ends_at) : null;
+  if (dto.max_calls_per_day !== undefined) c.maxCallsPerDay = dto.max_calls_per_day;
+  if (dto.max_cost !== undefined) c.maxCost = dto.max_cost === null ? null : String(dto.max_cost);
+  if (dto.auto_pause !== undefined) c.autoPause = mergeAutoPause(c.autoPause, dto.auto_pause);
 }
 
 /** What may change in each status (409 otherwise). */

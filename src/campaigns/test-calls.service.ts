@@ -18,6 +18,7 @@ import { normalizePhone } from '../leads/csv/phone-normalizer';
 import { typeAnswers } from '../qualification/answer-typing';
 import { questionInfos } from '../qualification/question-kind';
 import { CallingWindowService } from '../windows/calling-window.service';
+import { ComplianceService } from '../compliance/compliance.service';
 import type { Campaign } from './campaign.entity';
 import { CampaignsService } from './campaigns.service';
 import type { TestCallDto, TestCallView } from './dto/test-call.dto';
@@ -49,8 +50,8 @@ interface TestCallRow {
 /**
  * One real call with a campaign's agent and from-number to the user's own phone, with a lead's
  * variables (or given ones), before the batch goes out. It honours the do-not-call list and the
- * campaign's calling window in the number's zones (the compliance checks, once they exist, are
- * to be called here too); it is kept in `test_calls`, not in leads or call attempts, so it
+ * campaign's calling window in the number's zones, and the calling laws as the dialler applies
+ * them (hours, holidays, caps, cool-down; the consent is the request itself); it is kept in `test_calls`, not in leads or call attempts, so it
  * never counts in the campaign's progress, report or caps. At most TEST_CALLS_PER_HOUR per
  * campaign in any hour (429 with Retry-After).
  */
@@ -62,6 +63,7 @@ export class TestCallsService {
     private readonly campaigns: CampaignsService,
     private readonly platform: CallRoundedClient,
     private readonly windows: CallingWindowService,
+    private readonly compliance: ComplianceService,
     private readonly audit: AuditTrail,
   ) {}
 
@@ -143,7 +145,7 @@ export class TestCallsService {
     return lead.variables ?? {};
   }
 
-  /** The do-not-call list, then the calling window in every zone the number may be in. */
+  /** The do-not-call list, the calling window in every zone the number may be in, then the calling laws. */
   private async assertCallable(campaign: Campaign, to: string): Promise<void> {
     const suppressed = await this.db.query<unknown[]>(
       'SELECT 1 FROM suppressions WHERE phone = $1',
@@ -164,6 +166,21 @@ export class TestCallsService {
       throw new ConflictException({
         message: `${to} may not be called now: ${window.reason ?? 'outside the campaign’s calling window'}${next}`,
         details: [{ field: 'to_number', message: 'outside the calling window' }],
+      });
+    }
+    // The person asking for the call to their own phone consents by asking.
+    const law = await this.compliance.screen(
+      this.db,
+      campaign,
+      { phone: to, timezone: null, contact_type: null, consent_at: now },
+      now,
+    );
+    if ('final' in law || ('allowed' in law && !law.allowed)) {
+      const next =
+        'next_allowed_at' in law ? `; allowed from ${law.next_allowed_at.toISOString()}` : '';
+      throw new ConflictException({
+        message: `${to} may not be called now: ${law.reason}${next}`,
+        details: [{ field: 'to_number', message: 'the calling laws forbid this call now' }],
       });
     }
   }

@@ -7,6 +7,8 @@ import { buildAssetMap, DASHBOARD_DIR, findProjectRoot, type StaticAsset } from 
 export class DashboardAssets implements OnModuleInit {
   private readonly logger = new Logger(DashboardAssets.name);
   private assets = new Map<string, StaticAsset>();
+  /** The content hash of this release's files, in their immutable URLs (/app/v/{version}/…). */
+  version = '';
 
   onModuleInit(): void {
     const root = findProjectRoot();
@@ -16,7 +18,9 @@ export class DashboardAssets implements OnModuleInit {
       );
       return;
     }
-    this.assets = buildAssetMap(root);
+    const built = buildAssetMap(root);
+    this.assets = built.assets;
+    this.version = built.version;
     if (!this.assets.has('vendor/chart.umd.min.js')) {
       this.logger.warn(
         'Dashboard charts disabled: node_modules/chart.js/dist/chart.umd.min.js not found',

@@ -4,14 +4,15 @@ import {
   NotFoundException,
   Param,
   Redirect,
+  Req,
   Res,
   ServiceUnavailableException,
 } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
-import { errorBody } from '../common/error-body';
+import type { Request, Response } from 'express';
 import { DashboardAssets } from './dashboard-assets.service';
 import { Public } from '../auth/roles.decorator';
+import { pickEncoding } from './static-assets';
 
 /**
  * The page is public: it holds no data, and every call it makes to /v1 carries the key the user
@@ -38,16 +39,17 @@ export class DashboardController {
   home(): void {}
 
   @Get('app')
-  page(@Res() res: Response): void {
-    this.send(res, '');
+  page(@Req() req: Request, @Res() res: Response): void {
+    this.send(req, res, '');
   }
 
   @Get('app/*path')
-  file(@Param('path') path: string | string[], @Res() res: Response): void {
-    this.send(res, Array.isArray(path) ? path.join('/') : path);
+  file(@Param('path') path: string | string[], @Req() req: Request, @Res() res: Response): void {
+    this.send(req, res, Array.isArray(path) ? path.join('/') : path);
   }
 
-  private send(res: Response, urlPath: string): void {
+  /** From memory, compressed when the browser accepts it; 304 when it has this very content. */
+  private send(req: Request, res: Response, urlPath: string): void {
     if (!this.assets.installed) {
       throw new ServiceUnavailableException(
         'The dashboard files are not installed (public/dashboard is missing)',
@@ -55,21 +57,21 @@ export class DashboardController {
     }
     const asset = this.assets.find(urlPath);
     if (!asset) throw new NotFoundException(`No dashboard file /app/${urlPath}`);
-    res.sendFile(
-      asset.file,
-      {
-        cacheControl: false,
-        headers: {
-          ...SECURITY_HEADERS,
-          'Content-Type': asset.contentType,
-          'Cache-Control': asset.cacheControl,
-        },
-      },
-      (err) => {
-        // A client that went away mid-file is not an error; a file gone since start-up is a 404.
-        if (err && !res.headersSent)
-          res.status(404).json(errorBody(404, `No dashboard file /app/${urlPath}`));
-      },
-    );
+    res.set({
+      ...SECURITY_HEADERS,
+      'Content-Type': asset.contentType,
+      'Cache-Control': asset.cacheControl,
+      ETag: asset.etag,
+      Vary: 'Accept-Encoding',
+    });
+    const known = req.headers['if-none-match'];
+    if (known && known.split(',').some((tag) => tag.trim().replace(/^W\//, '') === asset.etag)) {
+      res.status(304).end();
+      return;
+    }
+    const { body, encoding } = pickEncoding(asset, req.headers['accept-encoding']);
+    if (encoding) res.set('Content-Encoding', encoding);
+    res.set('Content-Length', String(body.length));
+    res.status(200).end(req.method === 'HEAD' ? undefined : body);
   }
 }

@@ -91,6 +91,8 @@ async function demo(): Promise<void> {
           days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
           hours: [{ start: '00:00', end: '24:00' }],
         },
+        // The simulator rings no one: no calling law applies (shown as such in the report).
+        compliance: { rules: 'none' },
         max_concurrent_calls: 10,
         max_calls_per_minute: 600,
         retry: { max_attempts: 2, delay_minutes: 0, on: ['missed', 'failed'] },

@@ -13,6 +13,7 @@ import { WORKER_TUNING, type WorkerTuning } from '../core/runtime';
 import { Lead } from '../leads/lead.entity';
 import { QualificationModule } from '../qualification/qualification.module';
 import { WindowsModule } from '../windows/windows.module';
+import { ComplianceModule } from '../compliance/compliance.module';
 import { CallStarter } from './start/call-starter.service';
 import { CampaignSettler } from './finish/campaign-settler';
 import { DIALER_FAULTS, dialerFaults, installFaultsFromEnv } from './dialer-faults';
@@ -37,6 +38,7 @@ import { Reconciler } from './start/reconciler.service';
     TypeOrmModule.forFeature([CallAttempt, Campaign, Lead]),
     QualificationModule,
     WindowsModule,
+    ComplianceModule,
     CampaignsModule,
   ],
   providers: [

@@ -40,6 +40,7 @@ import {
 import { LeadDryRun } from './lead-dry-run';
 import { LeadRejectStore } from './lead-reject-store';
 import { LeadRowMapper, type RowError } from './lead-row-mapper';
+import { storeEvidence } from './consent-columns';
 import type { LeadSink } from './lead-sink';
 import { startMissingVariablesCheck } from './missing-variables';
 import { TrailingLines } from './trailing-lines';
@@ -144,6 +145,7 @@ export class LeadImportService {
       }
       const rejects = new LeadRejectStore(run.importId, writer.onConnection);
       const read = await this.readLeads(run, rows, writer, { rejects });
+      if (rows.mapper.hasEvidence) await storeEvidence(qr, run.campaign.id, run.importId);
       const result = await this.complete(run, read, rows.csv.header, rejects.omitted);
       await qr.commitTransaction();
       this.countCommitted(result, startedAt);

@@ -5,6 +5,7 @@ import { normalizePhone } from './csv/phone-normalizer';
 import { classifyPhoneLabel } from './csv/phone-words';
 import { canonicalTimeZone } from './csv/time-zone';
 import { toVariableKey } from './csv/variable-key';
+import { EVIDENCE_KEYS, type EvidenceKey, normaliseEvidence } from './consent-columns';
 
 /** A row that can become a lead; `variables` is already JSON, ready for the batch insert. */
 export interface MappedLead {
@@ -50,6 +51,11 @@ export class LeadRowMapper {
   private readonly timezoneIndex: number;
   private readonly timezoneHeader: string;
   private readonly variableIndexes: number[];
+  /** For each variable, the evidence key it is (consent_at, contact_type…), or null. */
+  private readonly evidence: (EvidenceKey | null)[];
+  private readonly variableHeaders: string[];
+  /** The file has a consent or contact-type column: the import copies them into the lead's columns. */
+  readonly hasEvidence: boolean;
   /** `"key":` for each variable, so that a row's JSON is built by concatenation. */
   private readonly jsonKeys: string[];
   private readonly derived: { source: boolean; others: boolean; extension: boolean };
@@ -68,6 +74,11 @@ export class LeadRowMapper {
     this.timezoneIndex = columns.timezoneIndex;
     this.timezoneHeader = columns.timezoneIndex >= 0 ? header[columns.timezoneIndex].trim() : '';
     this.variableIndexes = columns.variables.map((v) => v.index);
+    this.evidence = columns.variables.map((v) =>
+      (EVIDENCE_KEYS as readonly string[]).includes(v.key) ? (v.key as EvidenceKey) : null,
+    );
+    this.variableHeaders = columns.variables.map((v) => header[v.index]?.trim() ?? v.key);
+    this.hasEvidence = this.evidence.some((e) => e !== null);
     this.jsonKeys = columns.variables.map((v) => `${JSON.stringify(v.key)}:`);
     const fileKeys = new Set(columns.variables.map((v) => v.key));
     this.derived = {
@@ -104,11 +115,23 @@ export class LeadRowMapper {
         }
       }
     }
+    const values = this.variableIndexes.map((index) => (cells[index] ?? '').trim());
+    if (this.hasEvidence) {
+      for (let i = 0; i < values.length; i++) {
+        const key = this.evidence[i];
+        if (key === null) continue;
+        const checked = normaliseEvidence(key, values[i]);
+        if ('error' in checked) {
+          report({ row, column: this.variableHeaders[i], message: checked.error });
+          rejected = true;
+        } else values[i] = checked.value;
+      }
+    }
     if (rejected || !phone.ok) return 'rejected';
     let json = '{';
-    for (let i = 0; i < this.variableIndexes.length; i++) {
+    for (let i = 0; i < values.length; i++) {
       if (i > 0) json += ',';
-      json += this.jsonKeys[i] + jsonString((cells[this.variableIndexes[i]] ?? '').trim());
+      json += this.jsonKeys[i] + jsonString(values[i]);
     }
     if (this.derived.source)
       json = this.addVariable(json, DERIVED_VARIABLES.source, source!.header);

@@ -1,6 +1,6 @@
 import { sqlList } from '../common/sql-list';
 
-/** Not final: `pending`, `calling`, `retry_scheduled`. Final: the others. */
+/** Not final: `pending`, `calling`, `retry_scheduled`. Final: the others (`expired`: the campaign's end date passed first). */
 export const OPEN_LEAD_STATUSES = ['pending', 'calling', 'retry_scheduled'] as const;
 export const FINAL_LEAD_STATUSES = [
   'completed',
@@ -8,6 +8,8 @@ export const FINAL_LEAD_STATUSES = [
   'exhausted',
   'suppressed',
   'cancelled',
+  'expired',
+  'ineligible',
 ] as const;
 export const LEAD_STATUSES = [...OPEN_LEAD_STATUSES, ...FINAL_LEAD_STATUSES] as const;
 export type LeadStatus = (typeof LEAD_STATUSES)[number];

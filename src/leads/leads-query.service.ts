@@ -9,6 +9,7 @@ import type {
   LeadImportSummaryDto,
 } from './dto/import-result.dto';
 import type { ListImportsQuery } from './dto/list-imports.query';
+import type { LeadAttemptDto, LeadDetailDto } from './dto/lead-detail.dto';
 import type { LeadDto, LeadPageDto } from './dto/lead.dto';
 import type { ListLeadsQuery } from './dto/list-leads.query';
 import type { LeadImportOptions } from './lead-import.entity';
@@ -28,11 +29,49 @@ interface LeadRow {
   qualified: boolean | null;
   outcome: string | null;
   status_reason: string | null;
+  contact_type: string | null;
+  consent_at: Date | null;
+  consent_source: string | null;
   row_number: number | null;
   timezone: string | null;
   import_id: string | null;
   created_at: Date;
   updated_at: Date;
+}
+
+interface AttemptRow {
+  attempt_number: number;
+  state: string;
+  call_id: string | null;
+  call_status: string | null;
+  outcome: string | null;
+  from_number: string;
+  requested_at: Date;
+  started_at: Date | null;
+  ended_at: Date | null;
+  duration_seconds: string | null;
+  cost: string | null;
+  answers: Record<string, unknown> | null;
+  error: string | null;
+}
+
+function toAttemptDto(a: AttemptRow): LeadAttemptDto {
+  const n = (v: string | null) => (v === null ? null : Number(v));
+  return {
+    attempt_number: a.attempt_number,
+    state: a.state,
+    call_id: a.call_id,
+    call_status: a.call_status,
+    outcome: a.outcome,
+    from_number: a.from_number,
+    requested_at: a.requested_at.toISOString(),
+    started_at: a.started_at?.toISOString() ?? null,
+    ended_at: a.ended_at?.toISOString() ?? null,
+    duration_seconds: n(a.duration_seconds),
+    cost: n(a.cost),
+    answers: a.answers,
+    error: a.error,
+  };
 }
 
 /** Reads a campaign's leads (page by page, in import order) and its import records. */
@@ -45,20 +84,44 @@ export class LeadsQueryService {
     const limit = query.limit ?? 100;
     const [after] = query.cursor ? decodeCursor(CURSOR_TAG, query.cursor, ['seq']) : ['0'];
     const statuses = query.status && query.status.length > 0 ? query.status : null;
+    const search = query.search?.trim() ?? '';
+    // Digits as typed nationally (06 12…) also match the E.164 form (+336 12…).
+    const digits = search.replace(/\D/g, '').replace(/^0/, '');
     const rows = await this.db.query<LeadRow[]>(
       `SELECT id, seq, phone, variables, status, attempts, last_call_id, last_call_status, next_attempt_at, qualified,
-              outcome, status_reason, row_number, timezone, import_id, created_at, updated_at
+              outcome, status_reason, contact_type, consent_at, consent_source, row_number, timezone,
+              import_id, created_at, updated_at
        FROM leads
        WHERE campaign_id = $1 AND seq > $2 AND ($3::text[] IS NULL OR status = ANY($3))
+         AND ($5 = '' OR ($6 <> '' AND phone LIKE '%' || $6 || '%')
+              OR variables::text ILIKE '%' || $5 || '%')
        ORDER BY seq
        LIMIT $4`,
-      [campaignId, after, statuses, limit + 1],
+      [campaignId, after, statuses, limit + 1, likeEscape(search), digits],
     );
     const page = rows.slice(0, limit);
     return {
       data: page.map(toLeadDto),
       next_cursor: rows.length > limit ? encodeCursor(CURSOR_TAG, page[page.length - 1].seq) : null,
     };
+  }
+
+  /** One lead with every call attempt: status, duration, cost, answers, error. */
+  async getLead(campaignId: string, leadId: string): Promise<LeadDetailDto> {
+    const [row] = (await this.db.query(
+      `SELECT id, seq, phone, variables, status, attempts, last_call_id, last_call_status, next_attempt_at, qualified,
+              outcome, status_reason, row_number, timezone, import_id, created_at, updated_at
+       FROM leads WHERE id = $1 AND campaign_id = $2`,
+      [leadId, campaignId],
+    )) as LeadRow[];
+    if (!row) throw new NotFoundException(`Lead ${leadId} not found in campaign ${campaignId}`);
+    const attempts = (await this.db.query(
+      `SELECT attempt_number, state, call_id, call_status, outcome, from_number, requested_at,
+              started_at, ended_at, duration_seconds, cost, answers, error
+       FROM call_attempts WHERE lead_id = $1 ORDER BY attempt_number, requested_at`,
+      [leadId],
+    )) as AttemptRow[];
+    return { ...toLeadDto(row), attempts_detail: attempts.map(toAttemptDto) };
   }
 
   async getImport(campaignId: string, importId: string): Promise<LeadImportDto> {
@@ -167,10 +230,18 @@ function toLeadDto(r: LeadRow): LeadDto {
     qualified: r.qualified,
     outcome: r.outcome,
     status_reason: r.status_reason,
+    contact_type: r.contact_type,
+    consent_at: r.consent_at?.toISOString() ?? null,
+    consent_source: r.consent_source,
     row_number: r.row_number,
     timezone: r.timezone,
     import_id: r.import_id,
     created_at: r.created_at.toISOString(),
     updated_at: r.updated_at.toISOString(),
   };
+}
+
+/** Text matched literally by LIKE: its own % and _ are escaped. */
+function likeEscape(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

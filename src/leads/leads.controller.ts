@@ -1,3 +1,4 @@
+import { LeadDetailDto } from './dto/lead-detail.dto';
 import {
   BadRequestException,
   Controller,
@@ -104,6 +105,20 @@ export class LeadsController {
   @Roles('manager', 'viewer')
   listLeads(@Param('id', uuid) id: string, @Query() query: ListLeadsQuery): Promise<LeadPageDto> {
     return this.queries.listLeads(id, query);
+  }
+
+  @Get('leads/:leadId')
+  @ApiOperation({
+    summary: 'One lead with every call attempt (status, duration, cost, post-call answers)',
+  })
+  @ApiOkResponse({ type: LeadDetailDto })
+  @ApiNotFoundResponse({ description: 'No such lead in this campaign.' })
+  @Roles('manager', 'viewer')
+  getLead(
+    @Param('id', uuid) id: string,
+    @Param('leadId', uuidPipe('lead_id')) leadId: string,
+  ): Promise<LeadDetailDto> {
+    return this.queries.getLead(id, leadId);
   }
 
   @Get('imports')

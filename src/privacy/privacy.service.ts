@@ -70,6 +70,7 @@ export class PrivacyService {
       );
       await count(
         `UPDATE leads SET phone = 'erased:' || id, variables = '{}', answers = NULL, timezone = NULL,
+                consent_at = NULL, consent_source = NULL, contact_type = NULL,
                 status = CASE WHEN status IN ('pending', 'retry_scheduled') THEN 'suppressed' ELSE status END,
                 status_reason = CASE WHEN status IN ('pending', 'retry_scheduled') THEN 'erased' ELSE status_reason END,
                 next_attempt_at = NULL, erased_at = $2, updated_at = $2
@@ -84,6 +85,8 @@ export class PrivacyService {
           [phone, now],
         )
       )[1];
+      // Refusals heard on its calls: the do-not-call entry above now keeps the number from calls.
+      await tx.query(`DELETE FROM contact_refusals WHERE phone = $1`, [phone]);
       const rejectedRows = (
         await tx.query<[unknown[], number]>(
           `DELETE FROM lead_import_rejects r

@@ -1,5 +1,6 @@
 import { escapeLiteral } from 'pg';
 import { roundOrNull } from '../common/numbers';
+import { EVIDENCE_KEYS } from '../leads/consent-columns';
 
 export type ColumnKind = 'phone' | 'text' | 'integer' | 'number' | 'boolean' | 'answer';
 
@@ -46,7 +47,8 @@ const lit = (s: string) => escapeLiteral(s);
 
 /**
  * The export's columns, in the contract's order: `phone, <the lead's own columns>, status,
- * attempts, last_call_id, last_call_status, duration_seconds, cost, <one per question>, qualified`.
+ * attempts, last_call_id, last_call_status, duration_seconds, cost, <one per question>, qualified`,
+ * then the calling-law columns `status_reason, contact_type, consent_at, consent_source`.
  * A lead column or question whose name is already taken gets `_2`, `_3`… so that every header is
  * unique and a CSV reader keyed by header loses nothing. SQL expressions refer to `l` (the lead)
  * and `c` (its call totals), as LEAD_ROW_FROM names them.
@@ -66,7 +68,8 @@ export function reportColumns(variableKeys: string[], questionNames: string[]): 
   };
   return [
     fixed('phone'),
-    ...variableKeys.map((key) => ({
+    // The consent evidence is exported in its own columns, not twice.
+    ...variableKeys.filter((key) => !(EVIDENCE_KEYS as readonly string[]).includes(key)).map((key) => ({
       header: unique(key),
       kind: 'text' as const,
       sql: `l.variables ->> ${lit(key)}`,
@@ -80,6 +83,7 @@ export function reportColumns(variableKeys: string[], questionNames: string[]): 
       decode: decodeAnswer,
     })),
     fixed('qualified'),
+    ...['status_reason', 'contact_type', 'consent_at', 'consent_source'].map(fixed),
   ];
 }
 
@@ -94,4 +98,8 @@ const FIXED: FixedColumn[] = [
   ['duration_seconds', 'number', 'c.duration_seconds', decimals(3)],
   ['cost', 'number', 'c.cost', decimals(6)],
   ['qualified', 'boolean', 'l.qualified', boolean],
+  ['status_reason', 'text', 'l.status_reason', text],
+  ['contact_type', 'text', 'l.contact_type', text],
+  ['consent_at', 'text', `to_char(l.consent_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`, text],
+  ['consent_source', 'text', 'l.consent_source', text],
 ];

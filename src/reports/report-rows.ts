@@ -26,6 +26,12 @@ export interface ExportRow {
   /** Typed answers of the last completed call, by question name. */
   answers: Record<string, TypedAnswer> | null;
   qualified: boolean | null;
+  /** Why the lead waits or ended as it did (a holiday, a cap, no consent…). */
+  status_reason: string | null;
+  contact_type: string | null;
+  /** ISO instant of the recorded consent. */
+  consent_at: string | null;
+  consent_source: string | null;
 }
 
 /** One lead as the JSON report shows it. */
@@ -43,7 +49,8 @@ export interface LeadReportRow extends ExportRow {
 export const LEAD_ROW_COLUMNS = `l.phone, l.variables, l.status, l.attempts,
        coalesce(l.last_call_id, c.last_call_id) AS last_call_id,
        coalesce(l.last_call_status, c.last_call_status) AS last_call_status,
-       c.duration_seconds, c.cost, l.answers, l.qualified`;
+       c.duration_seconds, c.cost, l.answers, l.qualified, l.status_reason, l.contact_type,
+       to_char(l.consent_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS consent_at, l.consent_source`;
 
 export const LEAD_ROW_FROM = `leads l
   LEFT JOIN LATERAL (

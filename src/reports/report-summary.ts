@@ -1,7 +1,9 @@
 import type { QuestionInfo, QuestionKind } from '../qualification/question-kind';
-import { Queryable, runAll } from '../common/queryable';
+import type { Queryable } from '../common/queryable';
 import { roundOrNull } from '../common/numbers';
-import { computeHeadline, type CampaignHeadline } from '../campaigns/campaign-headline';
+import { countersWithPrefix, readCounters, type CampaignCounters } from '../campaigns/campaign-counters';
+import { headlineFromCounters, type CampaignHeadline } from '../campaigns/campaign-headline';
+import { fetchAnswerKeys } from './report-rows';
 
 export interface QuestionDistribution {
   name: string;
@@ -25,62 +27,37 @@ export interface ReportSummary extends CampaignHeadline {
 
 /**
  * Per question: how many answered, and the spread of the answers (counts per value for booleans
- * and choices, min/mean/max for numbers). Two aggregate queries over the leads' typed answers.
- * A question of unknown type takes the type its stored answers show.
+ * and choices, min/mean/max for numbers), from the campaign's answer counters (see migration
+ * AnswerCounters): a few rows per question and value, whatever the number of leads. A question
+ * of unknown type takes the type its stored answers show.
  */
 export async function computeDistributions(
   db: Queryable,
   campaignId: string,
   questions: QuestionInfo[],
+  counters: CampaignCounters,
 ): Promise<QuestionDistribution[]> {
-  const [stats, values, [{ with_answers: withAnswers }]] = await runAll(db, [
-    () => db.query<StatRow[]>(
-      `SELECT e.key,
-              count(*) FILTER (WHERE jsonb_typeof(e.value) <> 'null')::int AS answered,
-              (array_agg(DISTINCT jsonb_typeof(e.value)) FILTER (WHERE jsonb_typeof(e.value) <> 'null'))[1] AS json_type,
-              min(CASE WHEN jsonb_typeof(e.value) = 'number' THEN e.value::numeric END)::float8 AS min,
-              avg(CASE WHEN jsonb_typeof(e.value) = 'number' THEN e.value::numeric END)::float8 AS mean,
-              max(CASE WHEN jsonb_typeof(e.value) = 'number' THEN e.value::numeric END)::float8 AS max
-         FROM leads l CROSS JOIN LATERAL jsonb_each(l.answers) e
-        WHERE l.campaign_id = $1 AND jsonb_typeof(l.answers) = 'object'
-        GROUP BY e.key
-        ORDER BY min(l.seq), e.key`,
-      [campaignId],
-    ),
-    // Booleans, choices and each element of multiple-choice lists; free texts are not grouped.
-    () => db.query<{ key: string; value: string; n: number }[]>(
-      `SELECT e.key, x.value, count(*)::int AS n
-         FROM leads l
-        CROSS JOIN LATERAL jsonb_each(l.answers) e
-        CROSS JOIN LATERAL (
-          SELECT v #>> '{}' AS value
-            FROM jsonb_array_elements(CASE WHEN jsonb_typeof(e.value) = 'array' THEN e.value ELSE jsonb_build_array(e.value) END) v
-           WHERE jsonb_typeof(v) IN ('boolean', 'string')
-        ) x
-        WHERE l.campaign_id = $1 AND jsonb_typeof(l.answers) = 'object' AND NOT (e.key = ANY($2::text[]))
-        GROUP BY 1, 2`,
-      [campaignId, questions.filter((q) => q.kind === 'text' || q.kind === 'number').map((q) => q.name)],
-    ),
-    () => db.query<{ with_answers: number }[]>(
-      `SELECT count(*)::int AS with_answers FROM leads WHERE campaign_id = $1 AND jsonb_typeof(answers) = 'object'`,
-      [campaignId],
-    ),
-  ]);
-
-  const statByKey = new Map(stats.map((s) => [s.key, s]));
+  const withAnswers = counters.get('answers') ?? 0;
+  const stats = answerStats(counters);
+  const free = new Set(questions.filter((q) => q.kind === 'text' || q.kind === 'number').map((q) => q.name));
   const countsByKey = new Map<string, Record<string, number>>();
-  for (const v of values) {
-    const counts = countsByKey.get(v.key) ?? {};
-    counts[v.value] = v.n;
-    countsByKey.set(v.key, counts);
+  for (const [key, n] of Object.entries(countersWithPrefix(counters, 'answer_value:'))) {
+    const [name, value] = JSON.parse(key) as [string, string];
+    if (free.has(name)) continue;
+    const counts = countsByKey.get(name) ?? {};
+    counts[value] = n;
+    countsByKey.set(name, counts);
   }
   // Questions answered but not stored (asked before a re-fetch) follow, in first-seen order.
   const all = [...questions];
   const known = new Set(questions.map((q) => q.name));
-  for (const s of stats) if (!known.has(s.key)) all.push(infoFromStat(s));
+  if ([...stats.keys()].some((k) => !known.has(k))) {
+    for (const k of await fetchAnswerKeys(db, campaignId))
+      if (!known.has(k) && stats.has(k)) all.push(infoFromStat(stats.get(k)));
+  }
 
   return all.map((q) => {
-    const stat = statByKey.get(q.name);
+    const stat = stats.get(q.name);
     const kind = q.kind ?? infoFromStat(stat).kind;
     const answered = stat?.answered ?? 0;
     const d: QuestionDistribution = { name: q.name, type: kind, answered, no_answer: withAnswers - answered };
@@ -100,6 +77,42 @@ export async function computeDistributions(
     }
     return d;
   });
+}
+
+/** Per answered question: entries by JSON type, and its numbers' min, mean and max. */
+function answerStats(counters: CampaignCounters): Map<string, StatRow> {
+  const stats = new Map<string, StatRow & { types: string[]; sum: number; numbers: number }>();
+  const stat = (key: string) => {
+    let s = stats.get(key);
+    if (!s) {
+      s = { key, answered: 0, json_type: null, min: null, mean: null, max: null, types: [], sum: 0, numbers: 0 };
+      stats.set(key, s);
+    }
+    return s;
+  };
+  for (const [key, n] of Object.entries(countersWithPrefix(counters, 'answer_type:'))) {
+    const [name, type] = JSON.parse(key) as [string, string];
+    const s = stat(name);
+    if (type !== 'null' && n > 0) {
+      s.answered += n;
+      s.types.push(type);
+    }
+  }
+  for (const [key, n] of Object.entries(countersWithPrefix(counters, 'answer_number:'))) {
+    const [name, text] = JSON.parse(key) as [string, string];
+    const s = stat(name);
+    const value = Number(text);
+    s.min = s.min === null ? value : Math.min(s.min, value);
+    s.max = s.max === null ? value : Math.max(s.max, value);
+    s.sum += value * n;
+    s.numbers += n;
+  }
+  for (const s of stats.values()) {
+    // The first in alphabetical order, as PostgreSQL's array_agg(DISTINCT …) gave it.
+    s.json_type = s.types.sort()[0] ?? null;
+    s.mean = s.numbers > 0 ? s.sum / s.numbers : null;
+  }
+  return stats;
 }
 
 interface StatRow {
@@ -132,9 +145,7 @@ export async function computeSummary(
   campaignId: string,
   questions: QuestionInfo[],
 ): Promise<ReportSummary> {
-  const [headline, distributions] = await runAll(db, [
-    () => computeHeadline(db, campaignId),
-    () => computeDistributions(db, campaignId, questions),
-  ]);
-  return { ...headline, questions: distributions };
+  const counters = (await readCounters(db, [campaignId])).get(campaignId) ?? new Map<string, number>();
+  const distributions = await computeDistributions(db, campaignId, questions, counters);
+  return { ...headlineFromCounters(counters), questions: distributions };
 }

@@ -1,3 +1,4 @@
+import { complianceOf, type ComplianceSettings } from '../compliance/compliance-settings';
 import {
   HttpException,
   HttpStatus,
@@ -142,6 +143,7 @@ export class ReportsService {
             created_at: campaign.createdAt,
             started_at: campaign.startedAt,
             completed_at: campaign.completedAt,
+            calling_laws: callingLawsLabel(campaign.compliance),
           },
           summary,
           this.clock.now(),
@@ -180,3 +182,10 @@ function leadView(row: LeadReportRow) {
 
 /** Report pages are keyed by the last lead's insertion number. */
 const REPORT_CURSOR_TAG = 'report';
+
+/** What the summary sheet says of the campaign's calling laws (`none` shows, as the issue asks). */
+function callingLawsLabel(stored: Partial<ComplianceSettings> | null): string {
+  const rules = complianceOf(stored).rules;
+  if (rules === 'none') return 'none (no calling law applied)';
+  return rules === 'auto' ? "auto (each lead's number)" : rules.join(', ');
+}

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { CLOCK, WORKER_TUNING, type Clock, type WorkerTuning } from '../core/runtime';
 import { newInstanceId } from '../common/instance-id';
 import { WorkerLoop } from '../common/worker-loop';
@@ -77,7 +77,24 @@ export class ScheduleRunner {
     }
   }
 
-  private async claim(campaignId: string, runAt: Date, now: Date): Promise<boolean> {
+  /**
+   * "Run now": the run of a scheduled campaign starts at once, claimed like a clock fire (the
+   * next fires stay as they were). False when the campaign is not waiting for a run.
+   */
+  async runNow(
+    campaignId: string,
+    inTransaction: (tx: EntityManager) => Promise<void>,
+  ): Promise<boolean> {
+    const now = this.clock.now();
+    return this.claim(campaignId, now, now, inTransaction);
+  }
+
+  private async claim(
+    campaignId: string,
+    runAt: Date,
+    now: Date,
+    inTransaction?: (tx: EntityManager) => Promise<void>,
+  ): Promise<boolean> {
     return this.db.transaction(async (tx) => {
       const [{ locked }]: { locked: boolean }[] = await tx.query(
         `SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS locked`,
@@ -100,6 +117,7 @@ export class ScheduleRunner {
       await tx.query(`UPDATE campaigns SET status = 'running', updated_at = now() WHERE id = $1`, [
         campaignId,
       ]);
+      await inTransaction?.(tx);
       this.logger.log(
         `campaign ${campaignId}: scheduled run of ${runAt.toISOString()} started (at ${now.toISOString()})`,
       );

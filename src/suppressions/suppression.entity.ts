@@ -5,5 +5,7 @@ import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 export class Suppression {
   @PrimaryColumn('text') phone: string;
   @Column({ type: 'text', nullable: true }) reason: string | null;
+  /** Where the entry came from when not typed in: `{campaign_id, call_id}` of the call that asked for it. */
+  @Column({ type: 'jsonb', nullable: true }) source: Record<string, string> | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
 }

@@ -183,15 +183,29 @@ export class SuppressionsService {
   async list(query: ListSuppressionsQuery): Promise<SuppressionPageDto> {
     const limit = query.limit ?? 100;
     const [after] = query.cursor ? decodeCursor(CURSOR_TAG, query.cursor, ['e164']) : [''];
-    const rows = await this.db.query<{ phone: string; reason: string | null; created_at: Date }[]>(
-      `SELECT phone, reason, created_at FROM suppressions WHERE phone > $1 ORDER BY phone LIMIT $2`,
-      [after, limit + 1],
+    const search = query.search?.trim() ?? '';
+    // Digits as typed nationally (06 12…) also match the E.164 form (+336 12…).
+    const digits = search.replace(/\D/g, '').replace(/^0/, '');
+    const rows = await this.db.query<
+      {
+        phone: string;
+        reason: string | null;
+        source: { campaign_id: string; call_id: string | null } | null;
+        created_at: Date;
+      }[]
+    >(
+      `SELECT phone, reason, source, created_at FROM suppressions
+        WHERE phone > $1
+          AND ($3 = '' OR ($4 <> '' AND phone LIKE '%' || $4 || '%') OR reason ILIKE '%' || $3 || '%')
+        ORDER BY phone LIMIT $2`,
+      [after, limit + 1, likeEscape(search), digits],
     );
     const page = rows.slice(0, limit);
     return {
       data: page.map((r) => ({
         phone: r.phone,
         reason: r.reason,
+        source: r.source,
         created_at: r.created_at.toISOString(),
       })),
       next_cursor:
@@ -276,4 +290,9 @@ async function addBatch(
 ): Promise<BatchCounts> {
   const [counts] = (await qr.query(ADD_BATCH, [JSON.stringify(batch)])) as BatchCounts[];
   return counts;
+}
+
+/** Text matched literally by LIKE: its own % and _ are escaped. */
+function likeEscape(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

@@ -1,6 +1,11 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
-export type WebhookEventType = 'lead.qualified' | 'campaign.completed';
+export const WEBHOOK_EVENT_TYPES = [
+  'lead.qualified',
+  'campaign.completed',
+  'campaign.paused',
+] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 export type WebhookEventStatus = 'pending' | 'delivered' | 'failed';
 
 /** One CRM event in the outbox: written with the verdict that caused it, delivered at least once. */

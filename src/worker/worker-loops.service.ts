@@ -4,6 +4,7 @@ import {
   OnApplicationBootstrap,
   OnModuleDestroy,
 } from '@nestjs/common';
+import { CounterFolder } from '../campaigns/counter-folder.service';
 import { DialerService } from '../engine/dialer.service';
 import { CallTracker } from '../engine/track/call-tracker.service';
 import { RetentionService } from '../retention/retention.service';
@@ -33,8 +34,9 @@ export class WorkerLoops
     settler: CampaignSettleLoop,
     webhooks: WebhookDeliveryService,
     retention: RetentionService,
+    counters: CounterFolder,
   ) {
-    this.loops = [dialer, tracker, schedules, settler, webhooks, retention];
+    this.loops = [dialer, tracker, schedules, settler, webhooks, retention, counters];
   }
 
   onApplicationBootstrap(): void {

@@ -329,13 +329,14 @@ describe('GET /v1/campaigns/{id}', () => {
       { status: 'exhausted' },
       { status: 'suppressed' },
       { status: 'cancelled' },
+      { status: 'expired' },
     ];
     const ids = await insertLeads(kit.sql, c.id, statuses);
     await insertAttempt(kit.sql, c.id, ids[5], 'live', 'call-progress-1');
     await insertAttempt(kit.sql, c.id, ids[6], 'starting');
     const res = await kit.api().get(`/v1/campaigns/${c.id}`);
     expect(res.body.progress).toEqual({
-      total: 16,
+      total: 17,
       pending: 5,
       in_progress: 2,
       completed: 4,
@@ -346,13 +347,22 @@ describe('GET /v1/campaigns/{id}', () => {
       exhausted: 2,
       suppressed: 1,
       cancelled: 1,
-      final: 9,
+      expired: 1,
+      ineligible: 0,
+      final: 10,
       live_calls: 2,
     });
     const p = res.body.progress;
-    expect(p.pending + p.in_progress + p.completed + p.failed + p.suppressed + p.cancelled).toBe(
-      p.total,
-    );
+    expect(
+      p.pending +
+        p.in_progress +
+        p.completed +
+        p.failed +
+        p.suppressed +
+        p.cancelled +
+        p.expired +
+        p.ineligible,
+    ).toBe(p.total);
     const listed = await kit.api().get('/v1/campaigns?limit=200');
     expect(listed.body.data.find((x: { id: string }) => x.id === c.id).progress).toEqual(
       res.body.progress,

@@ -82,6 +82,7 @@ describe('the dashboard in a real browser', () => {
   let page: Page;
   let base: string;
   let campaignUrl: string;
+  let settingsCampaignId: string;
   /** Uncaught page errors and Content-Security-Policy refusals: none may happen. */
   const pageProblems: string[] = [];
 
@@ -107,6 +108,8 @@ describe('the dashboard in a real browser', () => {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     const context = await browser.newContext({
       viewport: { width: 1280, height: 800 },
+      locale: 'en-US',
+      timezoneId: 'America/New_York',
       acceptDownloads: true,
     });
     await context.addInitScript({ path: join(process.cwd(), 'test/dashboard/browser-probes.js') });
@@ -166,7 +169,22 @@ describe('the dashboard in a real browser', () => {
     );
     await expect(page.getByLabel('Agent ID').getAttribute('aria-invalid')).resolves.toBe('true');
 
+    // The agent is checked as it is typed: unknown in the platform's words, then its name,
+    // variables and questions, offered to the rules.
+    await page.getByLabel('Agent ID').fill('6f1c1b0e-0000-4000-8000-000000000000');
+    await page
+      .locator('.agent-info', { hasText: 'agent_id: Agent not found (CallRounded)' })
+      .waitFor();
     await page.getByLabel('Agent ID').fill(AGENT_ID);
+    await page.locator('.agent-info', { hasText: '✓ Qualification salons de coiffure' }).waitFor();
+    await expect(page.locator('.agent-info').textContent()).resolves.toContain(
+      'interested (boolean)',
+    );
+    await expect(
+      page
+        .locator('#agent-questions option')
+        .evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value)),
+    ).resolves.toContain('logiciel_actuel');
     await page.getByLabel('Default country').fill('FR');
     await page.getByLabel('Sat').check();
     await page.getByLabel('Sun').check();
@@ -193,6 +211,34 @@ describe('the dashboard in a real browser', () => {
   it('imports a dropped CSV and shows the bad row, the counts and the missing variable', async () => {
     await probe(page, `dropFile('.dropzone', 'salons.csv', ${JSON.stringify(LEAD_CSV)})`);
 
+    // First a preview: nothing stored, the phone column and why, each column's variable.
+    const preview = page.locator('.import-preview');
+    await preview.waitFor();
+    await expect(
+      page.getByLabel('Phone column', { exact: true }).last().inputValue(),
+    ).resolves.toBe('phone');
+    await expect(preview.locator('#phone-reason').textContent()).resolves.toMatch(/^Why: .+/);
+    await expect(preview.locator('.preview-leads tbody tr').count()).resolves.toBe(5);
+    await expect(
+      preview.locator('.preview-leads tbody tr').first().textContent(),
+    ).resolves.toContain('+33612345601');
+    const leadCount = async () =>
+      (
+        (await (
+          await fetch(`${base}/v1/campaigns/${campaignUrl.split('/').pop()}/leads`, {
+            headers: { 'X-Api-Key': TEST_API_KEY },
+          })
+        ).json()) as { data: unknown[] }
+      ).data.length;
+    expect(await leadCount()).toBe(0);
+    // A renamed column: the agent's {{prenom}} is then missing, said before anything is stored.
+    await page.getByLabel('Variable for column prenom').fill('first_name');
+    await page.getByRole('button', { name: 'Preview again with these changes' }).click();
+    await preview.getByRole('note').filter({ hasText: 'prenom' }).waitFor();
+    await shot('04a-import-preview', true);
+    await page.getByLabel('Variable for column prenom').fill('prenom');
+    await page.getByRole('button', { name: 'Import these leads' }).click();
+
     const errorRows = page.locator('#row-errors tbody tr');
     await errorRows.first().waitFor();
     expect(await errorRows.count()).toBe(1);
@@ -218,8 +264,16 @@ describe('the dashboard in a real browser', () => {
   });
 
   it('starts the campaign and shows it move to completion, with the funnel and the answers drawn', async () => {
+    // The page runs at the wall clock, at any hour: the calling laws are tested in test/compliance.
+    const patched = await fetch(`${base}/v1/campaigns/${campaignUrl.split('/').pop()}`, {
+      method: 'PATCH',
+      headers: { 'X-Api-Key': TEST_API_KEY, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ compliance: { rules: 'none' } }),
+    });
+    expect(patched.status).toBe(200);
     await page.getByRole('link', { name: 'Overview' }).click();
     await page.locator('#progress-figure').waitFor();
+    await page.locator('#eligibility-title').waitFor();
     await page.getByRole('button', { name: 'Start' }).click();
 
     // Watch the page as a person would: the progress figure at each redraw.
@@ -325,9 +379,65 @@ describe('the dashboard in a real browser', () => {
     expect(statuses.length).toBeGreaterThan(0);
     expect(new Set(statuses)).toEqual(new Set(['Completed']));
 
-    await page.getByRole('link', { name: 'Settings' }).click();
-    await page.getByText('Every day, 00:00–24:00').waitFor();
-    await shot('08-settings', true);
+    // Search by name, then one lead's every attempt with its answers.
+    await page.getByLabel('Status').selectOption('');
+    await page.getByLabel('Search by number or name').fill('Zoé');
+    await waitFor('the search to find one lead', async () => (await rows.count()) === 1);
+    await page.getByRole('button', { name: 'Details of +33612345601' }).click();
+    const detail = page.locator('.lead-detail');
+    await detail.getByRole('heading', { name: 'Lead +33612345601' }).waitFor();
+    const attempts = detail.locator('table.attempts tbody tr');
+    expect(await attempts.count()).toBeGreaterThanOrEqual(1);
+    const cells = await attempts.last().locator('td').allTextContents();
+    expect(cells[0]).toBe(String(await attempts.count()));
+    expect(['completed', 'missed', 'failed']).toContain(cells[2]);
+    if (cells[2] === 'completed') expect(cells[6]).toContain('interested');
+    await page.getByLabel('Search by number or name').fill('06 12 34 56 03');
+    await waitFor(
+      'the number search',
+      async () =>
+        (await rows.first().locator('th').textContent()) === '+33612345603' &&
+        (await rows.count()) === 1,
+    );
+    expect(await unlabelledControls(page)).toEqual([]);
+    await shot('07a-lead-detail', true);
+  });
+
+  it('edits the campaign controls in the settings tab', async () => {
+    const created = await fetch(`${base}/v1/campaigns`, {
+      method: 'POST',
+      headers: { 'X-Api-Key': TEST_API_KEY, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'Contrôles', agent_id: AGENT_ID, from_numbers: [FROM_NUMBER] }),
+    });
+    const { id } = (await created.json()) as { id: string };
+    await page.goto(`${base}/app#/campaigns/${id}/settings`);
+    const perDay = page.getByLabel('Calls per day (max, campaign’s zone)');
+    await perDay.waitFor();
+    await expect(page.getByLabel(/^Circuit breaker/).inputValue()).resolves.toContain(
+      '"failure_rate": 0.5',
+    );
+    await perDay.fill('0');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    const problem = page.locator('[data-setting="max_calls_per_day"] .field-error');
+    await problem.waitFor();
+    expect(await problem.textContent()).toMatch(/max_calls_per_day|at least 1|1/);
+
+    await perDay.fill('250');
+    await page.getByLabel('Budget (max cost)').fill('12.5');
+    await page.getByLabel(/^Circuit breaker/).fill('false');
+    expect(await unlabelledControls(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Settings saved.').waitFor();
+    const saved = (await (
+      await fetch(`${base}/v1/campaigns/${id}`, { headers: { 'X-Api-Key': TEST_API_KEY } })
+    ).json()) as Record<string, unknown>;
+    expect(saved).toMatchObject({
+      max_calls_per_day: 250,
+      max_cost: 12.5,
+      auto_pause: false,
+      ends_at: null,
+    });
+    await shot('09-controls');
   });
 
   it('asks before cancelling, and cancels only when confirmed', async () => {
@@ -360,15 +470,266 @@ describe('the dashboard in a real browser', () => {
     await page.getByRole('link', { name: '← Campaigns' }).click();
     await page.getByRole('heading', { name: 'Campaigns' }).waitFor();
     const list = page.locator('table tbody tr');
-    await list.nth(1).waitFor();
-    await expect(list.count()).resolves.toBe(2);
+    await list.nth(2).waitFor();
+    await expect(list.count()).resolves.toBe(3);
     await expect(
       list.first().getByRole('progressbar').getAttribute('aria-valuetext'),
     ).resolves.toBe('No leads');
-    await expect(list.nth(1).getByRole('progressbar').getAttribute('aria-valuenow')).resolves.toBe(
+    await expect(list.nth(2).getByRole('progressbar').getAttribute('aria-valuenow')).resolves.toBe(
       String(GOOD_LEADS),
     );
     await shot('11-campaigns');
+  });
+
+  it('edits the settings with the API’s own field messages, and the schedule with its reading and next runs', async () => {
+    const created = await fetch(`${base}/v1/campaigns`, {
+      method: 'POST',
+      headers: { 'X-Api-Key': TEST_API_KEY, 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        name: 'Relance janvier',
+        agent_id: AGENT_ID,
+        from_numbers: [FROM_NUMBER],
+        timezone: 'Europe/Paris',
+        calling_window: {
+          days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+          hours: [{ start: '00:00', end: '24:00' }],
+        },
+      }),
+    });
+    const { id } = (await created.json()) as { id: string };
+    settingsCampaignId = id;
+    await page.goto(`${base}/app#/campaigns/${id}/settings`);
+    const hours = page.getByLabel('Calling hours (each lead’s local time)');
+    await expect(hours.inputValue()).resolves.toBe('00:00-24:00');
+    for (const day of ['Mon', 'Sat', 'Sun']) {
+      await expect(
+        page.locator('[data-setting="calling_window.days"]').getByLabel(day).isChecked(),
+      ).resolves.toBe(true);
+    }
+    // A refused value: the API's message under that field, nothing saved.
+    const atOnce = page.getByLabel('Calls at once (max)');
+    await atOnce.fill('0');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    const problem = page.locator('[data-setting="max_concurrent_calls"] .field-error');
+    await problem.waitFor();
+    expect(await problem.textContent()).toMatch(/max_concurrent_calls|at least 1|1/);
+    await expect(atOnce.getAttribute('aria-invalid')).resolves.toBe('true');
+    await atOnce.fill('2');
+    await page.getByLabel('Minutes between attempts').fill('15');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Settings saved.').waitFor();
+    const saved = (await (
+      await fetch(`${base}/v1/campaigns/${id}`, { headers: { 'X-Api-Key': TEST_API_KEY } })
+    ).json()) as { max_concurrent_calls: number; retry: { delay_minutes: number } };
+    expect(saved.max_concurrent_calls).toBe(2);
+    expect(saved.retry.delay_minutes).toBe(15);
+
+    // The schedule read out in words and its next three runs, in the campaign's zone (not the
+    // browser's New York), each labelled with it.
+    await page.getByLabel('Cron expression (minute hour day month weekday)').fill('0 19 * * 1-5');
+    await page.locator('.cron-reading', { hasText: 'Monday through Friday' }).waitFor();
+    expect(await page.locator('.cron-reading').textContent()).toBe(
+      'At 19:00, Monday through Friday, Europe/Paris',
+    );
+    const runs = page.locator('.next-runs li');
+    await runs.nth(2).waitFor();
+    await expect(page.locator('.next-runs .label').textContent()).resolves.toBe(
+      'Next three runs (Europe/Paris)',
+    );
+    for (const text of await runs.allTextContents())
+      expect(text).toMatch(/7:00 PM \(Europe\/Paris\)$/);
+    await page.getByRole('button', { name: 'Save schedule' }).click();
+    await page.getByText('Schedule saved.').waitFor();
+
+    // A test call to one's own phone, listed with its status.
+    await page.getByLabel('Your phone number').fill('+33612345677');
+    await page.getByLabel('Variables for this call (JSON, optional)').fill('{"prenom": "Camille"}');
+    await page.getByRole('button', { name: 'Call this number' }).click();
+    await page.locator('.test-call', { hasText: '+33612345677' }).waitFor();
+    expect(await unlabelledControls(page)).toEqual([]);
+    await shot('08-settings', true);
+  });
+
+  it('keeps the do-not-call list: adds one, many or a CSV, searches, removes after asking', async () => {
+    await page.getByRole('link', { name: 'Do not call' }).click();
+    await page.getByRole('heading', { name: 'Do-not-call list' }).waitFor();
+    await page.getByText('The list is empty').waitFor();
+    await page
+      .getByLabel('Numbers (one per line, or separated by commas)')
+      .fill('06 11 22 33 44\n+33655667788');
+    await page.getByLabel('Reason', { exact: true }).fill('Demande client');
+    await page.getByRole('button', { name: 'Add to the list' }).click();
+    await page.locator('.dnc-result', { hasText: '2 added' }).waitFor();
+    const rows = page.locator('table.dnc tbody tr');
+    await rows.nth(1).waitFor();
+    expect(await rows.first().locator('td').allTextContents()).toEqual([
+      '+33611223344',
+      'Demande client',
+      '—',
+      expect.stringMatching(/\(America\/New_York\)$/),
+      'Remove',
+    ]);
+
+    await page.getByLabel('CSV file of numbers').setInputFiles({
+      name: 'optout.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('phone,reason\n0677889900,opt-out e-mail\n'),
+    });
+    await page.getByRole('button', { name: 'Upload the file' }).click();
+    await page.locator('.dnc-result', { hasText: '1 added' }).waitFor();
+    await page.getByText('opt-out e-mail').waitFor();
+
+    await page.getByLabel('Search by number or reason').fill('06 55 66');
+    await waitFor('the search to narrow the list', async () => (await rows.count()) === 1);
+    await expect(rows.first().locator('td').first().textContent()).resolves.toBe('+33655667788');
+    await shot('12-do-not-call', true);
+
+    await page.getByRole('button', { name: 'Remove +33655667788 from the list' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Keep it' }).click();
+    await expect(rows.count()).resolves.toBe(1);
+    await page.getByRole('button', { name: 'Remove +33655667788 from the list' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Remove from the list' }).click();
+    await page.getByText('+33655667788 was removed from the list.').waitFor();
+    const left = (await (
+      await fetch(`${base}/v1/suppressions`, { headers: { 'X-Api-Key': TEST_API_KEY } })
+    ).json()) as { data: { phone: string }[] };
+    expect(left.data.map((x) => x.phone)).toEqual(['+33611223344', '+33677889900']);
+    expect(await unlabelledControls(page)).toEqual([]);
+  });
+
+  it('says on the campaign page why the service paused a campaign', async () => {
+    const api = (path: string, init: { method: string; body?: string; type?: string }) =>
+      fetch(`${base}/v1${path}`, {
+        method: init.method,
+        headers: { 'X-Api-Key': TEST_API_KEY, 'Content-Type': init.type ?? 'application/json' },
+        body: init.body,
+      });
+    const created = await api('/campaigns', {
+      method: 'POST',
+      body: JSON.stringify({
+        name: 'Relance refusée',
+        agent_id: AGENT_ID,
+        from_numbers: [FROM_NUMBER],
+        default_country: 'FR',
+        calling_window: {
+          days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+          hours: [{ start: '00:00', end: '24:00' }],
+        },
+      }),
+    });
+    const { id } = (await created.json()) as { id: string };
+    const leads = await api(`/campaigns/${id}/leads`, {
+      method: 'POST',
+      type: 'text/csv',
+      body: 'phone,prenom\n06 12 34 99 01,Paul\n',
+    });
+    expect(leads.status).toBe(201);
+    // The platform refuses the caller number: the service pauses the campaign (not the lead).
+    sim.setFaults({
+      failNext: {
+        status: 400,
+        count: 1,
+        route: 'POST /calls/phone',
+        message: 'Phone number does not belong to the organization',
+      },
+    });
+    expect((await api(`/campaigns/${id}/start`, { method: 'POST' })).status).toBe(200);
+    await page.goto(`${base}/app#/campaigns/${id}/overview`);
+    const note = page.locator('.pause-note');
+    await note.filter({ hasText: 'Paused by the service.' }).waitFor({ timeout: 20_000 });
+    await expect(note.textContent()).resolves.toContain(
+      'the platform refused its calls (HTTP 400: ',
+    );
+    await shot('14-paused-by-service');
+  });
+
+  it('speaks French in a French browser, with French numbers and dates, and switches to English', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      locale: 'fr-FR',
+      timezoneId: 'Europe/Paris',
+    });
+    const fr = await context.newPage();
+    fr.on('pageerror', (error) => pageProblems.push(`page error (fr): ${error.message}`));
+    await fr.goto(`${base}/app`);
+    await fr.getByRole('heading', { name: 'Saisissez votre clé d’API' }).waitFor();
+    await expect(fr.locator('html').getAttribute('lang')).resolves.toBe('fr');
+    await fr.getByLabel('Clé d’API', { exact: true }).fill(TEST_API_KEY);
+    await fr.getByRole('button', { name: 'Continuer' }).click();
+    await fr.getByRole('heading', { name: 'Campagnes' }).waitFor();
+    await fr.getByRole('link', { name: 'Nouvelle campagne' }).first().waitFor();
+
+    await fr.goto(`${base}/app#/campaigns/${settingsCampaignId}/settings`);
+    await fr.getByRole('heading', { name: 'Réglages' }).waitFor();
+    await fr.locator('.cron-reading', { hasText: 'de lundi à vendredi' }).waitFor();
+    await expect(fr.locator('.next-runs .label').textContent()).resolves.toBe(
+      'Trois prochaines exécutions (Europe/Paris)',
+    );
+    // French dates: "7 déc. 2026, 19:00 (Europe/Paris)".
+    for (const text of await fr.locator('.next-runs li').allTextContents())
+      expect(text).toMatch(/^\d{1,2} [a-zéû]+\.? \d{4}(,| à) 19:00 \(Europe\/Paris\)$/);
+    await fr.screenshot({ path: join(SHOTS, '13-settings-fr.png'), fullPage: true });
+
+    await fr.getByLabel('Langue').selectOption('en');
+    await fr.getByRole('heading', { name: 'Settings' }).waitFor();
+    await expect(fr.locator('html').getAttribute('lang')).resolves.toBe('en');
+    await context.close();
+  });
+
+  it('fits a 390 px phone on every page (no sideways scroll) with no serious accessibility problem', async () => {
+    const axeSource = await readFile(
+      join(process.cwd(), 'node_modules/axe-core/axe.min.js'),
+      'utf8',
+    );
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      locale: 'en-US',
+      isMobile: true,
+      hasTouch: true,
+    });
+    const phone = await context.newPage();
+    phone.on('pageerror', (error) => pageProblems.push(`page error (390): ${error.message}`));
+    await phone.goto(`${base}/app`);
+    await phone.getByLabel('API key', { exact: true }).fill(TEST_API_KEY);
+    await phone.getByRole('button', { name: 'Continue' }).click();
+    await phone.getByRole('heading', { name: 'Campaigns' }).waitFor();
+    const done = `#${campaignUrl.split('#')[1]}`;
+    const pages = [
+      '#/',
+      '#/new',
+      '#/do-not-call',
+      `${done}/overview`,
+      `${done}/leads`,
+      `${done}/import`,
+      `#/campaigns/${settingsCampaignId}/settings`,
+    ];
+    const problems: string[] = [];
+    for (const hash of pages) {
+      await phone.goto(`${base}/app${hash}`);
+      await waitFor(`${hash} to load`, async () =>
+        phone.evaluate(`document.querySelectorAll('.loading').length === 0`),
+      );
+      await phone.waitForTimeout(300); // late content (the report, the preview) laid out
+      const width = await phone.evaluate<{ scroll: number; inner: number }>(
+        `({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth })`,
+      );
+      if (width.scroll > width.inner)
+        problems.push(`${hash}: ${width.scroll} px > ${width.inner} px`);
+      await phone.evaluate(axeSource);
+      const violations = await phone.evaluate<{ id: string; impact: string; nodes: number }[]>(`
+        axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }).then((r) =>
+          r.violations
+            .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+            .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')).join(', ') })))`);
+      for (const v of violations) problems.push(`${hash}: ${v.impact} ${v.id} at ${v.nodes}`);
+      if (hash === '#/' || hash.endsWith('/overview') || hash.endsWith('/settings'))
+        await phone.screenshot({
+          path: join(SHOTS, `390-${hash.split('/').pop() || 'campaigns'}.png`),
+          fullPage: true,
+        });
+    }
+    expect(problems).toEqual([]);
+    await context.close();
   });
 
   it('ran without a script error or a refused resource', () => {

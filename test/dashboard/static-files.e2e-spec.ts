@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { startStack, type Stack } from '../kit/stack';
 
 /** The dashboard's files: served without a key, safely, and kept out of the API document. */
@@ -19,6 +21,28 @@ describe('dashboard static files', () => {
   });
 
   const get = (path: string) => fetch(`${base}${path}`, { redirect: 'manual' });
+  /** The bytes as sent (fetch would decompress them). */
+  const raw = (path: string, acceptEncoding: string) =>
+    new Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>(
+      (resolve, reject) => {
+        const req = httpRequest(`${base}${path}`, {
+          headers: { 'Accept-Encoding': acceptEncoding },
+        });
+        req.on('response', (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              body: Buffer.concat(chunks),
+            }),
+          );
+        });
+        req.on('error', reject);
+        req.end();
+      },
+    );
 
   it('redirects / to /app', async () => {
     const res = await get('/');
@@ -35,8 +59,8 @@ describe('dashboard static files', () => {
       expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
       const html = await res.text();
-      expect(html).toContain('<script type="module" src="/app/js/main.js">');
-      expect(html).toContain('/app/vendor/chart.umd.min.js');
+      expect(html).toMatch(/<script type="module" src="\/app\/v\/[0-9a-f]{16}\/js\/main.js">/);
+      expect(html).toMatch(/\/app\/v\/[0-9a-f]{16}\/vendor\/chart.umd.min.js/);
     }
   });
 
@@ -51,14 +75,44 @@ describe('dashboard static files', () => {
     expect(again.status).toBe(304);
   });
 
-  it('serves the scripts as JavaScript modules and Chart.js from its package, cached a day', async () => {
+  it('serves the scripts as JavaScript modules and Chart.js from its package (unversioned paths revalidated)', async () => {
     const main = await get('/app/js/main.js');
     expect(main.status).toBe(200);
     expect(main.headers.get('content-type')).toMatch(/^text\/javascript/);
     const chart = await get('/app/vendor/chart.umd.min.js');
     expect(chart.status).toBe(200);
-    expect(chart.headers.get('cache-control')).toBe('public, max-age=86400');
+    expect(chart.headers.get('cache-control')).toBe('no-cache');
     expect(await chart.text()).toContain('Chart.js v4.');
+  });
+
+  it('serves the scripts and styles compressed (brotli, else gzip) and cached for good under their content hash', async () => {
+    const html = await (await get('/app')).text();
+    const [main, version] = /\/app\/v\/([0-9a-f]{16})\/js\/main.js/.exec(html)!;
+    for (const [accept, encoding] of [
+      ['gzip, deflate, br', 'br'],
+      ['gzip', 'gzip'],
+      ['identity', null],
+    ] as const) {
+      const res = await raw(main, accept);
+      expect(res.status).toBe(200);
+      expect(res.headers['content-encoding']).toBe(encoding ?? undefined);
+      expect(res.headers['vary']).toBe('Accept-Encoding');
+      expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      const text = (
+        encoding === 'br'
+          ? brotliDecompressSync(res.body)
+          : encoding === 'gzip'
+            ? gunzipSync(res.body)
+            : res.body
+      ).toString('utf8');
+      expect(text).toContain("from './api.js'");
+      if (encoding) expect(res.body.length).toBeLessThan(text.length / 2);
+    }
+    const css = await raw(`/app/v/${version}/app.css`, 'br');
+    expect(css.headers['content-encoding']).toBe('br');
+    expect(css.headers['content-type']).toMatch(/^text\/css/);
+    // Another release's hash names other content: not served from this one.
+    expect((await get('/app/v/0123456789abcdef/js/main.js')).status).toBe(404);
   });
 
   it('serves nothing but its own files: unknown names and climbing out of the folder are 404 with the error body', async () => {

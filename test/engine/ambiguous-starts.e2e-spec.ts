@@ -226,5 +226,11 @@ describe('clean refusals', () => {
     const leads = await leadsOf(pg, id);
     expect(leads.every((l) => l.status === 'pending' && l.attempts === 0)).toBe(true);
     expect(leads.some((l) => /from_number/.test(l.status_reason ?? ''))).toBe(true);
+    const { rows } = await pg.query(
+      `SELECT paused_reason, paused_detail FROM campaigns WHERE id = $1`,
+      [id],
+    );
+    expect(rows[0].paused_reason).toBe('platform_rejected');
+    expect(rows[0].paused_detail.message).toMatch(/from_number/);
   });
 });

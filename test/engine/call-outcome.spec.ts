@@ -73,3 +73,57 @@ describe('what a lead becomes after a call', () => {
     expect(once.status).toBe('exhausted');
   });
 });
+
+describe('retry rules per outcome and per status', () => {
+  const policy = {
+    max_attempts: 2,
+    delay_minutes: 60,
+    on: ['missed'],
+    by_outcome: { unknown: { max_attempts: 4, delay_minutes: 5 } },
+    by_status: { voicemail: { max_attempts: 3, delay_minutes: 1440 } },
+  };
+  const decide = (
+    outcome: 'missed' | 'failed' | 'unknown',
+    attempts: number,
+    extra: { callStatus?: string; attemptLimit?: number; endsAt?: Date } = {},
+  ) =>
+    decideLeadAfterCall({
+      outcome,
+      attempts,
+      retry: policy,
+      campaignStatus: 'running',
+      now,
+      ...extra,
+    });
+
+  it('a status rule wins over the outcome it maps to, which wins over the policy fields', () => {
+    expect(decide('missed', 2, { callStatus: 'voicemail' })).toMatchObject({
+      status: 'retry_scheduled',
+      nextAttemptAt: new Date(now.getTime() + 1440 * 60_000),
+    });
+    expect(decide('missed', 3, { callStatus: 'voicemail' }).status).toBe('exhausted');
+    expect(decide('missed', 2, { callStatus: 'missed' }).status).toBe('exhausted');
+    // `on` does not list unknown, but the outcome has its own rule.
+    expect(decide('unknown', 3)).toMatchObject({
+      status: 'retry_scheduled',
+      nextAttemptAt: new Date(now.getTime() + 5 * 60_000),
+    });
+    expect(decide('unknown', 4).status).toBe('exhausted');
+    expect(decide('failed', 1).status).toBe('failed');
+  });
+
+  it('a lead whose attempt_limit a requeue raised gets its extra attempts', () => {
+    expect(decide('missed', 2, { attemptLimit: 3 }).status).toBe('retry_scheduled');
+    expect(decide('missed', 3, { attemptLimit: 3 }).status).toBe('exhausted');
+  });
+
+  it('a retry that would fall at or after the end date expires the lead instead', () => {
+    expect(decide('missed', 1, { endsAt: new Date(now.getTime() + 60 * 60_000) })).toMatchObject({
+      status: 'expired',
+      nextAttemptAt: null,
+    });
+    expect(decide('missed', 1, { endsAt: new Date(now.getTime() + 61 * 60_000) }).status).toBe(
+      'retry_scheduled',
+    );
+  });
+});

@@ -41,6 +41,8 @@ describe('pause, resume and cancel, through the API', () => {
         from_numbers: FROM_NUMBERS.slice(0, 1),
         timezone: 'Europe/Paris',
         calling_window: ALWAYS_OPEN,
+        // Not about the calling laws: the clock is the wall clock, at any hour.
+        compliance: { rules: 'none' },
         max_concurrent_calls: 3,
         max_calls_per_minute: 600,
         retry: { max_attempts: 1, delay_minutes: 1, on: ['missed'] },

@@ -26,6 +26,7 @@ export interface CampaignRow {
   qualification?: unknown;
   webhook_url?: string | null;
   webhook_secret?: string | null;
+  compliance?: Record<string, unknown>;
   started_at?: Date | null;
 }
 
@@ -35,6 +36,7 @@ const JSON_COLUMNS = new Set([
   'variables',
   'questions',
   'qualification',
+  'compliance',
 ]);
 
 /** Campaign defaults: a running-ready draft on the simulator's agent, always open, one attempt. */

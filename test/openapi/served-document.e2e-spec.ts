@@ -179,7 +179,11 @@ describe('the served OpenAPI document', () => {
     expect((await call('post', leads, csv(big))).status).toBe(413);
     const noCampaign = `/v1/campaigns/${NO_SUCH_ID}/leads`;
     expect((await call('post', noCampaign, csv('phone\n+33612345678\n'))).status).toBe(404);
-    expect((await call('get', leads)).status).toBe(200);
+    const listed = await call('get', `${leads}?search=Zo%C3%A9`);
+    expect(listed.status).toBe(200);
+    expect(listed.body.data).toHaveLength(1);
+    expect((await call('get', `${leads}/${listed.body.data[0].id}`)).status).toBe(200);
+    expect((await call('get', `${leads}/${NO_SUCH_ID}`)).status).toBe(404);
     expect((await call('get', `${leads}?limit=abc`)).status).toBe(400);
     expect((await call('get', `/v1/campaigns/${id}/imports`)).status).toBe(200);
     const importUrl = `/v1/campaigns/${id}/imports/${imported.body.import_id}`;
@@ -187,6 +191,19 @@ describe('the served OpenAPI document', () => {
     expect((await call('get', `/v1/campaigns/${id}/imports/${NO_SUCH_ID}`)).status).toBe(404);
     expect((await call('get', `${importUrl}/errors.csv`)).status).toBe(200);
     expect((await call('get', `/v1/lead-template.csv?agent_id=${AGENT_ID}`)).status).toBe(200);
+    const preview = await call(
+      'get',
+      '/v1/schedule-preview?cron=0%2019%20*%20*%201-5&timezone=Europe/Paris',
+    );
+    expect(preview.status).toBe(200);
+    expect((await call('get', `/v1/agents/${AGENT_ID}`)).status).toBe(200);
+    expect((await call('get', `/v1/agents/${NO_SUCH_ID}`)).status).toBe(404);
+    expect((await call('get', '/v1/agents/nope')).status).toBe(400);
+    expect((await call('post', `/v1/campaigns/${NO_SUCH_ID}/run-now`)).status).toBe(404);
+    expect(
+      (await call('get', '/v1/schedule-preview?cron=61%20*%20*%20*%20*&timezone=Europe/Paris'))
+        .status,
+    ).toBe(400);
     const clone = await call('post', `/v1/campaigns/${id}/clone`, { body: { name: 'Copie' } });
     expect(clone.status).toBe(201);
     const test = await call('post', `/v1/campaigns/${id}/test-call`, {
@@ -194,6 +211,10 @@ describe('the served OpenAPI document', () => {
     });
     expect([200, 201, 409]).toContain(test.status);
     expect((await call('get', `/v1/campaigns/${id}/test-calls`)).status).toBe(200);
+    const eligibility = await call('get', `/v1/campaigns/${id}/eligibility`);
+    expect(eligibility.status).toBe(200);
+    expect(eligibility.body.days).toHaveLength(7);
+    expect((await call('get', `/v1/campaigns/${NO_SUCH_ID}/eligibility`)).status).toBe(404);
 
     // Do-not-call list.
     const phones = { body: { phones: ['+33612345670'] } };
@@ -237,8 +258,16 @@ describe('the served OpenAPI document', () => {
     expect((await call('post', `${c2}/pause`)).status).toBe(200);
     expect((await call('post', `${c2}/pause`)).status).toBe(409);
     expect((await call('post', `${c2}/resume`)).status).toBe(200);
+    const again = { body: { statuses: ['exhausted', 'failed'], extra_attempts: 1 } };
+    const requeued = await call('post', `${c2}/requeue`, again);
+    expect(requeued.status).toBe(200);
+    expect(requeued.body).toMatchObject({ moved: 0, by_status: {} });
+    const badRequeue = { body: { statuses: ['completed'], extra_attempts: 0 } };
+    expect((await call('post', `${c2}/requeue`, badRequeue)).status).toBe(400);
+    expect((await call('post', `/v1/campaigns/${NO_SUCH_ID}/requeue`, again)).status).toBe(404);
     expect((await call('post', `${c2}/cancel`)).status).toBe(200);
     expect((await call('post', `${c2}/cancel`)).status).toBe(409);
+    expect((await call('post', `${c2}/requeue`, again)).status).toBe(409);
     expect((await call('post', `${c2}/leads`, csv('phone\n+33612345671\n'))).status).toBe(409);
     expect((await call('post', `/v1/campaigns/${NO_SUCH_ID}/start`)).status).toBe(404);
     expect((await call('post', `/v1/campaigns/${NO_SUCH_ID}/pause`)).status).toBe(404);

@@ -90,6 +90,8 @@ describe('a campaign run to completion gives an exact report', () => {
         timezone: 'Europe/Paris',
         default_country: 'FR',
         calling_window: { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], hours: [{ start: '00:00', end: '24:00' }] },
+        // Not about the calling laws: the clock is the wall clock, at any hour.
+        compliance: { rules: 'none' },
         max_concurrent_calls: 8,
         max_calls_per_minute: 6000,
         retry: { max_attempts: 2, delay_minutes: 0, on: ['missed', 'failed'] },
@@ -221,9 +223,14 @@ describe('a campaign run to completion gives an exact report', () => {
       'cost',
       ...AGENT.post_call_questions.map((q) => q.name),
       'qualified',
+      'status_reason',
+      'contact_type',
+      'consent_at',
+      'consent_source',
     ]);
     expect(rows.slice(1).map((r) => r[0].slice(1)).sort()).toEqual([...qualified].sort());
-    expect(rows.slice(1).every((r) => r[r.length - 1] === 'true')).toBe(true);
+    const verdict = rows[0].indexOf('qualified');
+    expect(rows.slice(1).every((r) => r[verdict] === 'true')).toBe(true);
   });
 
   it('the CRM received every qualified lead and the completion, signed', async () => {

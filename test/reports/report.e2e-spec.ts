@@ -204,6 +204,10 @@ const EXPECTED_HEADER = [
   'rappel_souhaite',
   'commentaire',
   'qualified',
+  'status_reason',
+  'contact_type',
+  'consent_at',
+  'consent_source',
 ];
 
 type JsonLead = {
@@ -218,6 +222,10 @@ type JsonLead = {
   cost: number | null;
   answers: Record<string, unknown> | null;
   qualified: boolean | null;
+  status_reason: string | null;
+  contact_type: string | null;
+  consent_at: string | null;
+  consent_source: string | null;
 };
 
 /** What the CSV must say for a JSON lead (the documented cell rules, written out independently). */
@@ -243,6 +251,7 @@ function expectedCsvRow(l: JsonLead, excel = false): string[] {
       text(a[k]),
     ),
     text(l.qualified),
+    ...[l.status_reason, l.contact_type, l.consent_at, l.consent_source].map(text),
   ];
 }
 
@@ -269,6 +278,7 @@ function expectedXlsxRow(l: JsonLead): unknown[] {
       cell(a[k]),
     ),
     cell(l.qualified),
+    ...[l.status_reason, l.contact_type, l.consent_at, l.consent_source].map(cell),
   ];
 }
 
@@ -543,7 +553,7 @@ describe('campaign report: JSON, CSV and XLSX', () => {
     expect(types.get(col('qualified'))).toBe(ExcelJS.ValueType.Boolean);
     expect(sheet.getRow(2).getCell(col('cost')).numFmt).toBe('0.###');
     for (let c = 1; c <= EXPECTED_HEADER.length; c++) expect(header.getCell(c).font?.bold).toBe(true);
-    expect(sheet.autoFilter).toBe(`A1:R${LEADS.length + 1}`);
+    expect(sheet.autoFilter).toBe(`A1:V${LEADS.length + 1}`);
 
     const summary = wb.getWorksheet('Summary') as ExcelJS.Worksheet;
     const byLabel = new Map<string, ExcelJS.CellValue>();
@@ -553,6 +563,7 @@ describe('campaign report: JSON, CSV and XLSX', () => {
     expect(byLabel.get('Total cost')).toBe(1.26);
     expect(byLabel.get('Qualification rate (qualified ÷ reached)')).toBe(0.5);
     expect(byLabel.get('Started at (UTC)')).toBeInstanceOf(Date);
+    expect(byLabel.get('Calling laws (compliance.rules)')).toBe("auto (each lead's number)");
     expect(byLabel.get('Question: services')).toBe('multiple_choice');
     expect(byLabel.get('Report generated at (UTC)')).toBeInstanceOf(Date);
     expect(summary.getRow(1).getCell(1).font?.bold).toBe(true);
@@ -609,7 +620,7 @@ describe('campaign report: JSON, CSV and XLSX', () => {
     const empty = await insertCampaign(app.get(DataSource), { name: 'Vide', questions: null });
     const csv = await getBinary(`/v1/campaigns/${empty.id}/report.csv`);
     expect((csv.body as Buffer).toString()).toBe(
-      'phone,status,attempts,last_call_id,last_call_status,duration_seconds,cost,qualified\r\n',
+      'phone,status,attempts,last_call_id,last_call_status,duration_seconds,cost,qualified,status_reason,contact_type,consent_at,consent_source\r\n',
     );
     const json = await get(`/v1/campaigns/${empty.id}/report`);
     expect(json.body.summary).toMatchObject({ leads: 0, dialled: 0, reached: 0, qualification_rate: null, total_cost: 0 });
@@ -647,7 +658,7 @@ describe('campaign report: JSON, CSV and XLSX', () => {
     });
     const csv = await getBinary(`/v1/campaigns/${blind.id}/report.csv`);
     const header = (csv.body as Buffer).toString().split('\r\n')[0].split(',');
-    expect(header.slice(-4, -1).sort()).toEqual(['interested', 'nb_employes', 'services']);
+    expect(header.slice(-8, -5).sort()).toEqual(['interested', 'nb_employes', 'services']);
   });
 
   it('the OpenAPI document describes the report and webhook routes', async () => {

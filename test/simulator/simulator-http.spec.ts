@@ -139,7 +139,7 @@ describe('simulator HTTP surface', () => {
     });
     expect(perAgent.json.data[2].options[0]).toEqual({ id: expect.any(String), value: 'Aucun' });
     const unscoped = await raw(sim, 'GET', '/post-call-questions');
-    expect(unscoped.json.data).toHaveLength(7);
+    expect(unscoped.json.data).toHaveLength(10);
     const filtered = await raw(sim, 'GET', `/post-call-questions?agent_id=${FOLLOW_UP_AGENT_ID}`);
     expect(filtered.json.data.map((q: { name: string }) => q.name)).toEqual(['rdv_pris']);
   });

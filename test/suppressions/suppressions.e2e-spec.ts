@@ -183,4 +183,21 @@ describe('the do-not-call list', () => {
     );
     expect(rows).toEqual([]);
   });
+
+  it('searches the list by digits as typed nationally or by reason', async () => {
+    await suppress({ phones: ['+33644440001'], reason: 'Demande RGPD du 3 décembre' }).expect(201);
+    await suppress({ phones: ['+33644440002'], reason: 'asked by phone' }).expect(201);
+    const search = async (text: string) => {
+      const res = await env
+        .http()
+        .get(`/v1/suppressions?search=${encodeURIComponent(text)}`)
+        .set('X-Api-Key', TEST_API_KEY);
+      expect(res.status).toBe(200);
+      return (res.body as { data: { phone: string }[] }).data.map((s) => s.phone);
+    };
+    expect(await search('06 44 44 00 01')).toEqual(['+33644440001']);
+    expect(await search('rgpd')).toEqual(['+33644440001']);
+    expect(await search('100%')).toEqual([]);
+    expect(await search('')).toEqual(expect.arrayContaining(['+33644440001', '+33644440002']));
+  });
 });

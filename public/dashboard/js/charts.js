@@ -1,12 +1,13 @@
 /* global window */
 import { h } from './dom.js';
 import { num, pct } from './format.js';
+import { t } from './i18n.js';
 
 const FUNNEL_STEPS = [
-  ['leads', 'Leads'],
-  ['dialled', 'Dialled'],
-  ['reached', 'Reached'],
-  ['qualified', 'Qualified'],
+  ['leads', t('Leads')],
+  ['dialled', t('Dialled')],
+  ['reached', t('Reached')],
+  ['qualified', t('Qualified')],
 ];
 const FUNNEL_COLOURS = ['#94a3b8', '#60a5fa', '#2563eb', '#16a34a'];
 
@@ -16,7 +17,11 @@ const FUNNEL_COLOURS = ['#94a3b8', '#60a5fa', '#2563eb', '#16a34a'];
  * Returns `{ el, update(summary), destroy() }`.
  */
 export function funnelChart() {
-  const canvas = h('canvas', { id: 'funnel-chart', role: 'img', 'aria-label': 'Outcome funnel' });
+  const canvas = h('canvas', {
+    id: 'funnel-chart',
+    role: 'img',
+    'aria-label': t('Outcome funnel'),
+  });
   const el = h('div', { class: 'chart-box' }, canvas);
   const Chart = window.Chart;
   let chart;
@@ -38,7 +43,11 @@ export function funnelChart() {
       describe(summary);
       if (!Chart) {
         el.replaceChildren(
-          h('p', { class: 'hint' }, 'Charts could not be loaded; the figures are listed beside.'),
+          h(
+            'p',
+            { class: 'hint' },
+            t('Charts could not be loaded; the figures are listed beside.'),
+          ),
         );
         return;
       }
@@ -49,7 +58,7 @@ export function funnelChart() {
             labels: FUNNEL_STEPS.map(([, label]) => label),
             datasets: [
               {
-                label: 'Leads',
+                label: t('Leads'),
                 data: values(summary),
                 backgroundColor: FUNNEL_COLOURS,
                 borderRadius: 4,

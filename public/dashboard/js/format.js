@@ -1,63 +1,89 @@
-/** Numbers, dates and labels as people read them, in the browser's own locale. */
+import { locale, t } from './i18n.js';
 
-const numberFormat = new Intl.NumberFormat();
-const percentFormat = new Intl.NumberFormat(undefined, {
+/** Numbers, dates and labels as people read them, in the chosen language's locale. */
+
+const numberFormat = new Intl.NumberFormat(locale);
+const percentFormat = new Intl.NumberFormat(locale, {
   style: 'percent',
   maximumFractionDigits: 1,
 });
-const dateTimeFormat = new Intl.DateTimeFormat(undefined, {
-  dateStyle: 'medium',
-  timeStyle: 'short',
-});
+const moneyFormat = new Intl.NumberFormat(locale, { maximumFractionDigits: 4 });
+/** The browser's own zone, named after every time shown in it. */
+export const BROWSER_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+const zoneFormats = new Map();
+
+function formatIn(zone) {
+  if (!zoneFormats.has(zone)) {
+    let format;
+    try {
+      format = new Intl.DateTimeFormat(locale, {
+        dateStyle: 'medium',
+        timeStyle: 'short',
+        timeZone: zone,
+      });
+    } catch {
+      format = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
+    }
+    zoneFormats.set(zone, format);
+  }
+  return zoneFormats.get(zone);
+}
 
 export const num = (n) =>
   typeof n === 'number' && Number.isFinite(n) ? numberFormat.format(n) : '—';
+export const money = (n) =>
+  typeof n === 'number' && Number.isFinite(n) ? moneyFormat.format(n) : '—';
 export const pct = (ratio) =>
   typeof ratio === 'number' && Number.isFinite(ratio) ? percentFormat.format(ratio) : '—';
-export const dateTime = (iso) => (iso ? dateTimeFormat.format(new Date(iso)) : '—');
+/** A time in `zone` (default: the browser's), always followed by the zone's name. */
+export const dateTime = (iso, zone = BROWSER_ZONE) =>
+  iso ? `${formatIn(zone).format(new Date(iso))} (${zone})` : '—';
 
 export function duration(seconds) {
   if (typeof seconds !== 'number' || !Number.isFinite(seconds)) return '—';
   const s = Math.round(seconds);
-  if (s < 60) return `${s} s`;
+  if (s < 60) return `${num(s)} s`;
   const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min ${s % 60} s`;
-  return `${Math.floor(m / 60)} h ${m % 60} min`;
+  if (m < 60) return `${num(m)} min ${s % 60} s`;
+  return `${num(Math.floor(m / 60))} h ${m % 60} min`;
 }
 
 export function bytes(n) {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+  const one = (x) => new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(x);
+  if (n < 1024) return `${num(n)} ${t('B')}`;
+  if (n < 1024 * 1024) return `${one(n / 1024)} ${t('KB')}`;
+  return `${one(n / 1024 / 1024)} ${t('MB')}`;
 }
 
 export const CAMPAIGN_STATUS_LABELS = {
-  draft: 'Draft',
-  scheduled: 'Scheduled',
-  running: 'Running',
-  paused: 'Paused',
-  completed: 'Completed',
-  cancelled: 'Cancelled',
+  draft: t('Draft'),
+  scheduled: t('Scheduled'),
+  running: t('Running'),
+  paused: t('Paused'),
+  completed: t('Completed'),
+  cancelled: t('Cancelled'),
 };
 
 export const LEAD_STATUS_LABELS = {
-  pending: 'Pending',
-  calling: 'Calling',
-  retry_scheduled: 'Retry scheduled',
-  completed: 'Completed',
-  failed: 'Failed',
-  exhausted: 'Exhausted',
-  suppressed: 'Suppressed',
-  cancelled: 'Cancelled',
+  pending: t('Pending'),
+  calling: t('Calling'),
+  retry_scheduled: t('Retry scheduled'),
+  completed: t('Completed'),
+  failed: t('Failed'),
+  exhausted: t('Exhausted'),
+  suppressed: t('Suppressed'),
+  cancelled: t('Cancelled'),
+  expired: t('Expired'),
+  ineligible: t('Ineligible'),
 };
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 export const WEEKDAY_LABELS = {
-  mon: 'Mon',
-  tue: 'Tue',
-  wed: 'Wed',
-  thu: 'Thu',
-  fri: 'Fri',
-  sat: 'Sat',
-  sun: 'Sun',
+  mon: t('Mon'),
+  tue: t('Tue'),
+  wed: t('Wed'),
+  thu: t('Thu'),
+  fri: t('Fri'),
+  sat: t('Sat'),
+  sun: t('Sun'),
 };

@@ -1,9 +1,11 @@
 /* global document, window */
 import { apiKey, health, onUnauthorized } from './api.js';
 import { emptyState, h, replace } from './dom.js';
+import { lang, LANGUAGES, setLang, t } from './i18n.js';
 import { campaignForm } from './views/campaign-form.js';
 import { campaignList } from './views/campaign-list.js';
 import { campaignPage } from './views/campaign-page.js';
+import { doNotCallPage } from './views/do-not-call-page.js';
 import { keyView } from './views/key-view.js';
 
 /**
@@ -11,6 +13,7 @@ import { keyView } from './views/key-view.js';
  *   #/                         campaigns
  *   #/new                      new campaign
  *   #/campaigns/{id}/{tab}     one campaign: overview, leads, import, settings
+ *   #/do-not-call              the do-not-call list
  * A view is `{ el, title, destroy?(), update?(match) }`; `update` lets a campaign switch tabs
  * without being loaded again.
  */
@@ -26,6 +29,7 @@ function decode(part) {
 const ROUTES = [
   { name: 'list', pattern: /^#?\/?$/, mount: () => campaignList() },
   { name: 'new', pattern: /^#\/new$/, mount: () => campaignForm() },
+  { name: 'dnc', pattern: /^#\/do-not-call$/, mount: () => doNotCallPage() },
   {
     name: 'campaign',
     pattern: /^#\/campaigns\/([^/]+)(?:\/(overview|leads|import|settings))?$/,
@@ -40,15 +44,15 @@ let current; // { route, view }
 
 function notFound() {
   return {
-    title: 'Page not found',
+    title: t('Page not found'),
     el: h(
       'section',
       {},
-      h('h1', { tabindex: '-1' }, 'Page not found'),
+      h('h1', { tabindex: '-1' }, t('Page not found')),
       emptyState(
-        'There is no page at this address.',
+        t('There is no page at this address.'),
         null,
-        h('a', { href: '#/', class: 'button' }, 'Back to campaigns'),
+        h('a', { href: '#/', class: 'button' }, t('Back to campaigns')),
       ),
     ),
   };
@@ -58,7 +62,7 @@ function show(view, route, focus) {
   current?.view.destroy?.();
   current = { route, view };
   replace(main, view.el);
-  document.title = `${view.title} · CallRounded campaigns`;
+  document.title = `${view.title} · ${t('CallRounded campaigns')}`;
   if (focus) (main.querySelector('h1') ?? main).focus({ preventScroll: false });
 }
 
@@ -81,7 +85,7 @@ function render({ focus = true } = {}) {
     if (!match) continue;
     if (current?.route === route && route.sameView?.(current.view, match)) {
       current.view.update?.(match);
-      document.title = `${current.view.title} · CallRounded campaigns`;
+      document.title = `${current.view.title} · ${t('CallRounded campaigns')}`;
       return;
     }
     show(route.mount(match), route, focus);
@@ -122,9 +126,22 @@ window.addEventListener('hashchange', () => render());
 health().then((answer) => {
   if (answer?.platform?.mode !== 'simulation') return;
   const badge = document.getElementById('mode-badge');
-  badge.textContent = 'Simulation mode: no real calls';
-  badge.title = 'CALLROUNDED_API_KEY is not set: calls go to the built-in simulator.';
+  badge.textContent = t('Simulation mode: no real calls');
+  badge.title = t('CALLROUNDED_API_KEY is not set: calls go to the built-in simulator.');
   badge.hidden = false;
 });
+
+/** The page's fixed texts in the chosen language, and the language menu. */
+for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+document.querySelector('.brand span').textContent = t('campaigns');
+document.querySelector('.topnav').setAttribute('aria-label', t('Main'));
+const langSwitch = document.getElementById('lang-switch');
+replace(
+  langSwitch,
+  LANGUAGES.map(([code, name]) =>
+    h('option', { value: code, selected: code === lang, lang: code }, name),
+  ),
+);
+langSwitch.addEventListener('change', () => setLang(langSwitch.value));
 
 render({ focus: false });

@@ -1,5 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
 import {
   Allow,
   ArrayMaxSize,
@@ -9,6 +9,7 @@ import {
   IsIn,
   IsInt,
   IsNotEmpty,
+  IsObject,
   IsString,
   Matches,
   Max,
@@ -17,7 +18,13 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { WEEKDAYS, type Weekday } from '../../windows/calling-window';
-import { HoursDoNotOverlap, IsCronExpression, IsOptionalNotNull } from './field-rules';
+import { RetryByOutcomeDto, RetryRuleDto, toRuleMap } from './campaign-controls.dto';
+import {
+  HasStatusKeys,
+  HoursDoNotOverlap,
+  IsCronExpression,
+  IsOptionalNotNull,
+} from './field-rules';
 
 export const RETRY_OUTCOMES = ['missed', 'failed', 'unknown'] as const;
 
@@ -72,6 +79,7 @@ export class CallingWindowDto {
   hours?: HoursIntervalDto[];
 }
 
+@ApiExtraModels(RetryRuleDto)
 export class RetryDto {
   @ApiPropertyOptional({
     type: 'integer',
@@ -113,6 +121,31 @@ export class RetryDto {
     message: `on must list outcomes among ${RETRY_OUTCOMES.join(', ')}`,
   })
   on?: (typeof RETRY_OUTCOMES)[number][];
+
+  @ApiPropertyOptional({
+    type: RetryByOutcomeDto,
+    example: { missed: { max_attempts: 4, delay_minutes: 120 } },
+    description:
+      'Rules by outcome, ahead of the fields above: an outcome given a rule is retried by it (whatever `on` says). Platform statuses reach the rule of the outcome CALLROUNDED_TERMINAL_STATUSES maps them to (voicemail=missed → missed). Given, it replaces the current rules; {} removes them.',
+  })
+  @IsOptionalNotNull()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => RetryByOutcomeDto)
+  by_outcome?: RetryByOutcomeDto;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { $ref: getSchemaPath(RetryRuleDto) },
+    example: { voicemail: { max_attempts: 2, delay_minutes: 1440 } },
+    description:
+      'Rules by platform status (missed, failed, or a status of CALLROUNDED_TERMINAL_STATUSES), ahead of `by_outcome`. Given, it replaces the current rules; {} removes them.',
+  })
+  @IsOptionalNotNull()
+  @Transform(toRuleMap)
+  @HasStatusKeys()
+  @ValidateNested({ each: true })
+  by_status?: Map<string, RetryRuleDto>;
 }
 
 export class ScheduleDto {

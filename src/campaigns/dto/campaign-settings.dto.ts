@@ -1,9 +1,21 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiExtraModels, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsInt, IsObject, IsOptional, Max, Min, ValidateNested } from 'class-validator';
+import {
+  IsInt,
+  IsNumber,
+  IsObject,
+  IsOptional,
+  Max,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { AutoPauseDto, toAutoPause } from './campaign-controls.dto';
 import { CallingWindowDto, QualificationDto, RetryDto, ScheduleDto } from './campaign-parts.dto';
+import { ComplianceDto } from './compliance.dto';
 import {
   IsCountryCode,
+  IsDateTimeOrNull,
   IsIanaTimeZone,
   IsOptionalNotNull,
   IsVariableMap,
@@ -17,6 +29,7 @@ const upperCase = ({ value }: { value: unknown }) =>
  * The settings every campaign has, all optional (defaults fill them at creation). Nullable ones
  * (`schedule`, `default_country`, `qualification`, `webhook_url`) accept null to clear them.
  */
+@ApiExtraModels(AutoPauseDto)
 export class CampaignSettingsDto {
   @ApiPropertyOptional({
     example: 'Europe/Paris',
@@ -133,4 +146,69 @@ export class CampaignSettingsDto {
   @IsOptional()
   @IsWebhookUrl()
   webhook_url?: string | null;
+
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    example: '2026-12-24T18:00:00+01:00',
+    description:
+      'No call starts at or after this instant; the leads still waiting then become `expired` and the campaign completes. Must be in the future when set. Default null: no end.',
+  })
+  @IsOptional()
+  @IsDateTimeOrNull()
+  ends_at?: string | null;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: 1000000,
+    nullable: true,
+    example: 500,
+    description:
+      'Calls started per calendar day in the campaign’s time zone, across every instance; starts wait for the next local midnight once it is reached. Default null: no cap.',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1000000)
+  max_calls_per_day?: number | null;
+
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    example: 250,
+    description:
+      'Budget, in the platform’s cost unit: no call starts once the cost of finished calls plus the expected cost of live ones (their number × the mean cost per finished call) reaches it; the campaign then pauses with `paused_reason: budget_reached`. Default null: no budget.',
+  })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @Min(Number.MIN_VALUE, { message: 'max_cost must be above 0' })
+  @Max(1e9)
+  max_cost?: number | null;
+
+  @ApiPropertyOptional({
+    oneOf: [{ $ref: getSchemaPath(AutoPauseDto) }, { type: 'boolean', enum: [false] }],
+    example: { failure_rate: 0.5, window_minutes: 2, min_calls: 10 },
+    description:
+      'The circuit breaker: the campaign pauses (`paused_reason: failure_rate`) when at least `min_calls` calls started in the last `window_minutes` and `failure_rate` of them failed at the platform (5xx, 4xx other than 429, outcome failed). `false` turns it off. Default on, {"failure_rate": 0.5, "window_minutes": 2, "min_calls": 10}; keys left out keep their current (or default) value.',
+  })
+  @ValidateIf((_o: object, v: unknown) => v !== undefined && v !== false)
+  @Transform(toAutoPause)
+  @IsObject({
+    message: 'auto_pause must be an object {failure_rate, window_minutes, min_calls} or false',
+  })
+  @ValidateNested()
+  auto_pause?: AutoPauseDto | false;
+
+  @ApiPropertyOptional({
+    type: ComplianceDto,
+    description:
+      'Which calling laws apply (docs/COMPLIANCE.md). Default {"rules": "auto", "contact_type": "consumer", "refusal_question": null, "opt_out_question": null, "max_contacts": null, "conservative_holidays": true}. Keys left out keep their current (or default) value.',
+  })
+  @IsOptionalNotNull()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ComplianceDto)
+  compliance?: ComplianceDto;
 }

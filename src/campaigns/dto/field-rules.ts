@@ -113,3 +113,29 @@ export const HoursDoNotOverlap = () =>
     }
     return null;
   });
+
+const STATUS_NAME = /^[a-z][a-z0-9_-]{0,63}$/;
+
+/** The keys of `retry.by_status`: platform status names in lower case, at most 50, never completed. */
+export const HasStatusKeys = () =>
+  rule('hasStatusKeys', (v) => {
+    if (!(v instanceof Map)) return 'must be an object of platform statuses to rules';
+    if (v.size > 50) return 'must hold at most 50 statuses';
+    for (const key of v.keys()) {
+      if (!STATUS_NAME.test(key))
+        return `has an invalid status ${quote(key)}: use the platform's status in lower case`;
+      if (key === 'completed' || key === 'created' || key === 'ongoing')
+        return `cannot hold ${quote(key)}: only statuses that end a call unreached are retried`;
+    }
+    return null;
+  });
+
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;
+
+/** An ISO 8601 date-time with its offset (Z or ±hh:mm), or null. */
+export const IsDateTimeOrNull = () =>
+  rule('isDateTimeOrNull', (v) =>
+    v === null || (typeof v === 'string' && ISO_DATE_TIME.test(v) && Number.isFinite(Date.parse(v)))
+      ? null
+      : `must be an ISO 8601 date-time with its offset such as 2026-12-24T18:00:00+01:00, or null (got ${quote(v)})`,
+  );

@@ -13,12 +13,19 @@ export type ReleaseLead =
   /** Final: no retry can help (the platform refused the number). */
   | { kind: 'failed'; reason: string }
   /** Final: the number is on the do-not-call list. */
-  | { kind: 'suppressed'; reason: string };
+  | { kind: 'suppressed'; reason: string }
+  /** Final: the law forbids calling this lead (e.g. no recorded consent). */
+  | { kind: 'ineligible'; reason: string };
+
+/** The platform itself refused the start (a 4xx other than 429): the circuit breaker counts it. */
+export interface ReleaseOptions {
+  platformFailed?: boolean;
+}
 
 export interface Released {
   leadId: string;
   campaignId: string;
-  /** The lead reached a final status (failed, suppressed, or cancelled with its campaign). */
+  /** The lead reached a final status (failed, suppressed, ineligible, or cancelled with its campaign). */
   leadFinal: boolean;
 }
 
@@ -49,12 +56,13 @@ export class AttemptLedger {
     now: Date,
     error: string,
     lead: ReleaseLead,
+    options: ReleaseOptions = {},
   ): Promise<Released | undefined> {
     // One statement: atomic without a transaction, one round trip.
     const rows = await queryRows<{ lead_id: string; campaign_id: string; status: string | null }>(
       this.db,
       `WITH a AS (
-         UPDATE call_attempts SET state = 'not_dialled', error = $2, finished_at = $3,
+         UPDATE call_attempts SET state = 'not_dialled', error = $2, finished_at = $3, platform_failed = platform_failed OR $7,
                 lease_owner = NULL, lease_expires_at = NULL, reconcile_until = NULL, updated_at = now()
           WHERE id = $1 AND state IN ${UNCONFIRMED_STATES_SQL}
           RETURNING lead_id, campaign_id),
@@ -64,6 +72,7 @@ export class AttemptLedger {
             status = CASE
               WHEN $4 = 'failed' THEN 'failed'
               WHEN $4 = 'suppressed' THEN 'suppressed'
+              WHEN $4 = 'ineligible' THEN 'ineligible'
               WHEN c.status = 'cancelled' THEN 'cancelled'
               WHEN leads.attempts - 1 > 0 THEN 'retry_scheduled'
               ELSE 'pending' END,
@@ -81,6 +90,7 @@ export class AttemptLedger {
         lead.kind,
         lead.kind === 'requeue' ? (lead.nextAttemptAt ?? null) : null,
         lead.reason ?? null,
+        options.platformFailed ?? false,
       ],
     );
     if (rows.length === 0) return undefined;
@@ -91,13 +101,23 @@ export class AttemptLedger {
   }
 
   /** The POST's outcome is unknown: the slot stays held until reconciliation decides. */
-  async markAmbiguous(attemptId: string, now: Date, error: string): Promise<boolean> {
+  async markAmbiguous(
+    attemptId: string,
+    now: Date,
+    error: string,
+    platformFailed = false,
+  ): Promise<boolean> {
     const rows: unknown[] = await queryRows(
       this.db,
-      `UPDATE call_attempts SET state = 'ambiguous', reconcile_until = $2, error = $3,
+      `UPDATE call_attempts SET state = 'ambiguous', reconcile_until = $2, error = $3, platform_failed = $4,
               lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
         WHERE id = $1 AND state = 'starting' RETURNING id`,
-      [attemptId, new Date(now.getTime() + this.settings.reconcileGraceMs), error.slice(0, 2000)],
+      [
+        attemptId,
+        new Date(now.getTime() + this.settings.reconcileGraceMs),
+        error.slice(0, 2000),
+        platformFailed,
+      ],
     );
     return rows.length > 0;
   }

@@ -56,6 +56,8 @@ export class CallAttempt {
    */
   @Column({ name: 'answers_due_until', type: 'timestamptz', nullable: true })
   answersDueUntil: Date | null;
+  /** The platform failed this attempt (5xx, a 4xx other than 429, or outcome failed): the circuit breaker counts it. */
+  @Column({ name: 'platform_failed', type: 'boolean', default: false }) platformFailed: boolean;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }

@@ -2,7 +2,9 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Campaign } from '../../campaigns/campaign.entity';
+import { CampaignLimits } from '../../campaigns/campaign-limits';
 import { CallingWindowService } from '../../windows/calling-window.service';
+import { ComplianceService } from '../../compliance/compliance.service';
 import { ENGINE_SETTINGS, type EngineSettings } from '../engine-settings';
 import { PAUSE_COLUMNS, pauseStateOf, PlatformPauseService } from '../start/platform-pause.service';
 import { queryRows } from '../../common/sql';
@@ -31,6 +33,8 @@ interface Candidate {
   timezone: string | null;
   variables: Record<string, unknown>;
   suppressed: boolean;
+  contact_type: 'consumer' | 'business' | null;
+  consent_at: Date | null;
 }
 
 const NOTHING: ClaimResult = { calls: [], idle: false, finalised: 0 };
@@ -53,6 +57,8 @@ export class LeadClaimer {
     @Inject(ENGINE_SETTINGS) private readonly settings: EngineSettings,
     private readonly pause: PlatformPauseService,
     private readonly windows: CallingWindowService,
+    private readonly limits: CampaignLimits,
+    private readonly compliance: ComplianceService,
   ) {}
 
   async claim(campaignId: string, want: number, now: Date): Promise<ClaimResult> {
@@ -63,9 +69,9 @@ export class LeadClaimer {
         lock: { mode: 'pessimistic_write' },
       });
       if (!campaign) return NOTHING;
-      const free = await this.freeStarts(tx, campaign, now);
+      const { free, expired } = await this.freeStarts(tx, campaign, now);
       const k = Math.min(want, free);
-      if (k <= 0) return NOTHING;
+      if (k <= 0) return expired > 0 ? { ...NOTHING, finalised: expired } : NOTHING;
 
       const chosen: Candidate[] = [];
       let finalised = 0;
@@ -88,8 +94,22 @@ export class LeadClaimer {
     });
   }
 
-  /** How many calls this campaign may start now, by its caps, the learned platform limit and the shared pause. */
-  private async freeStarts(tx: EntityManager, campaign: Campaign, now: Date): Promise<number> {
+  /**
+   * How many calls this campaign may start now, by its caps, the learned platform limit, the
+   * shared pause and its controls (CampaignLimits: end date, breaker, budget, daily cap).
+   */
+  private async freeStarts(
+    tx: EntityManager,
+    campaign: Campaign,
+    now: Date,
+  ): Promise<{ free: number; expired: number }> {
+    const free = await this.freeByCaps(tx, campaign, now);
+    if (free <= 0) return { free, expired: 0 };
+    const allowed = await this.limits.startsAllowed(tx, campaign, now);
+    return { free: Math.min(free, allowed.starts), expired: allowed.expired };
+  }
+
+  private async freeByCaps(tx: EntityManager, campaign: Campaign, now: Date): Promise<number> {
     const windowStart = new Date(now.getTime() - this.settings.rateWindowMs);
     const [row] = await queryRows<Record<string, unknown>>(
       tx,
@@ -153,7 +173,7 @@ export class LeadClaimer {
   ): Promise<Candidate[]> {
     return queryRows(
       tx,
-      `SELECT l.id, l.phone, l.timezone, l.variables,
+      `SELECT l.id, l.phone, l.timezone, l.variables, l.contact_type, l.consent_at,
               EXISTS (SELECT 1 FROM suppressions s WHERE s.phone = l.phone) AS suppressed
          FROM leads l
         WHERE l.campaign_id = $1 AND l.status IN ${DIALABLE_LEAD_STATUSES_SQL}
@@ -191,7 +211,7 @@ export class LeadClaimer {
       await this.failLead(tx, lead.id, reason);
       return 'final';
     }
-    if (verdict.allowed) return 'dial';
+    if (verdict.allowed) return this.screenLaw(tx, campaign, lead, now);
     if (verdict.next_open_at === null) {
       await this.failLead(tx, lead.id, verdict.reason ?? 'never inside the calling window');
       return 'final';
@@ -199,6 +219,34 @@ export class LeadClaimer {
     await tx.query(
       `UPDATE leads SET next_attempt_at = $2, status_reason = $3, updated_at = now() WHERE id = $1`,
       [lead.id, verdict.next_open_at, verdict.reason ?? 'outside the calling window'],
+    );
+    return 'wait';
+  }
+
+  /**
+   * The calling laws (ComplianceService), the number locked until the claim commits so that no
+   * other claim, in any campaign or instance, counts the same attempts. Held back: the lead keeps
+   * its place until the law allows it; ineligible: final, with the reason.
+   */
+  private async screenLaw(
+    tx: EntityManager,
+    campaign: Campaign,
+    lead: Candidate,
+    now: Date,
+  ): Promise<'dial' | 'wait' | 'final'> {
+    const v = await this.compliance.screen(tx, campaign, lead, now, { lock: true });
+    if ('busy' in v) return 'wait';
+    if ('final' in v) {
+      await tx.query(
+        `UPDATE leads SET status = 'ineligible', status_reason = $2, next_attempt_at = NULL, updated_at = now() WHERE id = $1`,
+        [lead.id, v.reason],
+      );
+      return 'final';
+    }
+    if (v.allowed) return 'dial';
+    await tx.query(
+      `UPDATE leads SET next_attempt_at = $2, status_reason = $3, updated_at = now() WHERE id = $1`,
+      [lead.id, v.next_allowed_at, v.reason],
     );
     return 'wait';
   }

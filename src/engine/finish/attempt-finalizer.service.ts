@@ -8,6 +8,7 @@ import { ENGINE_SETTINGS, type EngineSettings } from '../engine-settings';
 import { queryRows } from '../../common/sql';
 import { Lead } from '../../leads/lead.entity';
 import { QualificationService } from '../../qualification/qualification.service';
+import { recordCallAnswers } from '../../compliance/call-answers';
 import { CallAttempt } from '../attempts/call-attempt.entity';
 import { decideLeadAfterCall, type CallOutcome } from './call-outcome';
 
@@ -39,8 +40,10 @@ const SELECT_ATTEMPT_AND_LEAD = `,
          (SELECT json_build_object(
            'id', l.id, 'campaignId', l.campaign_id, 'phone', l.phone, 'timezone', l.timezone,
            'variables', l.variables, 'status', l.status, 'attempts', l.attempts,
-           'lastCallId', l.last_call_id, 'answers', l.answers, 'qualified', l.qualified) FROM l) AS lead,
-         (SELECT status FROM campaigns c WHERE c.id = a.campaign_id) AS campaign_status
+           'lastCallId', l.last_call_id, 'answers', l.answers, 'qualified', l.qualified,
+           'attemptLimit', l.attempt_limit) FROM l) AS lead,
+         (SELECT status FROM campaigns c WHERE c.id = a.campaign_id) AS campaign_status,
+         (SELECT ends_at FROM campaigns c WHERE c.id = a.campaign_id) AS campaign_ends_at
     FROM a`;
 
 interface AttemptAndLead {
@@ -52,6 +55,7 @@ interface AttemptAndLead {
   };
   lead: Lead | null;
   campaign_status: CampaignStatus;
+  campaign_ends_at: Date | null;
 }
 
 /**
@@ -98,6 +102,7 @@ export class AttemptFinalizer {
              UPDATE call_attempts SET state = 'ended', call_status = $2, outcome = $3, ended_at = $4,
                     duration_seconds = $5, cost = $6, post_call_answers = $7::jsonb, answers_due_until = $8,
                     finished_at = $9, error = coalesce($10, error), lease_owner = NULL,
+                    platform_failed = platform_failed OR $3 = 'failed',
                     lease_expires_at = NULL, updated_at = now()
               WHERE id = $1 AND state = 'live'
               RETURNING *)
@@ -197,6 +202,9 @@ export class AttemptFinalizer {
       retry: campaign.retry,
       campaignStatus: row.campaign_status,
       now,
+      callStatus: attempt.callStatus,
+      attemptLimit: lead.attemptLimit,
+      endsAt: row.campaign_ends_at,
     });
     // Someone else already moved the lead (e.g. a cancel that swept every lead): only a call
     // that really completed may still complete it.
@@ -245,6 +253,14 @@ export class AttemptFinalizer {
         attemptAnswers === null ? null : JSON.stringify(attemptAnswers),
       ],
     );
+    if (verdict.answers && attemptAnswers) {
+      await recordCallAnswers(tx, campaign.compliance, verdict.answers, {
+        phone: lead.phone,
+        campaignId: campaign.id,
+        callId: attempt.callId,
+        at: now,
+      });
+    }
     return { campaignId: campaign.id, leadFinal: decision.status !== 'retry_scheduled' };
   }
 }

@@ -11,10 +11,15 @@ import {
   CallRoundedValidationError,
 } from '../../callrounded/callrounded.errors';
 import { rateLimitKindOf } from '../../callrounded/rate-limit-kind';
-import { AttemptLedger, type ReleaseLead } from '../attempts/attempt-ledger.service';
+import {
+  AttemptLedger,
+  type ReleaseLead,
+  type ReleaseOptions,
+} from '../attempts/attempt-ledger.service';
 import { CallTerminator } from '../track/call-terminator.service';
 import { CLOCK, type Clock } from '../../core/runtime';
 import { CallingWindowService } from '../../windows/calling-window.service';
+import { ComplianceService } from '../../compliance/compliance.service';
 import { CampaignSettler } from '../finish/campaign-settler';
 import { DIALER_FAULTS, type DialerFaults } from '../dialer-faults';
 import { EngineMetrics } from '../engine-metrics';
@@ -56,6 +61,7 @@ export class CallStarter {
     private readonly ledger: AttemptLedger,
     private readonly pause: PlatformPauseService,
     private readonly windows: CallingWindowService,
+    private readonly compliance: ComplianceService,
     private readonly terminator: CallTerminator,
     private readonly metrics: EngineMetrics,
     private readonly settler: CampaignSettler,
@@ -99,6 +105,8 @@ export class CallStarter {
           : { kind: 'requeue', nextAttemptAt: window.next_open_at, reason };
       return this.release(call, `window closed at dial time: ${reason}`, leadAfter, 'window');
     }
+    const lawSays = await this.lawAtDialTime(call, now);
+    if (lawSays) return this.release(call, `law at dial time: ${lawSays.reason}`, lawSays, 'law');
     const blocked = await this.arm(attemptId, now);
     if (blocked) return blocked === 'lost' ? 'lost' : this.releaseBlocked(call, blocked);
 
@@ -123,21 +131,44 @@ export class CallStarter {
     return this.recordLive(call, callId, now);
   }
 
+  /** The calling laws again with the current time (its own attempt left out of the counts); undefined: allowed. */
+  private async lawAtDialTime(call: ClaimedCall, now: Date): Promise<ReleaseLead | undefined> {
+    const rows = await queryRows<{
+      contact_type: 'consumer' | 'business' | null;
+      consent_at: Date | null;
+    }>(this.db, `SELECT contact_type, consent_at FROM leads WHERE id = $1`, [call.lead.id]);
+    const facts = rows[0] ?? { contact_type: null, consent_at: null };
+    const v = await this.compliance
+      .screen(this.db, call.campaign, { ...call.lead, ...facts }, now, {
+        excludeAttemptId: call.attemptId,
+      })
+      .catch((e: unknown) => ({
+        allowed: false as const,
+        reason: `calling laws could not be evaluated: ${e instanceof Error ? e.message : String(e)}`,
+        next_allowed_at: new Date(now.getTime() + 60_000),
+      }));
+    if ('busy' in v || ('allowed' in v && v.allowed)) return undefined;
+    if ('final' in v) return { kind: 'ineligible', reason: v.reason };
+    return { kind: 'requeue', nextAttemptAt: v.next_allowed_at, reason: v.reason };
+  }
+
   /**
    * Last check before the POST, in one conditional UPDATE: the attempt is still ours and
-   * `starting`, the campaign still running, the number not suppressed, the platform not paused.
+   * `starting`, the campaign still running and before its end date, the number not suppressed,
+   * the platform not paused.
    * It also moves requested_at to the send time (the rate window and reconciliation count from
    * it) and renews the lease. Answers why it refused, or undefined when armed.
    */
   private async arm(
     attemptId: string,
     now: Date,
-  ): Promise<undefined | 'lost' | 'suppressed' | 'paused' | `campaign ${string}`> {
+  ): Promise<undefined | 'lost' | 'suppressed' | 'paused' | 'ended' | `campaign ${string}`> {
     const armed: unknown[] = await queryRows(
       this.db,
       `UPDATE call_attempts a SET requested_at = $2, lease_expires_at = $3, updated_at = now()
         WHERE a.id = $1 AND a.state = 'starting' AND a.lease_owner = $4
-          AND EXISTS (SELECT 1 FROM campaigns c WHERE c.id = a.campaign_id AND c.status = 'running')
+          AND EXISTS (SELECT 1 FROM campaigns c WHERE c.id = a.campaign_id AND c.status = 'running'
+                        AND (c.ends_at IS NULL OR c.ends_at > $2))
           AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.phone = a.to_number)
           AND (SELECT paused_until FROM platform_pause WHERE id = 1) <= $2
         RETURNING a.id`,
@@ -149,12 +180,14 @@ export class CallStarter {
       lease_owner: string | null;
       campaign_status: string;
       suppressed: boolean;
+      ended: boolean;
     }[] = await queryRows(
       this.db,
       `SELECT a.state, a.lease_owner, c.status AS campaign_status,
-              EXISTS (SELECT 1 FROM suppressions s WHERE s.phone = a.to_number) AS suppressed
+              EXISTS (SELECT 1 FROM suppressions s WHERE s.phone = a.to_number) AS suppressed,
+              coalesce(c.ends_at <= $2, false) AS ended
          FROM call_attempts a JOIN campaigns c ON c.id = a.campaign_id WHERE a.id = $1`,
-      [attemptId],
+      [attemptId, now],
     );
     const row = rows[0];
     if (!row || row.state !== 'starting' || row.lease_owner !== this.settings.instanceId) {
@@ -162,6 +195,7 @@ export class CallStarter {
     }
     if (row.suppressed) return 'suppressed';
     if (row.campaign_status !== 'running') return `campaign ${row.campaign_status}`;
+    if (row.ended) return 'ended';
     return 'paused';
   }
 
@@ -169,6 +203,15 @@ export class CallStarter {
     if (why === 'suppressed') {
       const reason = 'number is on the do-not-call list';
       return this.release(call, reason, { kind: 'suppressed', reason }, 'suppressed');
+    }
+    if (why === 'ended') {
+      // The next claim expires the lead (CampaignLimits), with every other lead still waiting.
+      return this.release(
+        call,
+        'campaign end date passed before dialling',
+        { kind: 'requeue' },
+        'ended',
+      );
     }
     if (why === 'paused') {
       return this.release(
@@ -215,8 +258,13 @@ export class CallStarter {
         `platform refused the API key: ${message}`,
         { kind: 'requeue' },
         'auth',
+        { platformFailed: true },
       );
       await this.pause.pauseFor(now, AUTH_PAUSE_MS);
+      await this.settler.pause(call.campaign.id, 'platform_auth', {
+        http_status: e.httpStatus ?? null,
+        message: message.slice(0, 500),
+      });
       return 'released';
     }
     if (e instanceof CallRoundedError && !(e instanceof AmbiguousCallStartError)) {
@@ -225,7 +273,14 @@ export class CallStarter {
     // Timeout, reset, 5xx or anything unexpected: the call may exist. Keep the slot, reconcile.
     this.metrics.ambiguousStarts.inc();
     this.logger.warn(`start of attempt ${call.attemptId} is ambiguous (${message}): reconciling`);
-    await this.ledger.markAmbiguous(call.attemptId, now, `ambiguous start: ${message}`);
+    // A 5xx counts as a platform failure for the circuit breaker; a timeout or reset does not.
+    const serverError = e instanceof CallRoundedError && (e.httpStatus ?? 0) >= 500;
+    await this.ledger.markAmbiguous(
+      call.attemptId,
+      now,
+      `ambiguous start: ${message}`,
+      serverError,
+    );
     return 'ambiguous';
   }
 
@@ -243,12 +298,19 @@ export class CallStarter {
       fields.every((f) => LEAD_FIELDS.has(f));
     if (blamesLead) {
       const reason = `platform refused the call: ${detail}`;
-      return this.release(call, reason, { kind: 'failed', reason }, 'refused');
+      return this.release(call, reason, { kind: 'failed', reason }, 'refused', {
+        platformFailed: true,
+      });
     }
     const why = `the platform refused its calls (HTTP ${e.httpStatus ?? '?'}: ${detail})`;
-    await this.settler.pause(call.campaign.id, why);
+    await this.settler.pause(call.campaign.id, 'platform_rejected', {
+      http_status: e.httpStatus ?? null,
+      message: detail.slice(0, 500),
+    });
     const reason = `campaign paused: ${why}`;
-    return this.release(call, reason, { kind: 'requeue', reason }, 'campaign_refused');
+    return this.release(call, reason, { kind: 'requeue', reason }, 'campaign_refused', {
+      platformFailed: true,
+    });
   }
 
   private async recordLive(call: ClaimedCall, callId: string, sentAt: Date): Promise<StartOutcome> {
@@ -299,8 +361,15 @@ export class CallStarter {
     error: string,
     lead: ReleaseLead,
     metricReason: string,
+    options: ReleaseOptions = {},
   ): Promise<StartOutcome> {
-    const released = await this.ledger.release(call.attemptId, this.clock.now(), error, lead);
+    const released = await this.ledger.release(
+      call.attemptId,
+      this.clock.now(),
+      error,
+      lead,
+      options,
+    );
     if (!released) return 'lost';
     this.metrics.notDialled.inc({ reason: metricReason });
     if (released.leadFinal) await this.settler.settle(released.campaignId);

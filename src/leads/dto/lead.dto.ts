@@ -42,6 +42,27 @@ export class LeadDto {
   })
   status_reason: string | null;
   @ApiProperty({
+    type: String,
+    nullable: true,
+    enum: ['consumer', 'business'],
+    description:
+      'From the file’s contact_type column; null: the campaign’s compliance.contact_type.',
+  })
+  contact_type: string | null;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When the person consented to be called (file column consent_at).',
+  })
+  consent_at: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'Where the consent was given (file column consent_source).',
+  })
+  consent_source: string | null;
+  @ApiProperty({
     type: 'integer',
     nullable: true,
     description: 'Row in the uploaded file (header = 1).',

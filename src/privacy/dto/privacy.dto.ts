@@ -1,3 +1,4 @@
+import { WEBHOOK_EVENT_TYPES } from '../../webhooks/webhook-event.entity';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
 import { ATTEMPT_STATES } from '../../common/attempt-states';
@@ -113,7 +114,7 @@ export class ExportedWebhookEventDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) campaign_id: string;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) lead_id: string | null;
-  @ApiProperty({ enum: ['lead.qualified', 'campaign.completed'] }) type: string;
+  @ApiProperty({ enum: WEBHOOK_EVENT_TYPES }) type: string;
   @ApiProperty({ enum: ['pending', 'delivered', 'failed'] }) status: string;
   @ApiProperty(WHEN) created_at: string;
   @ApiProperty(WHEN_OR_NULL) delivered_at: string | null;

@@ -117,6 +117,19 @@ export class ReportLeadDto {
     description: 'null: never reached, or the campaign has no rules.',
   })
   qualified: boolean | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'holiday: Ascension (FR)',
+    description: 'Why the lead waits or ended as it did (a holiday, a cap, a cool-down, no consent…).',
+  })
+  status_reason: string | null;
+  @ApiProperty({ type: String, nullable: true, enum: ['consumer', 'business'] })
+  contact_type: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time', description: 'The recorded consent (file column consent_at).' })
+  consent_at: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Where the consent was given (file column consent_source).' })
+  consent_source: string | null;
 }
 
 export class CampaignReportDto {

@@ -10,6 +10,8 @@ export interface XlsxCampaignInfo {
   created_at: Date | null;
   started_at: Date | null;
   completed_at: Date | null;
+  /** The campaign's compliance.rules, in words. */
+  calling_laws: string;
 }
 
 /** A value in column B shown as a percentage. */
@@ -52,6 +54,7 @@ function summaryRows(campaign: XlsxCampaignInfo, s: ReportSummary, generatedAt: 
   add(['Created at (UTC)', campaign.created_at]);
   add(['Started at (UTC)', campaign.started_at]);
   add(['Completed at (UTC)', campaign.completed_at]);
+  add(['Calling laws (compliance.rules)', campaign.calling_laws]);
   add(['Report generated at (UTC)', generatedAt]);
   add([]);
   add(['Leads', s.leads]);

@@ -163,5 +163,101 @@ export const HAIR_SALON_FR_SCENARIO: SimScenario = {
         },
       ],
     },
+    // The agent the README's quick start, the API contract and the dashboard's form name.
+    {
+      id: '411b82c8-462a-4e1b-89bc-10ab3ce1ed29',
+      name: 'Relance salons',
+      language: 'fr',
+      version: 2,
+      initial_message:
+        'Bonjour {{prenom}}, je vous appelle pour le salon {{nom_du_salon}} à {{ville}}.',
+      max_call_duration: 600,
+      base_prompt:
+        'Tu relances les salons de coiffure et proposes une démonstration de notre logiciel de réservation.',
+      variables: [
+        {
+          name: 'from_number',
+          type: 'string',
+          description: 'Caller phone number',
+        },
+        {
+          name: 'to_number',
+          type: 'string',
+          description: 'Receiver phone number',
+        },
+        {
+          name: 'call_start_time',
+          type: 'datetime',
+          description: 'Call start time',
+        },
+        {
+          name: 'call_id',
+          type: 'string',
+          description: 'Call ID',
+        },
+        {
+          name: 'prenom',
+          type: 'string',
+          description: 'Prénom du gérant',
+        },
+        {
+          name: 'nom_du_salon',
+          type: 'string',
+          description: 'Nom du salon',
+        },
+        {
+          name: 'ville',
+          type: 'string',
+          description: 'Ville du salon',
+        },
+        {
+          name: 'nombre_de_fauteuils',
+          type: 'number',
+          description: 'Nombre de fauteuils du salon',
+        },
+      ],
+      post_call_questions: [
+        {
+          id: 'a1b2c3d4-0411-4b82-8c84-62a4e1b89bc1',
+          name: 'interested',
+          description: 'Le gérant est-il intéressé par une démonstration ?',
+          type: 'boolean',
+          optional: false,
+          question_origin: 'system',
+          answer: {
+            rate: 0.95,
+            true_rate: 0.4,
+          },
+        },
+        {
+          id: 'a1b2c3d4-0411-4b82-8c84-62a4e1b89bc2',
+          name: 'rappel_souhaite',
+          description: 'Le gérant souhaite-t-il être rappelé ?',
+          type: 'boolean',
+          optional: true,
+          question_origin: 'user',
+          answer: {
+            rate: 0.9,
+            true_rate: 0.3,
+          },
+        },
+        {
+          id: 'a1b2c3d4-0411-4b82-8c84-62a4e1b89bc3',
+          name: 'commentaire',
+          description: 'Remarque libre du gérant',
+          type: 'text',
+          optional: true,
+          question_origin: 'user',
+          answer: {
+            rate: 0.5,
+            texts: [
+              'Rappeler plutôt le lundi, le salon est fermé.',
+              'Souhaite recevoir une documentation par e-mail.',
+              'Déjà équipé, pas intéressé pour le moment.',
+            ],
+          },
+        },
+      ],
+    },
   ],
 };

@@ -1,3 +1,4 @@
+import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PageQuery } from '../../common/page-query';
 
@@ -54,6 +55,17 @@ export class AddSuppressionsResultDto {
 export class SuppressionDto {
   @ApiProperty({ example: '+33612345678', description: 'E.164.' }) phone: string;
   @ApiProperty({ type: String, nullable: true }) reason: string | null;
+  @ApiProperty({
+    type: 'object',
+    nullable: true,
+    properties: {
+      campaign_id: { type: 'string', format: 'uuid' },
+      call_id: { type: 'string', nullable: true },
+    },
+    description:
+      'Where the entry came from when a call added it (an opt-out answer): the campaign and the call. Null when added by hand or file.',
+  })
+  source: { campaign_id: string; call_id: string | null } | null;
   @ApiProperty({ format: 'date-time' }) created_at: string;
 }
 
@@ -71,4 +83,14 @@ export class ListSuppressionsQuery extends PageQuery({
   max: 1000,
   default: 100,
   items: 'Numbers',
-}) {}
+}) {
+  @ApiPropertyOptional({
+    example: '0612',
+    description:
+      'Only numbers containing these digits (a leading 0 of a national number is matched without it) or whose reason contains this text.',
+  })
+  @IsOptional()
+  @IsString({ message: 'search must be text' })
+  @MaxLength(100, { message: 'search must be at most 100 characters' })
+  search?: string;
+}

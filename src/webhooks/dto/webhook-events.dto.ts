@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { PageQuery } from '../../common/page-query';
+import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from '../webhook-event.entity';
 
 export class WebhookEventsQuery extends PageQuery({ max: 500, default: 100, items: 'Events' }) {
   @ApiPropertyOptional({
@@ -14,20 +15,20 @@ export class WebhookEventsQuery extends PageQuery({ max: 500, default: 100, item
   status?: 'pending' | 'delivered' | 'failed';
 
   @ApiPropertyOptional({
-    enum: ['lead.qualified', 'campaign.completed'],
+    enum: WEBHOOK_EVENT_TYPES,
     description: 'Only events of this type.',
   })
   @IsOptional()
-  @IsIn(['lead.qualified', 'campaign.completed'], {
-    message: 'type must be lead.qualified or campaign.completed',
+  @IsIn(WEBHOOK_EVENT_TYPES, {
+    message: `type must be one of ${WEBHOOK_EVENT_TYPES.join(', ')}`,
   })
-  type?: 'lead.qualified' | 'campaign.completed';
+  type?: WebhookEventType;
 }
 
 export class WebhookEventDto {
   @ApiProperty({ format: 'uuid', description: 'Sent as X-Webhook-Id: the same on every retry.' })
   id: string;
-  @ApiProperty({ enum: ['lead.qualified', 'campaign.completed'] }) type: string;
+  @ApiProperty({ enum: WEBHOOK_EVENT_TYPES }) type: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) lead_id: string | null;
   @ApiProperty({ enum: ['pending', 'delivered', 'failed'] }) status: string;
   @ApiProperty({ type: 'integer', description: 'Delivery attempts so far.' }) attempts: number;

@@ -6,9 +6,19 @@ import { startStack, type Stack } from '../../kit/stack';
 export type CampaignKit = Stack;
 
 export function startCampaignKit(
-  options: { role?: 'api' | 'all'; clock?: Clock; worker?: Partial<WorkerTuning> } = {},
+  options: {
+    role?: 'api' | 'all';
+    clock?: Clock;
+    worker?: Partial<WorkerTuning>;
+    env?: Record<string, string>;
+  } = {},
 ): Promise<CampaignKit> {
-  return startStack({ role: options.role ?? 'api', clock: options.clock, worker: options.worker });
+  return startStack({
+    role: options.role ?? 'api',
+    clock: options.clock,
+    worker: options.worker,
+    env: options.env,
+  });
 }
 
 export const minimalCampaign = (extra: object = {}) => ({

@@ -1,10 +1,21 @@
 import { Client } from 'pg';
+import type { RetryPolicy } from '../../../src/campaigns/campaign.entity';
 import type { WorkerTuning } from '../../../src/core/runtime';
 import type { SimulatorHandle, SimulatorOptions } from '../../../src/simulator';
 import { ShiftedClock } from '../../kit/clock';
 import { ALWAYS_OPEN, insertCampaignRow } from '../../kit/factories';
 import { FAST_CALLS, FROM_NUMBERS } from '../../kit/simulator';
 import { startStack, type Stack } from '../../kit/stack';
+
+/** The compliance setting of engine tests that are not about the calling laws. */
+export const NO_LAW = {
+  rules: 'none',
+  contact_type: 'consumer',
+  refusal_question: null,
+  opt_out_question: null,
+  max_contacts: null,
+  conservative_holidays: true,
+};
 
 /** Short tunings: the engine's loops at test speed. */
 export const FAST_TUNING: Partial<WorkerTuning> = {
@@ -41,12 +52,14 @@ export interface CampaignInput {
   status?: string;
   max_concurrent_calls?: number;
   max_calls_per_minute?: number;
-  retry?: { max_attempts: number; delay_minutes: number; on: string[] };
+  retry?: RetryPolicy;
   calling_window?: unknown;
   timezone?: string;
   from_numbers?: string[];
   variables?: Record<string, unknown>;
   questions?: unknown[] | null;
+  /** Default `{rules: 'none'}`: these tests are about the engine, not the calling laws. */
+  compliance?: Record<string, unknown>;
 }
 
 /** Inserted directly: these tests are about the engine, not the campaigns API. */
@@ -63,6 +76,7 @@ export async function createCampaign(pg: Client, input: CampaignInput = {}): Pro
     status,
     variables: input.variables ?? {},
     questions: input.questions ?? null,
+    compliance: { ...NO_LAW, ...input.compliance },
     started_at: status === 'running' ? new Date() : null,
   });
 }
@@ -108,7 +122,7 @@ export async function attemptsOf(pg: Client, campaignId: string): Promise<Attemp
   return rows as AttemptRow[];
 }
 
-const FINAL = ['completed', 'failed', 'exhausted', 'suppressed', 'cancelled'];
+const FINAL = ['completed', 'failed', 'exhausted', 'suppressed', 'cancelled', 'expired'];
 
 export async function allLeadsFinal(pg: Client, campaignId: string): Promise<boolean> {
   const leads = await leadsOf(pg, campaignId);

@@ -1,7 +1,9 @@
 /* global window */
 import { api } from '../api.js';
-import { errorBox, field, h, uid } from '../dom.js';
+import { errorBox, field, h, replace, uid } from '../dom.js';
 import { WEEKDAY_LABELS, WEEKDAYS } from '../format.js';
+import { controlsFields } from './controls-fields.js';
+import { t } from '../i18n.js';
 
 const OPERATORS = [
   ['equals', 'equals'],
@@ -10,9 +12,9 @@ const OPERATORS = [
   ['lte', 'is at most'],
 ];
 const RETRY_OUTCOMES = [
-  ['missed', 'Missed (no answer, busy)'],
-  ['failed', 'Failed (the call could not be placed)'],
-  ['unknown', 'Unknown (no final status)'],
+  ['missed', t('Missed (no answer, busy)')],
+  ['failed', t('Failed (the call could not be placed)')],
+  ['unknown', t('Unknown (no final status)')],
 ];
 const TIME = '^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$';
 
@@ -106,9 +108,13 @@ function hoursRow(initial = { start: '', end: '' }, remove) {
   };
 }
 
+/** The agent's question names, offered to every rule's question box. */
+const QUESTIONS_LIST_ID = 'agent-questions';
+
 function ruleRow(initial = { question: '', op: 'equals', value: '' }, remove) {
   const question = h('input', {
     type: 'text',
+    list: QUESTIONS_LIST_ID,
     placeholder: 'interested',
     value: initial.question,
     required: true,
@@ -166,7 +172,7 @@ function timeZones() {
   try {
     return window.Intl.supportedValuesOf('timeZone');
   } catch {
-    return ['Europe/Paris', 'Europe/London', 'America/New_York', 'UTC'];
+    return [t('Europe/Paris'), t('Europe/London'), t('America/New_York'), 'UTC'];
   }
 }
 
@@ -188,6 +194,50 @@ export function campaignForm() {
     placeholder: '411b82c8-462a-4e1b-89bc-10ab3ce1ed29',
     dataset: { field: 'agent_id' },
   });
+  const agentInfo = h('div', { class: 'agent-info', 'aria-live': 'polite' });
+  const questionList = h('datalist', { id: QUESTIONS_LIST_ID });
+  let agentAsked = 0;
+  /** Checked against the platform as it is typed: its name, variables and questions shown. */
+  async function checkAgent() {
+    const id = agent.value.trim();
+    const mine = ++agentAsked;
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) {
+      replace(agentInfo);
+      replace(questionList);
+      return;
+    }
+    replace(agentInfo, h('p', { class: 'muted' }, t('Checking…')));
+    try {
+      const a = await api('GET', `/agents/${encodeURIComponent(id)}`);
+      if (mine !== agentAsked) return;
+      replace(
+        agentInfo,
+        h('p', { class: 'ok-text' }, `✓ ${a.name}`),
+        h('p', { class: 'hint' }, `${t('Variables it expects')}: ${a.variables.join(', ') || '—'}`),
+        h(
+          'p',
+          { class: 'hint' },
+          `${t('Its post-call questions')}: ${
+            a.post_call_questions.map((q) => `${q.name} (${q.type})`).join(', ') || '—'
+          }`,
+        ),
+      );
+      replace(
+        questionList,
+        a.post_call_questions.map((q) => h('option', { value: q.name }, q.description ?? q.type)),
+      );
+    } catch (error) {
+      if (mine !== agentAsked) return;
+      replace(agentInfo, h('p', { class: 'field-error' }, error.message));
+      replace(questionList);
+    }
+  }
+  let agentTimer;
+  agent.addEventListener('input', () => {
+    clearTimeout(agentTimer);
+    agentTimer = setTimeout(checkAgent, 300);
+  });
+
   const fromNumbers = h('textarea', {
     name: 'from_numbers',
     rows: '2',
@@ -205,7 +255,7 @@ export function campaignForm() {
     type: 'text',
     name: 'timezone',
     list: zoneList.id,
-    placeholder: 'Europe/Paris',
+    placeholder: t('Europe/Paris'),
     spellcheck: 'false',
     dataset: { field: 'timezone' },
   });
@@ -230,12 +280,12 @@ export function campaignForm() {
   const days = h(
     'fieldset',
     { class: 'checks', dataset: { field: 'calling_window.days' } },
-    h('legend', {}, 'Days'),
+    h('legend', {}, t('Days')),
     dayBoxes.map((box) =>
       h('span', { class: 'check' }, box, h('label', { for: box.id }, WEEKDAY_LABELS[box.value])),
     ),
   );
-  const hours = rowList(hoursRow, 'Add hours');
+  const hours = rowList(hoursRow, t('Add hours'));
   hours.add({ start: '10:00', end: '13:00' });
   hours.add({ start: '14:00', end: '18:00' });
 
@@ -249,7 +299,7 @@ export function campaignForm() {
   const retryOn = h(
     'fieldset',
     { class: 'checks column', dataset: { field: 'retry.on' } },
-    h('legend', {}, 'Call again when the call was'),
+    h('legend', {}, t('Call again when the call was')),
     retryBoxes.map((box, i) =>
       h('span', { class: 'check' }, box, h('label', { for: box.id }, RETRY_OUTCOMES[i][1])),
     ),
@@ -268,9 +318,10 @@ export function campaignForm() {
     h('option', { value: 'all' }, 'every rule holds'),
     h('option', { value: 'any' }, 'any one rule holds'),
   );
-  const rules = rowList(ruleRow, 'Add rule');
+  const rules = rowList(ruleRow, t('Add rule'));
+  const controls = controlsFields();
 
-  const submit = h('button', { type: 'submit', class: 'primary' }, 'Create campaign');
+  const submit = h('button', { type: 'submit', class: 'primary' }, t('Create campaign'));
 
   function body() {
     const b = {
@@ -289,6 +340,7 @@ export function campaignForm() {
         on: retryBoxes.filter((x) => x.checked).map((x) => x.value),
       },
     };
+    Object.assign(b, controls.value());
     if (timezone.value.trim()) b.timezone = timezone.value.trim();
     if (country.value.trim()) b.default_country = country.value.trim().toUpperCase();
     if (cron.value.trim()) b.schedule = { cron: cron.value.trim() };
@@ -310,32 +362,36 @@ export function campaignForm() {
         h(
           'fieldset',
           { class: 'card' },
-          h('legend', {}, 'Campaign'),
-          field('Name', name),
-          field('Agent ID', agent, 'The CallRounded agent that places the calls (a UUID).'),
+          h('legend', {}, t('Campaign')),
+          field(t('Name'), name),
+          field(t('Agent ID'), agent, t('The CallRounded agent that places the calls (a UUID).')),
+          agentInfo,
+          questionList,
           field(
-            'Caller numbers',
+            t('Caller numbers'),
             fromNumbers,
-            'One or more numbers of your account in E.164 (+33…), one per line; used in turn.',
+            t('One or more numbers of your account in E.164 (+33…), one per line; used in turn.'),
           ),
           h(
             'div',
             { class: 'two' },
-            field('Time zone', timezone, 'Empty: the zone of the first caller number.'),
-            field('Default country', country, 'For lead numbers without +code.'),
+            field(t('Time zone'), timezone, t('Empty: the zone of the first caller number.')),
+            field(t('Default country'), country, t('For lead numbers without +code.')),
           ),
           zoneList,
         ),
         h(
           'fieldset',
           { class: 'card' },
-          h('legend', {}, 'Qualification'),
+          h('legend', {}, t('Qualification')),
           h(
             'p',
             { class: 'hint' },
-            'Rules on the post-call answers that make a lead qualified, by question name (e.g. interested equals true). Leave empty for none.',
+            t(
+              'Rules on the post-call answers that make a lead qualified, by question name (e.g. interested equals true). Leave empty for none.',
+            ),
           ),
-          field('A lead is qualified when', match),
+          field(t('A lead is qualified when'), match),
           rules.el,
         ),
       ),
@@ -345,46 +401,49 @@ export function campaignForm() {
         h(
           'fieldset',
           { class: 'card' },
-          h('legend', {}, 'Calling window'),
+          h('legend', {}, t('Calling window')),
           h(
             'p',
             { class: 'hint' },
-            'Read in each lead’s own time zone. 24:00 is the end of the day.',
+            t('Read in each lead’s own time zone. 24:00 is the end of the day.'),
           ),
           days,
-          h('div', { class: 'field' }, h('span', { class: 'label' }, 'Hours'), hours.el),
+          h('div', { class: 'field' }, h('span', { class: 'label' }, t('Hours')), hours.el),
         ),
         h(
           'fieldset',
           { class: 'card' },
-          h('legend', {}, 'Limits'),
+          h('legend', {}, t('Limits')),
           h(
             'div',
             { class: 'two' },
-            field('Calls at once (max)', concurrent),
-            field('Call starts per minute (max)', perMinute),
+            field(t('Calls at once (max)'), concurrent),
+            field(t('Call starts per minute (max)'), perMinute),
           ),
+          controls.el,
         ),
         h(
           'fieldset',
           { class: 'card' },
-          h('legend', {}, 'Retries'),
+          h('legend', {}, t('Retries')),
           h(
             'div',
             { class: 'two' },
-            field('Attempts per lead (max)', attempts),
-            field('Minutes between attempts', delay),
+            field(t('Attempts per lead (max)'), attempts),
+            field(t('Minutes between attempts'), delay),
           ),
           retryOn,
         ),
         h(
           'fieldset',
           { class: 'card' },
-          h('legend', {}, 'Schedule'),
+          h('legend', {}, t('Schedule')),
           field(
-            'Start runs at (cron)',
+            t('Start runs at (cron)'),
             cron,
-            'Optional, in the campaign’s time zone, e.g. 0 19 * * 1-5. Empty: runs only when started by hand.',
+            t(
+              'Optional, in the campaign’s time zone, e.g. 0 19 * * 1-5. Empty: runs only when started by hand.',
+            ),
           ),
         ),
       ),
@@ -393,7 +452,7 @@ export function campaignForm() {
       'div',
       { class: 'actions sticky' },
       submit,
-      h('a', { href: '#/', class: 'button' }, 'Cancel'),
+      h('a', { href: '#/', class: 'button' }, t('Cancel')),
     ),
   );
 
@@ -429,7 +488,7 @@ export function campaignForm() {
       return;
     }
     submit.disabled = true;
-    submit.textContent = 'Creating…';
+    submit.textContent = t('Creating…');
     try {
       const campaign = await api('POST', '/campaigns', { body: payload });
       window.location.hash = `#/campaigns/${encodeURIComponent(campaign.id)}/import`;
@@ -439,15 +498,15 @@ export function campaignForm() {
       errors.el.scrollIntoView({ block: 'nearest' });
     } finally {
       submit.disabled = false;
-      submit.textContent = 'Create campaign';
+      submit.textContent = t('Create campaign');
     }
   });
 
   const el = h(
     'section',
     {},
-    h('div', { class: 'page-head' }, h('h1', { tabindex: '-1' }, 'New campaign')),
+    h('div', { class: 'page-head' }, h('h1', { tabindex: '-1' }, t('New campaign'))),
     form,
   );
-  return { title: 'New campaign', el };
+  return { title: t('New campaign'), el };
 }

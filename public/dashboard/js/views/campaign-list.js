@@ -2,14 +2,16 @@ import { api } from '../api.js';
 import { emptyState, errorBox, h, replace } from '../dom.js';
 import { dateTime, num } from '../format.js';
 import { poller, progressBar, statusBadge } from './widgets.js';
+import { t } from '../i18n.js';
 
 const PAGE = 50;
 const ACTIVE = new Set(['running', 'scheduled', 'paused']);
 
 function nextRun(c) {
   if (c.next_run_at) return dateTime(c.next_run_at);
-  if (c.status === 'running') return 'Running now';
-  if (!c.schedule && (c.status === 'draft' || c.status === 'paused')) return 'When started by hand';
+  if (c.status === 'running') return t('Running now');
+  if (!c.schedule && (c.status === 'draft' || c.status === 'paused'))
+    return t('When started by hand');
   return '—';
 }
 
@@ -29,8 +31,8 @@ function row(c) {
 /** Every campaign, newest first, with its progress kept fresh while some are active. */
 export function campaignList() {
   const errors = errorBox();
-  const body = h('div', { class: 'card' }, h('p', { class: 'loading' }, 'Loading campaigns…'));
-  const more = h('button', { type: 'button', hidden: true }, 'Show more campaigns');
+  const body = h('div', { class: 'card' }, h('p', { class: 'loading' }, t('Loading campaigns…')));
+  const more = h('button', { type: 'button', hidden: true }, t('Show more campaigns'));
   let campaigns = [];
   let nextCursor = null;
   let loaded = false;
@@ -40,9 +42,9 @@ export function campaignList() {
       replace(
         body,
         emptyState(
-          'No campaigns yet',
-          'Create a campaign, upload its lead file, then start it.',
-          h('a', { href: '#/new', class: 'button primary' }, 'Create a campaign'),
+          t('No campaigns yet'),
+          t('Create a campaign, upload its lead file, then start it.'),
+          h('a', { href: '#/new', class: 'button primary' }, t('Create a campaign')),
         ),
       );
     } else {
@@ -51,7 +53,7 @@ export function campaignList() {
         h(
           'table',
           { class: 'table' },
-          h('caption', { class: 'visually-hidden' }, 'Campaigns, newest first'),
+          h('caption', { class: 'visually-hidden' }, t('Campaigns, newest first')),
           h(
             'thead',
             {},
@@ -59,14 +61,18 @@ export function campaignList() {
               'tr',
               {},
               [
-                'Campaign',
-                'Status',
-                'Progress (final ÷ total)',
-                'Qualified',
-                'Next scheduled run',
-                'Created',
-              ].map((t) =>
-                h('th', { scope: 'col', class: t === 'Qualified' ? 'num' : undefined }, t),
+                t('Campaign'),
+                t('Status'),
+                t('Progress (final ÷ total)'),
+                t('Qualified'),
+                t('Next scheduled run'),
+                t('Created'),
+              ].map((label) =>
+                h(
+                  'th',
+                  { scope: 'col', class: label === t('Qualified') ? 'num' : undefined },
+                  label,
+                ),
               ),
             ),
           ),
@@ -88,7 +94,7 @@ export function campaignList() {
     } catch (error) {
       errors.show(error);
       if (!loaded)
-        replace(body, emptyState('Campaigns could not be loaded', 'See the message above.'));
+        replace(body, emptyState(t('Campaigns could not be loaded'), t('See the message above.')));
     }
   }
 
@@ -114,12 +120,12 @@ export function campaignList() {
     h(
       'div',
       { class: 'page-head' },
-      h('h1', { tabindex: '-1' }, 'Campaigns'),
-      h('a', { href: '#/new', class: 'button primary' }, 'New campaign'),
+      h('h1', { tabindex: '-1' }, t('Campaigns')),
+      h('a', { href: '#/new', class: 'button primary' }, t('New campaign')),
     ),
     errors.el,
     body,
     h('div', { class: 'actions' }, more),
   );
-  return { title: 'Campaigns', el, destroy: () => refresh.stop() };
+  return { title: t('Campaigns'), el, destroy: () => refresh.stop() };
 }

@@ -1,6 +1,8 @@
 import { api, download } from '../api.js';
 import { emptyState, errorBox, h, replace } from '../dom.js';
 import { dateTime } from '../format.js';
+import { t } from '../i18n.js';
+import { pauseNote } from './pause-note.js';
 import { confirmDialog } from './confirm-dialog.js';
 import { importTab } from './import-tab.js';
 import { leadsTab } from './leads-tab.js';
@@ -9,14 +11,14 @@ import { settingsTab } from './settings-tab.js';
 import { poller, statusBadge } from './widgets.js';
 
 const TABS = [
-  ['overview', 'Overview'],
-  ['leads', 'Leads'],
-  ['import', 'Import leads'],
-  ['settings', 'Settings'],
+  ['overview', t('Overview')],
+  ['leads', t('Leads')],
+  ['import', t('Import leads')],
+  ['settings', t('Settings')],
 ];
 const DOWNLOADS = [
   ['csv', 'CSV', 'report.csv', {}],
-  ['excel', 'Excel CSV', 'report.csv', { excel: 'true' }],
+  ['excel', t('Excel CSV'), 'report.csv', { excel: 'true' }],
   ['xlsx', 'XLSX', 'report.xlsx', {}],
 ];
 /** Live while calls move: the campaign every second; otherwise every 5 s, in case another tab acts. */
@@ -34,33 +36,41 @@ function actionsFor(status) {
       return ['start', 'cancel'];
     case 'scheduled':
     case 'running':
-      return ['pause', 'cancel'];
+      return ['pause', 'requeue', 'cancel'];
     case 'paused':
-      return ['resume', 'cancel'];
+      return ['resume', 'requeue', 'cancel'];
+    case 'completed':
+      return ['requeue'];
     default:
       return [];
   }
 }
 
 const ACTION_LABELS = {
-  start: 'Start',
-  pause: 'Pause',
-  resume: 'Resume',
-  cancel: 'Cancel campaign',
+  start: t('Start'),
+  pause: t('Pause'),
+  resume: t('Resume'),
+  requeue: t('Call again those not reached'),
+  cancel: t('Cancel campaign'),
 };
 
 /** One campaign: header with lifecycle buttons and downloads, then its tabs. */
 export function campaignPage(campaignId, initialTab) {
   const base = `/campaigns/${encodeURIComponent(campaignId)}`;
   const errors = errorBox();
-  const title = h('h1', { tabindex: '-1' }, 'Campaign');
+  const title = h('h1', { tabindex: '-1' }, t('Campaign'));
+  const paused = pauseNote(campaignId);
   const badge = h('span', {});
   const meta = h('p', { class: 'muted meta' });
-  const actions = h('div', { class: 'actions', role: 'group', 'aria-label': 'Campaign actions' });
+  const actions = h('div', {
+    class: 'actions',
+    role: 'group',
+    'aria-label': t('Campaign actions'),
+  });
   const downloads = h(
     'div',
-    { class: 'downloads', role: 'group', 'aria-label': 'Download the report' },
-    h('span', { class: 'muted' }, 'Report:'),
+    { class: 'downloads', role: 'group', 'aria-label': t('Download the report') },
+    h('span', { class: 'muted' }, t('Report:')),
     DOWNLOADS.map(([key, label, file, query]) => {
       const button = h(
         'button',
@@ -68,7 +78,7 @@ export function campaignPage(campaignId, initialTab) {
           type: 'button',
           class: 'small',
           dataset: { download: key },
-          'aria-label': `Download the report as ${label}`,
+          'aria-label': t('Download the report as {label}', { label }),
         },
         label,
       );
@@ -76,10 +86,10 @@ export function campaignPage(campaignId, initialTab) {
       return button;
     }),
   );
-  const tabNav = h('nav', { class: 'tabs', 'aria-label': 'Campaign sections' });
+  const tabNav = h('nav', { class: 'tabs', 'aria-label': t('Campaign sections') });
   const content = h('div', { class: 'tab-content' });
   const body = h('div', { hidden: true }, tabNav, content);
-  const loading = h('p', { class: 'loading' }, 'Loading the campaign…');
+  const loading = h('p', { class: 'loading' }, t('Loading the campaign…'));
 
   let campaign;
   let tab = initialTab;
@@ -94,7 +104,7 @@ export function campaignPage(campaignId, initialTab) {
       if (name === 'overview') tabs[name] = overviewTab();
       else if (name === 'leads') tabs[name] = leadsTab(campaignId);
       else if (name === 'import') tabs[name] = importTab(campaignId, () => refresh.now());
-      else tabs[name] = settingsTab();
+      else tabs[name] = settingsTab(campaignId, () => refresh.now());
       if (campaign) tabs[name].update?.(campaign);
       if (name === 'overview' && lastSummary) tabs[name].summary(lastSummary);
     } else {
@@ -124,17 +134,23 @@ export function campaignPage(campaignId, initialTab) {
   function drawHeader() {
     title.textContent = campaign.name;
     replace(badge, statusBadge(campaign.status));
+    const zone = campaign.timezone;
     meta.textContent = [
-      `Created ${dateTime(campaign.created_at)}`,
-      campaign.started_at ? `started ${dateTime(campaign.started_at)}` : null,
-      campaign.completed_at ? `finished ${dateTime(campaign.completed_at)}` : null,
-      campaign.next_run_at ? `next run ${dateTime(campaign.next_run_at)}` : null,
+      t('Created {date}', { date: dateTime(campaign.created_at) }),
+      campaign.started_at ? t('started {date}', { date: dateTime(campaign.started_at) }) : null,
+      campaign.completed_at
+        ? t('finished {date}', { date: dateTime(campaign.completed_at) })
+        : null,
+      campaign.next_run_at
+        ? t('next run {date}', { date: dateTime(campaign.next_run_at, zone) })
+        : null,
       campaign.status === 'paused' && campaign.resumes_to
-        ? `resumes to ${campaign.resumes_to}`
+        ? t('resumes to {status}', { status: campaign.resumes_to })
         : null,
     ]
       .filter(Boolean)
       .join(' · ');
+    paused.update(campaign);
     downloads.hidden = !(campaign.progress?.total > 0);
     const wanted = actionsFor(campaign.status).join(',');
     if (actions.dataset.shown !== wanted) {
@@ -146,7 +162,7 @@ export function campaignPage(campaignId, initialTab) {
             'button',
             {
               type: 'button',
-              class: a === 'cancel' ? 'danger-outline' : 'primary',
+              class: a === 'cancel' ? 'danger-outline' : a === 'requeue' ? '' : 'primary',
               dataset: { action: a },
               onclick: () => act(a),
               disabled: busy,
@@ -200,9 +216,9 @@ export function campaignPage(campaignId, initialTab) {
         replace(
           content,
           emptyState(
-            error.status === 404 ? 'No such campaign' : 'The campaign could not be loaded',
+            error.status === 404 ? t('No such campaign') : t('The campaign could not be loaded'),
             error.message,
-            h('a', { href: '#/', class: 'button' }, 'Back to campaigns'),
+            h('a', { href: '#/', class: 'button' }, t('Back to campaigns')),
           ),
         );
         body.hidden = false;
@@ -221,20 +237,42 @@ export function campaignPage(campaignId, initialTab) {
   async function act(action) {
     if (action === 'cancel') {
       const sure = await confirmDialog({
-        title: `Cancel “${campaign.name}”?`,
-        text: 'Leads still waiting will not be called, and calls in progress are ended. A cancelled campaign cannot be started again.',
-        confirmLabel: 'Cancel the campaign',
-        cancelLabel: 'Keep it',
+        title: t('Cancel “{name}”?', { name: campaign.name }),
+        text: t(
+          'Leads still waiting will not be called, and calls in progress are ended. A cancelled campaign cannot be started again.',
+        ),
+        confirmLabel: t('Cancel the campaign'),
+        cancelLabel: t('Keep it'),
+      });
+      if (!sure) return;
+    }
+    if (action === 'requeue') {
+      const sure = await confirmDialog({
+        title: 'Call again the leads not reached?',
+        text: 'Leads failed, exhausted or expired go back to the queue with one more attempt each; the do-not-call list, calling window and caps apply as always.',
+        confirmLabel: 'Call them again',
+        cancelLabel: 'Not now',
       });
       if (!sure) return;
     }
     setBusy(true);
     errors.clear();
     try {
-      show(await api('POST', `${base}/${action}`));
+      if (action === 'requeue') {
+        const body = { statuses: ['failed', 'exhausted', 'expired'], extra_attempts: 1 };
+        show((await api('POST', `${base}/requeue`, { body })).campaign);
+      } else {
+        show(await api('POST', `${base}/${action}`));
+      }
       lastReportAt = 0;
     } catch (error) {
-      errors.show({ ...error, message: `Could not ${action}: ${error.message}` });
+      errors.show({
+        ...error,
+        message: t('Could not {action}: {message}', {
+          action: ACTION_LABELS[action],
+          message: error.message,
+        }),
+      });
     } finally {
       setBusy(false);
       refresh.now();
@@ -244,14 +282,17 @@ export function campaignPage(campaignId, initialTab) {
   async function save(button, label, file, query) {
     const text = button.textContent;
     button.disabled = true;
-    button.textContent = 'Preparing…';
+    button.textContent = t('Preparing…');
     errors.clear();
     try {
       await download(`${base}/${file}`, query, `${campaignId}-${file}`);
     } catch (error) {
       errors.show({
         ...error,
-        message: `The ${label} report could not be downloaded: ${error.message}`,
+        message: t('The {label} report could not be downloaded: {message}', {
+          label,
+          message: error.message,
+        }),
       });
     } finally {
       button.disabled = false;
@@ -262,9 +303,10 @@ export function campaignPage(campaignId, initialTab) {
   const el = h(
     'section',
     { class: 'campaign' },
-    h('p', { class: 'crumbs' }, h('a', { href: '#/' }, '← Campaigns')),
+    h('p', { class: 'crumbs' }, h('a', { href: '#/' }, t('← Campaigns'))),
     h('div', { class: 'page-head' }, h('div', { class: 'title-line' }, title, badge), actions),
     h('div', { class: 'subhead' }, meta, downloads),
+    paused.el,
     errors.el,
     loading,
     body,
@@ -272,7 +314,7 @@ export function campaignPage(campaignId, initialTab) {
 
   const view = {
     campaignId,
-    title: 'Campaign',
+    title: t('Campaign'),
     el,
     update(match) {
       const next = match[2] ?? 'overview';

@@ -1,11 +1,12 @@
 /* global document */
 import { h } from '../dom.js';
+import { t } from '../i18n.js';
 
 /**
  * Asks before something that cannot be undone. A native modal <dialog>: focus stays inside,
  * Escape answers no, and the safe choice has the focus.
  */
-export function confirmDialog({ title, text, confirmLabel, cancelLabel = 'Go back' }) {
+export function confirmDialog({ title, text, confirmLabel, cancelLabel = t('Go back') }) {
   return new Promise((resolve) => {
     const no = h('button', { type: 'button', value: 'no', autofocus: true }, cancelLabel);
     const yes = h('button', { type: 'button', value: 'yes', class: 'danger' }, confirmLabel);

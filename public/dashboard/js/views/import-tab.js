@@ -1,16 +1,18 @@
-import { upload } from '../api.js';
+import { download, upload } from '../api.js';
 import { emptyState, errorBox, field, h, replace, uid } from '../dom.js';
 import { bytes, num } from '../format.js';
+import { t } from '../i18n.js';
+import { importPreview } from './import-preview.js';
 
 /** The last import answer per campaign, so that switching tabs does not lose it. */
 const lastResults = new Map();
 
 const DELIMITERS = [
-  ['', 'Detect'],
-  ['comma', 'Comma ,'],
-  ['semicolon', 'Semicolon ;'],
-  ['tab', 'Tab'],
-  ['pipe', 'Pipe |'],
+  ['', t('Detect')],
+  ['comma', t('Comma ,')],
+  ['semicolon', t('Semicolon ;')],
+  ['tab', t('Tab')],
+  ['pipe', t('Pipe |')],
 ];
 
 function count(label, value, kind) {
@@ -22,7 +24,7 @@ function count(label, value, kind) {
   );
 }
 
-function resultView(fileName, r) {
+function resultView(campaignId, fileName, r) {
   const errors = r.errors ?? [];
   const total = r.error_count ?? errors.length;
   const delimiterName =
@@ -50,11 +52,13 @@ function resultView(fileName, r) {
       ? h(
           'div',
           { class: 'warning-box', role: 'note' },
-          h('p', {}, h('strong', {}, 'Missing variables: '), r.missing_variables.join(', ')),
+          h('p', {}, h('strong', {}, t('Missing variables: ')), r.missing_variables.join(', ')),
           h(
             'p',
             {},
-            'The agent uses these variables but no column of the file and no campaign variable supplies them. Calls still happen, with these left empty.',
+            t(
+              'The agent uses these variables but no column of the file and no campaign variable supplies them. Calls still happen, with these left empty.',
+            ),
           ),
         )
       : null,
@@ -70,11 +74,27 @@ function resultView(fileName, r) {
         )
       : null,
     total === 0
-      ? h('p', { class: 'ok-text' }, 'No row errors.')
+      ? h('p', { class: 'ok-text' }, t('No row errors.'))
       : h(
           'div',
           {},
-          h('h3', {}, `Row errors (${num(total)})`),
+          h('h3', {}, `${t('Row errors')} (${num(total)})`),
+          r.import_id
+            ? h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'small',
+                  onclick: () =>
+                    download(
+                      `/campaigns/${encodeURIComponent(campaignId)}/imports/${encodeURIComponent(r.import_id)}/errors.csv`,
+                      {},
+                      'rejected-rows.csv',
+                    ),
+                },
+                t('Download the rejected rows (CSV, to fix and upload again)'),
+              )
+            : null,
           total > errors.length
             ? h(
                 'p',
@@ -84,14 +104,19 @@ function resultView(fileName, r) {
             : null,
           h(
             'div',
-            { class: 'table-wrap tall' },
+            {
+              class: 'table-wrap tall',
+              tabindex: '0',
+              role: 'region',
+              'aria-label': t('Rows that were not imported, with the reason'),
+            },
             h(
               'table',
               { class: 'table errors', id: 'row-errors' },
               h(
                 'caption',
                 { class: 'visually-hidden' },
-                'Rows that were not imported, with the reason',
+                t('Rows that were not imported, with the reason'),
               ),
               h(
                 'thead',
@@ -99,9 +124,9 @@ function resultView(fileName, r) {
                 h(
                   'tr',
                   {},
-                  h('th', { scope: 'col', class: 'num' }, 'Row'),
-                  h('th', { scope: 'col' }, 'Column'),
-                  h('th', { scope: 'col' }, 'Message'),
+                  h('th', { scope: 'col', class: 'num' }, t('Row')),
+                  h('th', { scope: 'col' }, t('Column')),
+                  h('th', { scope: 'col' }, t('Message')),
                 ),
               ),
               h(
@@ -140,14 +165,16 @@ export function importTab(campaignId, onImported) {
   const zone = h(
     'div',
     { class: 'dropzone' },
-    h('p', { class: 'dropzone-title' }, 'Drop a CSV file here'),
+    h('p', { class: 'dropzone-title' }, t('Drop a CSV file here')),
     h('p', {}, 'or'),
     input,
-    h('label', { for: input.id, class: 'button primary' }, 'Choose a file…'),
+    h('label', { for: input.id, class: 'button primary' }, t('Choose a file…')),
     h(
       'p',
       { class: 'hint' },
-      'One column holds the phone number (phone, telephone, mobile…); every other column becomes a variable of the call. Excel, CRM and Google Sheets exports are read as they are.',
+      t(
+        'One column holds the phone number (phone, telephone, mobile…); every other column becomes a variable of the call. Excel, CRM and Google Sheets exports are read as they are.',
+      ),
     ),
     status,
   );
@@ -167,19 +194,20 @@ export function importTab(campaignId, onImported) {
   const options = h(
     'details',
     { class: 'options' },
-    h('summary', {}, 'Reading options'),
+    h('summary', {}, t('Reading options')),
     h(
       'div',
       { class: 'toolbar' },
-      field('Phone column', phoneColumn),
-      field('Delimiter', delimiter),
-      field('Country of numbers without +code', country),
+      field(t('Phone column'), phoneColumn),
+      field(t('Delimiter'), delimiter),
+      field(t('Country of numbers without +code'), country),
     ),
   );
   const result = h('div', {});
   let busy = false;
 
-  async function send(file) {
+  /** A dry run first: the preview, then the import with the mapping the user settled on. */
+  async function send(file, { dryRun = true, mapping, phone } = {}) {
     if (busy || !file) return;
     busy = true;
     errors.clear();
@@ -191,9 +219,11 @@ export function importTab(campaignId, onImported) {
         `/campaigns/${encodeURIComponent(campaignId)}/leads`,
         file,
         {
-          phone_column: phoneColumn.value.trim(),
+          phone_column: phone ?? phoneColumn.value.trim(),
           delimiter: delimiter.value,
           default_country: country.value.trim(),
+          mapping: mapping && Object.keys(mapping).length > 0 ? JSON.stringify(mapping) : undefined,
+          dry_run: dryRun ? 'true' : undefined,
         },
         (ratio) => {
           status.textContent =
@@ -202,9 +232,31 @@ export function importTab(campaignId, onImported) {
               : `Reading ${file.name}…`;
         },
       );
+      if (dryRun && answer.preview) {
+        status.textContent = t('{file}: preview ready, nothing imported yet.', { file: file.name });
+        replace(
+          result,
+          importPreview(file.name, answer, {
+            onApply: (m, p) => {
+              busy = false;
+              void send(file, { mapping: m, phone: p });
+            },
+            onImport: (m, p) => {
+              busy = false;
+              void send(file, { dryRun: false, mapping: m, phone: p });
+            },
+            onCancel: () => {
+              status.textContent = '';
+              replace(result);
+              input.click();
+            },
+          }),
+        );
+        return;
+      }
       lastResults.set(campaignId, { fileName: file.name, answer });
       status.textContent = `${file.name}: ${num(answer.accepted)} leads added.`;
-      replace(result, resultView(file.name, answer));
+      replace(result, resultView(campaignId, file.name, answer));
       onImported?.(answer);
     } catch (error) {
       status.textContent = '';
@@ -232,7 +284,7 @@ export function importTab(campaignId, onImported) {
     const files = e.dataTransfer?.files;
     if (!files || files.length === 0) return;
     if (files.length > 1) {
-      errors.show({ message: 'Drop one file at a time.' });
+      errors.show({ message: t('Drop one file at a time.') });
       return;
     }
     send(files[0]);
@@ -242,10 +294,10 @@ export function importTab(campaignId, onImported) {
   replace(
     result,
     previous
-      ? resultView(previous.fileName, previous.answer)
+      ? resultView(campaignId, previous.fileName, previous.answer)
       : emptyState(
-          'No file imported in this session',
-          'The result of an upload is shown here: counts, rejected rows and why.',
+          t('No file imported in this session'),
+          t('The result of an upload is shown here: counts, rejected rows and why.'),
         ),
   );
 
@@ -255,7 +307,7 @@ export function importTab(campaignId, onImported) {
     h(
       'section',
       { class: 'card', 'aria-labelledby': 'import-title' },
-      h('h2', { id: 'import-title' }, 'Import leads'),
+      h('h2', { id: 'import-title' }, t('Import leads')),
       errors.el,
       zone,
       options,

@@ -1,5 +1,6 @@
 import { apiKey, checkKey } from '../api.js';
 import { errorBox, field, h } from '../dom.js';
+import { t } from '../i18n.js';
 
 /** Asks for the API key once per browser tab; `refusal` is why a previous key stopped working. */
 export function keyView(onAccepted, refusal) {
@@ -11,22 +12,26 @@ export function keyView(onAccepted, refusal) {
     required: true,
   });
   const errors = errorBox();
-  const submit = h('button', { type: 'submit', class: 'primary' }, 'Continue');
+  const submit = h('button', { type: 'submit', class: 'primary' }, t('Continue'));
 
   const form = h(
     'form',
     { class: 'card key-form', 'aria-labelledby': 'key-title' },
-    h('h1', { id: 'key-title', tabindex: '-1' }, 'Enter your API key'),
+    h('h1', { id: 'key-title', tabindex: '-1' }, t('Enter your API key')),
     h(
       'p',
       {},
-      'The dashboard uses the same API as your scripts. The key stays in this browser tab only and is forgotten when the tab closes.',
+      t(
+        'The dashboard uses the same API as your scripts. The key stays in this browser tab only and is forgotten when the tab closes.',
+      ),
     ),
     errors.el,
     field(
-      'API key',
+      t('API key'),
       input,
-      'Sent as the X-Api-Key header. The service printed it at first start, or it is one of API_KEYS.',
+      t(
+        'Sent as the X-Api-Key header. The service printed it at first start, or it is one of API_KEYS.',
+      ),
     ),
     h('div', { class: 'actions' }, submit),
   );
@@ -38,7 +43,7 @@ export function keyView(onAccepted, refusal) {
     const key = input.value.trim();
     if (!key) return;
     submit.disabled = true;
-    submit.textContent = 'Checking…';
+    submit.textContent = t('Checking…');
     errors.clear();
     try {
       await checkKey(key);
@@ -51,9 +56,9 @@ export function keyView(onAccepted, refusal) {
       input.focus();
     } finally {
       submit.disabled = false;
-      submit.textContent = 'Continue';
+      submit.textContent = t('Continue');
     }
   });
 
-  return { title: 'API key', el: h('section', { class: 'narrow' }, form) };
+  return { title: t('API key'), el: h('section', { class: 'narrow' }, form) };
 }

@@ -1,6 +1,7 @@
 import { api } from '../api.js';
 import { emptyState, errorBox, field, h, replace } from '../dom.js';
-import { dateTime, LEAD_STATUS_LABELS, num } from '../format.js';
+import { dateTime, duration, LEAD_STATUS_LABELS, money, num } from '../format.js';
+import { t } from '../i18n.js';
 
 const PAGE_SIZES = [10, 25, 50, 100, 200];
 const REFRESH_MS = 3000;
@@ -13,17 +14,95 @@ function variablesText(vars) {
 }
 
 function qualifiedText(q) {
-  if (q === true) return 'Yes';
-  if (q === false) return 'No';
+  if (q === true) return t('Yes');
+  if (q === false) return t('No');
   return '—';
 }
 
-function leadRow(l) {
+function answersText(answers) {
+  if (!answers) return '—';
+  return Object.entries(answers)
+    .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`)
+    .join(' · ');
+}
+
+/** One lead with every attempt: status, duration, cost, post-call answers, error. */
+function leadDetail(l) {
+  const rows = l.attempts_detail.map((a) =>
+    h(
+      'tr',
+      {},
+      h('td', { class: 'num' }, a.attempt_number),
+      h('td', {}, a.call_status ?? a.state),
+      h('td', {}, a.outcome ?? '—'),
+      h('td', {}, dateTime(a.started_at ?? a.requested_at)),
+      h('td', { class: 'num' }, duration(a.duration_seconds)),
+      h('td', { class: 'num' }, money(a.cost)),
+      h('td', {}, answersText(a.answers)),
+      h('td', { class: 'reason' }, a.error ?? ''),
+    ),
+  );
+  return h(
+    'section',
+    { class: 'card lead-detail', 'aria-labelledby': 'lead-detail-title' },
+    h('h3', { id: 'lead-detail-title' }, t('Lead {phone}', { phone: l.phone })),
+    h(
+      'p',
+      {},
+      `${LEAD_STATUS_LABELS[l.status] ?? l.status}${l.status_reason ? ` · ${l.status_reason}` : ''}`,
+    ),
+    h('p', { class: 'muted' }, variablesText(l.variables)),
+    rows.length === 0
+      ? h('p', { class: 'muted' }, t('Not called yet.'))
+      : h(
+          'div',
+          { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t('Attempts') },
+          h(
+            'table',
+            { class: 'table attempts' },
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                [
+                  t('Attempt'),
+                  t('Status'),
+                  t('Outcome'),
+                  t('Started'),
+                  t('Duration'),
+                  t('Cost'),
+                  t('Answers'),
+                  t('Error'),
+                ].map((label) => h('th', { scope: 'col' }, label)),
+              ),
+            ),
+            h('tbody', {}, rows),
+          ),
+        ),
+  );
+}
+
+function leadRow(l, open) {
   return h(
     'tr',
     {},
     h('td', { class: 'num' }, l.row_number ?? '—'),
-    h('th', { scope: 'row', class: 'mono' }, l.phone),
+    h(
+      'th',
+      { scope: 'row', class: 'mono' },
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'link',
+          'aria-label': t('Details of {phone}', { phone: l.phone }),
+          onclick: () => open(l.id),
+        },
+        l.phone,
+      ),
+    ),
     h(
       'td',
       {},
@@ -57,7 +136,7 @@ export function leadsTab(campaignId) {
   const status = h(
     'select',
     { name: 'status' },
-    h('option', { value: '' }, 'All statuses'),
+    h('option', { value: '' }, t('All statuses')),
     Object.entries(LEAD_STATUS_LABELS).map(([v, label]) => h('option', { value: v }, label)),
   );
   const size = h(
@@ -65,11 +144,17 @@ export function leadsTab(campaignId) {
     { name: 'limit' },
     PAGE_SIZES.map((n) => h('option', { value: String(n), selected: n === 50 }, String(n))),
   );
-  const refresh = h('button', { type: 'button' }, 'Refresh');
-  const prev = h('button', { type: 'button', disabled: true }, '← Previous page');
-  const next = h('button', { type: 'button', disabled: true }, 'Next page →');
+  const search = h('input', { type: 'search', name: 'search', placeholder: '06 12 34 / Zoé' });
+  const detail = h('div', { 'aria-live': 'polite' });
+  const refresh = h('button', { type: 'button' }, t('Refresh'));
+  const prev = h('button', { type: 'button', disabled: true }, t('← Previous page'));
+  const next = h('button', { type: 'button', disabled: true }, t('Next page →'));
   const pageInfo = h('span', { class: 'muted', 'aria-live': 'polite' });
-  const body = h('div', { class: 'table-wrap' }, h('p', { class: 'loading' }, 'Loading leads…'));
+  const body = h(
+    'div',
+    { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t('Leads') },
+    h('p', { class: 'loading' }, t('Loading leads…')),
+  );
 
   const cursors = [undefined]; // cursors[i] opens page i
   let page = 0;
@@ -81,7 +166,12 @@ export function leadsTab(campaignId) {
     loading = true;
     try {
       const answer = await api('GET', `/campaigns/${encodeURIComponent(campaignId)}/leads`, {
-        query: { status: status.value, limit: size.value, cursor: cursors[page] },
+        query: {
+          status: status.value,
+          search: search.value.trim(),
+          limit: size.value,
+          cursor: cursors[page],
+        },
       });
       loadedAt = Date.now();
       nextCursor = answer.next_cursor;
@@ -101,22 +191,22 @@ export function leadsTab(campaignId) {
     if (leads.length === 0) {
       replace(
         body,
-        page === 0 && !status.value
+        page === 0 && !status.value && !search.value.trim()
           ? emptyState(
-              'No leads yet',
-              'Import a CSV file to add leads to this campaign.',
+              t('No leads yet'),
+              t('Import a CSV file to add leads to this campaign.'),
               h(
                 'a',
                 {
                   class: 'button primary',
                   href: `#/campaigns/${encodeURIComponent(campaignId)}/import`,
                 },
-                'Import leads',
+                t('Import leads'),
               ),
             )
           : emptyState(
               `No ${status.value ? `“${LEAD_STATUS_LABELS[status.value]}” ` : ''}leads${page > 0 ? ' on this page' : ''}`,
-              'Choose another status to see more.',
+              t('Choose another status to see more.'),
             ),
       );
       return;
@@ -126,7 +216,7 @@ export function leadsTab(campaignId) {
       h(
         'table',
         { class: 'table leads' },
-        h('caption', { class: 'visually-hidden' }, 'Leads of the campaign, in import order'),
+        h('caption', { class: 'visually-hidden' }, t('Leads of the campaign, in import order')),
         h(
           'thead',
           {},
@@ -134,28 +224,54 @@ export function leadsTab(campaignId) {
             'tr',
             {},
             [
-              'Row',
-              'Phone',
-              'Status',
-              'Attempts',
-              'Last outcome',
-              'Qualified',
-              'Next attempt',
-              'Variables',
-              'Reason',
-            ].map((t) =>
+              t('Row'),
+              t('Phone'),
+              t('Status'),
+              t('Attempts'),
+              t('Last outcome'),
+              t('Qualified'),
+              t('Next attempt'),
+              t('Variables'),
+              t('Reason'),
+            ].map((label) =>
               h(
                 'th',
-                { scope: 'col', class: t === 'Row' || t === 'Attempts' ? 'num' : undefined },
-                t,
+                {
+                  scope: 'col',
+                  class: label === t('Row') || label === t('Attempts') ? 'num' : undefined,
+                },
+                label,
               ),
             ),
           ),
         ),
-        h('tbody', {}, leads.map(leadRow)),
+        h(
+          'tbody',
+          {},
+          leads.map((l) => leadRow(l, openLead)),
+        ),
       ),
     );
   }
+
+  async function openLead(leadId) {
+    try {
+      const lead = await api(
+        'GET',
+        `/campaigns/${encodeURIComponent(campaignId)}/leads/${encodeURIComponent(leadId)}`,
+      );
+      replace(detail, leadDetail(lead));
+      detail.scrollIntoView({ block: 'nearest' });
+    } catch (error) {
+      errors.show(error);
+    }
+  }
+
+  let searchTimer;
+  search.addEventListener('input', () => {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(restart, 250);
+  });
 
   function restart() {
     cursors.length = 1;
@@ -180,12 +296,13 @@ export function leadsTab(campaignId) {
   const el = h(
     'div',
     { class: 'card' },
-    h('h2', {}, 'Leads'),
+    h('h2', {}, t('Leads')),
     h(
       'div',
       { class: 'toolbar' },
-      field('Status', status),
-      field('Per page', size),
+      field(t('Search by number or name'), search),
+      field(t('Status'), status),
+      field(t('Per page'), size),
       refresh,
       h('span', { class: 'spacer' }),
       pageInfo,
@@ -194,6 +311,7 @@ export function leadsTab(campaignId) {
     ),
     errors.el,
     body,
+    detail,
   );
   load();
 

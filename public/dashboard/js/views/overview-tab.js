@@ -1,15 +1,19 @@
 import { funnelChart } from '../charts.js';
 import { emptyState, h, replace } from '../dom.js';
 import { duration, num, pct } from '../format.js';
+import { api } from '../api.js';
+import { t } from '../i18n.js';
 
 /** Lead counts in the order the stacked bar shows them, each with its meaning. */
 const SEGMENTS = [
-  ['completed', 'Completed', 'Reached: a call was completed.'],
-  ['failed', 'Failed', 'Ended unreached (exhausted included).'],
-  ['suppressed', 'Suppressed', 'On the do-not-call list; never dialled.'],
-  ['cancelled', 'Cancelled', 'Cancelled with the campaign.'],
-  ['in_progress', 'Calling', 'Being called now.'],
-  ['pending', 'Waiting', 'Waiting for a call (retries included).'],
+  ['completed', t('Completed'), t('Reached: a call was completed.')],
+  ['failed', t('Failed'), t('Ended unreached (exhausted included).')],
+  ['suppressed', t('Suppressed'), t('On the do-not-call list; never dialled.')],
+  ['cancelled', t('Cancelled'), t('Cancelled with the campaign.')],
+  ['expired', t('Expired'), t('Still waiting when the campaign’s end date passed.')],
+  ['ineligible', t('Ineligible'), t('The law forbids calling them (see each lead’s reason).')],
+  ['in_progress', t('Calling'), t('Being called now.')],
+  ['pending', t('Waiting'), t('Waiting for a call (retries included).')],
 ];
 
 function stat(label, value, note) {
@@ -26,12 +30,12 @@ function progressCard(c) {
   const p = c.progress;
   if (!p || p.total === 0) {
     return emptyState(
-      'No leads yet',
-      'Upload a CSV file of leads, then start the campaign.',
+      t('No leads yet'),
+      t('Upload a CSV file of leads, then start the campaign.'),
       h(
         'a',
         { href: `#/campaigns/${encodeURIComponent(c.id)}/import`, class: 'button primary' },
-        'Import leads',
+        t('Import leads'),
       ),
     );
   }
@@ -84,13 +88,13 @@ function progressCard(c) {
         'div',
         { class: 'stat stat-wide' },
         h('span', { class: 'stat-value', id: 'live-calls' }, `${num(live)} / ${num(cap)}`),
-        h('span', { class: 'stat-label' }, 'Calls in progress / cap'),
+        h('span', { class: 'stat-label' }, t('Calls in progress / cap')),
         h(
           'div',
           {
             class: 'bar bar-thin',
             role: 'meter',
-            'aria-label': 'Calls in progress against the cap',
+            'aria-label': t('Calls in progress against the cap'),
             'aria-valuemin': '0',
             'aria-valuemax': String(cap),
             'aria-valuenow': String(Math.min(live, cap)),
@@ -107,15 +111,15 @@ function figures(s) {
   return h(
     'dl',
     { class: 'figures' },
-    h('dt', {}, 'Reach rate'),
+    h('dt', {}, t('Reach rate')),
     h('dd', {}, pct(s.reach_rate)),
-    h('dt', {}, 'Qualification rate'),
+    h('dt', {}, t('Qualification rate')),
     h('dd', {}, pct(s.qualification_rate)),
-    h('dt', {}, 'Talk time'),
+    h('dt', {}, t('Talk time')),
     h('dd', {}, duration(s.total_duration_seconds)),
-    h('dt', {}, 'Cost'),
+    h('dt', {}, t('Cost')),
     h('dd', {}, num(s.total_cost)),
-    h('dt', {}, 'Last call outcomes'),
+    h('dt', {}, t('Last call outcomes')),
     h(
       'dd',
       {},
@@ -127,7 +131,7 @@ function figures(s) {
 }
 
 function answerLabel(type, key) {
-  if (type === 'boolean') return key === 'true' ? 'Yes' : key === 'false' ? 'No' : key;
+  if (type === 'boolean') return key === 'true' ? t('Yes') : key === 'false' ? t('No') : key;
   return key;
 }
 
@@ -199,7 +203,49 @@ function distribution(q) {
     h(
       'p',
       { class: 'muted' },
-      q.answered > 0 ? 'Free-text answers: see the report download.' : 'No answer yet.',
+      q.answered > 0 ? t('Free-text answers: see the report download.') : t('No answer yet.'),
+    ),
+  );
+}
+
+/** The dry run (GET …/eligibility): who the calling laws let us call now, who waits and why. */
+function eligibilityCard(e) {
+  const when = (iso) => new Date(iso).toLocaleString();
+  return h(
+    'div',
+    {},
+    h(
+      'p',
+      {},
+      e.rules === 'none' ? h('strong', {}, 'No calling law applied (rules: none). ') : null,
+      `${num(e.callable_now)} of ${num(e.waiting)} waiting leads may be called now`,
+      e.sampled ? h('span', { class: 'muted' }, ` (estimated from ${num(e.evaluated)})`) : null,
+      '.',
+    ),
+    e.held_back.length
+      ? h(
+          'ul',
+          { class: 'held-back' },
+          e.held_back.map((g) =>
+            h(
+              'li',
+              {},
+              `${num(g.leads)} held back: ${g.reason} (from ${when(g.earliest_allowed_at)})`,
+            ),
+          ),
+        )
+      : null,
+    e.ineligible.length
+      ? h(
+          'ul',
+          { class: 'ineligible' },
+          e.ineligible.map((g) => h('li', {}, `${num(g.leads)} never called: ${g.reason}`)),
+        )
+      : null,
+    h(
+      'p',
+      { class: 'muted' },
+      `Callable per day: ${e.days.map((d) => `${d.date.slice(5)} ${num(d.callable)}`).join(' · ')}`,
     ),
   );
 }
@@ -214,6 +260,8 @@ export function overviewTab() {
   let hasSummary = false;
   let shownProgress = '';
   let shownSummary = '';
+  const eligibility = h('div', {});
+  let eligibilityFor = '';
 
   const el = h(
     'div',
@@ -221,8 +269,14 @@ export function overviewTab() {
     h(
       'section',
       { class: 'card', 'aria-labelledby': 'progress-title' },
-      h('h2', { id: 'progress-title' }, 'Progress'),
+      h('h2', { id: 'progress-title' }, t('Progress')),
       progressBody,
+    ),
+    h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'eligibility-title' },
+      h('h2', { id: 'eligibility-title' }, 'Who the calling laws allow'),
+      eligibility,
     ),
     h(
       'div',
@@ -230,7 +284,7 @@ export function overviewTab() {
       h(
         'section',
         { class: 'card', 'aria-labelledby': 'funnel-title' },
-        h('h2', { id: 'funnel-title' }, 'Outcome funnel'),
+        h('h2', { id: 'funnel-title' }, t('Outcome funnel')),
         funnelEmpty,
         funnel.el,
         funnelFigures,
@@ -238,12 +292,12 @@ export function overviewTab() {
       h(
         'section',
         { class: 'card', 'aria-labelledby': 'answers-title' },
-        h('h2', { id: 'answers-title' }, 'Answers'),
+        h('h2', { id: 'answers-title' }, t('Answers')),
         answers,
       ),
     ),
   );
-  replace(funnelFigures, h('p', { class: 'loading' }, 'Loading the report…'));
+  replace(funnelFigures, h('p', { class: 'loading' }, t('Loading the report…')));
 
   return {
     el,
@@ -253,6 +307,16 @@ export function overviewTab() {
       if (key === shownProgress) return;
       shownProgress = key;
       replace(progressBody, progressCard(c));
+      // The dry run before Start (and while paused): fetched again when the lead counts change.
+      const dry = JSON.stringify([c.id, c.status, c.progress?.total, c.progress?.final]);
+      if (dry !== eligibilityFor && ['draft', 'scheduled', 'paused'].includes(c.status)) {
+        eligibilityFor = dry;
+        api('GET', `/campaigns/${encodeURIComponent(c.id)}/eligibility`)
+          .then((e) => replace(eligibility, eligibilityCard(e)))
+          .catch((err) =>
+            replace(eligibility, h('p', { class: 'error-text' }, `Not available: ${err.message}`)),
+          );
+      }
     },
     summary(s) {
       hasSummary = true;
@@ -265,8 +329,8 @@ export function overviewTab() {
         replace(
           funnelEmpty,
           emptyState(
-            'Nothing to show yet',
-            'The funnel fills in as leads are imported and called.',
+            t('Nothing to show yet'),
+            t('The funnel fills in as leads are imported and called.'),
           ),
         );
         replace(funnelFigures);
@@ -280,8 +344,8 @@ export function overviewTab() {
         answers,
         questions.every((q) => !q.answered && !q.no_answer)
           ? emptyState(
-              'No answers yet',
-              'Answers to the agent’s post-call questions appear once calls are completed.',
+              t('No answers yet'),
+              t('Answers to the agent’s post-call questions appear once calls are completed.'),
             )
           : questions.map(distribution),
       );

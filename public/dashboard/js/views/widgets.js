@@ -1,5 +1,6 @@
 import { h } from '../dom.js';
 import { CAMPAIGN_STATUS_LABELS, num, pct } from '../format.js';
+import { t } from '../i18n.js';
 
 export function statusBadge(status) {
   return h(
@@ -28,14 +29,14 @@ export function progressBar(progress, name) {
         'aria-valuemin': '0',
         'aria-valuemax': String(total),
         'aria-valuenow': String(final),
-        'aria-valuetext': total > 0 ? `${final} of ${total} leads done` : 'No leads',
+        'aria-valuetext': total > 0 ? `${final} of ${total} leads done` : t('No leads'),
       },
       fill,
     ),
     h(
       'span',
       { class: 'progress-text' },
-      total > 0 ? `${num(final)} / ${num(total)} · ${pct(ratio)}` : 'No leads',
+      total > 0 ? `${num(final)} / ${num(total)} · ${pct(ratio)}` : t('No leads'),
     ),
   );
 }

@@ -1,0 +1,83 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Queryable } from '../common/queryable';
+import { CLOCK, type Clock } from '../core/runtime';
+import type { CallingWindow } from '../windows/calling-window';
+import { candidateZones } from '../windows/candidate-zones';
+import { complianceOf, type ComplianceSettings } from './compliance-settings';
+import { contactHistory, tryLockNumber } from './contact-history';
+import { evaluate, lookback, type ComplianceVerdict, type ContactHistory } from './evaluate';
+import { loadRuleBook, type RuleBook } from './rule-loader';
+import { RULE_FILES } from './rules';
+import { eligibilityOf, type Eligibility, type EligibilityCampaign } from './eligibility';
+import type { ContactType } from './rules/types';
+
+export interface ComplianceCampaignRow {
+  callingWindow: CallingWindow;
+  timezone: string;
+  compliance: Partial<ComplianceSettings> | null;
+}
+
+export interface ComplianceLeadRow {
+  phone: string;
+  timezone: string | null;
+  contact_type: ContactType | null;
+  consent_at: Date | null;
+}
+
+/** `busy`: another claim holds the number's lock right now; leave the lead for the next pass. */
+export type Screening = ComplianceVerdict | { busy: true };
+
+const NO_HISTORY: ContactHistory = { attempts: [], refusedAt: null };
+
+/**
+ * The calling laws at the two checkpoints (claim, and right before the POST) and in the dry run:
+ * the rule book loaded once at start-up, each lead's zones and its number's history, then
+ * evaluate().
+ */
+@Injectable()
+export class ComplianceService {
+  private readonly logger = new Logger(ComplianceService.name);
+  readonly book: RuleBook;
+
+  constructor(@Inject(CLOCK) clock: Clock) {
+    this.book = loadRuleBook(RULE_FILES, clock.now());
+    for (const [id, why] of this.book.failures)
+      this.logger.error(
+        `calling rules of ${id} failed to load; its leads will not be called: ${why}`,
+      );
+  }
+
+  /**
+   * Screens a lead. With `lock` (inside the claim's transaction) the number is locked first, so
+   * that the attempts counted cannot grow until the claim commits; `excludeAttemptId` leaves the
+   * attempt being started out of its own count.
+   */
+  async screen(
+    db: Queryable,
+    campaign: ComplianceCampaignRow,
+    lead: ComplianceLeadRow,
+    now: Date,
+    opts: { lock?: boolean; excludeAttemptId?: string } = {},
+  ): Promise<Screening> {
+    const settings = complianceOf(campaign.compliance);
+    const zones = await candidateZones(lead.phone, lead.timezone, campaign.timezone);
+    const look = lookback(lead.phone, settings, this.book);
+    let history = NO_HISTORY;
+    if (look.attemptDays > 0 || look.refusalDays > 0) {
+      if (opts.lock && !(await tryLockNumber(db, lead.phone))) return { busy: true };
+      history = await contactHistory(db, lead.phone, now, look, opts.excludeAttemptId ?? null);
+    }
+    return evaluate(
+      { phone: lead.phone, zones, contact_type: lead.contact_type, consent_at: lead.consent_at },
+      { callingWindow: campaign.callingWindow, compliance: settings },
+      now,
+      history,
+      this.book,
+    );
+  }
+
+  /** The dry run of GET /v1/campaigns/{id}/eligibility (see eligibilityOf). */
+  eligibility(db: Queryable, campaign: EligibilityCampaign, now: Date): Promise<Eligibility> {
+    return eligibilityOf(db, this.book, campaign, now);
+  }
+}
