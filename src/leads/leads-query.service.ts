@@ -108,19 +108,19 @@ export class LeadsQueryService {
 
   /** One lead with every call attempt: status, duration, cost, answers, error. */
   async getLead(campaignId: string, leadId: string): Promise<LeadDetailDto> {
-    const [row] = (await this.db.query(
+    const [row] = await this.db.query<LeadRow[]>(
       `SELECT id, seq, phone, variables, status, attempts, last_call_id, last_call_status, next_attempt_at, qualified,
               outcome, status_reason, row_number, timezone, import_id, created_at, updated_at
        FROM leads WHERE id = $1 AND campaign_id = $2`,
       [leadId, campaignId],
-    )) as LeadRow[];
+    );
     if (!row) throw new NotFoundException(`Lead ${leadId} not found in campaign ${campaignId}`);
-    const attempts = (await this.db.query(
+    const attempts = await this.db.query<AttemptRow[]>(
       `SELECT attempt_number, state, call_id, call_status, outcome, from_number, requested_at,
               started_at, ended_at, duration_seconds, cost, answers, error
        FROM call_attempts WHERE lead_id = $1 ORDER BY attempt_number, requested_at`,
       [leadId],
-    )) as AttemptRow[];
+    );
     return { ...toLeadDto(row), attempts_detail: attempts.map(toAttemptDto) };
   }
 

@@ -45,11 +45,11 @@ async function campaignRow(pg: Client, id: string) {
 
 const api = (engine: Engine) => ({
   post: (path: string, body: object = {}) =>
-    request(engine.app!.getHttpServer()).post(path).set('X-Api-Key', TEST_API_KEY).send(body),
+    request(engine.app.getHttpServer()).post(path).set('X-Api-Key', TEST_API_KEY).send(body),
   patch: (path: string, body: object) =>
-    request(engine.app!.getHttpServer()).patch(path).set('X-Api-Key', TEST_API_KEY).send(body),
+    request(engine.app.getHttpServer()).patch(path).set('X-Api-Key', TEST_API_KEY).send(body),
   get: (path: string) =>
-    request(engine.app!.getHttpServer()).get(path).set('X-Api-Key', TEST_API_KEY),
+    request(engine.app.getHttpServer()).get(path).set('X-Api-Key', TEST_API_KEY),
 });
 
 describe('retry rules per status and per outcome', () => {

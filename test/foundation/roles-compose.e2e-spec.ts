@@ -48,6 +48,10 @@ describe('APP_ROLE chooses what an instance composes', () => {
       expect(worker.http).toBeUndefined();
       expect(composes(worker.app, WorkerLoops)).toBe(true);
       expect(composes(worker.app, CampaignsController)).toBe(false);
+      const controllers = [...worker.app.get(ModulesContainer).values()].flatMap((m) => [
+        ...m.controllers.keys(),
+      ]);
+      expect(controllers).toEqual([]);
     } finally {
       await worker.close();
     }

@@ -121,8 +121,8 @@ export const HasStatusKeys = () =>
   rule('hasStatusKeys', (v) => {
     if (!(v instanceof Map)) return 'must be an object of platform statuses to rules';
     if (v.size > 50) return 'must hold at most 50 statuses';
-    for (const key of v.keys()) {
-      if (!STATUS_NAME.test(key))
+    for (const key of (v as Map<unknown, unknown>).keys()) {
+      if (typeof key !== 'string' || !STATUS_NAME.test(key))
         return `has an invalid status ${quote(key)}: use the platform's status in lower case`;
       if (key === 'completed' || key === 'created' || key === 'ongoing')
         return `cannot hold ${quote(key)}: only statuses that end a call unreached are retried`;
