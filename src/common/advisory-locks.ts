@@ -15,4 +15,11 @@ export const ADVISORY_LOCKS = {
   apiKeyRevocation: 727_274_004,
   /** Space, per campaign: one instance claims a scheduled run at a time. */
   scheduleClaimSpace: 727_274_010,
+  /**
+   * Space, per E.164 number: "count its recent attempts, then claim it" one claim at a time across
+   * campaigns and instances (the calling laws' frequency caps).
+   */
+  contactSpace: 727_274_011,
+  /** Space, per campaign and counter key: one folder folds a figure's delta rows. */
+  counterFoldSpace: 727_274_012,
 } as const;

@@ -1,17 +1,12 @@
+import { ADVISORY_LOCKS } from '../common/advisory-locks';
 import type { Queryable } from '../common/queryable';
 import type { ContactHistory } from './evaluate';
 
-/**
- * First key of the advisory locks that serialise, per number, "count its recent attempts, then
- * claim it" across campaigns and instances (second key: hashtext of the E.164 number).
- */
-export const CONTACT_LOCK_NAMESPACE = 727_274_011;
-
 /** Takes the number's lock for the rest of the transaction; false: another claim holds it now. */
 export async function tryLockNumber(tx: Queryable, phone: string): Promise<boolean> {
-  const rows: { locked: boolean }[] = await tx.query(
-    `SELECT pg_try_advisory_xact_lock(${CONTACT_LOCK_NAMESPACE}, hashtext($1)) AS locked`,
-    [phone],
+  const rows = await tx.query<{ locked: boolean }[]>(
+    `SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS locked`,
+    [ADVISORY_LOCKS.contactSpace, phone],
   );
   return rows[0]?.locked === true;
 }

@@ -110,7 +110,8 @@ export class LeadsQueryService {
   async getLead(campaignId: string, leadId: string): Promise<LeadDetailDto> {
     const [row] = await this.db.query<LeadRow[]>(
       `SELECT id, seq, phone, variables, status, attempts, last_call_id, last_call_status, next_attempt_at, qualified,
-              outcome, status_reason, row_number, timezone, import_id, created_at, updated_at
+              outcome, status_reason, contact_type, consent_at, consent_source, row_number, timezone,
+              import_id, created_at, updated_at
        FROM leads WHERE id = $1 AND campaign_id = $2`,
       [leadId, campaignId],
     );
