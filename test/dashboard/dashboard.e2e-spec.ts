@@ -494,6 +494,8 @@ describe('the dashboard in a real browser', () => {
           days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
           hours: [{ start: '00:00', end: '24:00' }],
         },
+        // Its test call runs at the wall clock, at any hour: the calling laws are tested elsewhere.
+        compliance: { rules: 'none' },
       }),
     });
     const { id } = (await created.json()) as { id: string };
@@ -615,6 +617,8 @@ describe('the dashboard in a real browser', () => {
           days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
           hours: [{ start: '00:00', end: '24:00' }],
         },
+        // Dialled at the wall clock, at any hour: the calling laws are tested in test/compliance.
+        compliance: { rules: 'none' },
       }),
     });
     const { id } = (await created.json()) as { id: string };
@@ -636,10 +640,11 @@ describe('the dashboard in a real browser', () => {
     expect((await api(`/campaigns/${id}/start`, { method: 'POST' })).status).toBe(200);
     await page.goto(`${base}/app#/campaigns/${id}/overview`);
     const note = page.locator('.pause-note');
-    await note.filter({ hasText: 'Paused by the service.' }).waitFor({ timeout: 20_000 });
-    await expect(note.textContent()).resolves.toContain(
-      'the platform refused its calls (HTTP 400: ',
-    );
+    // The campaign's paused_reason and paused_detail, in words.
+    await note
+      .filter({ hasText: 'Paused by the service: CallRounded refused the calls.' })
+      .waitFor({ timeout: 20_000 });
+    await expect(note.textContent()).resolves.toContain('http status: 400');
     await shot('14-paused-by-service');
   });
 
