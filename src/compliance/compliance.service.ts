@@ -4,7 +4,7 @@ import { CLOCK, type Clock } from '../core/runtime';
 import type { CallingWindow } from '../windows/calling-window';
 import { candidateZones } from '../windows/candidate-zones';
 import { complianceOf, type ComplianceSettings } from './compliance-settings';
-import { contactHistory, tryLockNumber } from './contact-history';
+import { contactHistory, lockAndReadHistories, tryLockNumber } from './contact-history';
 import { evaluate, lookback, type ComplianceVerdict, type ContactHistory } from './evaluate';
 import { loadRuleBook, type RuleBook } from './rule-loader';
 import { RULE_FILES } from './rules';
@@ -48,6 +48,30 @@ export class ComplianceService {
   }
 
   /**
+   * For a claim's candidates at once: locks their numbers and reads their histories in two
+   * statements (instead of two per lead). Pass the answer to screen() as `histories`.
+   */
+  async prepareClaim(
+    db: Queryable,
+    campaign: ComplianceCampaignRow,
+    leads: { phone: string }[],
+    now: Date,
+  ): Promise<Map<string, ContactHistory>> {
+    const settings = complianceOf(campaign.compliance);
+    let attemptDays = 0;
+    let refusalDays = 0;
+    const phones: string[] = [];
+    for (const lead of leads) {
+      const look = lookback(lead.phone, settings, this.book);
+      if (look.attemptDays === 0 && look.refusalDays === 0) continue;
+      phones.push(lead.phone);
+      attemptDays = Math.max(attemptDays, look.attemptDays);
+      refusalDays = Math.max(refusalDays, look.refusalDays);
+    }
+    return lockAndReadHistories(db, phones, now, { attemptDays, refusalDays });
+  }
+
+  /**
    * Screens a lead. With `lock` (inside the claim's transaction) the number is locked first, so
    * that the attempts counted cannot grow until the claim commits; `excludeAttemptId` leaves the
    * attempt being started out of its own count.
@@ -57,13 +81,22 @@ export class ComplianceService {
     campaign: ComplianceCampaignRow,
     lead: ComplianceLeadRow,
     now: Date,
-    opts: { lock?: boolean; excludeAttemptId?: string } = {},
+    opts: {
+      lock?: boolean;
+      excludeAttemptId?: string;
+      /** From prepareClaim: a number missing from it is held by another claim (busy). */
+      histories?: Map<string, ContactHistory>;
+    } = {},
   ): Promise<Screening> {
     const settings = complianceOf(campaign.compliance);
     const zones = await candidateZones(lead.phone, lead.timezone, campaign.timezone);
     const look = lookback(lead.phone, settings, this.book);
     let history = NO_HISTORY;
-    if (look.attemptDays > 0 || look.refusalDays > 0) {
+    if ((look.attemptDays > 0 || look.refusalDays > 0) && opts.histories) {
+      const known = opts.histories.get(lead.phone);
+      if (!known) return { busy: true };
+      history = known;
+    } else if (look.attemptDays > 0 || look.refusalDays > 0) {
       if (opts.lock && !(await tryLockNumber(db, lead.phone))) return { busy: true };
       history = await contactHistory(db, lead.phone, now, look, opts.excludeAttemptId ?? null);
     }

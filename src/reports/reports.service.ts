@@ -144,6 +144,8 @@ export class ReportsService {
             started_at: campaign.startedAt,
             completed_at: campaign.completedAt,
             calling_laws: callingLawsLabel(campaign.compliance),
+            ends_at: campaign.endsAt,
+            paused_reason: campaign.status === 'paused' ? campaign.pausedReason : null,
           },
           summary,
           this.clock.now(),

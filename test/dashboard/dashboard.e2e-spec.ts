@@ -407,7 +407,13 @@ describe('the dashboard in a real browser', () => {
     const created = await fetch(`${base}/v1/campaigns`, {
       method: 'POST',
       headers: { 'X-Api-Key': TEST_API_KEY, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name: 'Contrôles', agent_id: AGENT_ID, from_numbers: [FROM_NUMBER] }),
+      body: JSON.stringify({
+        name: 'Contrôles',
+        agent_id: AGENT_ID,
+        // Wall clock, any hour: the calling laws are tested in test/compliance.
+        compliance: { rules: 'none' },
+        from_numbers: [FROM_NUMBER],
+      }),
     });
     const { id } = (await created.json()) as { id: string };
     await page.goto(`${base}/app#/campaigns/${id}/settings`);
@@ -447,6 +453,8 @@ describe('the dashboard in a real browser', () => {
       body: JSON.stringify({
         name: 'Relance décembre',
         agent_id: AGENT_ID,
+        // Wall clock, any hour: the calling laws are tested in test/compliance.
+        compliance: { rules: 'none' },
         from_numbers: [FROM_NUMBER],
       }),
     });
@@ -488,14 +496,14 @@ describe('the dashboard in a real browser', () => {
       body: JSON.stringify({
         name: 'Relance janvier',
         agent_id: AGENT_ID,
+        // Wall clock, any hour: the calling laws are tested in test/compliance.
+        compliance: { rules: 'none' },
         from_numbers: [FROM_NUMBER],
         timezone: 'Europe/Paris',
         calling_window: {
           days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
           hours: [{ start: '00:00', end: '24:00' }],
         },
-        // Its test call runs at the wall clock, at any hour: the calling laws are tested elsewhere.
-        compliance: { rules: 'none' },
       }),
     });
     const { id } = (await created.json()) as { id: string };
@@ -611,14 +619,14 @@ describe('the dashboard in a real browser', () => {
       body: JSON.stringify({
         name: 'Relance refusée',
         agent_id: AGENT_ID,
+        // Wall clock, any hour: the calling laws are tested in test/compliance.
+        compliance: { rules: 'none' },
         from_numbers: [FROM_NUMBER],
         default_country: 'FR',
         calling_window: {
           days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
           hours: [{ start: '00:00', end: '24:00' }],
         },
-        // Dialled at the wall clock, at any hour: the calling laws are tested in test/compliance.
-        compliance: { rules: 'none' },
       }),
     });
     const { id } = (await created.json()) as { id: string };
@@ -640,11 +648,12 @@ describe('the dashboard in a real browser', () => {
     expect((await api(`/campaigns/${id}/start`, { method: 'POST' })).status).toBe(200);
     await page.goto(`${base}/app#/campaigns/${id}/overview`);
     const note = page.locator('.pause-note');
-    // The campaign's paused_reason and paused_detail, in words.
     await note
       .filter({ hasText: 'Paused by the service: CallRounded refused the calls.' })
       .waitFor({ timeout: 20_000 });
-    await expect(note.textContent()).resolves.toContain('http status: 400');
+    await expect(note.textContent()).resolves.toContain(
+      'Phone number does not belong to the organization',
+    );
     await shot('14-paused-by-service');
   });
 

@@ -3,6 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { Client } from 'pg';
 import request from 'supertest';
 import { DateTime } from 'luxon';
+import ExcelJS from 'exceljs';
 import { startTestApp, TEST_API_KEY } from '../helpers/test-app';
 import {
   addLeads,
@@ -179,6 +180,28 @@ describe('end date', () => {
     const view = await api(engine).get(`/v1/campaigns/${id}`);
     expect(view.body.progress).toMatchObject({ expired: 3, final: 3, pending: 0 });
     expect(sim.calls()).toHaveLength(4);
+    // The report says it too: the end date and the expired leads, in JSON and in the workbook.
+    const endsAt = (await pg.query(`SELECT ends_at FROM campaigns WHERE id = $1`, [id])).rows[0]
+      .ends_at as Date;
+    const report = await api(engine).get(`/v1/campaigns/${id}/report`);
+    expect(report.body.campaign.ends_at).toBe(endsAt.toISOString());
+    expect(report.body.summary.by_status).toMatchObject({ expired: 3 });
+    const xlsx = await api(engine)
+      .get(`/v1/campaigns/${id}/report.xlsx`)
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx.body as never);
+    const byLabel = new Map<string, ExcelJS.CellValue>();
+    (wb.getWorksheet('Summary') as ExcelJS.Worksheet).eachRow((row) =>
+      byLabel.set(String(row.getCell(1).value), row.getCell(2).value),
+    );
+    expect(byLabel.get('Ends at (UTC, ends_at)')).toEqual(endsAt);
+    expect(byLabel.get('expired')).toBe(3);
 
     // Called again only with a later end date.
     const again = { statuses: ['expired'], extra_attempts: 1 };

@@ -5,6 +5,7 @@ import { Campaign } from '../../campaigns/campaign.entity';
 import { CampaignLimits } from '../../campaigns/campaign-limits';
 import { CallingWindowService } from '../../windows/calling-window.service';
 import { ComplianceService } from '../../compliance/compliance.service';
+import type { ContactHistory } from '../../compliance/evaluate';
 import { ENGINE_SETTINGS, type EngineSettings } from '../engine-settings';
 import { PAUSE_COLUMNS, pauseStateOf, PlatformPauseService } from '../start/platform-pause.service';
 import { queryRows } from '../../common/sql';
@@ -80,9 +81,11 @@ export class LeadClaimer {
         const batch = Math.max(k - chosen.length, 100);
         const candidates = await this.candidates(tx, campaign.id, now, batch, chosen);
         seen += candidates.length;
+        // The calling laws' counts: every candidate number locked and read in two statements.
+        const histories = await this.compliance.prepareClaim(tx, campaign, candidates, now);
         for (const lead of candidates) {
           if (chosen.length >= k) break;
-          const verdict = await this.screen(tx, campaign, lead, now);
+          const verdict = await this.screen(tx, campaign, lead, now, histories);
           if (verdict === 'dial') chosen.push(lead);
           else if (verdict === 'final') finalised++;
         }
@@ -194,6 +197,7 @@ export class LeadClaimer {
     campaign: Campaign,
     lead: Candidate,
     now: Date,
+    histories: Map<string, ContactHistory>,
   ): Promise<'dial' | 'wait' | 'final'> {
     if (lead.suppressed) {
       await tx.query(
@@ -211,7 +215,7 @@ export class LeadClaimer {
       await this.failLead(tx, lead.id, reason);
       return 'final';
     }
-    if (verdict.allowed) return this.screenLaw(tx, campaign, lead, now);
+    if (verdict.allowed) return this.screenLaw(tx, campaign, lead, now, histories);
     if (verdict.next_open_at === null) {
       await this.failLead(tx, lead.id, verdict.reason ?? 'never inside the calling window');
       return 'final';
@@ -224,7 +228,7 @@ export class LeadClaimer {
   }
 
   /**
-   * The calling laws (ComplianceService), the number locked until the claim commits so that no
+   * The calling laws (ComplianceService), the number locked (prepareClaim) until the claim commits so that no
    * other claim, in any campaign or instance, counts the same attempts. Held back: the lead keeps
    * its place until the law allows it; ineligible: final, with the reason.
    */
@@ -233,8 +237,9 @@ export class LeadClaimer {
     campaign: Campaign,
     lead: Candidate,
     now: Date,
+    histories: Map<string, ContactHistory>,
   ): Promise<'dial' | 'wait' | 'final'> {
-    const v = await this.compliance.screen(tx, campaign, lead, now, { lock: true });
+    const v = await this.compliance.screen(tx, campaign, lead, now, { histories });
     if ('busy' in v) return 'wait';
     if ('final' in v) {
       await tx.query(

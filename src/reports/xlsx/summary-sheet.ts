@@ -12,6 +12,10 @@ export interface XlsxCampaignInfo {
   completed_at: Date | null;
   /** The campaign's compliance.rules, in words. */
   calling_laws: string;
+  /** No call starts after it (ends_at); null: no end date. */
+  ends_at: Date | null;
+  /** Why the campaign is paused (paused_reason), null when it is not. */
+  paused_reason: string | null;
 }
 
 /** A value in column B shown as a percentage. */
@@ -55,6 +59,8 @@ function summaryRows(campaign: XlsxCampaignInfo, s: ReportSummary, generatedAt: 
   add(['Started at (UTC)', campaign.started_at]);
   add(['Completed at (UTC)', campaign.completed_at]);
   add(['Calling laws (compliance.rules)', campaign.calling_laws]);
+  add(['Ends at (UTC, ends_at)', campaign.ends_at]);
+  if (campaign.paused_reason) add(['Paused because (paused_reason)', campaign.paused_reason]);
   add(['Report generated at (UTC)', generatedAt]);
   add([]);
   add(['Leads', s.leads]);
