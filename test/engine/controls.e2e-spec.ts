@@ -198,7 +198,7 @@ describe('end date', () => {
     await wb.xlsx.load(xlsx.body as never);
     const byLabel = new Map<string, ExcelJS.CellValue>();
     (wb.getWorksheet('Summary') as ExcelJS.Worksheet).eachRow((row) =>
-      byLabel.set(String(row.getCell(1).value), row.getCell(2).value),
+      byLabel.set(row.getCell(1).text, row.getCell(2).value),
     );
     expect(byLabel.get('Ends at (UTC, ends_at)')).toEqual(endsAt);
     expect(byLabel.get('expired')).toBe(3);
