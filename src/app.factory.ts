@@ -1,5 +1,7 @@
 import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
@@ -35,4 +37,40 @@ export async function createWorkerContext(runtime: Runtime): Promise<INestApplic
   });
   app.useLogger(app.get(Logger));
   return app;
+}
+
+/** A started service: the HTTP app listening (roles `api`, `all`) or the worker context. */
+export interface RunningService {
+  app: INestApplicationContext;
+  /** The HTTP app, for the HTTP roles. */
+  http?: INestApplication;
+  /** The port it listens on, for the HTTP roles. */
+  port?: number;
+  close(): Promise<void>;
+}
+
+export interface ListenAt {
+  port: number;
+  /** Unset: every interface. */
+  host?: string;
+}
+
+/**
+ * Starts the service in the role `runtime.config.APP_ROLE` names: the one way main, the demo,
+ * the tests' child processes and the benchmarks start it. The worker starts its loops here.
+ */
+export async function startService(
+  runtime: Runtime,
+  listen: ListenAt = { port: runtime.config.PORT, host: runtime.config.BIND_ADDRESS },
+): Promise<RunningService> {
+  if (runtime.config.APP_ROLE === 'worker') {
+    const app = await createWorkerContext(runtime);
+    await app.init();
+    return { app, close: () => app.close() };
+  }
+  const http = await createHttpApp(runtime);
+  if (listen.host) await http.listen(listen.port, listen.host);
+  else await http.listen(listen.port);
+  const address = (http.getHttpServer() as Server).address() as AddressInfo;
+  return { app: http, http, port: address.port, close: () => http.close() };
 }

@@ -1,10 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
-import { AgentsModule } from './agents/agents.module';
-import { ApiKeysModule } from './api-keys/api-keys.module';
+import { ApiModule } from './api/api.module';
 import { AuditModule } from './audit/audit.module';
-import { AuthModule } from './auth/auth.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
 import { CallRoundedModule } from './callrounded/callrounded.module';
 import { createRootLogger } from './common/logger';
@@ -12,14 +10,10 @@ import { CoreModule } from './core/core.module';
 import { EngineModule } from './engine/engine.module';
 import { Runtime } from './core/runtime';
 import { dataSourceOptions } from './database/data-source-options';
-import { DashboardModule } from './dashboard/dashboard.module';
-import { HealthModule } from './health/health.module';
 import { LeadsModule } from './leads/leads.module';
 import { MetricsModule } from './metrics/metrics.module';
-import { PrivacyModule } from './privacy/privacy.module';
 import { QualificationModule } from './qualification/qualification.module';
 import { SchedulingModule } from './scheduling/scheduling.module';
-import { ReportsModule } from './reports/reports.module';
 import { RetentionModule } from './retention/retention.module';
 import { SuppressionsModule } from './suppressions/suppressions.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -27,9 +21,10 @@ import { WindowsModule } from './windows/windows.module';
 import { WorkerModule } from './worker/worker.module';
 
 /**
- * The whole service. Feature modules are listed in the order a lead flows through them.
- * The worker's loops (WorkerModule: dialer, poller, schedules, settling, CRM delivery) are composed
- * only when APP_ROLE is `all` or `worker`; the HTTP-only parts only when it is `all` or `api`.
+ * The whole service. Feature modules (services only) are listed in the order a lead flows through
+ * them. The worker's loops (WorkerModule: dialer, poller, schedules, settling, CRM delivery) are
+ * composed only when APP_ROLE is `all` or `worker`; the controllers, the key check and the roles
+ * guard (ApiModule) only when it is `all` or `api`.
  */
 @Module({})
 export class AppModule {
@@ -65,12 +60,9 @@ export class AppModule {
         SuppressionsModule,
         EngineModule,
         QualificationModule,
-        ReportsModule,
         WebhooksModule,
         RetentionModule,
-        ...(http
-          ? [AuthModule, ApiKeysModule, PrivacyModule, HealthModule, DashboardModule, AgentsModule]
-          : []),
+        ...(http ? [ApiModule] : []),
         ...(worker ? [WorkerModule] : []),
       ],
     };

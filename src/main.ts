@@ -1,6 +1,5 @@
 import 'reflect-metadata';
-import { INestApplicationContext } from '@nestjs/common';
-import { createHttpApp, createWorkerContext } from './app.factory';
+import { startService } from './app.factory';
 import { ConfigError, loadAppConfig } from './config/app-config';
 import { createRootLogger } from './common/logger';
 import { prepareRuntime } from './core/prepare-runtime';
@@ -24,16 +23,10 @@ async function main(): Promise<void> {
   const prepared = await prepareRuntime(config, logger);
   const { runtime } = prepared;
 
-  let app: INestApplicationContext;
+  const service = await startService(runtime);
   if (config.APP_ROLE === 'worker') {
-    app = await createWorkerContext(runtime);
-    await app.init();
     logger.log(`Worker started (no HTTP server); platform mode: ${runtime.platform.mode}`);
   } else {
-    const http = await createHttpApp(runtime);
-    if (config.BIND_ADDRESS) await http.listen(config.PORT, config.BIND_ADDRESS);
-    else await http.listen(config.PORT);
-    app = http;
     logger.log(
       `Listening on http://${config.BIND_ADDRESS ?? 'localhost'}:${config.PORT} (role ${config.APP_ROLE}, platform mode ${runtime.platform.mode}); API docs at /docs`,
     );
@@ -46,7 +39,7 @@ async function main(): Promise<void> {
     logger.log(`${signal} received: finishing in-flight work and shutting down`);
     const force = setTimeout(() => process.exit(1), 30_000);
     force.unref();
-    await app.close().catch((e) => log.error(e, 'error while closing'));
+    await service.close().catch((e) => log.error(e, 'error while closing'));
     await prepared.dispose();
     process.exit(0);
   };

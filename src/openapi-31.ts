@@ -17,15 +17,16 @@ function admitNull(schema: JsonObject): JsonObject {
   const NULL = { type: 'null' };
   if (typeof rest.$ref === 'string' || Array.isArray(rest.allOf)) {
     const { $ref, allOf, type: _type, description, ...annotations } = rest;
-    const parts = Array.isArray(allOf) ? allOf : [];
+    const parts = Array.isArray(allOf) ? (allOf as Json[]) : [];
     const inner = $ref ? { $ref } : parts.length === 1 ? parts[0] : { allOf: parts };
     return { ...annotations, ...(description ? { description } : {}), oneOf: [inner, NULL] };
   }
-  if (Array.isArray(rest.oneOf)) return { ...rest, oneOf: [...rest.oneOf, NULL] };
-  if (Array.isArray(rest.anyOf)) return { ...rest, anyOf: [...rest.anyOf, NULL] };
+  if (Array.isArray(rest.oneOf)) return { ...rest, oneOf: [...(rest.oneOf as Json[]), NULL] };
+  if (Array.isArray(rest.anyOf)) return { ...rest, anyOf: [...(rest.anyOf as Json[]), NULL] };
   if (typeof rest.type === 'string') {
     const widened: JsonObject = { ...rest, type: [rest.type, 'null'] };
-    if (Array.isArray(rest.enum) && !rest.enum.includes(null)) widened.enum = [...rest.enum, null];
+    if (Array.isArray(rest.enum) && !rest.enum.includes(null))
+      widened.enum = [...(rest.enum as Json[]), null];
     return widened;
   }
   // No type at all: it already admits null.

@@ -18,9 +18,9 @@ import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { createWorkerContext } from '../../src/app.factory';
+import { startService } from '../../src/app.factory';
 import { loadAppConfig } from '../../src/config/app-config';
-import { defaultWorkerTuning, systemClock, type WorkerTuning } from '../../src/core/runtime';
+import { defaultWorkerTuning, liveRuntime, type WorkerTuning } from '../../src/core/runtime';
 import { runMigrations } from '../../src/database/migrate';
 import { HAIR_SALON_FR_SCENARIO } from '../../src/simulator/scenarios/hair-salon.fr';
 import { createDatabase, log, round, sleep, startDatabase } from '../support/database';
@@ -179,19 +179,7 @@ async function run(adminUrl: string, s: Scenario): Promise<Record<string, unknow
     LOG_LEVEL: 'warn',
     API_KEYS: 'bench-key-0123456789abcdef',
   });
-  const app = await createWorkerContext({
-    config,
-    databaseUrl: dbUrl,
-    platform: {
-      mode: 'live',
-      baseUrl: sim.url,
-      apiKey: sim.apiKey,
-      timeoutMs: config.CALLROUNDED_TIMEOUT_MS,
-    },
-    clock: systemClock,
-    worker: tuning,
-  });
-  await app.init();
+  const { app } = await startService(liveRuntime(config, { worker: tuning }));
   const sql = new Client({ connectionString: dbUrl });
   await sql.connect();
   try {
@@ -291,7 +279,7 @@ async function run(adminUrl: string, s: Scenario): Promise<Record<string, unknow
 }
 
 async function seed(sql: Client, s: Scenario): Promise<string> {
-  const { rows } = await sql.query(
+  const { rows } = await sql.query<{ id: string }>(
     `INSERT INTO campaigns (name, agent_id, from_numbers, timezone, calling_window, max_concurrent_calls,
                             max_calls_per_minute, retry, status, questions, compliance)
      VALUES ($1, $2, $3, 'Europe/Paris', $4, $5, $6, $7, 'draft', $8, $9) RETURNING id`,
@@ -310,7 +298,7 @@ async function seed(sql: Client, s: Scenario): Promise<string> {
       JSON.stringify(LAW.compliance),
     ],
   );
-  const id = rows[0].id as string;
+  const id = rows[0].id;
   if (CONTROLS) {
     // Every campaign control set, none binding: each claim runs all their checks.
     await sql.query(
@@ -330,7 +318,7 @@ async function seed(sql: Client, s: Scenario): Promise<string> {
 }
 
 async function countFinished(sql: Client, campaignId: string): Promise<number> {
-  const { rows } = await sql.query(
+  const { rows } = await sql.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM leads WHERE campaign_id = $1 AND status IN ('completed', 'failed', 'exhausted', 'suppressed', 'cancelled')`,
     [campaignId],
   );
@@ -338,7 +326,7 @@ async function countFinished(sql: Client, campaignId: string): Promise<number> {
 }
 
 async function countSlots(sql: Client, campaignId: string): Promise<number> {
-  const { rows } = await sql.query(
+  const { rows } = await sql.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM call_attempts WHERE campaign_id = $1 AND state IN ('starting', 'ambiguous', 'live')`,
     [campaignId],
   );
@@ -351,16 +339,28 @@ async function countSlots(sql: Client, campaignId: string): Promise<number> {
  * tick that saw the end (before the list request and the finalising transaction: an underestimate).
  */
 async function recordedAtExpression(sql: Client): Promise<string> {
-  const { rows } = await sql.query(`SELECT current_setting('track_commit_timestamp') AS on`);
+  const { rows } = await sql.query<{ on: string }>(
+    `SELECT current_setting('track_commit_timestamp') AS on`,
+  );
   return rows[0].on === 'on'
     ? 'coalesce(pg_xact_commit_timestamp(xmin), finished_at)'
     : 'finished_at';
 }
 
+/** The slot cycle's columns: numeric, so pg hands them over as text. */
+type SlotColumn =
+  | 'claim_to_post'
+  | 'post_to_live'
+  | 'live_to_end'
+  | 'end_to_recorded'
+  | 'held'
+  | 'held_s'
+  | 'held_mid_s';
+
 /** Platform end time → the attempt recorded as ended (same clock: the simulator runs here). */
 async function recordingDelays(sql: Client, campaignId: string): Promise<Record<string, number>> {
   const recordedAt = await recordedAtExpression(sql);
-  const { rows } = await sql.query(
+  const { rows } = await sql.query<{ p50: number; p95: number; max: number }>(
     `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY d) AS p50,
             percentile_cont(0.95) WITHIN GROUP (ORDER BY d) AS p95,
             max(d) AS max
@@ -395,7 +395,7 @@ async function slotCycle(
   const heldWithin = (from: string, to: string) =>
     `sum(greatest(0, extract(epoch FROM least(${recordedAt}, ${to}) - greatest(created_at, ${from}))))`;
   const mid = (f: number) => `to_timestamp(${(t0 + f * (t1 - t0)) / 1000})`;
-  const { rows } = await sql.query(
+  const { rows } = await sql.query<Record<SlotColumn, string>>(
     `SELECT ${ms('created_at', 'requested_at')} AS claim_to_post,
             ${ms('requested_at', 'started_at')} AS post_to_live,
             ${ms('started_at', 'ended_at')} AS live_to_end,
@@ -409,12 +409,12 @@ async function slotCycle(
   const r = rows[0];
   const slotSeconds = (concurrency * (t1 - t0)) / 1000;
   return {
-    claim_to_post: Math.round(r.claim_to_post),
-    post_to_live: Math.round(r.post_to_live),
-    live_to_end: Math.round(r.live_to_end),
-    end_to_recorded: Math.round(r.end_to_recorded),
-    held: Math.round(r.held),
-    overhead: Math.round(r.held - platformMeanMs),
+    claim_to_post: Math.round(Number(r.claim_to_post)),
+    post_to_live: Math.round(Number(r.post_to_live)),
+    live_to_end: Math.round(Number(r.live_to_end)),
+    end_to_recorded: Math.round(Number(r.end_to_recorded)),
+    held: Math.round(Number(r.held)),
+    overhead: Math.round(Number(r.held) - platformMeanMs),
     utilisation: round(Number(r.held_s) / slotSeconds, 3),
     // The same without the ramp-up and the last calls draining (the middle 80 % of the run).
     utilisation_mid: round(Number(r.held_mid_s) / (0.8 * slotSeconds), 3),

@@ -291,7 +291,10 @@ function uploadFile(
         res.setEncoding('utf8');
         res.on('data', (d: string) => (text += d));
         res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: JSON.parse(text || '{}') }),
+          resolve({
+            status: res.statusCode ?? 0,
+            body: JSON.parse(text || '{}') as Record<string, unknown>,
+          }),
         );
       },
     );

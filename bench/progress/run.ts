@@ -55,8 +55,12 @@ async function main() {
     const fullCountMs = await timeFullCount(sql, id);
     log(`full count (the former progress query), median of 5: ${fullCountMs.toFixed(0)} ms`);
     const counterRows = Number(
-      (await sql.query(`SELECT count(*) AS n FROM campaign_counters WHERE campaign_id = $1`, [id]))
-        .rows[0].n,
+      (
+        await sql.query<{ n: string }>(
+          `SELECT count(*) AS n FROM campaign_counters WHERE campaign_id = $1`,
+          [id],
+        )
+      ).rows[0].n,
     );
     await sql.end();
 
@@ -91,7 +95,7 @@ async function main() {
 async function seed(sql: Client): Promise<string> {
   const campaign = async (name: string) =>
     (
-      await sql.query(
+      await sql.query<{ id: string }>(
         `INSERT INTO campaigns (name, agent_id, from_numbers, calling_window, retry, qualification, questions, status, started_at)
          VALUES ($1, $2, ARRAY['+33912345678'], '{"days":["mon"],"hours":[{"start":"09:00","end":"18:00"}]}',
                  '{"max_attempts":2,"delay_minutes":60,"on":["missed","failed"]}',
@@ -99,7 +103,7 @@ async function seed(sql: Client): Promise<string> {
          RETURNING id`,
         [name, AGENT.id, JSON.stringify(questions())],
       )
-    ).rows[0].id as string;
+    ).rows[0].id;
   for (let i = 0; i < 49; i++) {
     const small = await campaign(`Small ${i}`);
     await sql.query(

@@ -206,7 +206,7 @@ async function seed(sql: Client): Promise<string> {
     options: (q.options ?? []).map((o) => ({ id: o.id, value: o.value })),
   }));
   const [{ id }] = (
-    await sql.query(
+    await sql.query<{ id: string }>(
       `INSERT INTO campaigns (name, agent_id, from_numbers, calling_window, retry, qualification, questions, status, started_at, completed_at)
        VALUES ('Bench salons', $1, ARRAY['+33912345678'], '{"days":["mon"],"hours":[{"start":"09:00","end":"18:00"}]}',
                '{"max_attempts":2,"delay_minutes":60,"on":["missed","failed"]}',

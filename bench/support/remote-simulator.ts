@@ -38,7 +38,7 @@ export class RemoteSimulator {
     const id = this.next++;
     return new Promise((resolve) => {
       this.waiting.set(id, resolve);
-      this.child.send({ id, ...request } as SimRequest);
+      this.child.send({ id, ...request });
     });
   }
 

@@ -556,6 +556,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/agents/{agentId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A CallRounded agent: its name, expected variables and post-call questions */
+    get: operations['AgentsController_get'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/api-keys': {
     parameters: {
       query?: never;
@@ -642,23 +659,6 @@ export interface paths {
       cookie?: never;
     };
     get: operations['HealthController_health'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/v1/agents/{agentId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** A CallRounded agent: its name, expected variables and post-call questions */
-    get: operations['AgentsController_get'];
     put?: never;
     post?: never;
     delete?: never;
@@ -2103,6 +2103,33 @@ export interface components {
       /** @description Pass as `cursor` for the next page; null on the last one. */
       next_cursor: string | null;
     };
+    AgentQuestionDto: {
+      /** @example interested */
+      name: string;
+      /** @example boolean */
+      type: string;
+      description: string | null;
+      /** @description The choices of a choice question. */
+      options: string[];
+    };
+    AgentDto: {
+      /** Format: uuid */
+      id: string;
+      /** @example Relance salons */
+      name: string;
+      /** @example fr */
+      language: string | null;
+      /**
+       * @description The variables the agent expects from each lead (those the platform fills in itself left out).
+       * @example [
+       *       "prenom",
+       *       "nom_du_salon"
+       *     ]
+       */
+      variables: string[];
+      /** @description Its active post-call questions. */
+      post_call_questions: components['schemas']['AgentQuestionDto'][];
+    };
     CreateApiKeyDto: {
       /**
        * @description Who or what uses the key.
@@ -2325,33 +2352,6 @@ export interface components {
       platform: components['schemas']['PlatformHealth'];
       /** @enum {string} */
       role: 'all' | 'api' | 'worker';
-    };
-    AgentQuestionDto: {
-      /** @example interested */
-      name: string;
-      /** @example boolean */
-      type: string;
-      description: string | null;
-      /** @description The choices of a choice question. */
-      options: string[];
-    };
-    AgentDto: {
-      /** Format: uuid */
-      id: string;
-      /** @example Relance salons */
-      name: string;
-      /** @example fr */
-      language: string | null;
-      /**
-       * @description The variables the agent expects from each lead (those the platform fills in itself left out).
-       * @example [
-       *       "prenom",
-       *       "nom_du_salon"
-       *     ]
-       */
-      variables: string[];
-      /** @description Its active post-call questions. */
-      post_call_questions: components['schemas']['AgentQuestionDto'][];
     };
     /** @description One problem of the request. */
     ErrorDetail: {
@@ -5422,6 +5422,100 @@ export interface operations {
       };
     };
   };
+  AgentsController_get: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        agentId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description 200 */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AgentDto'];
+        };
+      };
+      /** @description Not modified: the answer still matches the ETag sent in If-None-Match (no body). */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Not a UUID. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The X-Api-Key header is missing or names no key; nothing was read or changed. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Only the roles admin, manager, viewer may do this; any other key gets 403. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The platform does not know this agent (its own words). */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many failed authentications from this address this minute (AUTH_FAILURES_PER_MINUTE); retry after the Retry-After header (seconds). */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The platform could not be read. */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (500), or no database connection came free in time (503, with Retry-After: try again). */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
   ApiKeysController_list: {
     parameters: {
       query?: {
@@ -5866,100 +5960,6 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['HealthAnswer'];
-        };
-      };
-      /** @description An unexpected error (500), or no database connection came free in time (503, with Retry-After: try again). */
-      default: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBody'];
-        };
-      };
-    };
-  };
-  AgentsController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        agentId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description 200 */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['AgentDto'];
-        };
-      };
-      /** @description Not modified: the answer still matches the ETag sent in If-None-Match (no body). */
-      304: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Not a UUID. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBody'];
-        };
-      };
-      /** @description The X-Api-Key header is missing or names no key; nothing was read or changed. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBody'];
-        };
-      };
-      /** @description Only the roles admin, manager, viewer may do this; any other key gets 403. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBody'];
-        };
-      };
-      /** @description The platform does not know this agent (its own words). */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBody'];
-        };
-      };
-      /** @description Too many failed authentications from this address this minute (AUTH_FAILURES_PER_MINUTE); retry after the Retry-After header (seconds). */
-      429: {
-        headers: {
-          /** @description Seconds to wait before trying again. */
-          'Retry-After'?: number;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBody'];
-        };
-      };
-      /** @description The platform could not be read. */
-      502: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErrorBody'];
         };
       };
       /** @description An unexpected error (500), or no database connection came free in time (503, with Retry-After: try again). */

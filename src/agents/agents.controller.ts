@@ -69,8 +69,13 @@ export class AgentsController {
     }
     const platform = new Set(PLATFORM_VARIABLES);
     const questions = (await this.questions.fetchQuestions(agentId)) ?? [];
-    const optionText = (o: unknown) =>
-      typeof o === 'string' ? o : String((o as { value?: unknown } | null)?.value ?? '');
+    const optionText = (o: unknown): string => {
+      if (typeof o === 'string') return o;
+      const value = (o as { value?: unknown } | null)?.value;
+      return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+        ? String(value)
+        : '';
+    };
     return {
       id: agentId,
       name: typeof agent.name === 'string' ? agent.name : agentId,

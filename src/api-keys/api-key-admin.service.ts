@@ -19,6 +19,7 @@ import type {
   CreatedApiKeyDto,
   ListApiKeysQuery,
 } from './dto/api-key.dto';
+import { ADVISORY_LOCKS } from '../common/advisory-locks';
 
 interface KeyRow {
   id: string;
@@ -106,7 +107,7 @@ export class ApiKeyAdminService {
     const now = this.clock.now();
     await this.db.transaction(async (tx) => {
       // Serialises revocations, so two admins cannot each revoke "the other" last admin key.
-      await tx.query('SELECT pg_advisory_xact_lock(727274004)');
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.apiKeyRevocation]);
       const [row]: KeyRow[] = await tx.query(`SELECT ${COLUMNS} FROM api_keys WHERE id = $1`, [id]);
       if (!row) throw new NotFoundException(`API key ${id} does not exist`);
       if (row.revoked_at) throw new ConflictException(`API key ${id} is already revoked`);

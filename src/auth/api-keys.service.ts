@@ -14,6 +14,7 @@ import { CLOCK, type Clock } from '../core/runtime';
 import { hashKey, keyPrefix, newKeySecret } from './api-key-hash';
 import { recordAuthFailure, secondsLeftInMinute } from './auth-throttle';
 import type { Actor, Role } from './roles';
+import { ADVISORY_LOCKS } from '../common/advisory-locks';
 
 interface KeyLookup {
   failures: number;
@@ -118,8 +119,10 @@ export class ApiKeysService implements OnApplicationBootstrap {
   /** Creates a key when none exists; the advisory lock keeps two starting instances from both doing it. */
   private async generateFirstKey(): Promise<string | undefined> {
     return this.db.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock(727274002)');
-      const [{ count }] = await tx.query('SELECT count(*)::int AS count FROM api_keys');
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.firstApiKey]);
+      const [{ count }] = await tx.query<{ count: number }[]>(
+        'SELECT count(*)::int AS count FROM api_keys',
+      );
       if (count > 0) return undefined;
       const key = newKeySecret();
       await tx.query(

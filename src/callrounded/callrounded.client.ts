@@ -260,7 +260,7 @@ export class CallRoundedClient {
       headers['Content-Type'] = 'application/json';
       body = JSON.stringify(spec.body);
     }
-    const raw = await sendRawRequest(this.fetchImpl ?? (undiciFetch as unknown as FetchLike), {
+    const raw = await sendRawRequest(this.fetchImpl ?? undiciFetch, {
       method: spec.method,
       url: this.baseUrl + spec.path + buildQuery(spec.query),
       path: spec.path,
@@ -322,7 +322,7 @@ function normalizeCall(raw: Record<string, unknown>): PlatformCall {
   const status = raw.status;
   return {
     ...(raw as unknown as PlatformCall),
-    status: typeof status === 'string' ? status : status == null ? '' : String(status),
+    status: typeof status === 'string' ? status : status == null ? '' : JSON.stringify(status),
   };
 }
 

@@ -23,7 +23,7 @@ export function decodeEnvelope(raw: RawResponse, ctx: DecodeContext): PlatformEn
         { httpStatus: raw.status, method: ctx.method, path: ctx.path },
       );
     }
-    return parsed as PlatformEnvelope;
+    return parsed;
   }
   throw errorFromResponse(raw, parsed, ctx);
 }
@@ -55,14 +55,20 @@ function errorFromResponse(
   );
 }
 
+/** A detail's value as text: strings as they are, anything else as JSON. */
+function asText(v: unknown): string {
+  if (v === undefined || v === null) return '';
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
 /** Tolerates FastAPI-style `{loc, msg}` entries as well as the documented `{field, message}`. */
 function readDetails(details: unknown, secret: string): PlatformErrorDetail[] {
   if (!Array.isArray(details)) return [];
   return details.filter(isObject).map((d) => {
     const loc = Array.isArray(d.loc) ? d.loc.join('.') : undefined;
     return {
-      field: redact(String(d.field ?? loc ?? ''), secret),
-      message: redact(String(d.message ?? d.msg ?? ''), secret),
+      field: redact(asText(d.field ?? loc), secret),
+      message: redact(asText(d.message ?? d.msg), secret),
     };
   });
 }

@@ -99,7 +99,7 @@ export class CampaignCloner {
       if (statuses.length > 0) {
         const importId = randomUUID();
         const now = this.clock.now();
-        const keys = (await tx.query(VARIABLE_KEYS, [source.id])) as { k: string }[];
+        const keys = await tx.query<{ k: string }[]>(VARIABLE_KEYS, [source.id]);
         await tx.query(
           `INSERT INTO lead_imports (id, campaign_id, file_name, status, options, started_at)
            VALUES ($1, $2, NULL, 'running', $3::jsonb, $4)`,
@@ -114,12 +114,10 @@ export class CampaignCloner {
             now,
           ],
         );
-        const [{ copied, suppressed }] = (await tx.query(COPY_LEADS, [
-          clone.id,
-          importId,
-          source.id,
-          statuses,
-        ])) as { copied: number; suppressed: number }[];
+        const [{ copied, suppressed }] = await tx.query<{ copied: number; suppressed: number }[]>(
+          COPY_LEADS,
+          [clone.id, importId, source.id, statuses],
+        );
         await tx.query(
           `UPDATE lead_imports SET status = 'completed', rows = $2, accepted = $3, suppressed = $4, finished_at = $5
             WHERE id = $1`,

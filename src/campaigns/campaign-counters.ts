@@ -1,3 +1,4 @@
+import { ADVISORY_LOCKS } from '../common/advisory-locks';
 import type { Queryable } from '../common/queryable';
 
 /**
@@ -42,16 +43,22 @@ export function sumOf(counts: Record<string, number>, keys: readonly string[]): 
 
 /**
  * Folds the delta rows of each (campaign, key) into one, so reads stay a few rows per campaign.
- * Rows another folder holds are skipped (SKIP LOCKED), so two instances never fold a row twice;
+ * Each figure is folded by one folder whole (a try-lock per campaign and key; rows another folder
+ * holds are skipped), so two instances never fold a row twice nor split a figure between them;
  * a reader sees the rows before or after a fold, never a mix (one statement). Answers how many
  * rows were folded. Rows of campaigns deleted meanwhile are dropped.
  */
 export async function foldCounters(db: Queryable, maxRows = 50_000): Promise<number> {
-  const [{ folded }]: { folded: string }[] = await db.query(
+  const [{ folded }] = await db.query<{ folded: string }[]>(
     `WITH dup AS (
        SELECT campaign_id, key FROM campaign_counters GROUP BY 1, 2 HAVING count(*) > 1),
+     -- A figure's rows go to one folder whole (its lock, held to the end of the statement), so
+     -- two folders at once never leave a figure in two rows.
+     mine AS MATERIALIZED (
+       SELECT campaign_id, key FROM dup
+        WHERE pg_try_advisory_xact_lock($2, hashtext(campaign_id::text || ':' || key))),
      picked AS (
-       SELECT c.id FROM campaign_counters c JOIN dup USING (campaign_id, key)
+       SELECT c.id FROM campaign_counters c JOIN mine USING (campaign_id, key)
         LIMIT $1 FOR UPDATE OF c SKIP LOCKED),
      gone AS (
        DELETE FROM campaign_counters c USING picked p WHERE c.id = p.id
@@ -63,7 +70,7 @@ export async function foldCounters(db: Queryable, maxRows = 50_000): Promise<num
         GROUP BY 1, 2 HAVING sum(g.value) <> 0
        RETURNING 1)
      SELECT (SELECT count(*) FROM gone)::text AS folded`,
-    [maxRows],
+    [maxRows, ADVISORY_LOCKS.counterFoldSpace],
   );
   await db.query(
     `DELETE FROM campaign_counters c

@@ -178,7 +178,7 @@ export class CampaignLifecycle {
    * skipped; a campaign whose schedule was removed meanwhile resumes running.
    */
   async resume(id: string): Promise<CampaignView> {
-    return this.move(id, 'resume', async (c, _tx, now) => {
+    return this.move(id, 'resume', (c, _tx, now) => {
       if (c.status !== 'paused') {
         throw new ConflictException(
           `campaign is ${c.status}, not paused: there is nothing to resume`,
@@ -207,7 +207,7 @@ export class CampaignLifecycle {
       if (c.status === 'completed' || c.status === 'cancelled') {
         throw new ConflictException(`campaign is already ${c.status}`);
       }
-      const [, cancelled] = await tx.query(
+      const [, cancelled] = await tx.query<[unknown, number]>(
         `UPDATE leads SET status = 'cancelled', status_reason = 'campaign cancelled', next_attempt_at = NULL, updated_at = now()
           WHERE campaign_id = $1 AND status IN ${DIALABLE_LEAD_STATUSES_SQL}`,
         [c.id],
@@ -225,7 +225,7 @@ export class CampaignLifecycle {
       c.pausedReason = null;
       c.pausedDetail = null;
       c.completedAt = now;
-      return { leads_cancelled: cancelled as number, calls_terminated: live.length };
+      return { leads_cancelled: cancelled, calls_terminated: live.length };
     });
     await this.terminate(live);
     return view;
@@ -319,7 +319,11 @@ export class CampaignLifecycle {
   private async move(
     id: string,
     action: 'start' | 'pause' | 'resume' | 'cancel',
-    change: (c: Campaign, tx: EntityManager, now: Date) => Promise<void | Record<string, unknown>>,
+    change: (
+      c: Campaign,
+      tx: EntityManager,
+      now: Date,
+    ) => void | Record<string, unknown> | Promise<void | Record<string, unknown>>,
   ): Promise<CampaignView> {
     const saved = await this.db.transaction(async (tx) => {
       const c = await this.campaigns.find(tx, id, true);

@@ -92,12 +92,12 @@ export async function loadProgress(
   const [counters, live] = await runAll(db, [
     () => readCounters(db, campaignIds),
     () =>
-      db.query(
+      db.query<{ campaign_id: string; n: number }[]>(
         `SELECT campaign_id, count(*)::int AS n FROM call_attempts
           WHERE campaign_id = ANY($1::uuid[]) AND state IN ${SLOT_STATES_SQL}
           GROUP BY campaign_id`,
         [campaignIds],
-      ) as Promise<{ campaign_id: string; n: number }[]>,
+      ),
   ]);
   const liveCalls = new Map(live.map((r) => [r.campaign_id, r.n]));
   for (const id of campaignIds) {

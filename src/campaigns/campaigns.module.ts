@@ -10,7 +10,6 @@ import { CampaignLifecycle } from './campaign-lifecycle.service';
 import { CampaignLimits } from './campaign-limits';
 import { CampaignQuestions } from './campaign-questions';
 import { CampaignRequeue } from './campaign-requeue.service';
-import { CampaignsController } from './campaigns.controller';
 import { CampaignsService } from './campaigns.service';
 import { TestCallsService } from './test-calls.service';
 import { CounterFolder } from './counter-folder.service';
@@ -25,7 +24,6 @@ import { WindowsModule } from '../windows/windows.module';
     WindowsModule,
     ComplianceModule,
   ],
-  controllers: [CampaignsController],
   providers: [
     CampaignsService,
     CampaignLifecycle,
@@ -37,6 +35,14 @@ import { WindowsModule } from '../windows/windows.module';
     TestCallsService,
     CounterFolder,
   ],
-  exports: [CampaignsService, CampaignLifecycle, CampaignLimits, CounterFolder],
+  exports: [
+    CampaignsService,
+    CampaignLifecycle,
+    CampaignLimits,
+    CampaignCloner,
+    CampaignRequeue,
+    CounterFolder,
+    TestCallsService,
+  ],
 })
 export class CampaignsModule {}

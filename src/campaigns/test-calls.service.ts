@@ -106,13 +106,13 @@ export class TestCallsService {
   /** The campaign's test calls, newest first; calls not yet ended are read again from the platform. */
   async list(campaignId: string): Promise<TestCallView[]> {
     const campaign = await this.campaigns.find(this.db.manager, campaignId);
-    const rows = (await this.db.query(
+    const rows = await this.db.query<TestCallRow[]>(
       `SELECT * FROM test_calls WHERE campaign_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`,
       [campaignId, LISTED],
-    )) as TestCallRow[];
+    );
     const questions = questionInfos(campaign.questions);
     const fresh = await Promise.all(
-      rows.map((r) => (r.call_id && !r.final ? this.refresh(r, questions) : r)),
+      rows.map((r) => (r.call_id && !r.final ? this.refresh(r, questions) : Promise.resolve(r))),
     );
     return fresh.map(toView);
   }
@@ -136,10 +136,10 @@ export class TestCallsService {
     dto: TestCallDto,
   ): Promise<Record<string, unknown>> {
     if (!dto.lead_id) return {};
-    const [lead] = (await this.db.query(
+    const [lead] = await this.db.query<{ variables: Record<string, unknown> }[]>(
       'SELECT variables FROM leads WHERE id = $1 AND campaign_id = $2',
       [dto.lead_id, campaign.id],
-    )) as { variables: Record<string, unknown> }[];
+    );
     if (!lead)
       throw new NotFoundException(`Lead ${dto.lead_id} not found in campaign ${campaign.id}`);
     return lead.variables ?? {};
@@ -147,9 +147,10 @@ export class TestCallsService {
 
   /** The do-not-call list, the calling window in every zone the number may be in, then the calling laws. */
   private async assertCallable(campaign: Campaign, to: string): Promise<void> {
-    const suppressed = (await this.db.query('SELECT 1 FROM suppressions WHERE phone = $1', [
-      to,
-    ])) as unknown[];
+    const suppressed = await this.db.query<unknown[]>(
+      'SELECT 1 FROM suppressions WHERE phone = $1',
+      [to],
+    );
     if (suppressed.length > 0) {
       throw new ConflictException({
         message: `${to} is on the do-not-call list: no call, not even a test call`,
@@ -196,10 +197,10 @@ export class TestCallsService {
       await tx.query('SELECT 1 FROM campaigns WHERE id = $1 FOR UPDATE', [campaignId]);
       const now = this.clock.now();
       const since = new Date(now.getTime() - HOUR_MS);
-      const recent = (await tx.query(
+      const recent = await tx.query<{ created_at: Date }[]>(
         `SELECT created_at FROM test_calls WHERE campaign_id = $1 AND created_at > $2 ORDER BY created_at`,
         [campaignId, since],
-      )) as { created_at: Date }[];
+      );
       if (recent.length >= TEST_CALLS_PER_HOUR) {
         const freeAt = recent[recent.length - TEST_CALLS_PER_HOUR].created_at.getTime() + HOUR_MS;
         const wait = Math.max(1, Math.ceil((freeAt - now.getTime()) / 1000));
@@ -208,11 +209,11 @@ export class TestCallsService {
           wait,
         );
       }
-      const [row] = (await tx.query(
+      const [row] = await tx.query<TestCallRow[]>(
         `INSERT INTO test_calls (campaign_id, lead_id, to_number, from_number, variables, status, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5::jsonb, 'starting', $6, $6) RETURNING *`,
         [campaignId, leadId, to, from, JSON.stringify(variables), now],
-      )) as TestCallRow[];
+      );
       await this.audit.record(tx, {
         action: 'campaign.test_call',
         targetType: 'campaign',
@@ -228,11 +229,11 @@ export class TestCallsService {
     change: { status: string; call_id?: string; error?: string },
   ): Promise<TestCallRow> {
     // An UPDATE answers [rows, count] through TypeORM's PostgreSQL driver.
-    const [rows] = (await this.db.query(
+    const [rows] = await this.db.query<[TestCallRow[], number]>(
       `UPDATE test_calls SET status = $2, call_id = coalesce($3, call_id), error = $4, updated_at = $5
         WHERE id = $1 RETURNING *`,
       [id, change.status, change.call_id ?? null, change.error ?? null, this.clock.now()],
-    )) as [TestCallRow[], number];
+    );
     return rows[0];
   }
 
@@ -255,7 +256,7 @@ export class TestCallsService {
         (call.status !== 'completed' ||
           answers !== null ||
           now.getTime() - endedAt!.getTime() > ANSWERS_WAIT_MS);
-      const [updated] = (await this.db.query(
+      const [updated] = await this.db.query<[TestCallRow[], number]>(
         `UPDATE test_calls SET status = $2, answers = $3::jsonb, duration_seconds = $4, ended_at = $5,
            final = $6, updated_at = $7
           WHERE id = $1 RETURNING *`,
@@ -268,7 +269,7 @@ export class TestCallsService {
           final,
           now,
         ],
-      )) as [TestCallRow[], number];
+      );
       return updated[0];
     } catch {
       return row;

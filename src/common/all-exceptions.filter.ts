@@ -42,7 +42,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
       const r = response as { message?: unknown; details?: unknown[] };
       const message = Array.isArray(r.message)
         ? r.message.join('; ')
-        : String(r.message ?? exception.message);
+        : typeof r.message === 'string'
+          ? r.message
+          : exception.message;
       return errorBody(status, message, r.details);
     }
     const e = exception as { type?: string; status?: number; statusCode?: number };

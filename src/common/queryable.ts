@@ -1,7 +1,8 @@
 /** What the report's SQL needs: a DataSource, an EntityManager or a transaction's manager. */
 export interface Queryable {
+  /** Name the rows' type (`query<Row[]>(…)`): untyped, the answer is `any`, as TypeORM's. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  query(sql: string, parameters?: unknown[]): Promise<any>;
+  query<T = any>(sql: string, parameters?: unknown[]): Promise<T>;
 }
 
 /**

@@ -1,17 +1,12 @@
+import { ADVISORY_LOCKS } from '../common/advisory-locks';
 import type { Queryable } from '../common/queryable';
 import type { ContactHistory } from './evaluate';
 
-/**
- * First key of the advisory locks that serialise, per number, "count its recent attempts, then
- * claim it" across campaigns and instances (second key: hashtext of the E.164 number).
- */
-export const CONTACT_LOCK_NAMESPACE = 727_274_011;
-
 /** Takes the number's lock for the rest of the transaction; false: another claim holds it now. */
 export async function tryLockNumber(tx: Queryable, phone: string): Promise<boolean> {
-  const rows: { locked: boolean }[] = await tx.query(
-    `SELECT pg_try_advisory_xact_lock(${CONTACT_LOCK_NAMESPACE}, hashtext($1)) AS locked`,
-    [phone],
+  const rows = await tx.query<{ locked: boolean }[]>(
+    `SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS locked`,
+    [ADVISORY_LOCKS.contactSpace, phone],
   );
   return rows[0]?.locked === true;
 }
@@ -64,27 +59,28 @@ export async function lockAndReadHistories(
 ): Promise<Map<string, ContactHistory>> {
   const out = new Map<string, ContactHistory>();
   if (phones.length === 0) return out;
-  const locked: { phone: string }[] = await db.query(
+  const locked = await db.query<{ phone: string }[]>(
     `SELECT p AS phone FROM unnest($1::text[]) AS p
-      WHERE pg_try_advisory_xact_lock(${CONTACT_LOCK_NAMESPACE}, hashtext(p))`,
-    [[...new Set(phones)].sort()],
+      WHERE pg_try_advisory_xact_lock($2, hashtext(p))`,
+    [[...new Set(phones)].sort(), ADVISORY_LOCKS.contactSpace],
   );
   if (locked.length === 0) return out;
-  const rows: { phone: string; attempts: Date[] | null; refused_at: Date | null }[] =
-    await db.query(
-      `SELECT p.phone,
+  const rows = await db.query<
+    { phone: string; attempts: Date[] | null; refused_at: Date | null }[]
+  >(
+    `SELECT p.phone,
             array(SELECT requested_at FROM call_attempts a
                    WHERE a.to_number = p.phone AND a.state <> 'not_dialled'
                      AND a.requested_at > $2 AND a.requested_at <= $4) AS attempts,
             (SELECT max(refused_at) FROM contact_refusals r WHERE r.phone = p.phone AND r.refused_at > $3) AS refused_at
        FROM unnest($1::text[]) AS p(phone)`,
-      [
-        locked.map((r) => r.phone),
-        new Date(now.getTime() - look.attemptDays * DAY_MS),
-        new Date(now.getTime() - look.refusalDays * DAY_MS),
-        now,
-      ],
-    );
+    [
+      locked.map((r) => r.phone),
+      new Date(now.getTime() - look.attemptDays * DAY_MS),
+      new Date(now.getTime() - look.refusalDays * DAY_MS),
+      now,
+    ],
+  );
   for (const r of rows)
     out.set(r.phone, {
       attempts: (r.attempts ?? []).map((d) => new Date(d)),

@@ -1,11 +1,5 @@
 import { DateTime } from 'luxon';
-import {
-  type CallingWindow,
-  checkWindow,
-  minutesOf,
-  WEEKDAYS,
-  type Weekday,
-} from '../windows/calling-window';
+import { type CallingWindow, checkWindow, minutesOf, WEEKDAYS } from '../windows/calling-window';
 import type { ComplianceSettings } from './compliance-settings';
 import { holidaysOf } from './holidays';
 import { jurisdictionOfNumber } from './jurisdiction';
@@ -129,7 +123,7 @@ export function effectiveWindows(window: CallingWindow, hours: HoursRule[]): Cal
     const key = JSON.stringify(spans);
     const group = byHours.get(key);
     if (group) group.days.push(day);
-    else byHours.set(key, { days: [day as Weekday], hours: spans });
+    else byHours.set(key, { days: [day], hours: spans });
   }
   return [...byHours.values()];
 }

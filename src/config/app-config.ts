@@ -69,7 +69,9 @@ export class AppConfig {
   })
   API_KEYS?: string = undefined;
 
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @Transform(({ value }) =>
+    typeof value === 'string' ? value.trim().toLowerCase() : (value as unknown),
+  )
   @IsIn(['all', 'api', 'worker'], { message: 'APP_ROLE must be one of: all, api, worker' })
   APP_ROLE: AppRole = 'all';
 

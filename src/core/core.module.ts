@@ -1,8 +1,16 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
-import { CLOCK, defaultWorkerTuning, Runtime, RUNTIME, WORKER_TUNING } from './runtime';
+import {
+  CLOCK,
+  defaultWorkerTuning,
+  Runtime,
+  RUNTIME,
+  WEBHOOK_TUNING,
+  webhookTuning,
+  WORKER_TUNING,
+} from './runtime';
 
-/** Makes the resolved runtime, configuration, clock and worker tuning injectable everywhere. */
+/** Makes the resolved runtime, configuration, clock and the loops' tunings injectable everywhere. */
 @Global()
 @Module({})
 export class CoreModule {
@@ -14,8 +22,9 @@ export class CoreModule {
         { provide: AppConfig, useValue: runtime.config },
         { provide: CLOCK, useValue: runtime.clock },
         { provide: WORKER_TUNING, useValue: { ...defaultWorkerTuning, ...runtime.worker } },
+        { provide: WEBHOOK_TUNING, useValue: webhookTuning(runtime.webhooks) },
       ],
-      exports: [RUNTIME, AppConfig, CLOCK, WORKER_TUNING],
+      exports: [RUNTIME, AppConfig, CLOCK, WORKER_TUNING, WEBHOOK_TUNING],
     };
   }
 }

@@ -33,7 +33,7 @@ export async function prepareRuntime(config: AppConfig, logger: Logger): Promise
         config.EMBEDDED_PG_PORT,
         logger,
       );
-      disposers.push(embedded.stop);
+      disposers.push(() => embedded.stop());
       databaseUrl = embedded.url;
     }
     const applied = await runMigrations(databaseUrl);

@@ -1,4 +1,7 @@
 import { AppConfig } from '../config/app-config';
+import type { WebhookTuning, WorkerTuning } from './tunings';
+
+export * from './tunings';
 
 /** Reads the time. Injected so that windows, schedules and leases can be tested without sleeping. */
 export interface Clock {
@@ -27,39 +30,38 @@ export interface Runtime {
   clock: Clock;
   /** Worker tunables that tests shorten; production keeps the defaults. */
   worker?: Partial<WorkerTuning>;
+  /** CRM delivery tunables, likewise. */
+  webhooks?: Partial<WebhookTuning>;
   /** Resolves webhook host names (every address); tests inject one so that no DNS leaves the machine. */
   dnsLookup?: DnsLookup;
 }
 
 export type DnsLookup = (hostname: string) => Promise<{ address: string; family: number }[]>;
 
-export interface WorkerTuning {
-  /** How often the dialer looks for leads to call. */
-  dialIntervalMs: number;
-  /** How often live calls are polled. */
-  pollIntervalMs: number;
-  /** How long a slot lease lasts without renewal before another instance may reclaim it. */
-  leaseMs: number;
-  /** How long an ambiguous start is searched for on the platform before it counts as never dialled. */
-  reconcileGraceMs: number;
-  /** Clock skew allowed between us and the platform when matching calls by start time. */
-  clockSkewMs: number;
-  /** A call whose status stays unknown or in progress past this age ends the attempt `unknown`. */
-  maxCallAgeMs: number;
-  /** How often schedules are checked for due runs. */
-  scheduleIntervalMs: number;
-}
-
-export const defaultWorkerTuning: WorkerTuning = {
-  dialIntervalMs: 250,
-  pollIntervalMs: 1000,
-  leaseMs: 60_000,
-  reconcileGraceMs: 30_000,
-  clockSkewMs: 120_000,
-  maxCallAgeMs: 2 * 60 * 60_000,
-  scheduleIntervalMs: 15_000,
-};
-
 export const RUNTIME = Symbol('RUNTIME');
 export const CLOCK = Symbol('CLOCK');
-export const WORKER_TUNING = Symbol('WORKER_TUNING');
+
+/**
+ * The runtime of a process whose database and platform its configuration names (DATABASE_URL,
+ * CALLROUNDED_API_URL and _KEY): no embedded server, no simulator to start. Test and benchmark
+ * processes build theirs with it; `prepareRuntime` builds the service's own.
+ */
+export function liveRuntime(
+  config: AppConfig,
+  extra: Partial<Pick<Runtime, 'clock' | 'worker' | 'webhooks' | 'dnsLookup'>> = {},
+): Runtime {
+  if (!config.DATABASE_URL || !config.CALLROUNDED_API_KEY)
+    throw new Error('liveRuntime needs DATABASE_URL and CALLROUNDED_API_KEY');
+  return {
+    config,
+    databaseUrl: config.DATABASE_URL,
+    platform: {
+      mode: 'live',
+      baseUrl: config.CALLROUNDED_API_URL,
+      apiKey: config.CALLROUNDED_API_KEY,
+      timeoutMs: config.CALLROUNDED_TIMEOUT_MS,
+    },
+    clock: systemClock,
+    ...extra,
+  };
+}

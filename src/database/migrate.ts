@@ -1,9 +1,7 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from './data-source-options';
-
-/** Any constant works; it only has to be the same in every instance. */
-const MIGRATION_LOCK_KEY = 727_274_001;
+import { ADVISORY_LOCKS } from '../common/advisory-locks';
 
 /**
  * Applies pending migrations while holding a PostgreSQL advisory lock, so that instances starting
@@ -14,7 +12,7 @@ export async function runMigrations(url: string): Promise<string[]> {
   const lock = new Client({ connectionString: url, application_name: 'callrounded-migrate-lock' });
   await lock.connect();
   try {
-    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await lock.query('SELECT pg_advisory_lock($1)', [ADVISORY_LOCKS.migrations]);
     const ds = new DataSource({ ...dataSourceOptions(url), extra: { max: 2 } });
     await ds.initialize();
     try {
@@ -24,7 +22,9 @@ export async function runMigrations(url: string): Promise<string[]> {
       await ds.destroy();
     }
   } finally {
-    await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await lock
+      .query('SELECT pg_advisory_unlock($1)', [ADVISORY_LOCKS.migrations])
+      .catch(() => undefined);
     await lock.end();
   }
 }

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createHttpApp } from '../app.factory';
+import { startService } from '../app.factory';
 import { loadAppConfig } from '../config/app-config';
 import { prepareRuntime } from '../core/prepare-runtime';
 import { DEMO_SCENARIO_AGENT_ID, DEMO_FROM_NUMBER } from './demo-scenario';
@@ -44,6 +44,8 @@ async function demo(): Promise<void> {
     ...process.env,
     API_KEYS: apiKey,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    // The demo serves its API and dials: both roles in this one process.
+    APP_ROLE: 'all',
   };
   delete env.CALLROUNDED_API_KEY;
   const config = loadAppConfig(env);
@@ -52,10 +54,8 @@ async function demo(): Promise<void> {
     'Starting the service: embedded PostgreSQL and the CallRounded simulator (simulation mode, no real calls)…',
   );
   const prepared = await prepareRuntime(config, quiet);
-  const app = await createHttpApp(prepared.runtime);
-  await app.listen(0, '127.0.0.1');
-  const server = app.getHttpServer() as { address(): { port: number } };
-  const base = `http://127.0.0.1:${server.address().port}`;
+  const service = await startService(prepared.runtime, { port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${service.port}`;
   const api = async (
     method: string,
     path: string,
@@ -142,7 +142,7 @@ async function demo(): Promise<void> {
     say('Report files:');
     for (const f of files) say(`  ${f}`);
   } finally {
-    await app.close();
+    await service.close();
     await prepared.dispose();
   }
 }

@@ -28,7 +28,7 @@ function consentInstant(cell: string): string | null {
   let d = DateTime.fromISO(cell, { zone: 'utc' });
   if (!d.isValid) d = DateTime.fromFormat(cell, 'dd/MM/yyyy', { zone: 'utc' });
   if (!d.isValid) d = DateTime.fromFormat(cell, 'dd/MM/yyyy HH:mm', { zone: 'utc' });
-  return d.isValid && d.year >= 1970 ? (d.toUTC().toISO() as string) : null;
+  return d.isValid && d.year >= 1970 ? d.toUTC().toISO() : null;
 }
 
 /** The cell as stored, or the message of a row error; empty cells stay empty. */

@@ -27,10 +27,10 @@ export class ImportErrorsFile {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   async write(campaignId: string, importId: string, res: Response): Promise<void> {
-    const [found] = (await this.db.query(
+    const [found] = await this.db.query<ImportForErrors[]>(
       `SELECT file_name, header, options, rejects_omitted FROM lead_imports WHERE id = $1 AND campaign_id = $2`,
       [importId, campaignId],
-    )) as ImportForErrors[];
+    );
     if (!found)
       throw new NotFoundException(`Import ${importId} not found in campaign ${campaignId}`);
     const delimiter = found.options.delimiter ?? ',';
@@ -50,11 +50,11 @@ export class ImportErrorsFile {
       `${cells.map((c) => quote(c, delimiter)).join(delimiter)}\r\n`;
     await send(res, encode.text(line([ERROR_COLUMN, ...header.slice(skip)])));
     for (let after = 0; ;) {
-      const rows = (await this.db.query(
+      const rows = await this.db.query<{ row_number: number; error: string; cells: string[] }[]>(
         `SELECT row_number, error, cells FROM lead_import_rejects
           WHERE import_id = $1 AND row_number > $2 ORDER BY row_number LIMIT $3`,
         [importId, after, PAGE],
-      )) as { row_number: number; error: string; cells: string[] }[];
+      );
       if (rows.length === 0) break;
       let chunk = '';
       for (const r of rows) chunk += line([r.error, ...r.cells.slice(skip)]);

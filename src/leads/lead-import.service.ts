@@ -44,6 +44,7 @@ import { storeEvidence } from './consent-columns';
 import type { LeadSink } from './lead-sink';
 import { startMissingVariablesCheck } from './missing-variables';
 import { TrailingLines } from './trailing-lines';
+import { ADVISORY_LOCKS } from '../common/advisory-locks';
 
 /** A lead file opened up to its first rows: what the import needs to start writing. */
 interface OpenedRows {
@@ -55,8 +56,6 @@ interface OpenedRows {
   batches: AsyncGenerator<RowBatch>;
 }
 
-/** Namespace of the advisory lock that lets one import at a time write into a campaign. */
-const IMPORT_LOCK_NAMESPACE = 727_274_003;
 const AGENT_CHECK_TIMEOUT_MS = 5000;
 
 /**
@@ -204,10 +203,10 @@ export class LeadImportService {
     importId,
     startedAt,
   }: ImportRun): Promise<void> {
-    const [lock] = await qr.query('SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS ok', [
-      IMPORT_LOCK_NAMESPACE,
+    const [lock] = (await qr.query('SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS ok', [
+      ADVISORY_LOCKS.leadImportSpace,
       campaign.id,
-    ]);
+    ])) as { ok: boolean }[];
     if (!lock.ok) {
       throw new ConflictException(
         'Another file is being imported into this campaign: try again once it is done',
@@ -363,12 +362,12 @@ export class LeadImportService {
     const { missing, warnings } = await this.checkVariables(run, read);
     if (campaign.status === 'completed' && writer.pending > 0) {
       // A completed campaign with a schedule goes back to it: its next run dials the new leads.
-      const [{ reopened }] = await qr.query(
+      const [{ reopened }] = (await qr.query(
         `WITH r AS (UPDATE campaigns SET status = 'scheduled', completed_at = NULL, schedule_from = $2, updated_at = now()
                      WHERE id = $1 AND status = 'completed' AND schedule IS NOT NULL RETURNING id)
          SELECT count(*)::int AS reopened FROM r`,
         [campaign.id, this.clock.now()],
-      );
+      )) as { reopened: number }[];
       warnings.push(
         reopened > 0
           ? 'The campaign was completed: it is scheduled again, and its next run dials the new leads'
@@ -454,10 +453,10 @@ export class LeadImportService {
   }
 
   private async campaignForImport(campaignId: string): Promise<CampaignForImport> {
-    const [campaign] = (await this.db.query(
+    const [campaign] = await this.db.query<CampaignForImport[]>(
       'SELECT id, status, agent_id, default_country, variables FROM campaigns WHERE id = $1',
       [campaignId],
-    )) as CampaignForImport[];
+    );
     if (!campaign) throw new NotFoundException(`Campaign ${campaignId} not found`);
     if (campaign.status === 'cancelled') {
       throw new ConflictException('The campaign is cancelled: it takes no new leads');

@@ -87,7 +87,7 @@ export class LeadsQueryService {
     const search = query.search?.trim() ?? '';
     // Digits as typed nationally (06 12…) also match the E.164 form (+336 12…).
     const digits = search.replace(/\D/g, '').replace(/^0/, '');
-    const rows = (await this.db.query(
+    const rows = await this.db.query<LeadRow[]>(
       `SELECT id, seq, phone, variables, status, attempts, last_call_id, last_call_status, next_attempt_at, qualified,
               outcome, status_reason, contact_type, consent_at, consent_source, row_number, timezone,
               import_id, created_at, updated_at
@@ -98,7 +98,7 @@ export class LeadsQueryService {
        ORDER BY seq
        LIMIT $4`,
       [campaignId, after, statuses, limit + 1, likeEscape(search), digits],
-    )) as LeadRow[];
+    );
     const page = rows.slice(0, limit);
     return {
       data: page.map(toLeadDto),
@@ -108,28 +108,28 @@ export class LeadsQueryService {
 
   /** One lead with every call attempt: status, duration, cost, answers, error. */
   async getLead(campaignId: string, leadId: string): Promise<LeadDetailDto> {
-    const [row] = (await this.db.query(
+    const [row] = await this.db.query<LeadRow[]>(
       `SELECT id, seq, phone, variables, status, attempts, last_call_id, last_call_status, next_attempt_at, qualified,
               outcome, status_reason, contact_type, consent_at, consent_source, row_number, timezone,
               import_id, created_at, updated_at
        FROM leads WHERE id = $1 AND campaign_id = $2`,
       [leadId, campaignId],
-    )) as LeadRow[];
+    );
     if (!row) throw new NotFoundException(`Lead ${leadId} not found in campaign ${campaignId}`);
-    const attempts = (await this.db.query(
+    const attempts = await this.db.query<AttemptRow[]>(
       `SELECT attempt_number, state, call_id, call_status, outcome, from_number, requested_at,
               started_at, ended_at, duration_seconds, cost, answers, error
        FROM call_attempts WHERE lead_id = $1 ORDER BY attempt_number, requested_at`,
       [leadId],
-    )) as AttemptRow[];
+    );
     return { ...toLeadDto(row), attempts_detail: attempts.map(toAttemptDto) };
   }
 
   async getImport(campaignId: string, importId: string): Promise<LeadImportDto> {
-    const [row] = (await this.db.query(
+    const [row] = await this.db.query<(ImportRow & { errors: LeadImportDto['errors'] })[]>(
       `SELECT ${IMPORT_COLUMNS}, errors FROM lead_imports WHERE id = $1 AND campaign_id = $2`,
       [importId, campaignId],
-    )) as (ImportRow & { errors: LeadImportDto['errors'] })[];
+    );
     if (!row) throw new NotFoundException(`Import ${importId} not found in campaign ${campaignId}`);
     return { ...toImportSummary(row), errors: row.errors };
   }
@@ -141,7 +141,7 @@ export class LeadsQueryService {
     const [at, id] = query.cursor
       ? decodeCursor(IMPORTS_CURSOR_TAG, query.cursor, ['timestamp', 'uuid'])
       : [null, null];
-    const rows = (await this.db.query(
+    const rows = await this.db.query<(ImportRow & { cursor_at: string })[]>(
       `SELECT ${IMPORT_COLUMNS},
               to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at
        FROM lead_imports
@@ -149,7 +149,7 @@ export class LeadsQueryService {
        ORDER BY started_at DESC, id DESC
        LIMIT $4`,
       [campaignId, at, id, limit + 1],
-    )) as (ImportRow & { cursor_at: string })[];
+    );
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
@@ -160,9 +160,9 @@ export class LeadsQueryService {
   }
 
   private async assertCampaign(campaignId: string): Promise<void> {
-    const found = (await this.db.query('SELECT 1 FROM campaigns WHERE id = $1', [
+    const found = await this.db.query<unknown[]>('SELECT 1 FROM campaigns WHERE id = $1', [
       campaignId,
-    ])) as unknown[];
+    ]);
     if (found.length === 0) throw new NotFoundException(`Campaign ${campaignId} not found`);
   }
 }

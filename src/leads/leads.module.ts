@@ -5,15 +5,12 @@ import { ImportErrorsFile } from './import-errors-file';
 import { LeadImport } from './lead-import.entity';
 import { LeadImportService } from './lead-import.service';
 import { Lead } from './lead.entity';
-import { LeadsController } from './leads.controller';
-import { LeadTemplateController } from './lead-template.controller';
 import { LeadsQueryService } from './leads-query.service';
 
 /** Lead files in (streamed CSV import), leads and import records out. */
 @Module({
   imports: [TypeOrmModule.forFeature([Lead, LeadImport])],
-  controllers: [LeadsController, LeadTemplateController],
   providers: [LeadImportService, LeadsQueryService, UploadGate, ImportErrorsFile],
-  exports: [LeadImportService, LeadsQueryService, UploadGate],
+  exports: [LeadImportService, LeadsQueryService, UploadGate, ImportErrorsFile],
 })
 export class LeadsModule {}

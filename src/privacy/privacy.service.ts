@@ -54,7 +54,7 @@ export class PrivacyService {
       );
       // UPDATE and DELETE answer [rows, count] through TypeORM.
       const count = async (sql: string, params: unknown[] = [ids, now]): Promise<number> =>
-        ids.length === 0 ? 0 : ((await tx.query(sql, params)) as [unknown[], number])[1];
+        ids.length === 0 ? 0 : (await tx.query<[unknown[], number]>(sql, params))[1];
       const removed = await count(
         `DELETE FROM webhook_events WHERE lead_id = ANY($1::uuid[]) AND status <> 'delivered'`,
         [ids],
@@ -79,22 +79,22 @@ export class PrivacyService {
       // Test calls to the number, and rejected import rows holding it: such a row was rejected,
       // so its number may be written any way; it is matched on its last nine digits.
       const testCalls = (
-        (await tx.query(
+        await tx.query<[unknown[], number]>(
           `UPDATE test_calls SET to_number = 'erased', variables = '{}', answers = NULL, updated_at = $2
           WHERE to_number = $1`,
           [phone, now],
-        )) as [unknown[], number]
+        )
       )[1];
       // Refusals heard on its calls: the do-not-call entry above now keeps the number from calls.
       await tx.query(`DELETE FROM contact_refusals WHERE phone = $1`, [phone]);
       const rejectedRows = (
-        (await tx.query(
+        await tx.query<[unknown[], number]>(
           `DELETE FROM lead_import_rejects r
           WHERE EXISTS (SELECT 1 FROM jsonb_array_elements_text(r.cells) c
                          WHERE length(regexp_replace(c, '\\D', '', 'g')) >= 6
                            AND right(regexp_replace(c, '\\D', '', 'g'), 9) = right($1, 9))`,
           [phone.replace(/\D/g, '')],
-        )) as [unknown[], number]
+        )
       )[1];
       const result: ErasureResultDto = {
         phone,

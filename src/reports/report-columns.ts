@@ -16,7 +16,7 @@ export interface ReportColumn {
   header: string;
   kind: ColumnKind;
   sql: string;
-  decode(text: string | null): CellValue;
+  decode: (text: string | null) => CellValue;
 }
 
 /** Multiple-choice answers in one cell, the way CRMs import multi-select fields (HubSpot, Salesforce). */

@@ -88,8 +88,7 @@ export async function fetchLeadRows(
   const bind = (v: unknown) => `$${params.push(v)}`;
   const where = leadFilterSql(campaignId, filter, bind);
   where.push(`l.seq > ${bind(afterSeq ?? '0')}::bigint`);
-  const rows: (Omit<LeadReportRow, 'duration_seconds' | 'cost'> & { duration_seconds: string | null; cost: string | null })[] =
-    await db.query(
+  const rows = await db.query<(Omit<LeadReportRow, 'duration_seconds' | 'cost'> & { duration_seconds: string | null; cost: string | null })[]>(
       `SELECT l.id, l.seq::text AS seq, ${LEAD_ROW_COLUMNS}
          FROM ${LEAD_ROW_FROM}
         WHERE ${where.join(' AND ')}
@@ -118,7 +117,7 @@ export function toNumber(text: string | null | undefined, decimals: number): num
  * alphabetical).
  */
 export async function fetchVariableKeys(db: Queryable, campaignId: string): Promise<string[]> {
-  const rows: { key: string }[] = await db.query(
+  const rows = await db.query<{ key: string }[]>(
     `WITH seen AS (
        SELECT k, min(l.seq) AS first
          FROM leads l CROSS JOIN LATERAL jsonb_object_keys(l.variables) k
@@ -143,7 +142,7 @@ export async function fetchVariableKeys(db: Queryable, campaignId: string): Prom
 
 /** Answer keys found on the campaign's leads, in first-seen order (for questions not stored). */
 export async function fetchAnswerKeys(db: Queryable, campaignId: string): Promise<string[]> {
-  const rows: { key: string }[] = await db.query(
+  const rows = await db.query<{ key: string }[]>(
     `SELECT k AS key
        FROM leads l CROSS JOIN LATERAL jsonb_object_keys(l.answers) k
       WHERE l.campaign_id = $1 AND jsonb_typeof(l.answers) = 'object'

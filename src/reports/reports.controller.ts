@@ -100,7 +100,7 @@ export class ReportsController {
       if (code === 'ERR_STREAM_PREMATURE_CLOSE') {
         this.logger.debug?.(`Report ${kind} of campaign ${id}: client went away`);
       } else {
-        this.logger.error(`Report ${kind} of campaign ${id} failed mid-stream: ${(err as Error)?.stack ?? err}`);
+        this.logger.error(`Report ${kind} of campaign ${id} failed mid-stream: ${(err as Error)?.stack ?? String(err)}`);
       }
       if (!res.headersSent && !res.destroyed) {
         // Nothing sent yet: the error goes out as the usual JSON body, not as a download.

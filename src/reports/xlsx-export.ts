@@ -60,7 +60,7 @@ export async function writeXlsx(
 ): Promise<void> {
   const zip = new ZipFile();
   const mtime = generatedAt;
-  const sent = pipeline(zip.outputStream as NodeJS.ReadableStream, out);
+  const sent = pipeline(zip.outputStream, out);
   // Awaited at the end; a failure before then (the client left) must not go unhandled.
   sent.catch(() => undefined);
   const sheet = new PassThrough({ highWaterMark: CHUNK_CHARS });

@@ -69,8 +69,7 @@ export class RetentionService {
         [cutoff],
       );
       if (!c) return false;
-      const count = async (sql: string) =>
-        ((await tx.query(sql, [c.id])) as [unknown[], number])[1];
+      const count = async (sql: string) => (await tx.query<[unknown[], number]>(sql, [c.id]))[1];
       const leads = await count(
         `UPDATE leads SET variables = '{}', answers = NULL WHERE campaign_id = $1 AND (variables <> '{}' OR answers IS NOT NULL)`,
       );

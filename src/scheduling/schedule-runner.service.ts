@@ -5,9 +5,7 @@ import { CLOCK, WORKER_TUNING, type Clock, type WorkerTuning } from '../core/run
 import { newInstanceId } from '../common/instance-id';
 import { WorkerLoop } from '../common/worker-loop';
 import { CATCH_UP_HORIZON_MS, latestFireBetween } from '../common/cron';
-
-/** First key of the advisory locks that guard a campaign's schedule claims. */
-const SCHEDULE_LOCK_SPACE = 727_274_010;
+import { ADVISORY_LOCKS } from '../common/advisory-locks';
 
 interface ScheduledCampaign {
   id: string;
@@ -100,7 +98,7 @@ export class ScheduleRunner {
     return this.db.transaction(async (tx) => {
       const [{ locked }]: { locked: boolean }[] = await tx.query(
         `SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS locked`,
-        [SCHEDULE_LOCK_SPACE, campaignId],
+        [ADVISORY_LOCKS.scheduleClaimSpace, campaignId],
       );
       if (!locked) return false; // another instance is claiming it right now
       const [c]: { status: string; schedule_from: Date | null }[] = await tx.query(

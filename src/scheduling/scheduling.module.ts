@@ -1,17 +1,14 @@
 import { Module } from '@nestjs/common';
 import { CampaignsModule } from '../campaigns/campaigns.module';
 import { CampaignSettleLoop } from './campaign-settle-loop.service';
-import { RunNowController } from './run-now.controller';
-import { SchedulePreviewController } from './schedule-preview.controller';
 import { ScheduleRunner } from './schedule-runner.service';
 
 /**
- * The campaign loops of the worker role: schedule runs and settling (started by WorkerLoops);
- * and the schedule routes (preview, run now).
+ * The campaign loops of the worker role: schedule runs and settling (started by WorkerLoops).
+ * Its routes (schedule preview, run now) are composed by ApiModule.
  */
 @Module({
   imports: [CampaignsModule],
-  controllers: [SchedulePreviewController, RunNowController],
   providers: [ScheduleRunner, CampaignSettleLoop],
   exports: [ScheduleRunner, CampaignSettleLoop],
 })

@@ -2,13 +2,11 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LeadsModule } from '../leads/leads.module';
 import { Suppression } from './suppression.entity';
-import { SuppressionsController } from './suppressions.controller';
 import { SuppressionsService } from './suppressions.service';
 
 /** The do-not-call list: numbers never dialled, in any campaign. */
 @Module({
   imports: [TypeOrmModule.forFeature([Suppression]), LeadsModule],
-  controllers: [SuppressionsController],
   providers: [SuppressionsService],
   exports: [SuppressionsService],
 })

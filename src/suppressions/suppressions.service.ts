@@ -186,18 +186,20 @@ export class SuppressionsService {
     const search = query.search?.trim() ?? '';
     // Digits as typed nationally (06 12…) also match the E.164 form (+336 12…).
     const digits = search.replace(/\D/g, '').replace(/^0/, '');
-    const rows = (await this.db.query(
+    const rows = await this.db.query<
+      {
+        phone: string;
+        reason: string | null;
+        source: { campaign_id: string; call_id: string | null } | null;
+        created_at: Date;
+      }[]
+    >(
       `SELECT phone, reason, source, created_at FROM suppressions
         WHERE phone > $1
           AND ($3 = '' OR ($4 <> '' AND phone LIKE '%' || $4 || '%') OR reason ILIKE '%' || $3 || '%')
         ORDER BY phone LIMIT $2`,
       [after, limit + 1, likeEscape(search), digits],
-    )) as {
-      phone: string;
-      reason: string | null;
-      source: { campaign_id: string; call_id: string | null } | null;
-      created_at: Date;
-    }[];
+    );
     const page = rows.slice(0, limit);
     return {
       data: page.map((r) => ({

@@ -78,7 +78,8 @@ function ipv6Bytes(v6: string): number[] {
   const groups = (s: string | undefined) => (s ? s.split(':').filter(Boolean) : []);
   const h = groups(head);
   const t = tail === undefined ? [] : groups(tail);
-  const all = tail === undefined ? h : [...h, ...Array(8 - h.length - t.length).fill('0'), ...t];
+  const all =
+    tail === undefined ? h : [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t];
   return all.flatMap((g) => {
     const n = parseInt(g, 16);
     return [n >> 8, n & 0xff];

@@ -3,11 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Counter } from 'prom-client';
 import { Agent, request } from 'undici';
 import { DataSource } from 'typeorm';
-import { CLOCK, WORKER_TUNING } from '../core/runtime';
-import type { Clock, WorkerTuning } from '../core/runtime';
+import { CLOCK, WEBHOOK_TUNING } from '../core/runtime';
+import type { Clock, WebhookTuning } from '../core/runtime';
 import { MetricsService } from '../metrics/metrics.service';
 import { ID_HEADER, SIGNATURE_HEADER, signWebhook, TIMESTAMP_HEADER } from './webhook-signature';
-import { backoffMs, webhookTuning, WebhookTuning } from './webhook-tuning';
+import { backoffMs } from './webhook-tuning';
 import { WebhookUrlGuard } from './webhook-url-guard.service';
 
 interface ClaimedEvent {
@@ -35,7 +35,6 @@ type Outcome =
 @Injectable()
 export class WebhookDeliveryService {
   private readonly logger = new Logger(WebhookDeliveryService.name);
-  private readonly tuning: WebhookTuning;
   private readonly agent: Agent;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
@@ -46,11 +45,10 @@ export class WebhookDeliveryService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(WORKER_TUNING) worker: WorkerTuning,
+    @Inject(WEBHOOK_TUNING) private readonly tuning: WebhookTuning,
     metrics: MetricsService,
     private readonly guard: WebhookUrlGuard,
   ) {
-    this.tuning = webhookTuning(worker);
     this.attemptsCounter = metrics.counter(
       'webhook_delivery_attempts_total',
       'CRM webhook delivery attempts by event type and result (delivered, retry, failed)',

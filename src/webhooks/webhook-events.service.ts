@@ -71,13 +71,13 @@ export class WebhookEventsService {
     await this.assertCampaign(campaignId);
     const now = this.clock.now();
     const retried = await this.db.transaction(async (tx) => {
-      const [rows] = (await tx.query(
+      const [rows] = await tx.query<[EventRow[], number]>(
         `UPDATE webhook_events
             SET status = 'pending', attempts = 0, next_attempt_at = $3, locked_until = NULL, updated_at = $3
           WHERE id = $1 AND campaign_id = $2 AND status = 'failed'
         RETURNING ${COLUMNS}`,
         [eventId, campaignId, now],
-      )) as [EventRow[], number];
+      );
       if (rows.length === 0) return undefined;
       await this.audit.record(tx, {
         action: 'webhook_event.retry',

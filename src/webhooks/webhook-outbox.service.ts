@@ -26,7 +26,7 @@ export class WebhookOutbox {
   /** The new event's id, or null when an event with the same dedupe key already exists. */
   async enqueue(tx: Queryable, event: NewWebhookEvent): Promise<string | null> {
     const now = this.clock.now();
-    const rows: { id: string }[] = await tx.query(
+    const rows = await tx.query<{ id: string }[]>(
       `INSERT INTO webhook_events (id, campaign_id, lead_id, type, dedupe_key, payload, next_attempt_at, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $7, $7)
        ON CONFLICT (dedupe_key) DO NOTHING

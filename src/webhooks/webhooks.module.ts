@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { WebhookDeliveryService } from './webhook-delivery.service';
 import { WebhookEvent } from './webhook-event.entity';
-import { WebhookEventsController } from './webhook-events.controller';
 import { WebhookEventsService } from './webhook-events.service';
 import { WebhookOutbox } from './webhook-outbox.service';
 import { WebhookUrlGuard } from './webhook-url-guard.service';
@@ -10,8 +9,7 @@ import { WebhookUrlGuard } from './webhook-url-guard.service';
 /** The CRM hand-off: the outbox (written by qualification), its delivery loop and its status API. */
 @Module({
   imports: [TypeOrmModule.forFeature([WebhookEvent])],
-  controllers: [WebhookEventsController],
   providers: [WebhookOutbox, WebhookDeliveryService, WebhookEventsService, WebhookUrlGuard],
-  exports: [WebhookOutbox, WebhookDeliveryService, WebhookUrlGuard],
+  exports: [WebhookOutbox, WebhookDeliveryService, WebhookUrlGuard, WebhookEventsService],
 })
 export class WebhooksModule {}

@@ -31,7 +31,7 @@ function packageDirs(): string[] {
 function loadTable(): ZoneTable | null {
   for (const dir of packageDirs()) {
     try {
-      return deserialize(readFileSync(join(dir, TABLE_FILE))) as ZoneTable;
+      return deserialize(readFileSync(join(dir, TABLE_FILE)));
     } catch {
       // Next candidate.
     }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import request from 'supertest';
-import { startTestApp, TEST_API_KEY } from '../helpers/test-app';
+import { startTestApp, TEST_API_KEY } from '../kit/app';
 import { type LeadsTestEnv, startLeadsEnv } from '../leads/support';
 import { createKey, expectErrorBody } from './support';
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ConfigError, loadAppConfig } from '../../src/config/app-config';
-import { type LeadsTestEnv, startLeadsEnv, TEST_API_KEY } from '../leads/support';
+import { type LeadsTestEnv, startLeadsEnv } from '../leads/support';
+import { TEST_API_KEY } from '../kit/app';
 
 function problems(env: Record<string, string>): string[] {
   try {

@@ -1,6 +1,6 @@
 import type request from 'supertest';
 import type { Role } from '../../src/auth/roles';
-import { TEST_API_KEY } from '../helpers/test-app';
+import { TEST_API_KEY } from '../kit/app';
 
 /** A new key with `role`, created by the test's admin key (API_KEYS); answers its secret and id. */
 export async function createKey(

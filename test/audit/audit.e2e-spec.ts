@@ -1,12 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { createKey } from '../access/support';
-import {
-  fixture,
-  type LeadsTestEnv,
-  SALON_AGENT_ID,
-  startLeadsEnv,
-  TEST_API_KEY,
-} from '../leads/support';
+import { fixture, type LeadsTestEnv, startLeadsEnv } from '../leads/support';
+import { SALON_AGENT_ID } from '../kit/simulator';
+import { TEST_API_KEY } from '../kit/app';
 
 interface AuditRow {
   key_id: string | null;

@@ -4,7 +4,7 @@ import { Test } from '@nestjs/testing';
 import { CallRoundedClient } from '../../src/callrounded/callrounded.client';
 import { CallRoundedModule } from '../../src/callrounded/callrounded.module';
 import { startSimulator } from '../../src/simulator/simulator';
-import { SALON_AGENT_ID } from '../simulator/sim-test-helpers';
+import { SALON_AGENT_ID } from '../kit/simulator';
 
 @Injectable()
 class NeedsClient {
@@ -37,7 +37,7 @@ describe('CallRoundedModule', () => {
     const moduleRef = await Test.createTestingModule({
       imports: [
         CallRoundedModule.forRootAsync({
-          useFactory: async () => ({ baseUrl: sim.url, apiKey: sim.apiKey, timeoutMs: 2000 }),
+          useFactory: () => ({ baseUrl: sim.url, apiKey: sim.apiKey, timeoutMs: 2000 }),
         }),
       ],
     }).compile();

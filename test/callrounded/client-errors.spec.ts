@@ -17,7 +17,9 @@ import {
 } from '../../src/callrounded/callrounded.errors';
 import { startSimulator } from '../../src/simulator/simulator';
 import type { SimulatorHandle } from '../../src/simulator/simulator.types';
-import { freePort, FROM_NUMBER, leadNumber, SALON_AGENT_ID } from '../simulator/sim-test-helpers';
+import { freePort } from '../kit/ports';
+import { FROM_NUMBER, SALON_AGENT_ID } from '../kit/simulator';
+import { leadNumber } from '../kit/factories';
 
 const SECRET = 'sk-live-7f3e9a1b2c4d-DO-NOT-LEAK';
 const START = 'POST /calls/phone';

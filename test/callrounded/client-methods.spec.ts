@@ -5,13 +5,9 @@ import type { PlatformCall } from '../../src/callrounded/callrounded.types';
 import { startSimulator } from '../../src/simulator/simulator';
 import type { SimulatorHandle } from '../../src/simulator/simulator.types';
 import { HAIR_SALON_FR_SCENARIO } from '../../src/simulator/scenarios/hair-salon.fr';
-import {
-  FOLLOW_UP_AGENT_ID,
-  FROM_NUMBER,
-  leadNumber,
-  manualClock,
-  SALON_AGENT_ID,
-} from '../simulator/sim-test-helpers';
+import { FOLLOW_UP_AGENT_ID, FROM_NUMBER, SALON_AGENT_ID } from '../kit/simulator';
+import { leadNumber } from '../kit/factories';
+import { FakeClock } from '../kit/clock';
 
 async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   const items: T[] = [];
@@ -20,7 +16,7 @@ async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
 }
 
 describe('CallRoundedClient against the simulator', () => {
-  const clock = manualClock();
+  const clock = new FakeClock();
   let sim: SimulatorHandle;
   let client: CallRoundedClient;
 
@@ -28,7 +24,7 @@ describe('CallRoundedClient against the simulator', () => {
     sim = await startSimulator({
       port: 0,
       seed: 3,
-      now: clock.now,
+      now: () => clock.nowMs(),
       scenario: { ...HAIR_SALON_FR_SCENARIO, outcomes: { completed: 1, missed: 0, failed: 0 } },
       durations: { ringMs: 1000, talkMinMs: 30_000, talkMaxMs: 30_000 },
     });
@@ -96,7 +92,7 @@ describe('CallRoundedClient against the simulator', () => {
 
     beforeAll(async () => {
       sim.clearCalls();
-      since = new Date(clock.now());
+      since = new Date(clock.nowMs());
       clock.advance(1);
       for (let i = 0; i < 23; i++) {
         const agent = i % 4 === 0 ? FOLLOW_UP_AGENT_ID : SALON_AGENT_ID;
@@ -209,9 +205,9 @@ describe('CallRoundedClient tolerance', () => {
   });
 
   it('passes an unknown status through untouched', async () => {
-    const clock = manualClock();
+    const clock = new FakeClock();
     const sim = await startSimulator({
-      now: clock.now,
+      now: () => clock.nowMs(),
       scenario: {
         ...HAIR_SALON_FR_SCENARIO,
         outcomes: { completed: 0, missed: 0, failed: 0, unknown: 1 },

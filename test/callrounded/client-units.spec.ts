@@ -26,15 +26,15 @@ function scriptedFetch(answers: Scripted[]) {
     headers: Record<string, string>;
     body?: string;
   }[] = [];
-  const fetchImpl: FetchLike = async (url, init) => {
+  const fetchImpl: FetchLike = (url, init) => {
     requests.push({ url, method: init.method, headers: init.headers, body: init.body });
     const answer = answers.shift() ?? { status: 500, body: 'script exhausted' };
     const text = typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
-    return {
+    return Promise.resolve({
       status: answer.status,
       headers: { get: (name: string) => answer.headers?.[name.toLowerCase()] ?? null },
-      text: async () => text,
-    };
+      text: () => Promise.resolve(text),
+    });
   };
   return { fetchImpl, requests };
 }
@@ -223,14 +223,14 @@ describe('CallRoundedClient request shaping', () => {
   });
 
   it('wraps a thrown fetch error without keeping the raw error', async () => {
-    const leaky: FetchLike = async (_url, init) => {
+    const leaky: FetchLike = (_url, init) => {
       const err = new TypeError('fetch failed', {
         cause: Object.assign(new Error(`socket hang up (${init.headers['X-Api-Key']})`), {
           code: 'ECONNRESET',
           headers: init.headers,
         }),
       });
-      throw err;
+      return Promise.reject(err);
     };
     const client = new CallRoundedClient({
       baseUrl: 'http://x.test/v1',

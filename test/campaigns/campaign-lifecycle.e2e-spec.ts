@@ -1,15 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CallRoundedClient } from '../../src/callrounded';
 import { CampaignLifecycle } from '../../src/campaigns/campaign-lifecycle.service';
-import {
-  AGENT_ID,
-  CampaignKit,
-  FROM,
-  insertAttempt,
-  insertLeads,
-  minimalCampaign,
-  startCampaignKit,
-} from './support/campaign-kit';
+import { AGENT_ID, FROM_NUMBER as FROM } from '../kit/simulator';
+import { CampaignKit, minimalCampaign, startCampaignKit } from './support/campaign-kit';
+import { insertAttempt, insertLeads } from '../kit/factories';
 
 /**
  * Every legal and illegal move, through HTTP on the real app (api role: no loop dials or settles

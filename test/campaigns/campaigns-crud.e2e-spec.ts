@@ -1,14 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import {
-  AGENT_ID,
-  CampaignKit,
-  FROM,
-  insertAttempt,
-  insertLeads,
-  minimalCampaign,
-  OTHER_AGENT_ID,
-  startCampaignKit,
-} from './support/campaign-kit';
+import { AGENT_ID, OTHER_AGENT_ID, FROM_NUMBER as FROM } from '../kit/simulator';
+import { CampaignKit, minimalCampaign, startCampaignKit } from './support/campaign-kit';
+import { insertAttempt, insertLeads } from '../kit/factories';
 
 let kit: CampaignKit;
 

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import request from 'supertest';
-import { HAIR_SALON_FR_SCENARIO, startSimulator, type SimulatorHandle } from '../../src/simulator';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { startTestApp, TEST_API_KEY } from '../helpers/test-app';
+import { HAIR_SALON_FR_SCENARIO, type SimulatorHandle } from '../../src/simulator';
+import { TEST_API_KEY } from '../kit/app';
+import { startStack, type Stack } from '../kit/stack';
 
 const AGENT_ID = HAIR_SALON_FR_SCENARIO.agents[0].id;
 const FROM = HAIR_SALON_FR_SCENARIO.phone_numbers[0].number;
@@ -12,7 +12,7 @@ const FROM = HAIR_SALON_FR_SCENARIO.phone_numbers[0].number;
 const MONDAY_11_PARIS = Date.parse('2026-11-30T10:00:00Z');
 
 describe('test calls', () => {
-  let db: TestDatabase;
+  let stack: Stack;
   let sim: SimulatorHandle;
   let app: INestApplication;
   let sql: Client;
@@ -24,29 +24,20 @@ describe('test calls', () => {
   });
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    // Every call is answered, and ends quickly with its answers.
-    sim = await startSimulator({
-      port: 0,
-      scenario: { ...HAIR_SALON_FR_SCENARIO, outcomes: { completed: 1, missed: 0, failed: 0 } },
-      durations: { ringMs: 20, talkMinMs: 50, talkMaxMs: 80, answersDelayMs: 20 },
-    });
-    app = await startTestApp({
-      databaseUrl: db.url,
-      platformUrl: sim.url,
-      platformKey: sim.apiKey,
-      env: { APP_ROLE: 'api' },
+    stack = await startStack({
+      role: 'api',
       clock: { now: () => new Date(now) },
+      // Every call is answered, and ends quickly with its answers.
+      simulator: {
+        scenario: { ...HAIR_SALON_FR_SCENARIO, outcomes: { completed: 1, missed: 0, failed: 0 } },
+        durations: { ringMs: 20, talkMinMs: 50, talkMaxMs: 80, answersDelayMs: 20 },
+      },
     });
-    sql = new Client({ connectionString: db.url });
-    await sql.connect();
+    ({ sim, app, sql } = stack);
   });
 
   afterAll(async () => {
-    await sql?.end();
-    await app?.close();
-    await sim?.close();
-    await db?.drop();
+    await stack?.close();
   });
 
   async function campaign(extra: object = {}): Promise<string> {

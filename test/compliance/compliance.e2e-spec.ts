@@ -87,7 +87,7 @@ describe('calling laws, end to end (French numbers, injected clock)', () => {
   beforeAll(async () => {
     engine = await startEngine({ scenario: SCENARIO });
     engine.clock.advance(ASCENSION_11_PARIS - engine.clock.nowMs());
-    http = engine.app!.getHttpServer() as App;
+    http = engine.app.getHttpServer() as App;
   });
 
   afterAll(async () => {
@@ -141,7 +141,7 @@ describe('calling laws, end to end (French numbers, injected clock)', () => {
     const labels = new Map<string, unknown>();
     book
       .getWorksheet('Summary')!
-      .eachRow((row) => labels.set(String(row.getCell(1).value), row.getCell(2).value));
+      .eachRow((row) => labels.set(row.getCell(1).text, row.getCell(2).value));
     expect(labels.get('Calling laws (compliance.rules)')).toBe('none (no calling law applied)');
     expect((await api('get', `/v1/campaigns/${held}`).expect(200)).body.compliance).toEqual({
       rules: 'auto',

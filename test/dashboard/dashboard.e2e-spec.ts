@@ -5,9 +5,10 @@ import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { WorkerTuning } from '../../src/core/runtime';
-import { HAIR_SALON_FR_SCENARIO, startSimulator, type SimulatorHandle } from '../../src/simulator';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { startTestApp, TEST_API_KEY } from '../helpers/test-app';
+import { HAIR_SALON_FR_SCENARIO, type SimulatorHandle } from '../../src/simulator';
+import { TEST_API_KEY } from '../kit/app';
+import { startStack, type Stack } from '../kit/stack';
+import { waitFor } from '../kit/wait';
 
 /** Debian's Chromium, installed by apt (CI: .ci/run). Never a browser downloaded by Playwright. */
 const CHROMIUM = '/usr/bin/chromium';
@@ -73,21 +74,8 @@ interface Funnel {
 const probe = <T>(page: Page, call: string) => page.evaluate<T>(`window.dashboardProbes.${call}`);
 const unlabelledControls = (page: Page) => probe<string[]>(page, 'unlabelledControls()');
 
-async function waitUntil(
-  what: string,
-  check: () => Promise<boolean>,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe('the dashboard in a real browser', () => {
-  let db: TestDatabase;
+  let stack: Stack;
   let sim: SimulatorHandle;
   let app: INestApplication;
   let browser: Browser;
@@ -110,15 +98,12 @@ describe('the dashboard in a real browser', () => {
     }
     await rm(SHOTS, { recursive: true, force: true });
     await mkdir(SHOTS, { recursive: true });
-    db = await createTestDatabase();
-    sim = await startSimulator({ port: 0, seed: 'dashboard', durations: CALLS });
-    app = await startTestApp({
-      databaseUrl: db.url,
-      platformUrl: sim.url,
-      platformKey: sim.apiKey,
+    stack = await startStack({
+      role: 'all',
       worker: TUNING,
-      env: { APP_ROLE: 'all' },
+      simulator: { seed: 'dashboard', durations: CALLS },
     });
+    ({ sim, app } = stack);
     base = await app.getUrl();
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     const context = await browser.newContext({
@@ -140,9 +125,7 @@ describe('the dashboard in a real browser', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await app?.close();
-    await sim?.close();
-    await db?.drop();
+    await stack?.close();
   });
 
   it('asks for the API key, refuses a wrong one in words, and keeps the right one for the tab', async () => {
@@ -334,7 +317,7 @@ describe('the dashboard in a real browser', () => {
     ];
     expect(expected[0]).toBe(GOOD_LEADS);
     expect(expected[2]).toBeGreaterThan(0);
-    await waitUntil('the funnel to show the final report', async () => {
+    await waitFor('the funnel to show the final report', async () => {
       const shown = await probe<Funnel | null>(page, 'funnel()');
       return JSON.stringify(shown?.data) === JSON.stringify(expected);
     });
@@ -399,7 +382,7 @@ describe('the dashboard in a real browser', () => {
     // Search by name, then one lead's every attempt with its answers.
     await page.getByLabel('Status').selectOption('');
     await page.getByLabel('Search by number or name').fill('Zoé');
-    await waitUntil('the search to find one lead', async () => (await rows.count()) === 1);
+    await waitFor('the search to find one lead', async () => (await rows.count()) === 1);
     await page.getByRole('button', { name: 'Details of +33612345601' }).click();
     const detail = page.locator('.lead-detail');
     await detail.getByRole('heading', { name: 'Lead +33612345601' }).waitFor();
@@ -410,7 +393,7 @@ describe('the dashboard in a real browser', () => {
     expect(['completed', 'missed', 'failed']).toContain(cells[2]);
     if (cells[2] === 'completed') expect(cells[6]).toContain('interested');
     await page.getByLabel('Search by number or name').fill('06 12 34 56 03');
-    await waitUntil(
+    await waitFor(
       'the number search',
       async () =>
         (await rows.first().locator('th').textContent()) === '+33612345603' &&
@@ -607,7 +590,7 @@ describe('the dashboard in a real browser', () => {
     await page.getByText('opt-out e-mail').waitFor();
 
     await page.getByLabel('Search by number or reason').fill('06 55 66');
-    await waitUntil('the search to narrow the list', async () => (await rows.count()) === 1);
+    await waitFor('the search to narrow the list', async () => (await rows.count()) === 1);
     await expect(rows.first().locator('td').first().textContent()).resolves.toBe('+33655667788');
     await shot('12-do-not-call', true);
 
@@ -737,7 +720,7 @@ describe('the dashboard in a real browser', () => {
     const problems: string[] = [];
     for (const hash of pages) {
       await phone.goto(`${base}/app${hash}`);
-      await waitUntil(`${hash} to load`, async () =>
+      await waitFor(`${hash} to load`, async () =>
         phone.evaluate(`document.querySelectorAll('.loading').length === 0`),
       );
       await phone.waitForTimeout(300); // late content (the report, the preview) laid out

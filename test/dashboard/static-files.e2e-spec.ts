@@ -2,33 +2,22 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
-import { startSimulator, type SimulatorHandle } from '../../src/simulator';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { startTestApp } from '../helpers/test-app';
+import { startStack, type Stack } from '../kit/stack';
 
 /** The dashboard's files: served without a key, safely, and kept out of the API document. */
 describe('dashboard static files', () => {
-  let db: TestDatabase;
-  let sim: SimulatorHandle;
+  let stack: Stack;
   let app: INestApplication;
   let base: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    sim = await startSimulator({ port: 0 });
-    app = await startTestApp({
-      databaseUrl: db.url,
-      platformUrl: sim.url,
-      platformKey: sim.apiKey,
-      env: { APP_ROLE: 'api' },
-    });
+    stack = await startStack({ role: 'api' });
+    app = stack.app;
     base = await app.getUrl();
   });
 
   afterAll(async () => {
-    await app?.close();
-    await sim?.close();
-    await db?.drop();
+    await stack?.close();
   });
 
   const get = (path: string) => fetch(`${base}${path}`, { redirect: 'manual' });

@@ -1,22 +1,17 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { dialerFaults, SimulatedCrash } from '../../src/engine/dialer-faults';
+import { addLeads, phones, setCampaignStatus } from '../kit/factories';
+import { AGENT_ID, FROM_NUMBERS, scenarioWith } from '../kit/simulator';
 import {
-  addLeads,
-  AGENT_ID,
   allLeadsFinal,
   attemptsOf,
   createCampaign,
   type Engine,
   expectCallsAccountedFor,
-  FROM_NUMBERS,
   leadsOf,
-  phones,
-  scenarioWith,
-  setCampaignStatus,
-  sleep,
   startEngine,
-  waitFor,
 } from './support/engine-fixtures';
+import { sleep, waitFor } from '../kit/wait';
 
 /** One lead, run to its end; answers the campaign id. */
 async function runOneLead(engine: Engine, phone: string): Promise<string> {

@@ -46,11 +46,11 @@ async function campaignRow(pg: Client, id: string) {
 
 const api = (engine: Engine) => ({
   post: (path: string, body: object = {}) =>
-    request(engine.app!.getHttpServer()).post(path).set('X-Api-Key', TEST_API_KEY).send(body),
+    request(engine.app.getHttpServer()).post(path).set('X-Api-Key', TEST_API_KEY).send(body),
   patch: (path: string, body: object) =>
-    request(engine.app!.getHttpServer()).patch(path).set('X-Api-Key', TEST_API_KEY).send(body),
+    request(engine.app.getHttpServer()).patch(path).set('X-Api-Key', TEST_API_KEY).send(body),
   get: (path: string) =>
-    request(engine.app!.getHttpServer()).get(path).set('X-Api-Key', TEST_API_KEY),
+    request(engine.app.getHttpServer()).get(path).set('X-Api-Key', TEST_API_KEY),
 });
 
 describe('retry rules per status and per outcome', () => {
@@ -198,7 +198,7 @@ describe('end date', () => {
     await wb.xlsx.load(xlsx.body as never);
     const byLabel = new Map<string, ExcelJS.CellValue>();
     (wb.getWorksheet('Summary') as ExcelJS.Worksheet).eachRow((row) =>
-      byLabel.set(String(row.getCell(1).value), row.getCell(2).value),
+      byLabel.set(row.getCell(1).text, row.getCell(2).value),
     );
     expect(byLabel.get('Ends at (UTC, ends_at)')).toEqual(endsAt);
     expect(byLabel.get('expired')).toBe(3);

@@ -1,21 +1,18 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { DateTime } from 'luxon';
 import { dialerFaults } from '../../src/engine/dialer-faults';
+import { addLeads, phones, setCampaignStatus } from '../kit/factories';
 import {
-  addLeads,
   allLeadsFinal,
   attemptsOf,
   createCampaign,
   type Engine,
   expectCallsAccountedFor,
   leadsOf,
-  phones,
-  scenarioWith,
-  setCampaignStatus,
-  sleep,
   startEngine,
-  waitFor,
 } from './support/engine-fixtures';
+import { scenarioWith } from '../kit/simulator';
+import { sleep, waitFor } from '../kit/wait';
 
 const EVERY_DAY = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 const hh = (h: number) => `${String(h).padStart(2, '0')}:00`;

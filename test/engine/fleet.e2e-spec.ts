@@ -3,23 +3,18 @@ import { Client } from 'pg';
 import request from 'supertest';
 import { runMigrations } from '../../src/database/migrate';
 import { startSimulator, type SimulatorHandle } from '../../src/simulator';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { TEST_API_KEY } from '../helpers/test-app';
+import { createTestDatabase, type TestDatabase } from '../kit/database';
+import { TEST_API_KEY } from '../kit/app';
+import { AGENT_ID, FAST_CALLS, FROM_NUMBERS, scenarioWith } from '../kit/simulator';
+import { ALWAYS_OPEN, phones } from '../kit/factories';
 import {
-  AGENT_ID,
-  ALWAYS_OPEN,
   allLeadsFinal,
   expectCallsAccountedFor,
-  FAST_CALLS,
   FAST_TUNING,
-  FROM_NUMBERS,
   leadsOf,
-  phones,
-  scenarioWith,
-  sleep,
-  waitFor,
 } from './support/engine-fixtures';
-import { buildEngineInstance, type EngineProcess, spawnEngine } from './support/engine-process';
+import { sleep, waitFor } from '../kit/wait';
+import { buildEngineInstance, type EngineProcess, spawnEngine } from '../kit/instances';
 
 describe('three worker instances and one API instance on one database', () => {
   let db: TestDatabase;

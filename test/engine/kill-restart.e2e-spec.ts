@@ -1,22 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Client } from 'pg';
 import { startSimulator, type SimulatorHandle } from '../../src/simulator';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { createTestDatabase, type TestDatabase } from '../kit/database';
 import { runMigrations } from '../../src/database/migrate';
+import { addLeads, phones, setCampaignStatus } from '../kit/factories';
 import {
-  addLeads,
   allLeadsFinal,
   createCampaign,
   expectCallsAccountedFor,
-  FAST_CALLS,
   FAST_TUNING,
   leadsOf,
-  phones,
-  scenarioWith,
-  setCampaignStatus,
-  waitFor,
 } from './support/engine-fixtures';
-import { buildEngineInstance, type EngineProcess, spawnEngine } from './support/engine-process';
+import { FAST_CALLS, scenarioWith } from '../kit/simulator';
+import { waitFor } from '../kit/wait';
+import { buildEngineInstance, type EngineProcess, spawnEngine } from '../kit/instances';
 
 const TUNING = { ...FAST_TUNING, leaseMs: 1000, reconcileGraceMs: 1500 };
 const MAX_ATTEMPTS = 2;

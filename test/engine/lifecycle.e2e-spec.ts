@@ -1,24 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import type { App } from 'supertest/types';
-import { TEST_API_KEY } from '../helpers/test-app';
+import { TEST_API_KEY } from '../kit/app';
+import { addLeads, ALWAYS_OPEN, phones, setCampaignStatus } from '../kit/factories';
+import { AGENT_ID, FROM_NUMBERS, scenarioWith } from '../kit/simulator';
 import {
-  addLeads,
-  AGENT_ID,
-  ALWAYS_OPEN,
   allLeadsFinal,
   createCampaign,
   type Engine,
   expectCallsAccountedFor,
-  FROM_NUMBERS,
   leadsOf,
-  phones,
-  scenarioWith,
-  setCampaignStatus,
-  sleep,
   startEngine,
-  waitFor,
 } from './support/engine-fixtures';
+import { sleep, waitFor } from '../kit/wait';
 
 /** Calls long enough (1.5–2.5 s once answered) to pause and cancel while they are live. */
 const LONG_CALLS = { ringMs: 100, talkMinMs: 1500, talkMaxMs: 2500 };
@@ -32,7 +26,7 @@ describe('pause, resume and cancel, through the API', () => {
 
   beforeAll(async () => {
     engine = await startEngine({ scenario: scenarioWith({ completed: 1 }), durations: LONG_CALLS });
-    http = engine.app!.getHttpServer() as App;
+    http = engine.app.getHttpServer() as App;
   });
 
   afterAll(async () => {

@@ -1,19 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { addLeads, phones, setCampaignStatus } from '../kit/factories';
 import {
-  addLeads,
   allLeadsFinal,
   attemptsOf,
   createCampaign,
   type Engine,
   expectCallsAccountedFor,
   leadsOf,
-  phones,
-  scenarioWith,
-  setCampaignStatus,
-  sleep,
   startEngine,
-  waitFor,
 } from './support/engine-fixtures';
+import { scenarioWith } from '../kit/simulator';
+import { sleep, waitFor } from '../kit/wait';
 
 const MIN = 60_000;
 

@@ -48,7 +48,7 @@ describe('configuration', () => {
       'API_KEYS must be a comma-separated list of keys, each at least 16 characters',
     ],
   ])('rejects %j with a message naming the variable', (env, expected) => {
-    const found = problems(env as Record<string, string>);
+    const found = problems(env);
     expect(found).toHaveLength(1);
     expect(found[0]).toContain(expected);
   });

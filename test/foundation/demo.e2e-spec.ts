@@ -4,7 +4,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import { createTestDatabase, TestDatabase } from '../helpers/database';
+import { createTestDatabase, TestDatabase } from '../kit/database';
 
 const DEMO_JS = join(process.cwd(), 'dist/src/demo/demo.js');
 

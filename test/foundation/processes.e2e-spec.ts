@@ -3,8 +3,9 @@ import { mkdtempSync, chmodSync, writeFileSync, readFileSync, existsSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { createTestDatabase, TestDatabase } from '../helpers/database';
-import { freePort, ServiceProcess, spawnService } from '../helpers/service-process';
+import { createTestDatabase, TestDatabase } from '../kit/database';
+import { freePort } from '../kit/ports';
+import { ServiceProcess, spawnService } from '../kit/processes';
 
 const API_KEYS = 'process-test-key-0123456789';
 

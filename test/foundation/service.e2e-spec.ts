@@ -4,8 +4,8 @@ import request from 'supertest';
 import { Client } from 'pg';
 import { runMigrations } from '../../src/database/migrate';
 import { migrations } from '../../migrations/index';
-import { createTestDatabase, TestDatabase } from '../helpers/database';
-import { startTestApp, TEST_API_KEY } from '../helpers/test-app';
+import { createTestDatabase, TestDatabase } from '../kit/database';
+import { startTestApp, TEST_API_KEY } from '../kit/app';
 
 describe('service foundation (real PostgreSQL, real Nest app)', () => {
   let db: TestDatabase;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { insertCampaign, type LeadsTestEnv, startLeadsEnv, TEST_API_KEY } from '../leads/support';
+import { insertCampaign, type LeadsTestEnv, startLeadsEnv } from '../leads/support';
+import { TEST_API_KEY } from '../kit/app';
 
 const cursor = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { insertCampaign, type LeadsTestEnv, startLeadsEnv, TEST_API_KEY } from '../leads/support';
+import { insertCampaign, type LeadsTestEnv, startLeadsEnv } from '../leads/support';
+import { TEST_API_KEY } from '../kit/app';
 import { cpuSpent, rawRequest, requestHead } from './raw-http';
 
 const BOUNDARY = 'xBOUNDARYx';

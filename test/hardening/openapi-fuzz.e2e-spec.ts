@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { insertCampaign, type LeadsTestEnv, startLeadsEnv, TEST_API_KEY } from '../leads/support';
+import { insertCampaign, type LeadsTestEnv, startLeadsEnv } from '../leads/support';
+import { TEST_API_KEY } from '../kit/app';
 import {
   brokenJson,
   csvBody,

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import { fixture, insertCampaign, type LeadsTestEnv, startLeadsEnv, TEST_API_KEY } from './support';
+import { fixture, insertCampaign, type LeadsTestEnv, startLeadsEnv } from './support';
+import { TEST_API_KEY } from '../kit/app';
+import { waitFor } from '../kit/wait';
 
 /** Rows of valid, distinct leads: `count` of them, from `start`. */
 function leadRows(start: number, count: number): string {
@@ -199,21 +201,31 @@ describe('lead files that cannot be imported add nothing', () => {
     req.on('error', () => undefined);
     req.write(`phone,name,city\n${leadRows(0, 12_000)}`);
     // Wait until the service has written rows in its (uncommitted) transaction, then hang up.
-    await waitFor(async () => {
-      const { rows } = await env.pg.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+    await waitFor(
+      'the upload to write rows in its transaction',
+      async () => {
+        const { rows } = await env.pg.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
          WHERE c.relname = 'leads' AND l.mode = 'RowExclusiveLock' AND l.pid <> pg_backend_pid()
            AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
-      );
-      return rows[0].n > 0;
-    });
+        );
+        return rows[0].n > 0;
+      },
+      10_000,
+      20,
+    );
     req.destroy();
-    await waitFor(async () => {
-      const { rows } = await env.pg.query(`SELECT 1 FROM lead_imports WHERE campaign_id = $1`, [
-        campaign,
-      ]);
-      return rows.length > 0;
-    });
+    await waitFor(
+      'the dropped upload to be recorded',
+      async () => {
+        const { rows } = await env.pg.query(`SELECT 1 FROM lead_imports WHERE campaign_id = $1`, [
+          campaign,
+        ]);
+        return rows.length > 0;
+      },
+      10_000,
+      20,
+    );
     const { rows: imports } = await env.pg.query(
       `SELECT status, accepted, failure FROM lead_imports WHERE campaign_id = $1`,
       [campaign],
@@ -238,12 +250,17 @@ describe('lead files that cannot be imported add nothing', () => {
     // The import takes its connection and lock once its first rows are parsed: the parser holds
     // back a chunk's last line until more bytes come, so send two.
     first.req.write('phone,name\n+33612345601,A\n+33612345604,C\n');
-    await waitFor(async () => {
-      const { rows } = await env.pg.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted`,
-      );
-      return rows[0].n > 0;
-    });
+    await waitFor(
+      'the first import to hold its lock',
+      async () => {
+        const { rows } = await env.pg.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted`,
+        );
+        return rows[0].n > 0;
+      },
+      10_000,
+      20,
+    );
     const second = await upload(campaign, 'phone\n+33612345602\n');
     expect(second.status).toBe(409);
     first.req.end('+33612345603,B\n');
@@ -252,11 +269,3 @@ describe('lead files that cannot be imported add nothing', () => {
     expect(done.body).toMatchObject({ rows: 3, accepted: 3 });
   });
 });
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

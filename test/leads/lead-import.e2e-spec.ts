@@ -1,14 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import * as iconv from 'iconv-lite';
 import { randomUUID } from 'node:crypto';
-import {
-  fixture,
-  insertCampaign,
-  leadsOf,
-  type LeadsTestEnv,
-  startLeadsEnv,
-  TEST_API_KEY,
-} from './support';
+import { fixture, insertCampaign, leadsOf, type LeadsTestEnv, startLeadsEnv } from './support';
+import { TEST_API_KEY } from '../kit/app';
 
 /** The French Excel sheet of fr-excel-*.csv, as the leads it must give. */
 const FRENCH_LEADS = [

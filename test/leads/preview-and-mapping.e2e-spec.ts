@@ -1,14 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Client } from 'pg';
-import {
-  fixture,
-  insertCampaign,
-  leadsOf,
-  type LeadsTestEnv,
-  SALON_AGENT_ID,
-  startLeadsEnv,
-  TEST_API_KEY,
-} from './support';
+import { fixture, insertCampaign, leadsOf, type LeadsTestEnv, startLeadsEnv } from './support';
+import { SALON_AGENT_ID } from '../kit/simulator';
+import { TEST_API_KEY } from '../kit/app';
 
 describe('dry runs, column mapping and the lead template', () => {
   let env: LeadsTestEnv;

@@ -1,14 +1,9 @@
-import type { INestApplication } from '@nestjs/common';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from 'pg';
-import request from 'supertest';
-import { HAIR_SALON_FR_SCENARIO, startSimulator, type SimulatorHandle } from '../../src/simulator';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { startTestApp, TEST_API_KEY } from '../helpers/test-app';
-
-/** The simulator's default agent: declares prenom, nom_du_salon, ville (and the platform's four). */
-export const SALON_AGENT_ID = HAIR_SALON_FR_SCENARIO.agents[0].id;
+import type { Client } from 'pg';
+import { insertCampaignRow } from '../kit/factories';
+import { SALON_AGENT_ID } from '../kit/simulator';
+import { startStack, type Stack } from '../kit/stack';
 
 export function fixture(name: string): Buffer {
   return readFileSync(join(process.cwd(), 'test/fixtures/leads', name));
@@ -22,63 +17,32 @@ export interface CampaignOptions {
 }
 
 /** The campaign API belongs to another module: tests write the row they need directly. */
-export async function insertCampaign(pg: Client, o: CampaignOptions = {}): Promise<string> {
-  const { rows } = await pg.query<{ id: string }>(
-    `INSERT INTO campaigns (name, agent_id, from_numbers, timezone, calling_window, retry, default_country, status, variables)
-     VALUES ('Relance salons', $1, ARRAY['+33912345678'], 'Europe/Paris',
-             '{"days":["mon","tue","wed","thu","fri"],"hours":[{"start":"10:00","end":"13:00"}]}',
-             '{"max_attempts":2,"delay_minutes":60,"on":["missed","failed"]}', $2, $3, $4)
-     RETURNING id`,
-    [
-      o.agentId ?? SALON_AGENT_ID,
-      o.defaultCountry === undefined ? 'FR' : o.defaultCountry,
-      o.status ?? 'draft',
-      JSON.stringify(o.variables ?? {}),
-    ],
-  );
-  return rows[0].id;
+export function insertCampaign(pg: Client, o: CampaignOptions = {}): Promise<string> {
+  return insertCampaignRow(pg, {
+    name: 'Relance salons',
+    agent_id: o.agentId ?? SALON_AGENT_ID,
+    from_numbers: ['+33912345678'],
+    timezone: 'Europe/Paris',
+    calling_window: {
+      days: ['mon', 'tue', 'wed', 'thu', 'fri'],
+      hours: [{ start: '10:00', end: '13:00' }],
+    },
+    retry: { max_attempts: 2, delay_minutes: 60, on: ['missed', 'failed'] },
+    default_country: o.defaultCountry === undefined ? 'FR' : o.defaultCountry,
+    status: o.status ?? 'draft',
+    variables: o.variables ?? {},
+  });
 }
 
-export interface LeadsTestEnv {
-  db: TestDatabase;
-  sim: SimulatorHandle;
-  app: INestApplication;
+/** The kit's stack, with `pg` for its SQL client. */
+export interface LeadsTestEnv extends Stack {
   pg: Client;
-  /** Base URL of the app, e.g. http://127.0.0.1:41234 */
-  url: string;
-  http: () => ReturnType<typeof request>;
-  close(): Promise<void>;
 }
 
 export async function startLeadsEnv(env: Record<string, string> = {}): Promise<LeadsTestEnv> {
-  const db = await createTestDatabase();
-  const sim = await startSimulator({ port: 0 });
-  const app = await startTestApp({
-    databaseUrl: db.url,
-    platformUrl: sim.url,
-    platformKey: sim.apiKey,
-    env,
-  });
-  const pg = new Client({ connectionString: db.url });
-  await pg.connect();
-  const url = await app.getUrl();
-  return {
-    db,
-    sim,
-    app,
-    pg,
-    url: url.replace('[::1]', '127.0.0.1'),
-    http: () => request(app.getHttpServer()),
-    close: async () => {
-      await pg.end().catch(() => undefined);
-      await app.close();
-      await sim.close();
-      await db.drop();
-    },
-  };
+  const stack = await startStack({ env });
+  return Object.assign(stack, { pg: stack.sql });
 }
-
-export { TEST_API_KEY };
 
 export interface LeadRow {
   phone: string;
@@ -95,3 +59,7 @@ export async function leadsOf(pg: Client, campaignId: string): Promise<LeadRow[]
   );
   return rows;
 }
+
+// Kept for tests written against the old layout: these now live in the kit.
+export { TEST_API_KEY } from '../kit/app';
+export { SALON_AGENT_ID } from '../kit/simulator';

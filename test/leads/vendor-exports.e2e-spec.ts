@@ -1,12 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import {
-  fixture,
-  insertCampaign,
-  leadsOf,
-  type LeadsTestEnv,
-  startLeadsEnv,
-  TEST_API_KEY,
-} from './support';
+import { fixture, insertCampaign, leadsOf, type LeadsTestEnv, startLeadsEnv } from './support';
+import { TEST_API_KEY } from '../kit/app';
 
 /** Real CRM and contact-app exports (test/fixtures/leads/vendors), imported without any hint. */
 describe('lead files exported from CRMs and contact apps', () => {

@@ -2,13 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import request from 'supertest';
-import { HAIR_SALON_FR_SCENARIO, startSimulator, type SimulatorHandle } from '../../src/simulator';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { OpenApiContract, type ServedDocument } from '../helpers/openapi-contract';
-import { takeOpenApiProblems } from '../helpers/response-recorder';
-import { startTestApp, TEST_API_KEY } from '../helpers/test-app';
+import { OpenApiContract, type ServedDocument } from '../kit/openapi-contract';
+import { takeOpenApiProblems } from '../kit/response-recorder';
+import { TEST_API_KEY } from '../kit/app';
+import { AGENT_ID, FROM_NUMBER as FROM } from '../kit/simulator';
+import { startStack, type Stack } from '../kit/stack';
 import { CLIENT_TYPES_FILE, clientTypesOf } from './client-types';
 import { CONTRACT_EXAMPLE_CAMPAIGN } from './client-usage';
 
@@ -17,13 +17,10 @@ import { CONTRACT_EXAMPLE_CAMPAIGN } from './client-usage';
  * documents; test/setup/openapi-responses.ts fails the test on any answer the document does
  * not describe (status, media type, body).
  */
-const AGENT_ID = HAIR_SALON_FR_SCENARIO.agents[0].id;
-const FROM = HAIR_SALON_FR_SCENARIO.phone_numbers[0].number;
 const NO_SUCH_ID = '00000000-0000-4000-8000-000000000000';
 
 describe('the served OpenAPI document', () => {
-  let db: TestDatabase;
-  let sim: SimulatorHandle;
+  let stack: Stack;
   let app: INestApplication;
   let sql: Client;
   let doc: ServedDocument;
@@ -31,25 +28,17 @@ describe('the served OpenAPI document', () => {
   const seen = new Map<string, Set<number>>();
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    sim = await startSimulator({ port: 0 });
-    app = await startTestApp({
-      databaseUrl: db.url,
-      platformUrl: sim.url,
-      platformKey: sim.apiKey,
-      env: { APP_ROLE: 'api', IMPORT_MAX_MB: '1', AUTH_FAILURES_PER_MINUTE: '2' },
+    stack = await startStack({
+      role: 'api',
+      env: { IMPORT_MAX_MB: '1', AUTH_FAILURES_PER_MINUTE: '2' },
     });
-    sql = new Client({ connectionString: db.url });
-    await sql.connect();
+    ({ app, sql } = stack);
     doc = (await request(app.getHttpServer()).get('/docs-json')).body as ServedDocument;
     contract = await OpenApiContract.of(doc);
   });
 
   afterAll(async () => {
-    await sql?.end();
-    await app?.close();
-    await sim?.close();
-    await db?.drop();
+    await stack?.close();
   });
 
   const operations = () =>

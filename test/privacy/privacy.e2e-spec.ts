@@ -4,8 +4,8 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import type { Campaign } from '../../src/campaigns/campaign.entity';
 import { createKey } from '../access/support';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { startTestApp } from '../helpers/test-app';
+import { createTestDatabase, type TestDatabase } from '../kit/database';
+import { startTestApp } from '../kit/app';
 import { insertCampaign, salonAnswers, seedLead } from '../reports/seed';
 
 const PERSON = '+33612345601';

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Campaign } from '../../src/campaigns/campaign.entity';
 import { RetentionService } from '../../src/retention/retention.service';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { startTestApp } from '../helpers/test-app';
+import { createTestDatabase, type TestDatabase } from '../kit/database';
+import { startTestApp } from '../kit/app';
 import { insertCampaign, salonAnswers, seedLead } from '../reports/seed';
 
 const RULES = { match: 'all', rules: [{ question: 'interested', equals: true }] };
@@ -47,7 +46,7 @@ describe('DATA_RETENTION_DAYS: lead data of long-finished campaigns purged once,
       finishedDaysAgo === null ? null : new Date(Date.now() - finishedDaysAgo * DAY),
     ]);
     for (let i = 0; i < 3; i++)
-      await seedLead(apps[0], c as Campaign, {
+      await seedLead(apps[0], c, {
         phone: `+3361234${name.charCodeAt(0)}${i}0`.slice(0, 12),
         variables: { prenom: 'Zoé' },
         status: 'completed',

@@ -3,33 +3,25 @@ import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { CallRoundedClient } from '../../src/callrounded';
 import { QuestionsService } from '../../src/qualification/questions.service';
-import { HAIR_SALON_FR_SCENARIO, SimulatorHandle, startSimulator } from '../../src/simulator';
-import { createTestDatabase, TestDatabase } from '../helpers/database';
-import { startTestApp, TEST_API_KEY } from '../helpers/test-app';
+import { HAIR_SALON_FR_SCENARIO, type SimulatorHandle } from '../../src/simulator';
+import { TEST_API_KEY } from '../kit/app';
+import { startStack, type Stack } from '../kit/stack';
 
 const AGENT = HAIR_SALON_FR_SCENARIO.agents[0];
 const NAMES = AGENT.post_call_questions.map((q) => q.name);
 
 describe('post-call questions from the platform, and rules checked against them', () => {
-  let database: TestDatabase;
+  let stack: Stack;
   let sim: SimulatorHandle;
   let app: INestApplication;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    sim = await startSimulator({ port: 0 });
-    app = await startTestApp({
-      databaseUrl: database.url,
-      platformUrl: sim.url,
-      platformKey: sim.apiKey,
-      env: { APP_ROLE: 'api' },
-    });
+    stack = await startStack({ role: 'api' });
+    ({ sim, app } = stack);
   });
 
   afterAll(async () => {
-    await app?.close();
-    await sim?.close();
-    await database?.drop();
+    await stack?.close();
   });
 
   it('fetches the agent questions from the per-agent path, else the unscoped one', async () => {

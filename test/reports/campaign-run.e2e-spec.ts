@@ -5,10 +5,10 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { CallRoundedClient } from '../../src/callrounded';
 import type { PlatformCall, PlatformPostCallAnswer } from '../../src/callrounded';
-import type { WorkerTuning } from '../../src/core/runtime';
-import { HAIR_SALON_FR_SCENARIO, SimulatorHandle, startSimulator } from '../../src/simulator';
-import { createTestDatabase, TestDatabase } from '../helpers/database';
-import { startTestApp, TEST_API_KEY } from '../helpers/test-app';
+import type { WebhookTuning, WorkerTuning } from '../../src/core/runtime';
+import { HAIR_SALON_FR_SCENARIO, type SimulatorHandle } from '../../src/simulator';
+import { TEST_API_KEY } from '../kit/app';
+import { startStack, type Stack } from '../kit/stack';
 import { TestReceiver } from '../webhooks/receiver';
 
 /**
@@ -27,7 +27,7 @@ const RULES = {
   ],
 };
 
-const TUNING = {
+const TUNING: Partial<WorkerTuning> = {
   dialIntervalMs: 50,
   pollIntervalMs: 100,
   leaseMs: 2000,
@@ -35,8 +35,8 @@ const TUNING = {
   clockSkewMs: 5000,
   maxCallAgeMs: 60_000,
   scheduleIntervalMs: 60_000,
-  webhookPollIntervalMs: 50,
-} as Partial<WorkerTuning>;
+};
+const WEBHOOKS: Partial<WebhookTuning> = { webhookPollIntervalMs: 50 };
 
 /** The answer as a CRM would read it off the platform's payload. */
 function truth(a: PlatformPostCallAnswer): unknown {
@@ -56,7 +56,7 @@ function truth(a: PlatformPostCallAnswer): unknown {
 }
 
 describe('a campaign run to completion gives an exact report', () => {
-  let database: TestDatabase;
+  let stack: Stack;
   let sim: SimulatorHandle;
   let app: INestApplication;
   let receiver: TestReceiver;
@@ -68,15 +68,18 @@ describe('a campaign run to completion gives an exact report', () => {
   });
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    sim = await startSimulator({
-      port: 0,
+    receiver = await new TestReceiver('set-below').start();
+    stack = await startStack({
+      worker: TUNING,
+      webhooks: WEBHOOKS,
+      env: { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' },
+      simulator: {
       seed: 'report-e2e',
       scenario: { ...HAIR_SALON_FR_SCENARIO, outcomes: { completed: 6, missed: 3, failed: 1, unknown: 0 } },
       durations: { ringMs: 30, talkMinMs: 100, talkMaxMs: 400, missedAfterMs: 150, failedAfterMs: 100, answersDelayMs: 50 },
+      },
     });
-    receiver = await new TestReceiver('set-below').start();
-    app = await startTestApp({ databaseUrl: database.url, platformUrl: sim.url, platformKey: sim.apiKey, worker: TUNING, env: { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' } });
+    ({ sim, app } = stack);
 
     const created = await api()
       .post('/v1/campaigns')
@@ -121,10 +124,8 @@ describe('a campaign run to completion gives an exact report', () => {
   }, 60_000);
 
   afterAll(async () => {
-    await app?.close();
-    await sim?.close();
+    await stack?.close();
     await receiver?.close();
-    await database?.drop();
   });
 
   it('totals, the qualified set and the distributions match the platform', async () => {

@@ -6,8 +6,9 @@ import { get as httpGet, IncomingMessage } from 'node:http';
 import { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { Campaign } from '../../src/campaigns/campaign.entity';
-import { createTestDatabase, TestDatabase } from '../helpers/database';
-import { startTestApp, TEST_API_KEY } from '../helpers/test-app';
+import { createTestDatabase, TestDatabase } from '../kit/database';
+import { startTestApp, TEST_API_KEY } from '../kit/app';
+import { waitFor } from '../kit/wait';
 import { insertCampaign, salonAnswers, seedLead, SeedLead } from './seed';
 import { DataSource } from 'typeorm';
 
@@ -233,7 +234,7 @@ function expectedCsvRow(l: JsonLead, excel = false): string[] {
     if (v === null || v === undefined) return '';
     if (typeof v === 'boolean') return String(v);
     if (typeof v === 'number') return excel ? String(v).replace('.', ',') : String(v);
-    const s = Array.isArray(v) ? v.join(';') : String(v);
+    const s = Array.isArray(v) ? v.join(';') : typeof v === 'string' ? v : JSON.stringify(v);
     return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
   };
   const a = l.answers ?? {};
@@ -556,7 +557,7 @@ describe('campaign report: JSON, CSV and XLSX', () => {
 
     const summary = wb.getWorksheet('Summary') as ExcelJS.Worksheet;
     const byLabel = new Map<string, ExcelJS.CellValue>();
-    summary.eachRow((row) => byLabel.set(String(row.getCell(1).value), row.getCell(2).value));
+    summary.eachRow((row) => byLabel.set(row.getCell(1).text, row.getCell(2).value));
     expect(byLabel.get('Leads')).toBe(12);
     expect(byLabel.get('Qualified')).toBe(3);
     expect(byLabel.get('Total cost')).toBe(1.26);
@@ -689,12 +690,6 @@ describe('campaign report: JSON, CSV and XLSX', () => {
         const { port } = app.getHttpServer().address() as AddressInfo;
         httpGet({ host: '127.0.0.1', port, path, headers: { 'X-Api-Key': TEST_API_KEY } }, resolve).on('error', reject);
       });
-    const until = async (what: string, probe: () => Promise<boolean>) => {
-      for (const end = Date.now() + 10_000; !(await probe()); ) {
-        if (Date.now() > end) throw new Error(`timed out: ${what}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    };
 
     beforeAll(async () => {
       big = await insertCampaign(app.get(DataSource), { name: 'Gros fichier' });
@@ -713,7 +708,7 @@ describe('campaign report: JSON, CSV and XLSX', () => {
       await new Promise((r) => res.once('data', r));
       expect(await exportConnections()).toBe(1);
       res.destroy();
-      await until('the export connection to close', async () => (await exportConnections()) === 0);
+      await waitFor('the export connection to close', async () => (await exportConnections()) === 0);
       const again = await get(`/v1/campaigns/${campaign.id}/report.csv`);
       expect(again.status).toBe(200);
     });
@@ -726,14 +721,14 @@ describe('campaign report: JSON, CSV and XLSX', () => {
           res.pause(); // a client that does not read: back-pressure keeps the export open
           slow.push(res);
         }
-        await until('4 exports running', async () => (await exportConnections()) === 4);
+        await waitFor('4 exports running', async () => (await exportConnections()) === 4);
         const refused = await get(`/v1/campaigns/${campaign.id}/report.csv`);
         expect(refused.status).toBe(429);
         expect(refused.body.message).toContain('exports are running');
       } finally {
         for (const res of slow) res.destroy();
       }
-      await until('every export connection to close', async () => (await exportConnections()) === 0);
+      await waitFor('every export connection to close', async () => (await exportConnections()) === 0);
       expect((await get(`/v1/campaigns/${campaign.id}/report.csv`)).status).toBe(200);
     });
   });

@@ -5,6 +5,7 @@ import { CallAttempt } from '../../src/engine/attempts/call-attempt.entity';
 import { Lead } from '../../src/leads/lead.entity';
 import { QualificationService } from '../../src/qualification/qualification.service';
 import { HAIR_SALON_FR_SCENARIO } from '../../src/simulator';
+import { insertCampaignRow } from '../kit/factories';
 
 /** The hair-salon agent's questions, in the shape GET /agents/{id}/post-call-questions answers. */
 export const AGENT = HAIR_SALON_FR_SCENARIO.agents[0];
@@ -30,24 +31,20 @@ export async function insertCampaign(
     status: string;
   }> = {},
 ): Promise<Campaign> {
-  const [{ id }] = await db.query(
-    `INSERT INTO campaigns (name, agent_id, from_numbers, calling_window, retry, qualification, questions,
-                            webhook_url, webhook_secret, status, started_at)
-     VALUES ($1, $2, ARRAY['+33912345678'], $3, $4, $5, $6, $7, $8, $9, now())
-     RETURNING id`,
-    [
-      fields.name ?? 'Relance salons novembre',
-      AGENT.id,
-      JSON.stringify({ days: ['mon'], hours: [{ start: '09:00', end: '18:00' }] }),
-      JSON.stringify({ max_attempts: 3, delay_minutes: 60, on: ['missed', 'failed'] }),
-      fields.qualification === undefined ? null : JSON.stringify(fields.qualification),
-      fields.questions === undefined ? JSON.stringify(PLATFORM_QUESTIONS) : JSON.stringify(fields.questions),
-      fields.webhook_url ?? null,
-      fields.webhook_secret ?? null,
-      fields.status ?? 'running',
-    ],
-  );
-  return (await db.getRepository(Campaign).findOneByOrFail({ id })) as Campaign;
+  const id = await insertCampaignRow(db, {
+    name: fields.name ?? 'Relance salons novembre',
+    agent_id: AGENT.id,
+    from_numbers: ['+33912345678'],
+    calling_window: { days: ['mon'], hours: [{ start: '09:00', end: '18:00' }] },
+    retry: { max_attempts: 3, delay_minutes: 60, on: ['missed', 'failed'] },
+    qualification: fields.qualification ?? null,
+    questions: fields.questions === undefined ? PLATFORM_QUESTIONS : fields.questions,
+    webhook_url: fields.webhook_url ?? null,
+    webhook_secret: fields.webhook_secret ?? null,
+    status: fields.status ?? 'running',
+    started_at: new Date(),
+  });
+  return db.getRepository(Campaign).findOneByOrFail({ id });
 }
 
 export interface SeedAttempt {

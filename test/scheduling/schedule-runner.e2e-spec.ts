@@ -1,27 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { INestApplicationContext } from '@nestjs/common';
-import { createWorkerContext } from '../../src/app.factory';
+import { startService } from '../../src/app.factory';
 import { CampaignLifecycle } from '../../src/campaigns/campaign-lifecycle.service';
-import type { Clock, WorkerTuning } from '../../src/core/runtime';
+import type { WorkerTuning } from '../../src/core/runtime';
+import { FakeClock } from '../kit/clock';
 import { ScheduleRunner } from '../../src/scheduling/schedule-runner.service';
-import { testRuntime } from '../helpers/test-app';
-import {
-  CampaignKit,
-  insertLeads,
-  minimalCampaign,
-  startCampaignKit,
-} from '../campaigns/support/campaign-kit';
-
-/** Time set by the test. */
-class ManualClock implements Clock {
-  constructor(private t: Date) {}
-  now(): Date {
-    return new Date(this.t);
-  }
-  set(iso: string): void {
-    this.t = new Date(iso);
-  }
-}
+import { testRuntime } from '../kit/app';
+import { CampaignKit, minimalCampaign, startCampaignKit } from '../campaigns/support/campaign-kit';
+import { insertLeads } from '../kit/factories';
 
 /** Loops that never tick on their own during a test: the test calls tick() itself. */
 const IDLE: Partial<WorkerTuning> = {
@@ -30,13 +16,13 @@ const IDLE: Partial<WorkerTuning> = {
   dialIntervalMs: 3_600_000,
 };
 
-const clock = new ManualClock(new Date('2026-11-18T12:00:00Z'));
+const clock = new FakeClock('2026-11-18T12:00:00Z');
 let kit: CampaignKit;
 let workers: INestApplicationContext[] = [];
 let runners: ScheduleRunner[] = [];
 
 async function startWorker(worker: Partial<WorkerTuning>): Promise<INestApplicationContext> {
-  const ctx = await createWorkerContext(
+  const { app: ctx } = await startService(
     testRuntime({
       databaseUrl: kit.db.url,
       platformUrl: kit.sim.url,

@@ -1,5 +1,5 @@
 // Gives the tests a PostgreSQL server: DATABASE_URL when set, else an embedded one in a temp dir.
-// Each test file then creates its own fresh database on it (test/helpers/database.ts).
+// Each test file then creates its own fresh database on it (test/kit/database.ts).
 import { mkdtempSync, chmodSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';

@@ -1,9 +1,9 @@
 import { afterAll, afterEach } from '@jest/globals';
-import { takeOpenApiProblems } from '../helpers/response-recorder';
+import { takeOpenApiProblems } from '../kit/response-recorder';
 
 /**
  * Every answer of a test app is checked against the served OpenAPI document
- * (test/helpers/response-recorder.ts); the test that received a wrong one fails here.
+ * (test/kit/response-recorder.ts); the test that received a wrong one fails here.
  */
 function failOnProblems(): void {
   const problems = takeOpenApiProblems();

@@ -6,11 +6,11 @@ import { HAIR_SALON_FR_SCENARIO } from '../../src/simulator/scenarios/hair-salon
 import {
   FOLLOW_UP_AGENT_ID,
   FROM_NUMBER,
-  leadNumber,
   raw,
   SALON_AGENT_ID,
   startCallRaw,
-} from './sim-test-helpers';
+} from '../kit/simulator';
+import { leadNumber } from '../kit/factories';
 
 const SCENARIO_JSON = 'src/simulator/scenarios/hair-salon.fr.json';
 

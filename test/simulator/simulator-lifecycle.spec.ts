@@ -3,7 +3,9 @@ import { startSimulator } from '../../src/simulator/simulator';
 import type { SimulatorHandle } from '../../src/simulator/simulator.types';
 import { HAIR_SALON_FR_SCENARIO } from '../../src/simulator/scenarios/hair-salon.fr';
 import type { SimScenario } from '../../src/simulator/scenario.types';
-import { leadNumber, manualClock, raw, SALON_AGENT_ID, startCallRaw } from './sim-test-helpers';
+import { leadNumber } from '../kit/factories';
+import { FakeClock } from '../kit/clock';
+import { raw, SALON_AGENT_ID, startCallRaw } from '../kit/simulator';
 
 const only = (outcome: 'completed' | 'missed' | 'failed' | 'unknown'): SimScenario => ({
   ...HAIR_SALON_FR_SCENARIO,
@@ -11,14 +13,14 @@ const only = (outcome: 'completed' | 'missed' | 'failed' | 'unknown'): SimScenar
 });
 
 describe('simulator call lifecycle (manual clock)', () => {
-  const clock = manualClock();
+  const clock = new FakeClock();
   let sim: SimulatorHandle;
 
   beforeAll(async () => {
     sim = await startSimulator({
       port: 0,
       seed: 7,
-      now: clock.now,
+      now: () => clock.nowMs(),
       scenario: only('completed'),
       durations: { ringMs: 1000, talkMinMs: 60_000, talkMaxMs: 60_000 },
     });
@@ -221,8 +223,8 @@ describe('simulator outcomes', () => {
     ['failed', 'failed'],
     ['unknown', 'voicemail'],
   ] as const)('a %s outcome ends as "%s" without answers', async (outcome, status) => {
-    const clock = manualClock();
-    const sim = await startSimulator({ now: clock.now, scenario: only(outcome) });
+    const clock = new FakeClock();
+    const sim = await startSimulator({ now: () => clock.nowMs(), scenario: only(outcome) });
     try {
       const id = await startCallRaw(sim, leadNumber(1));
       expect((await raw(sim, 'GET', `/calls/${id}`)).json.data.status).toBe('created');
@@ -237,8 +239,8 @@ describe('simulator outcomes', () => {
 
   it('is deterministic under a seed, with the default 70/20/10 mix', async () => {
     const run = async (seed: number) => {
-      const clock = manualClock();
-      const sim = await startSimulator({ now: clock.now, seed });
+      const clock = new FakeClock();
+      const sim = await startSimulator({ now: () => clock.nowMs(), seed });
       try {
         const ids: string[] = [];
         for (let i = 0; i < 200; i++) ids.push(await startCallRaw(sim, leadNumber(i)));

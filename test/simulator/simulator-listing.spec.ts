@@ -4,21 +4,21 @@ import type { SimulatorHandle } from '../../src/simulator/simulator.types';
 import {
   FOLLOW_UP_AGENT_ID,
   FROM_NUMBER,
-  leadNumber,
-  manualClock,
   OTHER_FROM_NUMBER,
   raw,
   SALON_AGENT_ID,
-} from './sim-test-helpers';
+} from '../kit/simulator';
+import { leadNumber } from '../kit/factories';
+import { FakeClock } from '../kit/clock';
 
 /** 250 calls, one per second: every third from the follow-up agent, every fifth from another number. */
 describe('simulator GET /calls', () => {
-  const clock = manualClock();
+  const clock = new FakeClock();
   let sim: SimulatorHandle;
   const created: { id: string; at: number; agent: string; from: string; to: string }[] = [];
 
   beforeAll(async () => {
-    sim = await startSimulator({ now: clock.now });
+    sim = await startSimulator({ now: () => clock.nowMs() });
     for (let i = 0; i < 250; i++) {
       const agent = i % 3 === 0 ? FOLLOW_UP_AGENT_ID : SALON_AGENT_ID;
       const from = i % 5 === 0 ? OTHER_FROM_NUMBER : FROM_NUMBER;
@@ -26,7 +26,7 @@ describe('simulator GET /calls', () => {
       const answer = await raw(sim, 'POST', '/calls/phone', {
         body: { from_number: from, to_number: to, agent_id: agent },
       });
-      created.push({ id: answer.json.data.call_id, at: clock.now(), agent, from, to });
+      created.push({ id: answer.json.data.call_id, at: clock.nowMs(), agent, from, to });
       clock.advance(1000);
     }
   });
@@ -153,9 +153,9 @@ describe('simulator GET /calls', () => {
 
 describe('simulator at bench scale', () => {
   it('keeps 10,000 calls and 1,000 live ones cheap to list', async () => {
-    const clock = manualClock();
+    const clock = new FakeClock();
     const sim = await startSimulator({
-      now: clock.now,
+      now: () => clock.nowMs(),
       durations: { ringMs: 1000, talkMinMs: 600_000, talkMaxMs: 600_000 },
     });
     try {

@@ -5,8 +5,8 @@ import {
   leadsOf,
   type LeadsTestEnv,
   startLeadsEnv,
-  TEST_API_KEY,
 } from '../leads/support';
+import { TEST_API_KEY } from '../kit/app';
 
 describe('the do-not-call list', () => {
   let env: LeadsTestEnv;

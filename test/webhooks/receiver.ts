@@ -1,6 +1,7 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { verifyWebhookSignature } from '../../src/webhooks/webhook-signature';
+import { until } from '../kit/wait';
 
 export interface ReceivedWebhook {
   path: string;
@@ -44,13 +45,11 @@ export class TestReceiver {
   }
 
   async waitFor(count: number, timeoutMs = 10_000): Promise<ReceivedWebhook[]> {
-    const until = Date.now() + timeoutMs;
-    while (this.received.length < count) {
-      if (Date.now() > until)
-        throw new Error(`receiver got ${this.received.length} of ${count} webhooks`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    return this.received;
+    return until(
+      `${count} webhooks at the receiver`,
+      () => this.received.length >= count && this.received,
+      timeoutMs,
+    );
   }
 
   async close(): Promise<void> {

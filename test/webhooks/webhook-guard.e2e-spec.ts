@@ -4,20 +4,20 @@ import { createServer } from 'node:net';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import type { Campaign } from '../../src/campaigns/campaign.entity';
-import type { DnsLookup, WorkerTuning } from '../../src/core/runtime';
+import type { DnsLookup, WebhookTuning } from '../../src/core/runtime';
 import { blockedAddressReason } from '../../src/webhooks/address-policy';
 import { generateWebhookSecret } from '../../src/webhooks/webhook-signature';
-import { createTestDatabase, type TestDatabase } from '../helpers/database';
-import { startTestApp, TEST_API_KEY, testDnsLookup } from '../helpers/test-app';
+import { createTestDatabase, type TestDatabase } from '../kit/database';
+import { startTestApp, TEST_API_KEY, testDnsLookup } from '../kit/app';
 import { AGENT, insertCampaign, salonAnswers, seedLead } from '../reports/seed';
 import { TestReceiver } from './receiver';
 
 const RULES = { match: 'all', rules: [{ question: 'interested', equals: true }] };
-const TUNING = {
+const TUNING: Partial<WebhookTuning> = {
   webhookPollIntervalMs: 25,
   webhookTimeoutMs: 2000,
   webhookMaxAttempts: 3,
-} as Partial<WorkerTuning>;
+};
 
 /**
  * The resolver of this test: `rebind.example.net` answers a public address once, then loopback
@@ -52,7 +52,7 @@ describe('webhook URLs: no internal address, at save and at every delivery', () 
       databaseUrl: database.url,
       platformUrl: 'http://127.0.0.1:9/v1',
       platformKey: 'unused-platform-key',
-      worker: TUNING,
+      webhooks: TUNING,
       dnsLookup: lookup,
       env: { WEBHOOK_ALLOWED_HOSTS: 'crm.internal' },
     });

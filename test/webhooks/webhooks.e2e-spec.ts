@@ -5,15 +5,16 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { Campaign } from '../../src/campaigns/campaign.entity';
 import { CampaignEvents } from '../../src/campaigns/campaign-events.service';
-import type { WorkerTuning } from '../../src/core/runtime';
+import type { WebhookTuning } from '../../src/core/runtime';
 import { QualificationService } from '../../src/qualification/qualification.service';
 import {
   generateWebhookSecret,
   verifyWebhookSignature,
 } from '../../src/webhooks/webhook-signature';
-import { buildWebhookWorker } from '../engine/support/engine-process';
-import { createTestDatabase, TestDatabase } from '../helpers/database';
-import { startTestApp, TEST_API_KEY } from '../helpers/test-app';
+import { buildWebhookWorker } from '../kit/instances';
+import { createTestDatabase, TestDatabase } from '../kit/database';
+import { startTestApp, TEST_API_KEY } from '../kit/app';
+import { until } from '../kit/wait';
 import { insertCampaign, salonAnswers, seedLead } from '../reports/seed';
 import { TestReceiver } from './receiver';
 
@@ -21,13 +22,13 @@ import { TestReceiver } from './receiver';
 const RECEIVER_ENV = { WEBHOOK_ALLOWED_HOSTS: '127.0.0.1' };
 
 const RULES = { match: 'all', rules: [{ question: 'interested', equals: true }] };
-const TUNING = {
+const TUNING: Partial<WebhookTuning> = {
   webhookPollIntervalMs: 25,
   webhookTimeoutMs: 1000,
   webhookMaxAttempts: 3,
   webhookBackoffBaseMs: 10_000,
   webhookBackoffFactor: 3,
-} as Partial<WorkerTuning>;
+};
 
 /** The service's clock, moved by hand so that backoff waits take no real time. */
 const clock = { offsetMs: 0, now: () => new Date(Date.now() + clock.offsetMs) };
@@ -55,20 +56,6 @@ describe('CRM webhooks: outbox, signed delivery, retries, restarts', () => {
     db.query(`SELECT * FROM webhook_events WHERE campaign_id = $1 ORDER BY created_at, id`, [
       campaignId,
     ]);
-
-  async function until<T>(
-    what: string,
-    probe: () => Promise<T | undefined | false>,
-    timeoutMs = 10_000,
-  ): Promise<T> {
-    const end = Date.now() + timeoutMs;
-    for (;;) {
-      const v = await probe();
-      if (v) return v;
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
 
   async function campaignWithWebhook(
     path: string,
@@ -106,7 +93,7 @@ describe('CRM webhooks: outbox, signed delivery, retries, restarts', () => {
       platformUrl: 'http://127.0.0.1:9/v1',
       platformKey: 'unused-platform-key',
       clock,
-      worker: TUNING,
+      webhooks: TUNING,
       env: RECEIVER_ENV,
     });
     db = app.get(DataSource);
@@ -339,7 +326,7 @@ describe('CRM webhooks: outbox, signed delivery, retries, restarts', () => {
       platformUrl: 'http://127.0.0.1:9/v1',
       platformKey: 'unused-platform-key',
       clock,
-      worker: TUNING,
+      webhooks: TUNING,
       env: { ...RECEIVER_ENV, APP_ROLE: 'api' },
     });
     db = app.get(DataSource);
@@ -375,7 +362,7 @@ describe('CRM webhooks: outbox, signed delivery, retries, restarts', () => {
       platformUrl: 'http://127.0.0.1:9/v1',
       platformKey: 'unused-platform-key',
       clock,
-      worker: TUNING,
+      webhooks: TUNING,
       env: RECEIVER_ENV,
     });
     db = app.get(DataSource);
@@ -405,11 +392,11 @@ async function startWorkerProcess(
       CALLROUNDED_API_URL: 'http://127.0.0.1:9/v1',
       CALLROUNDED_API_KEY: 'unused-platform-key',
       ...RECEIVER_ENV,
-      TEST_WORKER_TUNING: JSON.stringify(tuning),
+      TEST_WEBHOOK_TUNING: JSON.stringify(tuning),
       TEST_CLOCK_OFFSET_MS: String(clockOffsetMs),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stderr?.on('data', (d: Buffer) => process.stderr.write(`[worker] ${d}`));
+  child.stderr?.on('data', (d: Buffer) => process.stderr.write(`[worker] ${d.toString()}`));
   return child;
 }

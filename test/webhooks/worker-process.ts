@@ -1,25 +1,25 @@
 // A real worker process (APP_ROLE=worker) for the kill -9 test: compiled with the service by
-// buildWebhookWorker() (test/engine/support/engine-process.ts), killed with SIGKILL mid-delivery.
-import { createWorkerContext } from '../../src/app.factory';
+// buildWebhookWorker() (test/kit/instances.ts), killed with SIGKILL mid-delivery.
+import { startService } from '../../src/app.factory';
 import { loadAppConfig } from '../../src/config/app-config';
+import { liveRuntime } from '../../src/core/runtime';
 
 async function main() {
-  const config = loadAppConfig({ ...process.env, APP_ROLE: 'worker', LOG_LEVEL: 'error' });
-  const app = await createWorkerContext({
-    config,
-    databaseUrl: process.env.DATABASE_URL as string,
-    platform: {
-      mode: 'live',
-      baseUrl: process.env.CALLROUNDED_API_URL as string,
-      apiKey: process.env.CALLROUNDED_API_KEY as string,
-      timeoutMs: 2000,
-    },
-    // The test's clock runs ahead of the system's (backoff waits skipped by hand): keep in step.
-    clock: { now: () => new Date(Date.now() + Number(process.env.TEST_CLOCK_OFFSET_MS ?? 0)) },
-    worker: JSON.parse(process.env.TEST_WORKER_TUNING ?? '{}'),
+  const config = loadAppConfig({
+    CALLROUNDED_TIMEOUT_MS: '2000',
+    ...process.env,
+    APP_ROLE: 'worker',
+    LOG_LEVEL: 'error',
   });
+  const service = await startService(
+    liveRuntime(config, {
+      // The test's clock runs ahead of the system's (backoff waits skipped by hand): keep in step.
+      clock: { now: () => new Date(Date.now() + Number(process.env.TEST_CLOCK_OFFSET_MS ?? 0)) },
+      webhooks: JSON.parse(process.env.TEST_WEBHOOK_TUNING ?? '{}'),
+    }),
+  );
   process.stdout.write('worker ready\n');
-  process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));
+  process.on('SIGTERM', () => void service.close().then(() => process.exit(0)));
 }
 
 main().catch((err) => {

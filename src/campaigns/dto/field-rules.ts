@@ -93,11 +93,11 @@ export const IsVariableMap = () =>
 export const HoursDoNotOverlap = () =>
   rule('hoursDoNotOverlap', (v) => {
     if (!Array.isArray(v)) return null;
-    const spans = v
-      .filter(
-        (h): h is { start: string; end: string } =>
-          typeof h?.start === 'string' && typeof h?.end === 'string',
-      )
+    const spans = (v as unknown[])
+      .filter((h): h is { start: string; end: string } => {
+        const span = h as { start?: unknown; end?: unknown } | null | undefined;
+        return typeof span?.start === 'string' && typeof span?.end === 'string';
+      })
       .map((h) => ({ h, s: minutesOf(h.start), e: minutesOf(h.end) }));
     if (spans.some(({ s, e }) => !Number.isFinite(s) || !Number.isFinite(e))) return null;
     const backwards = spans.find(({ s, e }) => s >= e);
@@ -121,8 +121,8 @@ export const HasStatusKeys = () =>
   rule('hasStatusKeys', (v) => {
     if (!(v instanceof Map)) return 'must be an object of platform statuses to rules';
     if (v.size > 50) return 'must hold at most 50 statuses';
-    for (const key of v.keys()) {
-      if (!STATUS_NAME.test(key))
+    for (const key of (v as Map<unknown, unknown>).keys()) {
+      if (typeof key !== 'string' || !STATUS_NAME.test(key))
         return `has an invalid status ${quote(key)}: use the platform's status in lower case`;
       if (key === 'completed' || key === 'created' || key === 'ongoing')
         return `cannot hold ${quote(key)}: only statuses that end a call unreached are retried`;

@@ -152,7 +152,7 @@ export class AttemptFinalizer {
           [attemptId, ready, JSON.stringify(call?.post_call_answers ?? [])],
         );
         if (!row) return undefined;
-        const answers = (row.attempt.postCallAnswers as unknown[] | null) ?? [];
+        const answers = row.attempt.postCallAnswers ?? [];
         return this.settleLead(tx, campaign, row, 'completed', answers, now, qualify);
       }),
     );

@@ -4,9 +4,11 @@ import { isAscii, isUtf8 } from 'node:buffer';
 import { rejectBinarySignature } from './binary-signatures';
 import { guessLegacyEncoding, type LegacyEncoding } from './legacy-encoding';
 
-/** Encodings the auto-detection can answer; an explicit `encoding` may name any iconv-lite one. */
-export type DetectedEncoding =
-  'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252' | 'macintosh' | string;
+/**
+ * An encoding's name: the auto-detection answers utf-8, utf-16le, utf-16be, windows-1252 or
+ * macintosh; an explicit `encoding` may name any iconv-lite one.
+ */
+export type DetectedEncoding = string;
 
 /** What went wrong decoding, for the import's warnings (a forced encoding) or a 400 (a detected one). */
 export interface DecodingIssues {
@@ -51,7 +53,7 @@ export class CsvTextDecoder {
     let head: Buffer | null = Buffer.alloc(0);
     let offset = 0;
     for await (const raw of source) {
-      let chunk = raw as Buffer;
+      let chunk = raw;
       if (head) {
         // Gather enough bytes to read a BOM or a binary signature before deciding anything.
         head = Buffer.concat([head, chunk]);
@@ -252,7 +254,7 @@ class Utf8Decoder implements ByteDecoder {
 
   private legacy(buf: Buffer, base: number): Buffer {
     if (buf.length === 0 || isAscii(buf)) return buf;
-    const text = iconv.decode(buf, this.mode as LegacyEncoding);
+    const text = iconv.decode(buf, this.mode);
     // Single-byte: the n-th character is the n-th byte.
     const at = text.indexOf('\ufffd');
     if (at >= 0 && this.strays++ === 0)

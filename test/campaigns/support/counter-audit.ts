@@ -1,5 +1,6 @@
 import type { Client } from 'pg';
 import { SLOT_STATES_SQL } from '../../../src/common/attempt-states';
+import type { Queryable } from '../../../src/common/queryable';
 import { countersWithPrefix, readCounters } from '../../../src/campaigns/campaign-counters';
 
 /** The figures the counters keep, for one campaign. */
@@ -103,8 +104,8 @@ export async function fullCount(pg: Client, campaignId: string): Promise<Campaig
 
 /** The same figures read from the counters. */
 export async function countedFigures(pg: Client, campaignId: string): Promise<CampaignFigures> {
-  const db = {
-    query: async (sql: string, params?: unknown[]) => (await pg.query(sql, params)).rows,
+  const db: Queryable = {
+    query: async <T>(sql: string, params?: unknown[]) => (await pg.query(sql, params)).rows as T,
   };
   const c = (await readCounters(db, [campaignId])).get(campaignId)!;
   const [live] = await rowsOf<{ n: number }>(

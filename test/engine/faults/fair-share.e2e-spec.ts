@@ -1,20 +1,18 @@
 import type { INestApplication } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestApp } from '../../helpers/test-app';
+import { startTestApp } from '../../kit/app';
+import { addLeads, phones, setCampaignStatus } from '../../kit/factories';
 import {
-  addLeads,
   allLeadsFinal,
   attemptsOf,
   createCampaign,
   type Engine,
   expectCallsAccountedFor,
   FAST_TUNING,
-  phones,
-  scenarioWith,
-  setCampaignStatus,
   startEngine,
-  waitFor,
 } from '../support/engine-fixtures';
+import { scenarioWith } from '../../kit/simulator';
+import { waitFor } from '../../kit/wait';
 
 const PLATFORM_LIMIT = 4;
 const LEADS = 80;

@@ -1,17 +1,15 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { addLeads, phones, setCampaignStatus } from '../../kit/factories';
 import {
-  addLeads,
   allLeadsFinal,
   createCampaign,
   type Engine,
   expectCallsAccountedFor,
   leadsOf,
-  phones,
-  scenarioWith,
-  setCampaignStatus,
   startEngine,
-  waitFor,
 } from '../support/engine-fixtures';
+import { scenarioWith } from '../../kit/simulator';
+import { waitFor } from '../../kit/wait';
 
 const START = 'POST /calls/phone';
 

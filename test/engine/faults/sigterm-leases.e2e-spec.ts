@@ -2,20 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Client } from 'pg';
 import { runMigrations } from '../../../src/database/migrate';
 import { startSimulator, type SimulatorHandle } from '../../../src/simulator';
-import { createTestDatabase, type TestDatabase } from '../../helpers/database';
-import {
-  addLeads,
-  AGENT_ID,
-  createCampaign,
-  FAST_CALLS,
-  FAST_TUNING,
-  FROM_NUMBERS,
-  phones,
-  scenarioWith,
-  setCampaignStatus,
-  waitFor,
-} from '../support/engine-fixtures';
-import { buildEngineInstance, type EngineProcess, spawnEngine } from '../support/engine-process';
+import { createTestDatabase, type TestDatabase } from '../../kit/database';
+import { addLeads, phones, setCampaignStatus } from '../../kit/factories';
+import { AGENT_ID, FAST_CALLS, FROM_NUMBERS, scenarioWith } from '../../kit/simulator';
+import { createCampaign, FAST_TUNING } from '../support/engine-fixtures';
+import { waitFor } from '../../kit/wait';
+import { buildEngineInstance, type EngineProcess, spawnEngine } from '../../kit/instances';
 
 /** Long enough that only a handed-back lease lets another instance in during the test. */
 const LONG = { ...FAST_TUNING, leaseMs: 120_000, reconcileGraceMs: 120_000 };
