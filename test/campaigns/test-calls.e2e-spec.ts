@@ -138,6 +138,39 @@ describe('test calls', () => {
     expect((await api().get(`/v1/campaigns/${id}/test-calls`)).body.data).toEqual([]);
   });
 
+  it('goes through the calling laws of the number: French hours hold it back even when the campaign window is open', async () => {
+    const always = {
+      calling_window: {
+        days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'],
+        hours: [{ start: '00:00', end: '24:00' }],
+      },
+    };
+    const lawful = await campaign(always);
+    const unlawful = await campaign({ ...always, compliance: { rules: 'none' } });
+    const calls = sim.calls().length;
+    const before = now;
+    now = MONDAY_11_PARIS + 10 * 3600_000; // Monday 21:00 in Paris: after French law's 20:00.
+    try {
+      const held = await api().post(`/v1/campaigns/${lawful}/test-call`, {
+        to_number: '+33644444444',
+      });
+      expect(held.status).toBe(409);
+      expect(held.body.message).toMatch(/^\+33644444444 may not be called now: /);
+      expect(held.body.details).toEqual([
+        { field: 'to_number', message: 'the calling laws forbid this call now' },
+      ]);
+      expect(sim.calls().length).toBe(calls);
+      // The same number, with the laws turned off by the campaign: called.
+      const called = await api().post(`/v1/campaigns/${unlawful}/test-call`, {
+        to_number: '+33644444444',
+      });
+      expect(called.status).toBe(201);
+      expect(sim.calls().length).toBe(calls + 1);
+    } finally {
+      now = before;
+    }
+  });
+
   it('at most 10 per campaign per hour: then 429 with Retry-After, free again an hour later', async () => {
     const id = await campaign();
     for (let i = 0; i < 10; i++) {
