@@ -23,7 +23,28 @@ async function main(): Promise<void> {
   const prepared = await prepareRuntime(config, logger);
   const { runtime } = prepared;
 
-  const service = await startService(runtime);
+  // The handlers are in place before the HTTP server listens: a SIGTERM that follows the first
+  // answer of /health at once still stops the service cleanly (it waits for the start to finish).
+  const starting = startService(runtime);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`${signal} received: finishing in-flight work and shutting down`);
+    const force = setTimeout(() => {
+      log.error(`${signal}: shutdown did not finish within 30 s, exiting`);
+      process.exit(1);
+    }, 30_000);
+    force.unref();
+    const started = await starting.catch(() => undefined);
+    await started?.close().catch((e) => log.error(e, 'error while closing'));
+    await prepared.dispose();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+
+  await starting;
   if (config.APP_ROLE === 'worker') {
     logger.log(`Worker started (no HTTP server); platform mode: ${runtime.platform.mode}`);
   } else {
@@ -31,20 +52,6 @@ async function main(): Promise<void> {
       `Listening on http://${config.BIND_ADDRESS ?? 'localhost'}:${config.PORT} (role ${config.APP_ROLE}, platform mode ${runtime.platform.mode}); API docs at /docs`,
     );
   }
-
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.log(`${signal} received: finishing in-flight work and shutting down`);
-    const force = setTimeout(() => process.exit(1), 30_000);
-    force.unref();
-    await service.close().catch((e) => log.error(e, 'error while closing'));
-    await prepared.dispose();
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
 }
 
 main().catch((e) => {

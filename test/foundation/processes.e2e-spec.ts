@@ -48,10 +48,8 @@ describe('the service as a process', () => {
       expect(health).toMatchObject({ database: 'up', platform: { mode: 'simulation' } });
     }
     expect(a.output() + b.output()).toContain('SIMULATION MODE');
-    a.kill('SIGTERM');
-    b.kill('SIGTERM');
-    expect(await a.exited()).toBe(0);
-    expect(await b.exited()).toBe(0);
+    const stopped = await Promise.all([a.stop(), b.stop()]);
+    expect(stopped).toEqual([{ code: 0 }, { code: 0 }]);
   });
 
   it('a worker boots without an HTTP server', async () => {
@@ -69,8 +67,7 @@ describe('the service as a process', () => {
       () => false,
     );
     expect(answered).toBe(false);
-    w.kill('SIGTERM');
-    expect(await w.exited()).toBe(0);
+    expect(await w.stop()).toEqual({ code: 0 });
   });
 
   it('without API_KEYS, generates a key at first start, prints it once and stores only its hash', async () => {
@@ -117,8 +114,7 @@ describe('the service as a process', () => {
       database: 'up',
       platform: { mode: 'simulation' },
     });
-    first.kill('SIGTERM');
-    expect(await first.exited()).toBe(0);
+    expect(await first.stop()).toEqual({ code: 0 });
     // A stale lock file, as a crash of the whole machine leaves it, must not stop the next start.
     const pidFile = join(dir, 'data/pg/postmaster.pid');
     expect(existsSync(pidFile)).toBe(false);
@@ -138,8 +134,7 @@ describe('the service as a process', () => {
     await third.ready(60_000);
     expect(third.output()).toContain('reusing it');
     const orphanPid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-    third.kill('SIGTERM');
-    expect(await third.exited()).toBe(0);
+    expect(await third.stop()).toEqual({ code: 0 });
     // The adopted orphan had no other owner: the third instance stopped it on its way out.
     expect(existsSync(pidFile)).toBe(false);
     expect(isRunning(orphanPid)).toBe(false);

@@ -16,6 +16,8 @@ export interface ServiceProcess {
   /** Resolves with the exit code. */
   exited(): Promise<number | null>;
   kill(signal?: NodeJS.Signals): void;
+  /** Sends `signal` and resolves with the exit code and, when it is not 0, what the process printed. */
+  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; output?: string }>;
 }
 
 /** Runs the built service as a real child process, as an operator would. */
@@ -50,6 +52,11 @@ export async function spawnService(
     output: () => out,
     exited: () => exit,
     kill: (signal = 'SIGTERM') => proc.kill(signal),
+    stop: async (signal = 'SIGTERM') => {
+      proc.kill(signal);
+      const code = await exit;
+      return code === 0 ? { code } : { code, output: out };
+    },
     ready: async (timeoutMs = 30_000) => {
       const deadline = Date.now() + timeoutMs;
       const worker = childEnv.APP_ROLE === 'worker';
