@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { SLOT_STATES_SQL } from '../common/attempt-states';
 import type { Queryable } from '../common/queryable';
+import { queryRows } from '../common/sql';
+import type { DataSource, EntityManager } from 'typeorm';
 
 /**
  * The raw statements on a campaign and its calls that the campaign services and the engine
@@ -28,17 +30,17 @@ export class CampaignsRepository {
    * us) and answers them.
    */
   async markLiveCallsForTermination(
-    q: Queryable,
+    q: DataSource | EntityManager,
     campaignId: string,
     now: Date,
   ): Promise<{ id: string; call_id: string }[]> {
-    const result = await q.query<[{ id: string; call_id: string }[], number]>(
+    return queryRows(
+      q,
       `UPDATE call_attempts SET terminate_requested_at = $2, updated_at = now()
           WHERE campaign_id = $1 AND state = 'live' AND call_id IS NOT NULL AND terminate_requested_at IS NULL
           RETURNING id, call_id`,
       [campaignId, now],
     );
-    return result[0];
   }
 
   /** A termination request failed: the engine's sweep tries that call again. */
