@@ -7,14 +7,19 @@
  *     ─► callrounded, metrics, core, config, database ─► common
  *
  * Nothing but api imports reports (they read every table themselves); nothing imports upwards.
+ * The engine reaches the platform only through its port, src/engine/platform/voice-platform.port.ts:
+ * a platform adapter (callrounded/voice-platform/) imports the port, never the other way round.
  */
-const below = (name, forbidden) => ({
+const below = (name, forbidden, allowed) => ({
   name: `${name}-imports-upwards`,
   comment: `src/${name} may not import ${forbidden.join(', ')} (see .dependency-cruiser.cjs)`,
   severity: 'error',
   from: { path: `^src/${name}/` },
-  to: { path: `^src/(${forbidden.join('|')})/` },
+  to: { path: `^src/(${forbidden.join('|')})/`, ...(allowed ? { pathNot: allowed } : {}) },
 });
+
+/** The engine's port to a voice platform: what an adapter may import from the engine. */
+const PLATFORM_PORT = '^src/engine/platform/';
 
 const ENGINE = ['engine'];
 const READERS = ['reports', 'dashboard', 'agents', 'health', 'scheduling', 'demo', 'worker', 'api'];
@@ -35,6 +40,22 @@ module.exports = {
       from: { path: '^src/', pathNot: '^src/(reports/|api/|[^/]+\\.ts$)' },
       to: { path: '^src/reports/' },
     },
+    {
+      name: 'engine-talks-to-platforms-through-its-port',
+      comment:
+        'src/engine reaches a voice platform only through engine/platform/voice-platform.port.ts (bound to VOICE_PLATFORM by the root), never src/callrounded.',
+      severity: 'error',
+      from: { path: '^src/engine/' },
+      to: { path: '^src/callrounded/' },
+    },
+    {
+      name: 'platform-port-stands-alone',
+      comment:
+        'The voice platform port imports nothing of the engine or of an adapter (adapters import it).',
+      severity: 'error',
+      from: { path: PLATFORM_PORT },
+      to: { path: '^src/', pathNot: `${PLATFORM_PORT}|^src/common/` },
+    },
     below('campaigns', [...ENGINE, ...READERS]),
     below('compliance', ['campaigns', 'qualification', 'webhooks', ...ENGINE, ...READERS]),
     below('qualification', ['campaigns', ...ENGINE, ...READERS]),
@@ -50,16 +71,20 @@ module.exports = {
       ...ENGINE,
       ...READERS,
     ]),
-    below('callrounded', [
-      'campaigns',
-      'qualification',
-      'windows',
-      'webhooks',
-      'leads',
-      'suppressions',
-      ...ENGINE,
-      ...READERS,
-    ]),
+    below(
+      'callrounded',
+      [
+        'campaigns',
+        'qualification',
+        'windows',
+        'webhooks',
+        'leads',
+        'suppressions',
+        ...ENGINE,
+        ...READERS,
+      ],
+      PLATFORM_PORT,
+    ),
     below('common', [
       'campaigns',
       'qualification',

@@ -5,6 +5,7 @@ import { ApiModule } from './api/api.module';
 import { AuditModule } from './audit/audit.module';
 import { CampaignsModule } from './campaigns/campaigns.module';
 import { CallRoundedModule } from './callrounded/callrounded.module';
+import { CallRoundedVoicePlatformModule } from './callrounded/voice-platform/callrounded-voice-platform.module';
 import { createRootLogger } from './common/logger';
 import { CoreModule } from './core/core.module';
 import { EngineModule } from './engine/engine.module';
@@ -51,6 +52,8 @@ export class AppModule {
           apiKey: runtime.platform.apiKey,
           timeoutMs: runtime.platform.timeoutMs,
         }),
+        // The voice platform the engine dials through (its VOICE_PLATFORM port).
+        CallRoundedVoicePlatformModule,
         AuditModule,
         MetricsModule,
         LeadsModule,

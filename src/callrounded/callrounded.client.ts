@@ -22,7 +22,7 @@ import type {
 import { decodeEnvelope } from './envelope';
 import { neverReachedPlatform, sendRawRequest, type FetchLike } from './http-transport';
 import { pageQuery, paginate, readPage } from './pagination';
-import { computeRetryDelay } from './retry-policy';
+import { computeRetryDelay } from '../common/backoff';
 
 export interface CallRoundedLogger {
   warn(message: string, context?: Record<string, unknown>): void;

@@ -1,12 +1,7 @@
+import type { RateLimitKind } from '../engine/platform/voice-platform.port';
 import type { CallRoundedError } from './callrounded.errors';
 
-/**
- * Which limit a 429 says was hit. `concurrency`: too many calls live at once (lowering how many
- * we keep live is the cure). `rate`: too many requests or starts per unit of time (waiting out
- * Retry-After is the cure; fewer live calls would not help). `unknown`: the platform did not say
- * (a bare "Too many requests"): only repetition can tell (see PlatformPauseService).
- */
-export type RateLimitKind = 'concurrency' | 'rate' | 'unknown';
+export type { RateLimitKind };
 
 /** Words a concurrent-call limit is named with ("Concurrent call limit reached", "simultaneous calls"...). */
 const CONCURRENCY_WORDS =

@@ -1,3 +1,5 @@
+export { computeRetryDelay, type BackoffSettings } from '../common/backoff';
+
 /**
  * `Retry-After` is either delta-seconds or an HTTP date (RFC 9110 §10.2.3).
  * Answers milliseconds to wait, or undefined when the header is absent or unreadable.
@@ -14,27 +16,4 @@ export function parseRetryAfter(
   const date = /[a-z]/i.test(value) ? Date.parse(value) : NaN;
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);
-}
-
-export interface BackoffSettings {
-  backoffBaseMs: number;
-  maxBackoffMs: number;
-}
-
-/**
- * Exponential backoff with "equal jitter" (half fixed, half random) so a fleet of workers does
- * not retry in lockstep. A platform-provided Retry-After is a floor, never shortened.
- */
-export function computeRetryDelay(
-  retryIndex: number,
-  settings: BackoffSettings,
-  retryAfterMs?: number,
-  random: () => number = Math.random,
-): number {
-  const exponential = Math.min(settings.maxBackoffMs, settings.backoffBaseMs * 2 ** retryIndex);
-  const jittered = exponential / 2 + random() * (exponential / 2);
-  if (retryAfterMs === undefined) return Math.round(jittered);
-  // Spread the wake-ups a little past the platform's instant instead of all at once.
-  const spread = random() * Math.min(settings.backoffBaseMs, retryAfterMs * 0.1 + 1);
-  return Math.round(Math.max(retryAfterMs + spread, jittered));
 }

@@ -11,11 +11,12 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { CallRoundedClient } from '../callrounded/callrounded.client';
 import { CLOCK, type Clock } from '../core/runtime';
-import { queryRows } from '../common/sql';
 import { Campaign, type CampaignStatus, type PausedReason } from './campaign.entity';
 import { CampaignEvents } from './campaign-events.service';
 import { CampaignQuestions } from './campaign-questions';
 import { CampaignsService } from './campaigns.service';
+import { CampaignsRepository } from './campaigns.repository';
+import { LeadsRepository } from '../leads/leads.repository';
 import type { CampaignView } from './campaign.view';
 import { SLOT_STATES_SQL } from '../common/attempt-states';
 import { DIALABLE_LEAD_STATUSES_SQL, OPEN_LEAD_STATUSES_SQL } from '../leads/lead-statuses';
@@ -57,6 +58,8 @@ export class CampaignLifecycle {
     private readonly events: CampaignEvents,
     private readonly platform: CallRoundedClient,
     private readonly audit: AuditTrail,
+    private readonly campaignRows: CampaignsRepository,
+    private readonly leadRows: LeadsRepository,
   ) {}
 
   /**
@@ -207,19 +210,9 @@ export class CampaignLifecycle {
       if (c.status === 'completed' || c.status === 'cancelled') {
         throw new ConflictException(`campaign is already ${c.status}`);
       }
-      const [, cancelled] = await tx.query<[unknown, number]>(
-        `UPDATE leads SET status = 'cancelled', status_reason = 'campaign cancelled', next_attempt_at = NULL, updated_at = now()
-          WHERE campaign_id = $1 AND status IN ${DIALABLE_LEAD_STATUSES_SQL}`,
-        [c.id],
-      );
+      const cancelled = await this.leadRows.cancelWaiting(tx, c.id);
       // The marker tells the dialer's sweep these calls are being terminated already.
-      live = await queryRows(
-        tx,
-        `UPDATE call_attempts SET terminate_requested_at = $2, updated_at = now()
-          WHERE campaign_id = $1 AND state = 'live' AND call_id IS NOT NULL AND terminate_requested_at IS NULL
-          RETURNING id, call_id`,
-        [c.id, now],
-      );
+      live = await this.campaignRows.markLiveCallsForTermination(tx, c.id, now);
       c.status = 'cancelled';
       c.pausedFrom = null;
       c.pausedReason = null;
@@ -251,11 +244,7 @@ export class CampaignLifecycle {
       if (!c) return null;
       const now = this.clock.now();
       if (c.status === 'cancelled') {
-        await tx.query(
-          `UPDATE leads SET status = 'cancelled', status_reason = 'campaign cancelled', next_attempt_at = NULL, updated_at = now()
-            WHERE campaign_id = $1 AND status IN ${DIALABLE_LEAD_STATUSES_SQL}`,
-          [id],
-        );
+        await this.leadRows.cancelWaiting(tx, id);
         return null;
       }
       if (c.status !== 'running') return null;
@@ -356,12 +345,7 @@ export class CampaignLifecycle {
           this.logger.warn(
             `terminate of call ${a.call_id} failed, the dialer's sweep retries it: ${String(e)}`,
           );
-          await this.db
-            .query(
-              `UPDATE call_attempts SET terminate_requested_at = NULL WHERE id = $1 AND state = 'live'`,
-              [a.id],
-            )
-            .catch(() => undefined);
+          await this.campaignRows.clearTerminationMark(this.db, a.id).catch(() => undefined);
         }
       }),
     );

@@ -1,3 +1,5 @@
+import { CampaignsRepository } from './campaigns.repository';
+import { LeadsModule } from '../leads/leads.module';
 import { ComplianceModule } from '../compliance/compliance.module';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -23,9 +25,11 @@ import { WindowsModule } from '../windows/windows.module';
     WebhooksModule,
     WindowsModule,
     ComplianceModule,
+    LeadsModule,
   ],
   providers: [
     CampaignsService,
+    CampaignsRepository,
     CampaignLifecycle,
     CampaignLimits,
     CampaignQuestions,
@@ -37,6 +41,7 @@ import { WindowsModule } from '../windows/windows.module';
   ],
   exports: [
     CampaignsService,
+    CampaignsRepository,
     CampaignLifecycle,
     CampaignLimits,
     CampaignCloner,

@@ -35,7 +35,7 @@ import { CampaignPage, CampaignView, toCampaignView } from './campaign.view';
 import type { CampaignSettingsDto } from './dto/campaign-settings.dto';
 import type { CreateCampaignDto, UpdateCampaignDto } from './dto/create-campaign.dto';
 import type { ListCampaignsQuery } from './dto/list-campaigns.query';
-import { SLOT_STATES_SQL } from '../common/attempt-states';
+import { CampaignsRepository } from './campaigns.repository';
 import { complianceOf, type ComplianceSettings } from '../compliance/compliance-settings';
 import { ComplianceService } from '../compliance/compliance.service';
 import type { Eligibility } from '../compliance/eligibility';
@@ -54,6 +54,7 @@ export class CampaignsService {
     private readonly webhookUrls: WebhookUrlGuard,
     private readonly config: AppConfig,
     private readonly compliance: ComplianceService,
+    private readonly campaignRows: CampaignsRepository,
   ) {}
 
   async create(dto: CreateCampaignDto): Promise<CampaignView> {
@@ -228,10 +229,7 @@ export class CampaignsService {
       if (c.status === 'running') {
         throw new ConflictException('campaign is running: pause or cancel it before deleting it');
       }
-      const [{ live }]: { live: number }[] = await tx.query(
-        `SELECT count(*)::int AS live FROM call_attempts WHERE campaign_id = $1 AND state IN ${SLOT_STATES_SQL}`,
-        [id],
-      );
+      const live = await this.campaignRows.callsInProgress(tx, id);
       if (live > 0) {
         throw new ConflictException(
           `campaign still has ${live} call(s) in progress: wait for them to end (or cancel the campaign) before deleting it`,

@@ -11,6 +11,7 @@ import type { CountryCode } from 'libphonenumber-js/max';
 import { DataSource } from 'typeorm';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { AmbiguousCallStartError, CallRoundedClient } from '../callrounded';
+import { CampaignsRepository } from './campaigns.repository';
 import { classifyCallStatus } from '../callrounded/call-status';
 import { TooManyRequestsException } from '../common/too-many-requests';
 import { CLOCK, type Clock } from '../core/runtime';
@@ -65,6 +66,7 @@ export class TestCallsService {
     private readonly windows: CallingWindowService,
     private readonly compliance: ComplianceService,
     private readonly audit: AuditTrail,
+    private readonly campaignRows: CampaignsRepository,
   ) {}
 
   async place(campaignId: string, dto: TestCallDto): Promise<TestCallView> {
@@ -194,7 +196,7 @@ export class TestCallsService {
     variables: Record<string, unknown>,
   ): Promise<TestCallRow> {
     return this.db.transaction(async (tx) => {
-      await tx.query('SELECT 1 FROM campaigns WHERE id = $1 FOR UPDATE', [campaignId]);
+      await this.campaignRows.lock(tx, campaignId);
       const now = this.clock.now();
       const since = new Date(now.getTime() - HOUR_MS);
       const recent = await tx.query<{ created_at: Date }[]>(

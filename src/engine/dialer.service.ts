@@ -12,6 +12,7 @@ import { Reconciler } from './start/reconciler.service';
 import { WorkerLoop } from '../common/worker-loop';
 import { queryRows } from '../common/sql';
 import { SLOT_STATES_SQL } from '../common/attempt-states';
+import { CallAttemptsRepository } from './attempts/call-attempts.repository';
 
 /** After the platform could not be reached at all, this process waits this long before dialling again. */
 const UNREACHABLE_BACKOFF_MS = 2_000;
@@ -44,6 +45,7 @@ export class DialerService {
     private readonly inFlight: InFlightRegistry,
     private readonly settler: CampaignSettler,
     private readonly reconciler: Reconciler,
+    private readonly attempts: CallAttemptsRepository,
   ) {
     this.loop = new WorkerLoop('dialling', settings.dialIntervalMs, () => this.tick(), this.logger);
   }
@@ -172,11 +174,11 @@ export class DialerService {
     const ids = this.inFlight.list();
     if (ids.length === 0) return;
     const now = this.clock.now();
-    await this.db
-      .query(
-        `UPDATE call_attempts SET lease_expires_at = $2
-          WHERE id = ANY($1::uuid[]) AND state = 'starting' AND lease_owner = $3`,
-        [ids, new Date(now.getTime() + this.settings.leaseMs), this.settings.instanceId],
+    await this.attempts
+      .renewStartingLeases(
+        ids,
+        new Date(now.getTime() + this.settings.leaseMs),
+        this.settings.instanceId,
       )
       .catch((e: unknown) => this.logger.warn(`lease renewal failed: ${String(e)}`));
   }

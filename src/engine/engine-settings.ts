@@ -39,16 +39,11 @@ export interface EngineSettings extends WorkerTuning {
   httpConcurrency: number;
   /** Finalisations run in parallel per tick. */
   finaliseConcurrency: number;
-  /** CALLROUNDED_TERMINAL_STATUSES: statuses that end a call besides completed/failed/missed. */
-  extraTerminalStatuses: Record<string, string>;
 }
 
 export const ENGINE_SETTINGS = Symbol('ENGINE_SETTINGS');
 
-export function engineSettings(
-  tuning: WorkerTuning,
-  extraTerminalStatuses: Record<string, string> = {},
-): EngineSettings {
+export function engineSettings(tuning: WorkerTuning): EngineSettings {
   const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
   return {
     ...tuning,
@@ -67,6 +62,5 @@ export function engineSettings(
     idleBackoffMs: Math.min(5_000, 10 * tuning.dialIntervalMs),
     httpConcurrency: 32,
     finaliseConcurrency: 8,
-    extraTerminalStatuses,
   };
 }

@@ -8,9 +8,10 @@ import { CallTerminator } from './track/call-terminator.service';
 import { CallTracker } from './track/call-tracker.service';
 import { Campaign } from '../campaigns/campaign.entity';
 import { CampaignsModule } from '../campaigns/campaigns.module';
-import { AppConfig } from '../config/app-config';
 import { WORKER_TUNING, type WorkerTuning } from '../core/runtime';
 import { Lead } from '../leads/lead.entity';
+import { LeadsModule } from '../leads/leads.module';
+import { CallAttemptsRepository } from './attempts/call-attempts.repository';
 import { QualificationModule } from '../qualification/qualification.module';
 import { WindowsModule } from '../windows/windows.module';
 import { ComplianceModule } from '../compliance/compliance.module';
@@ -32,6 +33,8 @@ import { Reconciler } from './start/reconciler.service';
  * track/ (polling calls to their end), finish/ (outcome, retry policy, qualification, settling
  * the campaign), and attempts/ (the call_attempts table and the leases this process holds).
  * Its loops run only when APP_ROLE is `all` or `worker`; with `api` the module is inert.
+ * It reaches the platform only through the VOICE_PLATFORM port (platform/voice-platform.port.ts),
+ * bound by the platform module the root composes (today CallRoundedVoicePlatformModule).
  */
 @Module({
   imports: [
@@ -40,13 +43,13 @@ import { Reconciler } from './start/reconciler.service';
     WindowsModule,
     ComplianceModule,
     CampaignsModule,
+    LeadsModule,
   ],
   providers: [
     {
       provide: ENGINE_SETTINGS,
-      inject: [WORKER_TUNING, AppConfig],
-      useFactory: (tuning: WorkerTuning, config: AppConfig) =>
-        engineSettings(tuning, config.extraTerminalStatuses),
+      inject: [WORKER_TUNING],
+      useFactory: (tuning: WorkerTuning) => engineSettings(tuning),
     },
     { provide: DIALER_FAULTS, useFactory: () => installFaultsFromEnv(dialerFaults) },
     EngineMetrics,
@@ -59,6 +62,7 @@ import { Reconciler } from './start/reconciler.service';
     DialerService,
     CampaignSettler,
     AttemptLedger,
+    CallAttemptsRepository,
     AttemptFinalizer,
     CallTerminator,
     AgentCallReader,

@@ -1,3 +1,4 @@
+import { LeadsRepository } from './leads.repository';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { UploadGate } from './csv/upload-gate';
@@ -10,7 +11,7 @@ import { LeadsQueryService } from './leads-query.service';
 /** Lead files in (streamed CSV import), leads and import records out. */
 @Module({
   imports: [TypeOrmModule.forFeature([Lead, LeadImport])],
-  providers: [LeadImportService, LeadsQueryService, UploadGate, ImportErrorsFile],
-  exports: [LeadImportService, LeadsQueryService, UploadGate, ImportErrorsFile],
+  providers: [LeadImportService, LeadsQueryService, LeadsRepository, UploadGate, ImportErrorsFile],
+  exports: [LeadImportService, LeadsQueryService, LeadsRepository, UploadGate, ImportErrorsFile],
 })
 export class LeadsModule {}

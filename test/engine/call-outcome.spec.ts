@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { decideLeadAfterCall, readCallStatus } from '../../src/engine/finish/call-outcome';
+import { readCallStatus } from '../../src/callrounded/voice-platform/call-view';
+import { decideLeadAfterCall } from '../../src/engine/finish/call-outcome';
 
 const now = new Date('2026-11-21T10:00:00Z');
 const retry = { max_attempts: 3, delay_minutes: 60, on: ['missed', 'failed'] };

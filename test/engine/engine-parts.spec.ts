@@ -9,8 +9,8 @@ import { defaultWorkerTuning } from '../../src/core/runtime';
 
 describe('engine settings', () => {
   it('gives each instance its own lease owner id and keeps the rate window above 60 s', () => {
-    const a = engineSettings(defaultWorkerTuning, {});
-    const b = engineSettings(defaultWorkerTuning, {});
+    const a = engineSettings(defaultWorkerTuning);
+    const b = engineSettings(defaultWorkerTuning);
     expect(a.instanceId).not.toBe(b.instanceId);
     expect(a.instanceId).toMatch(new RegExp(`-${process.pid}-[0-9a-f]{6}$`));
     expect(a.rateWindowMs).toBeGreaterThan(60_000);

@@ -10,6 +10,7 @@ import { ENGINE_SETTINGS, type EngineSettings } from '../engine-settings';
 import { PAUSE_COLUMNS, pauseStateOf, PlatformPauseService } from '../start/platform-pause.service';
 import { queryRows } from '../../common/sql';
 import { SLOT_STATES_SQL } from '../../common/attempt-states';
+import { LeadsRepository } from '../../leads/leads.repository';
 import { DIALABLE_LEAD_STATUSES_SQL } from '../../leads/lead-statuses';
 
 /** A lead claimed for one call: its attempt row exists and holds a slot (state `starting`). */
@@ -60,6 +61,7 @@ export class LeadClaimer {
     private readonly windows: CallingWindowService,
     private readonly limits: CampaignLimits,
     private readonly compliance: ComplianceService,
+    private readonly leadRows: LeadsRepository,
   ) {}
 
   async claim(campaignId: string, want: number, now: Date): Promise<ClaimResult> {
@@ -200,10 +202,7 @@ export class LeadClaimer {
     histories: Map<string, ContactHistory>,
   ): Promise<'dial' | 'wait' | 'final'> {
     if (lead.suppressed) {
-      await tx.query(
-        `UPDATE leads SET status = 'suppressed', status_reason = $2, next_attempt_at = NULL, updated_at = now() WHERE id = $1`,
-        [lead.id, 'number is on the do-not-call list'],
-      );
+      await this.leadRows.close(tx, lead.id, 'suppressed', 'number is on the do-not-call list');
       return 'final';
     }
     let verdict: { allowed: boolean; next_open_at: Date | null; reason?: string };
@@ -212,18 +211,17 @@ export class LeadClaimer {
     } catch (e) {
       const reason = `calling window could not be evaluated: ${e instanceof Error ? e.message : String(e)}`;
       this.logger.warn(`lead ${lead.id}: ${reason}`);
-      await this.failLead(tx, lead.id, reason);
+      await this.leadRows.close(tx, lead.id, 'failed', reason);
       return 'final';
     }
     if (verdict.allowed) return this.screenLaw(tx, campaign, lead, now, histories);
     if (verdict.next_open_at === null) {
-      await this.failLead(tx, lead.id, verdict.reason ?? 'never inside the calling window');
+      const reason = verdict.reason ?? 'never inside the calling window';
+      await this.leadRows.close(tx, lead.id, 'failed', reason);
       return 'final';
     }
-    await tx.query(
-      `UPDATE leads SET next_attempt_at = $2, status_reason = $3, updated_at = now() WHERE id = $1`,
-      [lead.id, verdict.next_open_at, verdict.reason ?? 'outside the calling window'],
-    );
+    const reason = verdict.reason ?? 'outside the calling window';
+    await this.leadRows.postpone(tx, lead.id, verdict.next_open_at, reason);
     return 'wait';
   }
 
@@ -242,25 +240,12 @@ export class LeadClaimer {
     const v = await this.compliance.screen(tx, campaign, lead, now, { histories });
     if ('busy' in v) return 'wait';
     if ('final' in v) {
-      await tx.query(
-        `UPDATE leads SET status = 'ineligible', status_reason = $2, next_attempt_at = NULL, updated_at = now() WHERE id = $1`,
-        [lead.id, v.reason],
-      );
+      await this.leadRows.close(tx, lead.id, 'ineligible', v.reason);
       return 'final';
     }
     if (v.allowed) return 'dial';
-    await tx.query(
-      `UPDATE leads SET next_attempt_at = $2, status_reason = $3, updated_at = now() WHERE id = $1`,
-      [lead.id, v.next_allowed_at, v.reason],
-    );
+    await this.leadRows.postpone(tx, lead.id, v.next_allowed_at, v.reason);
     return 'wait';
-  }
-
-  private async failLead(tx: EntityManager, leadId: string, reason: string): Promise<void> {
-    await tx.query(
-      `UPDATE leads SET status = 'failed', status_reason = $2, next_attempt_at = NULL, updated_at = now() WHERE id = $1`,
-      [leadId, reason],
-    );
   }
 
   /**

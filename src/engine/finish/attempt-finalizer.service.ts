@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import type { PlatformCall } from '../../callrounded/callrounded.types';
 import { Campaign, type CampaignStatus } from '../../campaigns/campaign.entity';
 import { EngineMetrics } from '../engine-metrics';
 import { ENGINE_SETTINGS, type EngineSettings } from '../engine-settings';
@@ -11,6 +10,7 @@ import { QualificationService } from '../../qualification/qualification.service'
 import { recordCallAnswers } from '../../compliance/call-answers';
 import { CallAttempt } from '../attempts/call-attempt.entity';
 import { decideLeadAfterCall, type CallOutcome } from './call-outcome';
+import type { PlatformCallView } from '../platform/voice-platform.port';
 
 export interface Finalised {
   campaignId: string;
@@ -18,9 +18,9 @@ export interface Finalised {
   leadFinal: boolean;
 }
 
-/** post_call_answers filled in: the platform has finished its post-call processing. */
-export function answersReady(call: PlatformCall | null | undefined): boolean {
-  return Array.isArray(call?.post_call_answers) && call.post_call_answers.length > 0;
+/** Post-call answers filled in: the platform has finished its post-call processing. */
+export function answersReady(call: PlatformCallView | null | undefined): boolean {
+  return Array.isArray(call?.answers) && call.answers.length > 0;
 }
 
 /**
@@ -86,12 +86,12 @@ export class AttemptFinalizer {
   async finishCall(
     attemptId: string,
     campaign: Campaign,
-    call: PlatformCall | null,
+    call: PlatformCallView | null,
     outcome: CallOutcome,
     now: Date,
     note?: string,
   ): Promise<Finalised | undefined> {
-    const answers = call?.post_call_answers ?? [];
+    const answers = call?.answers ?? [];
     const waitForAnswers =
       outcome === 'completed' && !answersReady(call) && !hasNoQuestions(campaign);
     const result = await this.withQualificationFallback(attemptId, (qualify) =>
@@ -111,8 +111,8 @@ export class AttemptFinalizer {
             attemptId,
             call?.status ?? null,
             outcome,
-            parseTime(call?.end_time) ?? now,
-            numberOrNull(call?.duration_seconds),
+            parseTime(call?.endedAt) ?? now,
+            numberOrNull(call?.durationSeconds),
             numberOrNull(call?.cost),
             JSON.stringify(answers),
             waitForAnswers ? new Date(now.getTime() + this.settings.answersWaitMs) : null,
@@ -134,7 +134,7 @@ export class AttemptFinalizer {
   async completeAnswers(
     attemptId: string,
     campaign: Campaign,
-    call: PlatformCall | null,
+    call: PlatformCallView | null,
     now: Date,
   ): Promise<Finalised | undefined> {
     const ready = answersReady(call);
@@ -149,7 +149,7 @@ export class AttemptFinalizer {
               WHERE id = $1 AND state = 'ended' AND answers_due_until IS NOT NULL
               RETURNING *)
            ${SELECT_ATTEMPT_AND_LEAD.replace(/\$11/g, 'true')}`,
-          [attemptId, ready, JSON.stringify(call?.post_call_answers ?? [])],
+          [attemptId, ready, JSON.stringify(call?.answers ?? [])],
         );
         if (!row) return undefined;
         const answers = row.attempt.postCallAnswers ?? [];

@@ -1,35 +1,8 @@
-import { classifyCallStatus } from '../../callrounded/call-status';
 import type { CampaignStatus, RetryPolicy, RetryRule } from '../../campaigns/campaign.entity';
 import type { LeadStatus } from '../../leads/lead-statuses';
+import type { CallOutcome } from '../platform/voice-platform.port';
 
-/** How an attempt ended, as retry policies name it. */
-export type CallOutcome = 'completed' | 'missed' | 'failed' | 'unknown';
-const OUTCOMES: readonly string[] = ['completed', 'missed', 'failed', 'unknown'];
-
-export type StatusReading =
-  { kind: 'terminal'; outcome: CallOutcome } | { kind: 'in_progress' } | { kind: 'unrecognised' };
-
-/**
- * Reads a platform status. `completed`, `missed`, `failed` end a call with that outcome; the
- * configured extra terminal statuses end it with the outcome they are mapped to; `created` and
- * `ongoing` are in progress; anything else is kept polling (see maxCallAgeMs).
- */
-export function readCallStatus(
-  status: string | null | undefined,
-  extraTerminal: Record<string, string> = {},
-): StatusReading {
-  const value = (status ?? '').toLowerCase();
-  const mapped = extraTerminal[value];
-  if (mapped !== undefined) {
-    return {
-      kind: 'terminal',
-      outcome: (OUTCOMES.includes(mapped) ? mapped : 'unknown') as CallOutcome,
-    };
-  }
-  const kind = classifyCallStatus(value);
-  if (kind === 'terminal') return { kind, outcome: value as CallOutcome };
-  return { kind };
-}
+export type { CallOutcome };
 
 export interface LeadDecision {
   status: LeadStatus;

@@ -1,16 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { CallRoundedClient } from '../../callrounded/callrounded.client';
 import {
-  AmbiguousCallStartError,
-  CallRoundedAuthError,
-  CallRoundedError,
-  CallRoundedNetworkError,
-  CallRoundedRateLimitError,
-  CallRoundedValidationError,
-} from '../../callrounded/callrounded.errors';
-import { rateLimitKindOf } from '../../callrounded/rate-limit-kind';
+  PlatformAuthRefused,
+  PlatformUnreachable,
+  StartAmbiguous,
+  StartRateLimited,
+  StartRejected,
+  VOICE_PLATFORM,
+  type VoicePlatform,
+} from '../platform/voice-platform.port';
 import {
   AttemptLedger,
   type ReleaseLead,
@@ -36,8 +35,6 @@ import { queryRows } from '../../common/sql';
 export type StartOutcome =
   'live' | 'ambiguous' | 'released' | 'rate_limited' | 'platform_down' | 'lost' | 'crashed';
 
-/** Errors whose fields name the lead's own data: no retry can help that lead. */
-const LEAD_FIELDS = new Set(['to_number', 'dynamic_variables_values']);
 /** After a 401 every start would fail the same way: pause them all for this long. */
 const AUTH_PAUSE_MS = 60_000;
 
@@ -56,7 +53,7 @@ export class CallStarter {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ENGINE_SETTINGS) private readonly settings: EngineSettings,
     @Inject(DIALER_FAULTS) private readonly faults: DialerFaults,
-    private readonly client: CallRoundedClient,
+    @Inject(VOICE_PLATFORM) private readonly platform: VoicePlatform,
     private readonly pacer: PlatformPacer,
     private readonly ledger: AttemptLedger,
     private readonly pause: PlatformPauseService,
@@ -112,13 +109,13 @@ export class CallStarter {
 
     let callId: string;
     try {
-      const result = await this.client.startPhoneCall({
-        from_number: call.fromNumber,
-        to_number: lead.phone,
-        agent_id: campaign.agentId,
-        dynamic_variables_values: { ...(campaign.variables ?? {}), ...(lead.variables ?? {}) },
+      const result = await this.platform.startCall({
+        fromNumber: call.fromNumber,
+        toNumber: lead.phone,
+        agentId: campaign.agentId,
+        variables: { ...(campaign.variables ?? {}), ...(lead.variables ?? {}) },
       });
-      callId = result.call_id;
+      callId = result.callId;
     } catch (e) {
       return this.onRefused(call, now, e);
     }
@@ -232,15 +229,15 @@ export class CallStarter {
   private async onRefused(call: ClaimedCall, sentAt: Date, e: unknown): Promise<StartOutcome> {
     const now = this.clock.now();
     const message = e instanceof Error ? e.message : String(e);
-    if (e instanceof CallRoundedRateLimitError) {
+    if (e instanceof StartRateLimited) {
       this.metrics.rateLimited.inc();
       await this.release(call, `platform answered 429: ${message}`, { kind: 'requeue' }, '429');
       // Which limit it names decides whether the learned limit drops (see platform-limit.ts).
-      await this.pause.record429(now, sentAt, e.retryAfterMs, rateLimitKindOf(e));
+      await this.pause.record429(now, sentAt, e.retryAfterMs, e.limitKind);
       return 'rate_limited';
     }
-    if (e instanceof CallRoundedNetworkError) {
-      // The client says the request never left this machine (connection refused, DNS...).
+    if (e instanceof PlatformUnreachable) {
+      // The platform says the request never left this machine (connection refused, DNS...).
       await this.release(
         call,
         `platform unreachable: ${message}`,
@@ -249,7 +246,7 @@ export class CallStarter {
       );
       return 'platform_down';
     }
-    if (e instanceof CallRoundedAuthError) {
+    if (e instanceof PlatformAuthRefused) {
       this.logger.error(
         `The platform refused our API key (${message}): every instance pauses call starts for ${AUTH_PAUSE_MS / 1000} s. Check CALLROUNDED_API_KEY.`,
       );
@@ -267,14 +264,12 @@ export class CallStarter {
       });
       return 'released';
     }
-    if (e instanceof CallRoundedError && !(e instanceof AmbiguousCallStartError)) {
-      return this.onClientRefusal(call, e);
-    }
+    if (e instanceof StartRejected) return this.onClientRefusal(call, e);
     // Timeout, reset, 5xx or anything unexpected: the call may exist. Keep the slot, reconcile.
     this.metrics.ambiguousStarts.inc();
     this.logger.warn(`start of attempt ${call.attemptId} is ambiguous (${message}): reconciling`);
     // A 5xx counts as a platform failure for the circuit breaker; a timeout or reset does not.
-    const serverError = e instanceof CallRoundedError && (e.httpStatus ?? 0) >= 500;
+    const serverError = e instanceof StartAmbiguous && e.serverError;
     await this.ledger.markAmbiguous(
       call.attemptId,
       now,
@@ -289,14 +284,9 @@ export class CallStarter {
    * variables), the lead fails: no retry can help. Otherwise (from_number, agent_id, unknown
    * route...) the campaign is misconfigured: it is paused, the lead goes back to the queue.
    */
-  private async onClientRefusal(call: ClaimedCall, e: CallRoundedError): Promise<StartOutcome> {
-    const fields = e.details.map((d) => d.field);
-    const detail = e.details.map((d) => `${d.field}: ${d.message}`).join('; ') || e.message;
-    const blamesLead =
-      e instanceof CallRoundedValidationError &&
-      fields.length > 0 &&
-      fields.every((f) => LEAD_FIELDS.has(f));
-    if (blamesLead) {
+  private async onClientRefusal(call: ClaimedCall, e: StartRejected): Promise<StartOutcome> {
+    const detail = e.detail;
+    if (e.leadAtFault) {
       const reason = `platform refused the call: ${detail}`;
       return this.release(call, reason, { kind: 'failed', reason }, 'refused', {
         platformFailed: true,
@@ -343,7 +333,7 @@ export class CallStarter {
     void this.pause.recordSuccess(sentAt).catch(() => undefined);
     void this.pacer
       .request(() =>
-        this.client.updateCallMetadata(callId, {
+        this.platform.tagCall(callId, {
           campaign_id: call.campaign.id,
           lead_id: call.lead.id,
           attempt_id: call.attemptId,

@@ -1,4 +1,4 @@
-import type { RateLimitKind } from '../../callrounded/rate-limit-kind';
+import type { RateLimitKind } from '../platform/voice-platform.port';
 
 /**
  * The rules of the learned platform limit (AIMD), apart from the SQL that applies them.

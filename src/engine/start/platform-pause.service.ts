@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import type { RateLimitKind } from '../../callrounded/rate-limit-kind';
-import { computeRetryDelay } from '../../callrounded/retry-policy';
+import type { RateLimitKind } from '../platform/voice-platform.port';
+import { computeRetryDelay } from '../../common/backoff';
 import { queryRows } from '../../common/sql';
 import { GROWTH_STARTS_MIN, judge429, type LimitState } from './platform-limit';
 import { SLOT_STATES_SQL } from '../../common/attempt-states';

@@ -1,13 +1,17 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { CallRoundedClient } from '../../callrounded/callrounded.client';
-import type { PlatformCall } from '../../callrounded/callrounded.types';
+import {
+  VOICE_PLATFORM,
+  type PlatformCallView,
+  type VoicePlatform,
+} from '../platform/voice-platform.port';
 import { AttemptLedger } from '../attempts/attempt-ledger.service';
 import { CallTerminator } from '../track/call-terminator.service';
 import { EngineMetrics } from '../engine-metrics';
 import { ENGINE_SETTINGS, type EngineSettings } from '../engine-settings';
 import { InFlightRegistry } from '../attempts/in-flight.registry';
+import { CallAttemptsRepository } from '../attempts/call-attempts.repository';
 import { PlatformPacer } from './platform-pacer';
 import { forEachLimited } from '../../common/worker-loop';
 import { queryRows } from '../../common/sql';
@@ -43,12 +47,13 @@ export class Reconciler {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(ENGINE_SETTINGS) private readonly settings: EngineSettings,
-    private readonly client: CallRoundedClient,
+    @Inject(VOICE_PLATFORM) private readonly platform: VoicePlatform,
     private readonly pacer: PlatformPacer,
     private readonly ledger: AttemptLedger,
     private readonly terminator: CallTerminator,
     private readonly inFlight: InFlightRegistry,
     private readonly metrics: EngineMetrics,
+    private readonly attempts: CallAttemptsRepository,
   ) {}
 
   /** `starting` attempts whose lease expired become `ambiguous`: their slot stays held. */
@@ -140,7 +145,7 @@ export class Reconciler {
       this.logger.log(`attempt ${row.id}: adopted call ${found.id} found on the platform`);
       void this.pacer
         .request(() =>
-          this.client.updateCallMetadata(found.id, {
+          this.platform.tagCall(found.id, {
             campaign_id: row.campaign_id,
             lead_id: row.lead_id,
             attempt_id: row.id,
@@ -166,31 +171,26 @@ export class Reconciler {
    * platform says), started after requested_at minus the clock skew, and not recorded on any
    * attempt. The earliest such call is the one our POST created.
    */
-  private async findUnrecordedCall(row: AmbiguousAttempt): Promise<PlatformCall | undefined> {
+  private async findUnrecordedCall(row: AmbiguousAttempt): Promise<PlatformCallView | undefined> {
     const since = new Date(new Date(row.requested_at).getTime() - this.settings.clockSkewMs);
-    const matches: PlatformCall[] = [];
+    const matches: PlatformCallView[] = [];
     await this.pacer.request(async () => {
-      const calls = this.client.iterateCalls({
-        agent_id: row.agent_id,
-        to_number: row.to_number,
-        start_time_gt: since,
+      const calls = this.platform.findCalls({
+        agentId: row.agent_id,
+        toNumber: row.to_number,
+        startedAfter: since,
         limit: 100,
       });
       for await (const call of calls) {
-        if (call.to_number && call.to_number !== row.to_number) continue;
-        if (call.from_number && call.from_number !== row.from_number) continue;
+        if (call.toNumber && call.toNumber !== row.to_number) continue;
+        if (call.fromNumber && call.fromNumber !== row.from_number) continue;
         matches.push(call);
       }
     });
     if (matches.length === 0) return undefined;
-    const known: { call_id: string }[] = await queryRows(
-      this.db,
-      `SELECT call_id FROM call_attempts WHERE call_id = ANY($1::text[])`,
-      [matches.map((c) => c.id)],
-    );
-    const recorded = new Set(known.map((k) => k.call_id));
+    const recorded = await this.attempts.recordedCallIds(matches.map((c) => c.id));
     return matches
       .filter((c) => !recorded.has(c.id))
-      .sort((a, b) => Date.parse(a.start_time ?? '') - Date.parse(b.start_time ?? ''))[0];
+      .sort((a, b) => Date.parse(a.startedAt ?? '') - Date.parse(b.startedAt ?? ''))[0];
   }
 }

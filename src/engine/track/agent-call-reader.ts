@@ -1,6 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { CallRoundedClient } from '../../callrounded/callrounded.client';
-import type { PlatformCall } from '../../callrounded/callrounded.types';
+import {
+  VOICE_PLATFORM,
+  type PlatformCallView,
+  type VoicePlatform,
+} from '../platform/voice-platform.port';
 import { ENGINE_SETTINGS, type EngineSettings } from '../engine-settings';
 import { PlatformPacer } from '../start/platform-pacer';
 import { forEachLimited } from '../../common/worker-loop';
@@ -32,7 +35,7 @@ export class AgentCallReader {
 
   constructor(
     @Inject(ENGINE_SETTINGS) private readonly settings: EngineSettings,
-    private readonly client: CallRoundedClient,
+    @Inject(VOICE_PLATFORM) private readonly platform: VoicePlatform,
     private readonly pacer: PlatformPacer,
   ) {
     this.skew = new SkewEstimator(settings.clockSkewMs);
@@ -43,8 +46,8 @@ export class AgentCallReader {
     agentId: string,
     tracked: TrackedCall[],
     now: Date,
-  ): Promise<Map<string, PlatformCall>> {
-    const seen = new Map<string, PlatformCall>();
+  ): Promise<Map<string, PlatformCallView>> {
+    const seen = new Map<string, PlatformCallView>();
     try {
       await this.listRecent(agentId, tracked, now, seen);
     } catch (e) {
@@ -65,7 +68,7 @@ export class AgentCallReader {
     agentId: string,
     tracked: TrackedCall[],
     now: Date,
-    seen: Map<string, PlatformCall>,
+    seen: Map<string, PlatformCallView>,
   ): Promise<void> {
     const cutoff = now.getTime() - this.settings.maxListWindowMs;
     const listable = tracked.filter((t) => t.requested_at.getTime() >= cutoff);
@@ -78,34 +81,30 @@ export class AgentCallReader {
     for (let page = 0; page < 50 && wanted.size > 0; page++) {
       this.requests++;
       const result = await this.pacer.request(() =>
-        this.client.listCalls(
-          { agent_id: agentId, start_time_gt: since, limit: 1000 },
-          cursor ? { mode: 'cursor', cursor } : { mode: 'cursor' },
-        ),
+        this.platform.listAgentCalls({ agentId, startedAfter: since, limit: 1000 }, cursor),
       );
-      for (const call of result.data) {
+      for (const call of result.calls) {
         const t = byCallId.get(call.id);
         if (!t) continue;
         seen.set(call.id, call);
         wanted.delete(call.id);
-        this.skew.sample(call.start_time, t.requested_at);
+        this.skew.sample(call.startedAt, t.requested_at);
       }
-      if (!result.next_cursor || result.next_cursor === cursor || result.data.length === 0) break;
-      cursor = result.next_cursor;
+      if (!result.nextCursor || result.nextCursor === cursor || result.calls.length === 0) break;
+      cursor = result.nextCursor;
     }
   }
 
   private async fetchStragglers(
     tracked: TrackedCall[],
-    seen: Map<string, PlatformCall>,
+    seen: Map<string, PlatformCallView>,
     now: Date,
   ): Promise<void> {
     const lastSeenAt = (t: TrackedCall) =>
       this.lastSeen.get(t.id) ?? (t.started_at ?? t.requested_at).getTime();
     const due = (t: TrackedCall) => {
       const call = seen.get(t.call_id);
-      // A list that does not carry post_call_answers cannot complete a lead: ask for the call.
-      if (call) return call.post_call_answers === undefined && call.status === 'completed';
+      if (call) return call.answersLeftOut;
       return now.getTime() - lastSeenAt(t) >= this.settings.stragglerAfterMs;
     };
     const stragglers = tracked
@@ -115,7 +114,7 @@ export class AgentCallReader {
     await forEachLimited(stragglers, 8, async (t) => {
       try {
         this.requests++;
-        seen.set(t.call_id, await this.pacer.request(() => this.client.getCall(t.call_id)));
+        seen.set(t.call_id, await this.pacer.request(() => this.platform.getCall(t.call_id)));
       } catch (e) {
         this.logger.warn(`GET /calls/${t.call_id} failed, will retry: ${String(e)}`);
       }

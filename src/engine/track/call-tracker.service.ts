@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { Campaign } from '../../campaigns/campaign.entity';
-import type { PlatformCall } from '../../callrounded/callrounded.types';
+import type { PlatformCallView } from '../platform/voice-platform.port';
 import { CLOCK, type Clock } from '../../core/runtime';
 import { DialerService } from '../dialer.service';
 import { EngineMetrics } from '../engine-metrics';
@@ -14,12 +14,11 @@ import {
   AttemptFinalizer,
   type Finalised,
 } from '../finish/attempt-finalizer.service';
-import { readCallStatus } from '../finish/call-outcome';
 import { CallTerminator } from './call-terminator.service';
 import { queryRows } from '../../common/sql';
 import { AgentCallReader, type TrackedCall } from './agent-call-reader';
 import { PollCadence } from './poll-cadence';
-import { SLOT_STATES_SQL } from '../../common/attempt-states';
+import { CallAttemptsRepository } from '../attempts/call-attempts.repository';
 
 interface Tracked extends TrackedCall {
   agent_id: string;
@@ -53,6 +52,7 @@ export class CallTracker {
     private readonly reconciler: Reconciler,
     private readonly dialer: DialerService,
     private readonly metrics: EngineMetrics,
+    private readonly attempts: CallAttemptsRepository,
   ) {
     this.cadence = new PollCadence(settings.pollIntervalMs, settings.pollRequestsPerFinishedCall);
     this.loop = new WorkerLoop(
@@ -98,11 +98,7 @@ export class CallTracker {
     await this.terminator.sweepCancelled(now);
     await this.reconciler.reap(now);
     const reconciled = await this.reconciler.reconcile(now);
-    const [{ n }] = await queryRows<{ n: string }>(
-      this.db,
-      `SELECT count(*) AS n FROM call_attempts WHERE state IN ${SLOT_STATES_SQL}`,
-    );
-    this.metrics.liveCalls.set(Number(n));
+    this.metrics.liveCalls.set(await this.attempts.countSlotsHeld());
     return reconciled;
   }
 
@@ -175,7 +171,7 @@ export class CallTracker {
   /** What to do with one tracked call this tick, if anything. */
   private decide(
     t: Tracked,
-    call: PlatformCall | undefined,
+    call: PlatformCallView | undefined,
     now: Date,
   ): ((campaign: Campaign) => Promise<Finalised | undefined>) | undefined {
     if (t.state === 'ended') {
@@ -185,9 +181,7 @@ export class CallTracker {
       }
       return undefined;
     }
-    const reading = call
-      ? readCallStatus(call.status, this.settings.extraTerminalStatuses)
-      : undefined;
+    const reading = call?.reading;
     if (call && reading?.kind === 'terminal') {
       return (c) => this.finalizer.finishCall(t.id, c, call, reading.outcome, now);
     }
