@@ -34,9 +34,7 @@ export class BudgetCounters1763773100000 implements MigrationInterface {
       await q.query(`DROP TRIGGER call_attempts_budget_count_${op} ON call_attempts`);
       await q.query(`DROP FUNCTION call_attempts_budget_count_${op}()`);
     }
-    await q.query(
-      `DELETE FROM campaign_counters WHERE key IN ('spent', 'priced_calls', 'slots')`,
-    );
+    await q.query(`DELETE FROM campaign_counters WHERE key IN ('spent', 'priced_calls', 'slots')`);
   }
 }
 

@@ -105,7 +105,8 @@ export class CampaignLimits {
    */
   private async withinBudget(tx: EntityManager, c: Campaign): Promise<number> {
     const maxCost = Number(c.maxCost);
-    const counters = (await readCounters(tx, [c.id], BUDGET_KEYS)).get(c.id) ?? new Map();
+    const counters =
+      (await readCounters(tx, [c.id], BUDGET_KEYS)).get(c.id) ?? new Map<string, number>();
     const spent = counters.get('spent') ?? 0;
     const priced = counters.get('priced_calls') ?? 0;
     const live = counters.get('slots') ?? 0;
