@@ -12,6 +12,7 @@ import {
   FAST_TUNING,
   leadsAllAt,
   leadsOf,
+  retryDelaysOf,
   phones,
   scenarioWith,
   setCampaignStatus,
@@ -55,13 +56,7 @@ describe('retry rules per status and per outcome', () => {
     const leadsAt = (status: string, attempts: number) => leadsAllAt(pg, id, status, attempts);
 
     await waitFor('first calls ended', () => leadsAt('retry_scheduled', 1));
-    const { rows } = await pg.query(
-      `SELECT l.next_attempt_at, a.finished_at FROM leads l JOIN call_attempts a ON a.lead_id = l.id
-        WHERE l.campaign_id = $1`,
-      [id],
-    );
-    for (const r of rows)
-      expect(r.next_attempt_at.getTime() - r.finished_at.getTime()).toBe(10 * MIN);
+    expect(await retryDelaysOf(pg, id)).toEqual(Array(2).fill(10 * MIN));
     clock.advance(9 * MIN);
     await sleep(600);
     expect(sim.calls()).toHaveLength(2);

@@ -7,6 +7,7 @@ import {
   expectCallsAccountedFor,
   leadsAllAt,
   leadsOf,
+  retryDelaysOf,
   useEngine,
 } from './support/engine-fixtures';
 import { scenarioWith } from '../kit/simulator';
@@ -29,13 +30,7 @@ describe('outcomes and retries follow the campaign policy', () => {
 
     await waitFor('first attempts missed', () => leadsAt('retry_scheduled', 1));
     expect(sim.calls()).toHaveLength(3);
-    const { rows } = await pg.query(
-      `SELECT l.next_attempt_at, a.finished_at FROM leads l JOIN call_attempts a ON a.lead_id = l.id
-        WHERE l.campaign_id = $1`,
-      [id],
-    );
-    for (const r of rows)
-      expect(r.next_attempt_at.getTime() - r.finished_at.getTime()).toBe(10 * MIN);
+    expect(await retryDelaysOf(pg, id)).toEqual(Array(3).fill(10 * MIN));
 
     clock.advance(9 * MIN);
     await sleep(800);

@@ -159,6 +159,20 @@ export async function leadsAllAt(
   return leads.length > 0 && leads.every((l) => l.status === status && l.attempts === attempts);
 }
 
+/**
+ * Per lead waiting for a retry, the time from its last call's end to its next attempt, in ms
+ * (leads in `seq` order).
+ */
+export async function retryDelaysOf(pg: Client, campaignId: string): Promise<number[]> {
+  const { rows } = await pg.query<{ next_attempt_at: Date; finished_at: Date }>(
+    `SELECT l.next_attempt_at, a.finished_at FROM leads l
+       JOIN call_attempts a ON a.lead_id = l.id AND a.attempt_number = l.attempts
+      WHERE l.campaign_id = $1 AND l.status = 'retry_scheduled' ORDER BY l.seq`,
+    [campaignId],
+  );
+  return rows.map((r) => r.next_attempt_at.getTime() - r.finished_at.getTime());
+}
+
 /** The campaign's status and why it is paused. */
 export async function campaignRow(pg: Client, id: string) {
   const { rows } = await pg.query(
