@@ -15,6 +15,7 @@ import { CampaignControls1763772100000 } from './1763772100000-CampaignControls'
 import { BreakerIndex1763772110000 } from './1763772110000-BreakerIndex';
 import { CampaignCounters1763772200000 } from './1763772200000-CampaignCounters';
 import { AnswerCounters1763772210000 } from './1763772210000-AnswerCounters';
+import { BudgetCounters1763773100000 } from './1763773100000-BudgetCounters';
 
 /** Every migration, oldest first (by the timestamp in its name: TypeORM applies them in that order). */
 export const migrations = [
@@ -35,4 +36,5 @@ export const migrations = [
   BreakerIndex1763772110000,
   CampaignCounters1763772200000,
   AnswerCounters1763772210000,
+  BudgetCounters1763773100000,
 ];

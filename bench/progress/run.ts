@@ -12,22 +12,24 @@
  * For comparison, the full count the counters replace (the former progress query) is timed in
  * SQL. Writes bench/progress/RESULTS.md.
  */
-import { ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { request } from 'undici';
-import { runMigrations } from '../../src/database/migrate';
-import { HAIR_SALON_FR_SCENARIO } from '../../src/simulator/scenarios/hair-salon.fr';
-import { createDatabase, freePort, log as out, startDatabase } from '../support/database';
+import {
+  type ApiService,
+  BENCH_API_KEY,
+  startApiService,
+  stopApiService,
+} from '../support/api-service';
+import { log as out, startBenchDatabase } from '../support/database';
+import { insertSalonCampaign, SALON_AGENT } from '../support/salon-campaign';
 
 const LEADS = Number(process.env.BENCH_LEADS ?? 1_000_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
 const LIVE = 100;
 const DIALLED = 20_000;
-const API_KEY = 'bench-key-0123456789abcdef';
-const AGENT = HAIR_SALON_FR_SCENARIO.agents[0];
 const TARGETS = { campaign: 20, list: 20, report: 100 };
 
 interface Latency {
@@ -37,14 +39,10 @@ interface Latency {
 }
 
 async function main() {
-  const pg = await startDatabase([
-    ...['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
-  ]);
-  const dbName = `progress_bench_${Date.now()}`;
-  const dbUrl = await createDatabase(pg.url, dbName);
-  let service: Service | undefined;
+  const database = await startBenchDatabase('progress_bench');
+  const dbUrl = database.url;
+  let service: ApiService | undefined;
   try {
-    await runMigrations(dbUrl);
     const sql = new Client({ connectionString: dbUrl });
     await sql.connect();
     log(`seeding ${LEADS.toLocaleString('en')} leads, ${LIVE} calls live…`);
@@ -64,7 +62,7 @@ async function main() {
     );
     await sql.end();
 
-    service = await startService(dbUrl);
+    service = await startApiService(dbUrl);
     const campaign = await measure(service, `/v1/campaigns/${id}`);
     log(`GET /v1/campaigns/{id}: ${fmt(campaign)}`);
     const list = await measure(service, `/v1/campaigns?limit=50`);
@@ -78,12 +76,8 @@ async function main() {
     log(ok ? 'PASS' : 'FAIL');
     process.exitCode = ok ? 0 : 1;
   } finally {
-    if (service) await stopService(service);
-    const admin = new Client({ connectionString: pg.url });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
-    await pg.stop();
+    if (service) await stopApiService(service);
+    await database.close();
   }
 }
 
@@ -93,17 +87,9 @@ async function main() {
  * and 100 are being called now (attempts `live`). Written through the counters' triggers.
  */
 async function seed(sql: Client): Promise<string> {
-  const campaign = async (name: string) =>
-    (
-      await sql.query<{ id: string }>(
-        `INSERT INTO campaigns (name, agent_id, from_numbers, calling_window, retry, qualification, questions, status, started_at)
-         VALUES ($1, $2, ARRAY['+33912345678'], '{"days":["mon"],"hours":[{"start":"09:00","end":"18:00"}]}',
-                 '{"max_attempts":2,"delay_minutes":60,"on":["missed","failed"]}',
-                 '{"match":"all","rules":[{"question":"interested","equals":true}]}', $3, 'running', now())
-         RETURNING id`,
-        [name, AGENT.id, JSON.stringify(questions())],
-      )
-    ).rows[0].id;
+  const qualification = { match: 'all', rules: [{ question: 'interested', equals: true }] };
+  const campaign = (name: string) =>
+    insertSalonCampaign(sql, { name, status: 'running', qualification });
   for (let i = 0; i < 49; i++) {
     const small = await campaign(`Small ${i}`);
     await sql.query(
@@ -137,7 +123,7 @@ async function seed(sql: Client): Promise<string> {
             CASE WHEN status = 'completed' THEN 30 + seq % 240 ELSE 0 END,
             CASE WHEN status = 'completed' THEN round((30 + seq % 240) * 0.002, 4) ELSE 0 END
        FROM leads WHERE campaign_id = $1 AND status <> 'pending'`,
-    [id, AGENT.id],
+    [id, SALON_AGENT.id],
   );
   // 100 calls live: their leads `calling`, their attempts holding a slot with a call id.
   await sql.query(
@@ -150,24 +136,12 @@ async function seed(sql: Client): Promise<string> {
                                 call_id, call_status, requested_at, started_at)
      SELECT id, campaign_id, 1, $2, '+33912345678', phone, 'live', 'live-' || seq, 'in_progress', now(), now()
        FROM leads WHERE campaign_id = $1 AND status = 'calling'`,
-    [id, AGENT.id],
+    [id, SALON_AGENT.id],
   );
   await sql.query('VACUUM ANALYZE leads');
   await sql.query('VACUUM ANALYZE call_attempts');
   await sql.query('VACUUM ANALYZE campaign_counters');
   return id;
-}
-
-function questions() {
-  return AGENT.post_call_questions.map((q) => ({
-    id: q.id,
-    agent_id: AGENT.id,
-    name: q.name,
-    description: q.description,
-    type: q.type,
-    optional: q.optional,
-    options: (q.options ?? []).map((o) => ({ id: o.id, value: o.value })),
-  }));
 }
 
 /** The progress query the counters replaced: one pass over the campaign's leads. */
@@ -191,17 +165,12 @@ async function timeFullCount(sql: Client, id: string): Promise<number> {
   return percentile(runs, 0.5);
 }
 
-interface Service {
-  proc: ChildProcess;
-  port: number;
-}
-
 /** 10 warm-up requests, then REQUESTS one after the other; latencies in ms. */
-async function measure(service: Service, path: string): Promise<Latency> {
+async function measure(service: ApiService, path: string): Promise<Latency> {
   const one = async () => {
     const start = process.hrtime.bigint();
     const res = await request(`http://127.0.0.1:${service.port}${path}`, {
-      headers: { 'x-api-key': API_KEY },
+      headers: { 'x-api-key': BENCH_API_KEY },
     });
     const body = await res.body.text();
     if (res.statusCode !== 200) throw new Error(`${path}: HTTP ${res.statusCode} ${body}`);
@@ -216,44 +185,6 @@ async function measure(service: Service, path: string): Promise<Latency> {
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-}
-
-async function startService(databaseUrl: string): Promise<Service> {
-  const port = await freePort();
-  const main = resolve(__dirname, '../../src/main.js');
-  const proc = spawn(process.execPath, [main], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      API_KEYS: API_KEY,
-      APP_ROLE: 'api',
-      CALLROUNDED_API_URL: 'http://127.0.0.1:9/v1',
-      CALLROUNDED_API_KEY: 'bench-platform-key-unused',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const until = Date.now() + 60_000;
-  for (;;) {
-    try {
-      const res = await request(`http://127.0.0.1:${port}/health`);
-      await res.body.dump();
-      if (res.statusCode === 200) break;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > until || proc.exitCode !== null) throw new Error('the service did not start');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return { proc, port };
-}
-
-async function stopService(service: Service): Promise<void> {
-  if (service.proc.exitCode !== null) return;
-  const exited = new Promise((r) => service.proc.once('exit', r));
-  service.proc.kill('SIGTERM');
-  await exited;
 }
 
 const fmt = (l: Latency) =>

@@ -12,23 +12,25 @@
  * ≤ 2 × the time of the CSV export (CSV and XLSX runs alternate on the same service, so that both
  * see the same machine); service RSS ≤ 200 MB. Writes bench/report/RESULTS.md.
  */
-import { ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import { request } from 'undici';
-import { runMigrations } from '../../src/database/migrate';
-import { HAIR_SALON_FR_SCENARIO } from '../../src/simulator/scenarios/hair-salon.fr';
-import { freePort, startDatabase } from '../support/database';
+import {
+  type ApiService,
+  BENCH_API_KEY,
+  startApiService,
+  stopApiService,
+} from '../support/api-service';
+import { startBenchDatabase } from '../support/database';
+import { insertSalonCampaign, SALON_AGENT } from '../support/salon-campaign';
 
 const LEADS = Number(process.env.BENCH_LEADS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const API_KEY = 'bench-key-0123456789abcdef';
 const CAPPED_HEAP = '--max-old-space-size=128';
 
 type Run = Timed & { peakRssMb: number };
-const AGENT = HAIR_SALON_FR_SCENARIO.agents[0];
 
 interface Timed {
   ms: number;
@@ -37,20 +39,10 @@ interface Timed {
 
 async function main() {
   // A bench database: durability off, the export is what is measured.
-  const pg = await startDatabase([
-    ...['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
-  ]);
-  const dbName = `report_bench_${Date.now()}`;
-  const admin = new Client({ connectionString: pg.url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  await admin.end();
-  const url = new URL(pg.url);
-  url.pathname = `/${dbName}`;
-  const dbUrl = url.toString();
-  let service: Service | undefined;
+  const database = await startBenchDatabase('report_bench');
+  const dbUrl = database.url;
+  let service: ApiService | undefined;
   try {
-    await runMigrations(dbUrl);
     const sql = new Client({ connectionString: dbUrl });
     await sql.connect();
     log(`seeding ${LEADS.toLocaleString('en')} leads…`);
@@ -68,17 +60,17 @@ async function main() {
     log(`COPY leads: ${fmt(best(copyLeadsRuns))}; COPY report query: ${fmt(best(copyReportRuns))}`);
 
     // Phase 0: a fresh service's first export is an XLSX (its memory, as for the CSV below).
-    service = await startService(dbUrl);
+    service = await startApiService(dbUrl);
     const xlsxFirst = await measured(
       service,
       'report.xlsx (fresh service)',
       `/v1/campaigns/${campaignId}/report.xlsx`,
     );
-    await stopService(service);
+    await stopApiService(service);
 
     // Phase 1: the service as started by default. Phase 2: with the heap capped, as a
     // memory-limited deployment would run it (see docs/REPORT.md, "Memory").
-    service = await startService(dbUrl);
+    service = await startApiService(dbUrl);
     const plainIdle = rssMb(service.proc.pid as number).rss;
     const plain: Run[] = [];
     const xlsxPlain: Run[] = [];
@@ -88,9 +80,9 @@ async function main() {
         await measured(service, 'report.xlsx', `/v1/campaigns/${campaignId}/report.xlsx`),
       );
     }
-    await stopService(service);
+    await stopApiService(service);
 
-    service = await startService(dbUrl, CAPPED_HEAP);
+    service = await startApiService(dbUrl, CAPPED_HEAP);
     const cappedIdle = rssMb(service.proc.pid as number).rss;
     const capped: Run[] = [];
     for (let i = 0; i < RUNS; i++)
@@ -164,16 +156,9 @@ async function main() {
     log(ok ? 'PASS' : 'FAIL');
     process.exitCode = ok ? 0 : 1;
   } finally {
-    if (service) await stopService(service);
-    if (process.env.BENCH_KEEP_DB) {
-      log(`kept database ${dbUrl}`);
-    } else {
-      const admin2 = new Client({ connectionString: pg.url });
-      await admin2.connect();
-      await admin2.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-      await admin2.end();
-    }
-    await pg.stop();
+    if (service) await stopApiService(service);
+    if (process.env.BENCH_KEEP_DB) log(`kept database ${dbUrl}`);
+    await database.close(Boolean(process.env.BENCH_KEEP_DB));
   }
 }
 
@@ -196,26 +181,17 @@ const REPORT_SQL = `SELECT l.phone, l.variables, l.status, l.attempts,
  * after two missed calls, 10 % failed. Lead columns prenom, nom_du_salon, ville, code_postal.
  */
 async function seed(sql: Client): Promise<string> {
-  const questions = AGENT.post_call_questions.map((q) => ({
-    id: q.id,
-    agent_id: AGENT.id,
-    name: q.name,
-    description: q.description,
-    type: q.type,
-    optional: q.optional,
-    options: (q.options ?? []).map((o) => ({ id: o.id, value: o.value })),
-  }));
-  const [{ id }] = (
-    await sql.query<{ id: string }>(
-      `INSERT INTO campaigns (name, agent_id, from_numbers, calling_window, retry, qualification, questions, status, started_at, completed_at)
-       VALUES ('Bench salons', $1, ARRAY['+33912345678'], '{"days":["mon"],"hours":[{"start":"09:00","end":"18:00"}]}',
-               '{"max_attempts":2,"delay_minutes":60,"on":["missed","failed"]}',
-               '{"match":"all","rules":[{"question":"interested","equals":true},{"question":"nb_employes","gte":3}]}',
-               $2, 'completed', now() - interval '2 days', now())
-       RETURNING id`,
-      [AGENT.id, JSON.stringify(questions)],
-    )
-  ).rows;
+  const id = await insertSalonCampaign(sql, {
+    name: 'Bench salons',
+    status: 'completed',
+    qualification: {
+      match: 'all',
+      rules: [
+        { question: 'interested', equals: true },
+        { question: 'nb_employes', gte: 3 },
+      ],
+    },
+  });
   await sql.query(
     `INSERT INTO leads (campaign_id, phone, variables, status, attempts, last_call_id, last_call_status, outcome, answers, qualified)
      SELECT $1, '+336' || lpad(g::text, 8, '0'),
@@ -248,7 +224,7 @@ async function seed(sql: Client): Promise<string> {
             CASE WHEN status = 'completed' THEN 30 + seq % 240 ELSE 0 END,
             CASE WHEN status = 'completed' THEN round((30 + seq % 240) * 0.002, 4) ELSE 0 END
        FROM leads WHERE campaign_id = $1`,
-    [id, AGENT.id],
+    [id, SALON_AGENT.id],
   );
   await sql.query(
     `INSERT INTO call_attempts (lead_id, campaign_id, attempt_number, agent_id, from_number, to_number, state,
@@ -256,7 +232,7 @@ async function seed(sql: Client): Promise<string> {
      SELECT id, campaign_id, 2, $2, '+33912345678', phone, 'ended', 'call-' || seq || '-2', 'missed', 'missed',
             now(), now(), 0, 0
        FROM leads WHERE campaign_id = $1 AND status = 'exhausted'`,
-    [id, AGENT.id],
+    [id, SALON_AGENT.id],
   );
   // The state autovacuum soon reaches on a real database: visibility map and hint bits set.
   await sql.query('VACUUM ANALYZE leads');
@@ -272,65 +248,20 @@ async function copy(sql: Client, statement: string): Promise<Timed> {
   return { ms: Number(process.hrtime.bigint() - start) / 1e6, bytes };
 }
 
-interface Service {
-  proc: ChildProcess;
-  port: number;
-}
-
-async function measured(service: Service, label: string, path: string): Promise<Run> {
+async function measured(service: ApiService, label: string, path: string): Promise<Run> {
   const r = await download(service, path);
   log(`${label}: ${fmt(r)}, service RSS peak ${r.peakRssMb.toFixed(0)} MB`);
   return r;
 }
 
-async function stopService(service: Service): Promise<void> {
-  if (service.proc.exitCode !== null) return;
-  const exited = new Promise((r) => service.proc.once('exit', r));
-  service.proc.kill('SIGTERM');
-  await exited;
-}
-
-async function startService(databaseUrl: string, nodeOptions = ''): Promise<Service> {
-  const port = await freePort();
-  const main = resolve(__dirname, '../../src/main.js');
-  const proc = spawn(process.execPath, [main], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      API_KEYS: API_KEY,
-      APP_ROLE: 'api',
-      CALLROUNDED_API_URL: 'http://127.0.0.1:9/v1',
-      CALLROUNDED_API_KEY: 'bench-platform-key-unused',
-      LOG_LEVEL: 'warn',
-      NODE_OPTIONS: nodeOptions,
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const until = Date.now() + 60_000;
-  for (;;) {
-    try {
-      const res = await request(`http://127.0.0.1:${port}/health`);
-      await res.body.dump();
-      if (res.statusCode === 200) break;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > until || proc.exitCode !== null) throw new Error('the service did not start');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return { proc, port };
-}
-
-/** Downloads one export, counting bytes, while sampling the service's RSS every 50 ms. */
-async function download(service: Service, path: string): Promise<Timed & { peakRssMb: number }> {
+async function download(service: ApiService, path: string): Promise<Timed & { peakRssMb: number }> {
   const pid = service.proc.pid as number;
   let peak = rssMb(pid).rss;
   const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pid).rss)), 50);
   const start = process.hrtime.bigint();
   try {
     const res = await request(`http://127.0.0.1:${service.port}${path}`, {
-      headers: { 'x-api-key': API_KEY },
+      headers: { 'x-api-key': BENCH_API_KEY },
     });
     if (res.statusCode !== 200)
       throw new Error(`${path}: HTTP ${res.statusCode} ${await res.body.text()}`);

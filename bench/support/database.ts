@@ -3,6 +3,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { runMigrations } from '../../src/database/migrate';
 
 /**
  * The benchmarks' PostgreSQL: DATABASE_URL when set, else an embedded server in a temporary
@@ -53,6 +54,34 @@ export async function createDatabase(adminUrl: string, name: string): Promise<st
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return url.toString();
+}
+
+/**
+ * A fresh database `<prefix>_<time>`, migrated, on a server with durability off (the benchmarks
+ * measure reads and exports, not commits): its URL; `close` drops it (unless `keep`) and stops
+ * the server.
+ */
+export async function startBenchDatabase(
+  prefix: string,
+): Promise<{ url: string; close(keep?: boolean): Promise<void> }> {
+  const server = await startDatabase([
+    ...['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
+  ]);
+  const name = `${prefix}_${Date.now()}`;
+  const url = await createDatabase(server.url, name);
+  await runMigrations(url);
+  return {
+    url,
+    close: async (keep = false) => {
+      if (!keep) {
+        const admin = new Client({ connectionString: server.url });
+        await admin.connect();
+        await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await admin.end();
+      }
+      await server.stop();
+    },
+  };
 }
 
 export async function freePort(): Promise<number> {

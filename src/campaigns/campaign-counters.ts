@@ -5,21 +5,28 @@ import type { Queryable } from '../common/queryable';
  * A campaign's counters (table `campaign_counters`, kept by triggers on leads and call_attempts
  * in the transactions that change them; see migration CampaignCounters): key → value.
  * `status:<status>`, `qualified:true|false`, `calls:<outcome|in_progress>`, `cost`, `duration`,
- * `dialled`, `reached`, `last_outcome:<outcome|in_progress>`. Absent keys are zero.
+ * `dialled`, `reached`, `last_outcome:<outcome|in_progress>`; for the budget cap (migration
+ * BudgetCounters) `spent`, `priced_calls` (attempts ended with a cost) and `slots` (attempts
+ * holding a slot). Absent keys are zero.
  */
 export type CampaignCounters = Map<string, number>;
 
-/** The counters of several campaigns, one indexed SUM over their few delta rows. */
+/**
+ * The counters of several campaigns, one indexed SUM over their few delta rows; only `keys`
+ * when given.
+ */
 export async function readCounters(
   db: Queryable,
   campaignIds: string[],
+  keys?: readonly string[],
 ): Promise<Map<string, CampaignCounters>> {
   const out = new Map<string, CampaignCounters>(campaignIds.map((id) => [id, new Map()]));
   if (campaignIds.length === 0) return out;
   const rows: { campaign_id: string; key: string; value: string }[] = await db.query(
     `SELECT campaign_id, key, sum(value)::text AS value FROM campaign_counters
-      WHERE campaign_id = ANY($1::uuid[]) GROUP BY 1, 2 HAVING sum(value) <> 0`,
-    [campaignIds],
+      WHERE campaign_id = ANY($1::uuid[]) AND ($2::text[] IS NULL OR key = ANY($2::text[]))
+      GROUP BY 1, 2 HAVING sum(value) <> 0`,
+    [campaignIds, keys ?? null],
   );
   for (const row of rows) out.get(row.campaign_id)?.set(row.key, Number(row.value));
   return out;

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import type { EntityManager } from 'typeorm';
-import { SLOT_STATES_SQL } from '../common/attempt-states';
 import { queryRows } from '../common/sql';
 import { DIALABLE_LEAD_STATUSES_SQL } from '../leads/lead-statuses';
 import type { Campaign } from './campaign.entity';
+import { readCounters } from './campaign-counters';
 import { CampaignLifecycle } from './campaign-lifecycle.service';
 
 export interface StartsAllowed {
@@ -21,7 +21,9 @@ const NONE: StartsAllowed = { starts: 0, expired: 0 };
  * The campaign controls of a claim: end date, circuit breaker, budget, daily cap. Called by the
  * dialler's claim with the campaign row locked FOR UPDATE in `tx`, so that every instance's
  * claims of a campaign are serialised and the counts below exact (attempts being claimed hold
- * the same lock). Each control costs one indexed query, and only when it is set.
+ * the same lock). Each control costs one indexed query, and only when it is set: the budget
+ * reads the campaign's counters, the daily cap and the breaker a window of
+ * `call_attempts (campaign_id, requested_at)`.
  */
 @Injectable()
 export class CampaignLimits {
@@ -97,26 +99,24 @@ export class CampaignLimits {
   /**
    * Spent (finished calls' cost) plus expected (live calls × mean cost per finished call) against
    * max_cost: reached → paused `budget_reached`, 0 starts; else the starts whose expected cost
-   * still fits (unbounded until a finished call gives a mean).
+   * still fits (unbounded until a finished call gives a mean). The figures come from the
+   * campaign's counters (kept by triggers in the transactions that change the attempts), so the
+   * check costs the same whatever the number of calls made.
    */
   private async withinBudget(tx: EntityManager, c: Campaign): Promise<number> {
     const maxCost = Number(c.maxCost);
-    const [row] = await queryRows<{ spent: string; priced: number; live: number }>(
-      tx,
-      `SELECT coalesce(sum(cost) FILTER (WHERE state = 'ended' AND cost IS NOT NULL), 0)::text AS spent,
-              count(*) FILTER (WHERE state = 'ended' AND cost IS NOT NULL)::int AS priced,
-              count(*) FILTER (WHERE state IN ${SLOT_STATES_SQL})::int AS live
-         FROM call_attempts WHERE campaign_id = $1`,
-      [c.id],
-    );
-    const spent = Number(row.spent);
-    const mean = row.priced > 0 ? spent / row.priced : 0;
-    const projected = spent + row.live * mean;
+    const counters =
+      (await readCounters(tx, [c.id], BUDGET_KEYS)).get(c.id) ?? new Map<string, number>();
+    const spent = counters.get('spent') ?? 0;
+    const priced = counters.get('priced_calls') ?? 0;
+    const live = counters.get('slots') ?? 0;
+    const mean = priced > 0 ? spent / priced : 0;
+    const projected = spent + live * mean;
     if (projected < maxCost) return mean > 0 ? Math.ceil((maxCost - projected) / mean) : Infinity;
     await this.lifecycle.pauseLocked(tx, c, 'budget_reached', {
       spent: round(spent),
-      expected_live: round(row.live * mean),
-      live_calls: row.live,
+      expected_live: round(live * mean),
+      live_calls: live,
       mean_cost: round(mean),
       max_cost: maxCost,
     });
@@ -135,5 +135,8 @@ export class CampaignLimits {
     return row.n;
   }
 }
+
+/** The budget's figures in `campaign_counters` (migration BudgetCounters). */
+const BUDGET_KEYS = ['spent', 'priced_calls', 'slots'] as const;
 
 const round = (n: number) => Math.round(n * 10_000) / 10_000;

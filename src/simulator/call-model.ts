@@ -42,6 +42,8 @@ export interface NewCallInput {
   /** Platform clock when the POST arrived; createdAt may be nudged a little past it. */
   receivedAt: number;
   listLagMs: number;
+  /** Calls made to `toNumber` before this one (its place in `outcomes_by_number`). */
+  earlierCallsToNumber: number;
 }
 
 const OUTCOMES = ['completed', 'missed', 'failed', 'unknown'] as const;
@@ -54,7 +56,9 @@ export function createCallRecord(
   rng: Prng,
 ): SimCallRecord {
   const o = scenario.outcomes;
-  const outcome = OUTCOMES[rng.weightedIndex([o.completed, o.missed, o.failed, o.unknown ?? 0])];
+  const drawn = OUTCOMES[rng.weightedIndex([o.completed, o.missed, o.failed, o.unknown ?? 0])];
+  const scripted = scriptedStatus(scenario, input.toNumber, input.earlierCallsToNumber);
+  const outcome = scripted === undefined ? drawn : outcomeOfStatus(scripted);
   // Drawn for every call, whatever the outcome, so one call's outcome never shifts the next's.
   const talkMs = rng.intBetween(
     durations.talkMinMs,
@@ -94,10 +98,20 @@ export function createCallRecord(
       break;
     case 'unknown':
       record.endAt = created + scaled(durations.unknownAfterMs);
-      record.finalStatus = scenario.unknown_status ?? 'voicemail';
+      record.finalStatus = scripted ?? scenario.unknown_status ?? 'voicemail';
       break;
   }
   return record;
+}
+
+/** The status `outcomes_by_number` gives the number's next call, if it has a script. */
+function scriptedStatus(scenario: SimScenario, toNumber: string, earlier: number) {
+  const script = scenario.outcomes_by_number?.[toNumber];
+  return script?.length ? script[Math.min(earlier, script.length - 1)] : undefined;
+}
+
+function outcomeOfStatus(status: string): (typeof OUTCOMES)[number] {
+  return status === 'completed' || status === 'missed' || status === 'failed' ? status : 'unknown';
 }
 
 export function statusAt(call: SimCallRecord, now: number): string {

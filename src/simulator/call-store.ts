@@ -44,6 +44,11 @@ export class CallStore {
     this.maxLivePerNumber = Math.max(this.maxLivePerNumber, this.liveCallsTo(call.toNumber, now));
   }
 
+  /** Every call made to one number so far (live or over). */
+  callsTo(toNumber: string): number {
+    return this.byToNumber.get(toNumber)?.length ?? 0;
+  }
+
   /** Live calls to one number now; more than 1 means someone is rung twice at once. */
   liveCallsTo(toNumber: string, now: number): number {
     let live = 0;

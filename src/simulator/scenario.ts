@@ -25,6 +25,10 @@ function assertScenario(s: SimScenario, origin: string): void {
     if (!o || o.completed + o.missed + o.failed + (o.unknown ?? 0) <= 0) {
       problems.push('outcomes: weights must add up to more than 0');
     }
+    for (const [number, script] of Object.entries(s.outcomes_by_number ?? {})) {
+      if (!Array.isArray(script) || script.length === 0 || script.some((x) => !isStatus(x)))
+        problems.push(`outcomes_by_number.${number}: a list of call statuses, at least one`);
+    }
     for (const agent of s.agents ?? []) {
       if (!Array.isArray(agent.post_call_questions)) {
         problems.push(`agent ${agent.id}: post_call_questions must be a list`);
@@ -35,3 +39,10 @@ function assertScenario(s: SimScenario, origin: string): void {
     throw new Error(`Invalid simulator scenario (${origin}): ${problems.join('; ')}`);
   }
 }
+
+/** A status a scripted call may end with: not one of the in-progress ones. */
+function isStatus(value: unknown): boolean {
+  return typeof value === 'string' && /^[a-z_]+$/.test(value) && !IN_PROGRESS.includes(value);
+}
+
+const IN_PROGRESS = ['created', 'ongoing'];

@@ -74,6 +74,12 @@ export interface ScenarioOutcomes {
   unknown?: number;
 }
 
+/**
+ * How the successive calls to one number end: `completed`, `missed`, `failed`, or any other
+ * status, which the platform answers as it is (like `unknown_status`: `voicemail`, `busy`…).
+ */
+export type ScenarioCallScript = string[];
+
 export interface SimScenario {
   name: string;
   organization_id: string;
@@ -82,6 +88,11 @@ export interface SimScenario {
   /** The organisation's numbers: the only valid `from_number` values. */
   phone_numbers: ScenarioPhoneNumber[];
   outcomes: ScenarioOutcomes;
+  /**
+   * Per E.164 number, how its 1st, 2nd… call ends (the last entry repeats); other numbers draw
+   * from `outcomes`. A deterministic mix, whatever order the calls come in.
+   */
+  outcomes_by_number?: Record<string, ScenarioCallScript>;
   /** Default `voicemail`. */
   unknown_status?: string;
   /** Cost of a connected minute, in the account currency. */

@@ -8,6 +8,7 @@ import type { Campaign } from '../../src/campaigns/campaign.entity';
 import { runMigrations } from '../../src/database/migrate';
 import { CampaignCounters1763772200000 } from '../../migrations/1763772200000-CampaignCounters';
 import { AnswerCounters1763772210000 } from '../../migrations/1763772210000-AnswerCounters';
+import { BudgetCounters1763773100000 } from '../../migrations/1763773100000-BudgetCounters';
 import { RetentionService } from '../../src/retention/retention.service';
 import { startSimulator, type SimulatorHandle } from '../../src/simulator';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
@@ -146,6 +147,10 @@ describe('campaign counters equal a full count after every change to leads and a
       calls_by_outcome: { completed: 4, missed: 6 },
       cost: 1.06,
       duration: 246,
+      // The budget cap's figures: the ten calls ended with a cost, none holding a slot.
+      spent: 1.06,
+      priced_calls: 10,
+      live_calls: 0,
     });
     const report = await api().get(`/v1/campaigns/${c.id}/report`).expect(200);
     expect(report.body.summary).toMatchObject({
@@ -233,12 +238,14 @@ describe('campaign counters equal a full count after every change to leads and a
   });
 
   it('backfills the counters of existing campaigns when the migration runs on a filled database', async () => {
-    const [counters, answers] = [
+    const [counters, answers, budget] = [
       new CampaignCounters1763772200000(),
       new AnswerCounters1763772210000(),
+      new BudgetCounters1763773100000(),
     ];
     const runner = db.createQueryRunner();
     try {
+      await budget.down(runner);
       await answers.down(runner);
       await counters.down(runner);
       // Written with no trigger in place: only the backfill can count these.
@@ -246,6 +253,7 @@ describe('campaign counters equal a full count after every change to leads and a
       await addLeads(pg, c.id, phones(30, 8100));
       await counters.up(runner);
       await answers.up(runner);
+      await budget.up(runner);
     } finally {
       await runner.release();
     }

@@ -1,22 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import type { Client } from 'pg';
-import request from 'supertest';
 import { DateTime } from 'luxon';
 import ExcelJS from 'exceljs';
-import { startTestApp, TEST_API_KEY } from '../helpers/test-app';
+import { startTestApp } from '../helpers/test-app';
 import {
   addLeads,
   allLeadsFinal,
+  campaignRow,
   createCampaign,
-  type Engine,
   FAST_TUNING,
+  leadsAllAt,
   leadsOf,
+  retryDelaysOf,
   phones,
   scenarioWith,
   setCampaignStatus,
   sleep,
-  startEngine,
+  useEngine,
   waitFor,
 } from './support/engine-fixtures';
 
@@ -32,43 +33,15 @@ async function setControls(pg: Client, id: string, sets: Record<string, unknown>
   );
 }
 
-async function campaignRow(pg: Client, id: string) {
-  const { rows } = await pg.query(
-    `SELECT status, paused_reason, paused_detail FROM campaigns WHERE id = $1`,
-    [id],
-  );
-  return rows[0] as {
-    status: string;
-    paused_reason: string | null;
-    paused_detail: Record<string, number> | null;
-  };
-}
-
-const api = (engine: Engine) => ({
-  post: (path: string, body: object = {}) =>
-    request(engine.app.getHttpServer()).post(path).set('X-Api-Key', TEST_API_KEY).send(body),
-  patch: (path: string, body: object) =>
-    request(engine.app.getHttpServer()).patch(path).set('X-Api-Key', TEST_API_KEY).send(body),
-  get: (path: string) =>
-    request(engine.app.getHttpServer()).get(path).set('X-Api-Key', TEST_API_KEY),
-});
-
 describe('retry rules per status and per outcome', () => {
-  let engine: Engine;
-
-  beforeAll(async () => {
-    // Every call ends with the status "voicemail", which the platform setting maps to missed.
-    engine = await startEngine({ scenario: scenarioWith({ unknown: 1 }) });
-    await engine.stopApp();
-    await engine.startApp({ env: { CALLROUNDED_TERMINAL_STATUSES: 'voicemail=missed' } });
-  });
-
-  afterAll(async () => {
-    await engine?.close();
-  });
+  // Every call ends with the status "voicemail", which the platform setting maps to missed.
+  const engine = useEngine(
+    { scenario: scenarioWith({ unknown: 1 }) },
+    { env: { CALLROUNDED_TERMINAL_STATUSES: 'voicemail=missed' } },
+  );
 
   it('a status with its own rule is called exactly its max_attempts, delay_minutes apart', async () => {
-    const { pg, sim, clock } = engine;
+    const { pg, sim, clock } = engine();
     const id = await createCampaign(pg, {
       retry: {
         max_attempts: 1,
@@ -80,17 +53,10 @@ describe('retry rules per status and per outcome', () => {
     });
     await addLeads(pg, id, phones(2, 0));
     await setCampaignStatus(pg, id, 'running');
-    const leadsAt = async (status: string, attempts: number) =>
-      (await leadsOf(pg, id)).every((l) => l.status === status && l.attempts === attempts);
+    const leadsAt = (status: string, attempts: number) => leadsAllAt(pg, id, status, attempts);
 
     await waitFor('first calls ended', () => leadsAt('retry_scheduled', 1));
-    const { rows } = await pg.query(
-      `SELECT l.next_attempt_at, a.finished_at FROM leads l JOIN call_attempts a ON a.lead_id = l.id
-        WHERE l.campaign_id = $1`,
-      [id],
-    );
-    for (const r of rows)
-      expect(r.next_attempt_at.getTime() - r.finished_at.getTime()).toBe(10 * MIN);
+    expect(await retryDelaysOf(pg, id)).toEqual(Array(2).fill(10 * MIN));
     clock.advance(9 * MIN);
     await sleep(600);
     expect(sim.calls()).toHaveLength(2);
@@ -105,7 +71,7 @@ describe('retry rules per status and per outcome', () => {
   });
 
   it('a status without a rule reaches the rule of the outcome it is mapped to, whatever `on` says', async () => {
-    const { pg, sim } = engine;
+    const { pg, sim } = engine();
     sim.clearCalls();
     const id = await createCampaign(pg, {
       retry: {
@@ -127,18 +93,10 @@ describe('retry rules per status and per outcome', () => {
 });
 
 describe('end date', () => {
-  let engine: Engine;
-
-  beforeAll(async () => {
-    engine = await startEngine({ scenario: scenarioWith({ missed: 1 }) });
-  });
-
-  afterAll(async () => {
-    await engine?.close();
-  });
+  const engine = useEngine({ scenario: scenarioWith({ missed: 1 }) });
 
   it('starts no call after ends_at: waiting leads become expired and the campaign completes', async () => {
-    const { pg, sim, clock } = engine;
+    const { pg, sim, clock } = engine();
     const id = await createCampaign(pg, {
       retry: { max_attempts: 5, delay_minutes: 10, on: ['missed'] },
     });
@@ -177,16 +135,17 @@ describe('end date', () => {
     expect((await leadsOf(pg, id)).find((l) => l.id === rows[0].id)?.status_reason).toMatch(
       /end date/,
     );
-    const view = await api(engine).get(`/v1/campaigns/${id}`);
+    const view = await engine().api().get(`/v1/campaigns/${id}`);
     expect(view.body.progress).toMatchObject({ expired: 3, final: 3, pending: 0 });
     expect(sim.calls()).toHaveLength(4);
     // The report says it too: the end date and the expired leads, in JSON and in the workbook.
     const endsAt = (await pg.query(`SELECT ends_at FROM campaigns WHERE id = $1`, [id])).rows[0]
       .ends_at as Date;
-    const report = await api(engine).get(`/v1/campaigns/${id}/report`);
+    const report = await engine().api().get(`/v1/campaigns/${id}/report`);
     expect(report.body.campaign.ends_at).toBe(endsAt.toISOString());
     expect(report.body.summary.by_status).toMatchObject({ expired: 3 });
-    const xlsx = await api(engine)
+    const xlsx = await engine()
+      .api()
       .get(`/v1/campaigns/${id}/report.xlsx`)
       .buffer(true)
       .parse((res, cb) => {
@@ -205,32 +164,26 @@ describe('end date', () => {
 
     // Called again only with a later end date.
     const again = { statuses: ['expired'], extra_attempts: 1 };
-    expect((await api(engine).post(`/v1/campaigns/${id}/requeue`, again)).status).toBe(409);
+    expect((await engine().api().post(`/v1/campaigns/${id}/requeue`, again)).status).toBe(409);
     const later = new Date(clock.now().getTime() + 60 * MIN).toISOString();
-    const res = await api(engine).post(`/v1/campaigns/${id}/requeue`, { ...again, ends_at: later });
+    const res = await engine()
+      .api()
+      .post(`/v1/campaigns/${id}/requeue`, { ...again, ends_at: later });
     expect(res.body).toMatchObject({
       moved: 3,
       by_status: { expired: 3 },
       campaign: { status: 'running', ends_at: later },
     });
     await waitFor('called again', () => sim.calls().length >= 7);
-    await api(engine).post(`/v1/campaigns/${id}/cancel`);
+    await engine().api().post(`/v1/campaigns/${id}/cancel`);
   });
 });
 
 describe('requeue', () => {
-  let engine: Engine;
-
-  beforeAll(async () => {
-    engine = await startEngine({ scenario: scenarioWith({ missed: 1 }) });
-  });
-
-  afterAll(async () => {
-    await engine?.close();
-  });
+  const engine = useEngine({ scenario: scenarioWith({ missed: 1 }) });
 
   it('calls the exhausted leads of a completed campaign again, extra_attempts more, do-not-call list honoured', async () => {
-    const { pg, sim } = engine;
+    const { pg, sim } = engine();
     const id = await createCampaign(pg, {
       retry: { max_attempts: 1, delay_minutes: 0, on: ['missed'] },
     });
@@ -244,10 +197,12 @@ describe('requeue', () => {
     expect(sim.calls()).toHaveLength(3);
     await pg.query(`INSERT INTO suppressions (phone, reason) VALUES ($1, 'asked')`, [numbers[2]]);
 
-    const res = await api(engine).post(`/v1/campaigns/${id}/requeue`, {
-      statuses: ['exhausted', 'failed'],
-      extra_attempts: 2,
-    });
+    const res = await engine()
+      .api()
+      .post(`/v1/campaigns/${id}/requeue`, {
+        statuses: ['exhausted', 'failed'],
+        extra_attempts: 2,
+      });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       moved: 3,
@@ -270,25 +225,20 @@ describe('requeue', () => {
 });
 
 describe('daily cap across two instances', () => {
-  let engine: Engine;
   let second: INestApplication | undefined;
-
-  beforeAll(async () => {
-    engine = await startEngine({ scenario: scenarioWith({ completed: 1 }) });
-  });
-
+  // Declared first, so it runs first (afterAll hooks run in order): before the database goes.
   afterAll(async () => {
     await second?.close();
-    await engine?.close();
   });
+  const engine = useEngine({ scenario: scenarioWith({ completed: 1 }) });
 
   it('two engines claiming at once never start more than max_calls_per_day in the local day', async () => {
-    const { pg, sim, clock } = engine;
+    const { pg, sim, clock } = engine();
     // A second instance on the same database and platform, sharing the clock.
     second = await startTestApp({
-      databaseUrl: engine.db.url,
-      platformUrl: engine.sim.url,
-      platformKey: engine.sim.apiKey,
+      databaseUrl: engine().db.url,
+      platformUrl: sim.url,
+      platformKey: sim.apiKey,
       clock,
       worker: FAST_TUNING,
     });
@@ -319,20 +269,13 @@ describe('daily cap across two instances', () => {
 });
 
 describe('budget', () => {
-  let engine: Engine;
-
-  beforeAll(async () => {
-    // Calls of about a second at 60 per minute: each costs exactly 1.
-    const scenario = { ...scenarioWith({ completed: 1 }), cost_per_minute: 60 };
-    engine = await startEngine({ scenario });
-  });
-
-  afterAll(async () => {
-    await engine?.close();
+  // Calls of about a second at 60 per minute: each costs exactly 1.
+  const engine = useEngine({
+    scenario: { ...scenarioWith({ completed: 1 }), cost_per_minute: 60 },
   });
 
   it('pauses budget_reached once spent reaches max_cost; raising it and resuming continues', async () => {
-    const { pg, sim } = engine;
+    const { pg, sim } = engine();
     const id = await createCampaign(pg, { max_concurrent_calls: 1, questions: [] });
     await setControls(pg, id, { max_cost: 3.5 });
     await addLeads(pg, id, phones(8, 400));
@@ -345,11 +288,11 @@ describe('budget', () => {
     expect(paused.paused_reason).toBe('budget_reached');
     expect(paused.paused_detail).toMatchObject({ spent: 4, max_cost: 3.5, live_calls: 0 });
     expect(sim.calls()).toHaveLength(4);
-    const view = await api(engine).get(`/v1/campaigns/${id}`);
+    const view = await engine().api().get(`/v1/campaigns/${id}`);
     expect(view.body).toMatchObject({ status: 'paused', paused_reason: 'budget_reached' });
 
-    expect((await api(engine).patch(`/v1/campaigns/${id}`, { max_cost: 6 })).status).toBe(200);
-    const resumed = await api(engine).post(`/v1/campaigns/${id}/resume`);
+    expect((await engine().api().patch(`/v1/campaigns/${id}`, { max_cost: 6 })).status).toBe(200);
+    const resumed = await engine().api().post(`/v1/campaigns/${id}/resume`);
     expect(resumed.body).toMatchObject({ status: 'running', paused_reason: null });
     await waitFor('paused again', async () => (await campaignRow(pg, id)).status === 'paused');
     expect(sim.calls()).toHaveLength(6);
@@ -358,18 +301,10 @@ describe('budget', () => {
 });
 
 describe('circuit breaker and platform refusals', () => {
-  let engine: Engine;
-
-  beforeAll(async () => {
-    engine = await startEngine({ scenario: scenarioWith({ completed: 1 }) });
-  });
-
-  afterAll(async () => {
-    await engine?.close();
-  });
+  const engine = useEngine({ scenario: scenarioWith({ completed: 1 }) });
 
   it('pauses failure_rate with the figures when the platform answers 5xx to the starts', async () => {
-    const { pg, sim } = engine;
+    const { pg, sim } = engine();
     sim.setFaults({ failNext: { status: 503, count: 1000, route: 'POST /calls/phone' } });
     const id = await createCampaign(pg, { max_concurrent_calls: 10, questions: [] });
     await setControls(pg, id, { webhook_url: 'https://crm.example.com/hooks' });
@@ -406,7 +341,7 @@ describe('circuit breaker and platform refusals', () => {
       );
       return rows[0].n === 0;
     });
-    await api(engine).post(`/v1/campaigns/${id}/resume`);
+    await engine().api().post(`/v1/campaigns/${id}/resume`);
     await waitFor('every lead completed', () => allLeadsFinal(pg, id), 40_000);
     await waitFor(
       'campaign completed',
@@ -415,7 +350,7 @@ describe('circuit breaker and platform refusals', () => {
   });
 
   it('pauses platform_auth when the platform answers 401, the lead back in the queue', async () => {
-    const { pg, sim } = engine;
+    const { pg, sim } = engine();
     sim.clearCalls();
     sim.setFaults({ failNext: { status: 401, count: 1, route: 'POST /calls/phone' } });
     const id = await createCampaign(pg, { max_concurrent_calls: 1, questions: [] });

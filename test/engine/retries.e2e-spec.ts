@@ -1,13 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { addLeads, phones, setCampaignStatus } from '../kit/factories';
 import {
   allLeadsFinal,
   attemptsOf,
   createCampaign,
-  type Engine,
   expectCallsAccountedFor,
+  leadsAllAt,
   leadsOf,
-  startEngine,
+  retryDelaysOf,
+  useEngine,
 } from './support/engine-fixtures';
 import { scenarioWith } from '../kit/simulator';
 import { sleep, waitFor } from '../kit/wait';
@@ -15,36 +16,21 @@ import { sleep, waitFor } from '../kit/wait';
 const MIN = 60_000;
 
 describe('outcomes and retries follow the campaign policy', () => {
-  let engine: Engine;
-
-  beforeAll(async () => {
-    engine = await startEngine({ scenario: scenarioWith({ missed: 1 }) });
-  });
-
-  afterAll(async () => {
-    await engine?.close();
-  });
+  const engine = useEngine({ scenario: scenarioWith({ missed: 1 }) });
 
   it('calls a lead that never answers exactly max_attempts times, delay_minutes apart, then exhausts it', async () => {
-    const { pg, sim, clock } = engine;
+    const { pg, sim, clock } = engine();
     const id = await createCampaign(pg, {
       retry: { max_attempts: 3, delay_minutes: 10, on: ['missed'] },
     });
     await addLeads(pg, id, phones(3, 0));
     await setCampaignStatus(pg, id, 'running');
 
-    const leadsAt = async (status: string, attempts: number) =>
-      (await leadsOf(pg, id)).every((l) => l.status === status && l.attempts === attempts);
+    const leadsAt = (status: string, attempts: number) => leadsAllAt(pg, id, status, attempts);
 
     await waitFor('first attempts missed', () => leadsAt('retry_scheduled', 1));
     expect(sim.calls()).toHaveLength(3);
-    const { rows } = await pg.query(
-      `SELECT l.next_attempt_at, a.finished_at FROM leads l JOIN call_attempts a ON a.lead_id = l.id
-        WHERE l.campaign_id = $1`,
-      [id],
-    );
-    for (const r of rows)
-      expect(r.next_attempt_at.getTime() - r.finished_at.getTime()).toBe(10 * MIN);
+    expect(await retryDelaysOf(pg, id)).toEqual(Array(3).fill(10 * MIN));
 
     clock.advance(9 * MIN);
     await sleep(800);
@@ -66,7 +52,7 @@ describe('outcomes and retries follow the campaign policy', () => {
   });
 
   it('fails a lead at once when its outcome is not one the policy retries', async () => {
-    const { pg, sim } = engine;
+    const { pg, sim } = engine();
     sim.clearCalls();
     sim.setOptions({});
     const id = await createCampaign(pg, {
@@ -87,21 +73,13 @@ describe('outcomes and retries follow the campaign policy', () => {
 });
 
 describe('completed calls', () => {
-  let engine: Engine;
-
-  beforeAll(async () => {
-    engine = await startEngine({
-      scenario: scenarioWith({ completed: 1 }),
-      durations: { answersDelayMs: 600 },
-    });
-  });
-
-  afterAll(async () => {
-    await engine?.close();
+  const engine = useEngine({
+    scenario: scenarioWith({ completed: 1 }),
+    durations: { answersDelayMs: 600 },
   });
 
   it('complete the lead with the raw answers, cost and duration, once post-call processing is done', async () => {
-    const { pg, sim } = engine;
+    const { pg, sim } = engine();
     const id = await createCampaign(pg, { max_concurrent_calls: 3 });
     await addLeads(pg, id, phones(4, 200));
     await setCampaignStatus(pg, id, 'running');
@@ -133,19 +111,11 @@ describe('completed calls', () => {
 });
 
 describe('statuses the platform never documented', () => {
-  let engine: Engine;
-
-  beforeAll(async () => {
-    // The scenario's unknown outcome ends calls with the status "voicemail".
-    engine = await startEngine({ scenario: scenarioWith({ unknown: 1 }) });
-  });
-
-  afterAll(async () => {
-    await engine?.close();
-  });
+  // The scenario's unknown outcome ends calls with the status "voicemail".
+  const engine = useEngine({ scenario: scenarioWith({ unknown: 1 }) });
 
   it('keep the call polled until the maximum call age, then end it `unknown`', async () => {
-    const { pg, sim, clock } = engine;
+    const { pg, sim, clock } = engine();
     const id = await createCampaign(pg, {
       retry: { max_attempts: 2, delay_minutes: 0, on: ['unknown'] },
     });
@@ -172,9 +142,8 @@ describe('statuses the platform never documented', () => {
   });
 
   it('end it at once when the status is configured as terminal, with the outcome it maps to', async () => {
-    const { pg, sim } = engine;
-    await engine.stopApp();
-    await engine.startApp({ env: { CALLROUNDED_TERMINAL_STATUSES: 'voicemail=missed' } });
+    const { pg, sim } = engine();
+    await engine().startApp({ env: { CALLROUNDED_TERMINAL_STATUSES: 'voicemail=missed' } });
     sim.clearCalls();
     const id = await createCampaign(pg, {
       retry: { max_attempts: 1, delay_minutes: 0, on: ['missed'] },

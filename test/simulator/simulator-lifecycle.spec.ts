@@ -264,6 +264,37 @@ describe('simulator outcomes', () => {
   });
 });
 
+describe('simulator outcomes by number', () => {
+  it("plays each scripted number's calls in order, the last repeating; other numbers draw", async () => {
+    const clock = new FakeClock();
+    const [scripted, other] = [leadNumber(1), leadNumber(2)];
+    const scenario: SimScenario = {
+      ...only('completed'),
+      outcomes_by_number: { [scripted]: ['missed', 'busy', 'failed'] },
+    };
+    const sim = await startSimulator({ now: () => clock.nowMs(), scenario });
+    try {
+      const statuses: string[] = [];
+      for (const to of [scripted, scripted, other, scripted, scripted]) {
+        const id = await startCallRaw(sim, to);
+        clock.advance(60_000);
+        statuses.push((await raw(sim, 'GET', `/calls/${id}`)).json.data.status as string);
+      }
+      expect(statuses).toEqual(['missed', 'busy', 'completed', 'failed', 'failed']);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  it('rejects a script that is empty or names an in-progress status', async () => {
+    for (const script of [[], ['ongoing']]) {
+      await expect(
+        startSimulator({ scenario: { ...only('completed'), outcomes_by_number: { x: script } } }),
+      ).rejects.toThrow(/outcomes_by_number\.x/);
+    }
+  });
+});
+
 describe('simulator lifecycle in real time', () => {
   it('progresses on the wall clock with short durations', async () => {
     const sim = await startSimulator({

@@ -30,6 +30,7 @@ export function startCall(ctx: RouteContext): void {
       createdAt,
       receivedAt: now,
       listLagMs: state.settings.faults.listLagMs,
+      earlierCallsToNumber: state.store.callsTo(input.toNumber),
     },
     state.scenario,
     state.settings.durations,

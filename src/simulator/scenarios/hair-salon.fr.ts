@@ -1,4 +1,56 @@
-import type { SimScenario } from '../scenario.types';
+import type { ScenarioQuestion, ScenarioVariable, SimScenario } from '../scenario.types';
+
+// The parts the salon agents share (each agent gets its own copies and question ids).
+const variable = (name: string, type: string, description: string): ScenarioVariable => ({
+  name,
+  type,
+  description,
+});
+
+/** The variables the platform fills in on every call, then the manager's first name. */
+const platformVariables = (): ScenarioVariable[] => [
+  variable('from_number', 'string', 'Caller phone number'),
+  variable('to_number', 'string', 'Receiver phone number'),
+  variable('call_start_time', 'datetime', 'Call start time'),
+  variable('call_id', 'string', 'Call ID'),
+  variable('prenom', 'string', 'Prénom du gérant'),
+];
+
+/** The salon's own variables, as the lead files carry them. */
+const salonVariables = (): ScenarioVariable[] => [
+  variable('nom_du_salon', 'string', 'Nom du salon'),
+  variable('ville', 'string', 'Ville du salon'),
+];
+
+const interestedQuestion = (id: string, trueRate: number): ScenarioQuestion => ({
+  id,
+  name: 'interested',
+  description: 'Le gérant est-il intéressé par une démonstration ?',
+  type: 'boolean',
+  optional: false,
+  question_origin: 'system',
+  answer: { rate: 0.95, true_rate: trueRate },
+});
+
+const callBackQuestion = (id: string): ScenarioQuestion => ({
+  id,
+  name: 'rappel_souhaite',
+  description: 'Le gérant souhaite-t-il être rappelé ?',
+  type: 'boolean',
+  optional: true,
+  question_origin: 'user',
+  answer: { rate: 0.9, true_rate: 0.3 },
+});
+
+const commentQuestion = (id: string, texts: string[]): ScenarioQuestion => ({
+  id,
+  name: 'commentaire',
+  description: 'Remarque libre du gérant',
+  type: 'text',
+  optional: true,
+  question_origin: 'user',
+  answer: { rate: 0.5, texts },
+});
 
 /**
  * Default scenario: a French hair-salon qualification agent. Kept as a TypeScript module so it
@@ -44,25 +96,9 @@ export const HAIR_SALON_FR_SCENARIO: SimScenario = {
       initial_message: 'Bonjour {{prenom}}, je vous appelle au sujet du salon {{nom_du_salon}}.',
       max_call_duration: 600,
       base_prompt: 'Tu es une assistante commerciale qui qualifie des salons de coiffure.',
-      variables: [
-        { name: 'from_number', type: 'string', description: 'Caller phone number' },
-        { name: 'to_number', type: 'string', description: 'Receiver phone number' },
-        { name: 'call_start_time', type: 'datetime', description: 'Call start time' },
-        { name: 'call_id', type: 'string', description: 'Call ID' },
-        { name: 'prenom', type: 'string', description: 'Prénom du gérant' },
-        { name: 'nom_du_salon', type: 'string', description: 'Nom du salon' },
-        { name: 'ville', type: 'string', description: 'Ville du salon' },
-      ],
+      variables: [...platformVariables(), ...salonVariables()],
       post_call_questions: [
-        {
-          id: '3e1f7a2b-4c5d-4e6f-8a9b-0c1d2e3f4a51',
-          name: 'interested',
-          description: 'Le gérant est-il intéressé par une démonstration ?',
-          type: 'boolean',
-          optional: false,
-          question_origin: 'system',
-          answer: { rate: 0.95, true_rate: 0.35 },
-        },
+        interestedQuestion('3e1f7a2b-4c5d-4e6f-8a9b-0c1d2e3f4a51', 0.35),
         {
           id: '4f2a8b3c-5d6e-4f70-9b8c-1d2e3f4a5b62',
           name: 'nb_employes',
@@ -107,33 +143,14 @@ export const HAIR_SALON_FR_SCENARIO: SimScenario = {
           ],
           answer: { rate: 0.75 },
         },
-        {
-          id: '38192a4b-4c5d-4a7f-aa7b-061728394a51',
-          name: 'rappel_souhaite',
-          description: 'Le gérant souhaite-t-il être rappelé ?',
-          type: 'boolean',
-          optional: true,
-          question_origin: 'user',
-          answer: { rate: 0.9, true_rate: 0.3 },
-        },
-        {
-          id: '492a3b5c-5d6e-4b80-bb8c-1728394a5b62',
-          name: 'commentaire',
-          description: 'Remarque libre du gérant',
-          type: 'text',
-          optional: true,
-          question_origin: 'user',
-          answer: {
-            rate: 0.5,
-            texts: [
-              'Rappeler plutôt le lundi, le salon est fermé.',
-              'Déjà équipé, pas intéressé pour le moment.',
-              'Souhaite recevoir une documentation par e-mail.',
-              'Le gérant est absent, parler à la responsable.',
-              'Intéressé par la gestion des stocks.',
-            ],
-          },
-        },
+        callBackQuestion('38192a4b-4c5d-4a7f-aa7b-061728394a51'),
+        commentQuestion('492a3b5c-5d6e-4b80-bb8c-1728394a5b62', [
+          'Rappeler plutôt le lundi, le salon est fermé.',
+          'Déjà équipé, pas intéressé pour le moment.',
+          'Souhaite recevoir une documentation par e-mail.',
+          'Le gérant est absent, parler à la responsable.',
+          'Intéressé par la gestion des stocks.',
+        ]),
       ],
     },
     {
@@ -144,13 +161,7 @@ export const HAIR_SALON_FR_SCENARIO: SimScenario = {
       initial_message: 'Bonjour {{prenom}}, je reviens vers vous pour la démonstration.',
       max_call_duration: 300,
       base_prompt: 'Tu relances les salons intéressés pour fixer une démonstration.',
-      variables: [
-        { name: 'from_number', type: 'string', description: 'Caller phone number' },
-        { name: 'to_number', type: 'string', description: 'Receiver phone number' },
-        { name: 'call_start_time', type: 'datetime', description: 'Call start time' },
-        { name: 'call_id', type: 'string', description: 'Call ID' },
-        { name: 'prenom', type: 'string', description: 'Prénom du gérant' },
-      ],
+      variables: platformVariables(),
       post_call_questions: [
         {
           id: '5a3b4c6d-6e7f-4c91-8c9d-28394a5b6c73',
@@ -175,88 +186,18 @@ export const HAIR_SALON_FR_SCENARIO: SimScenario = {
       base_prompt:
         'Tu relances les salons de coiffure et proposes une démonstration de notre logiciel de réservation.',
       variables: [
-        {
-          name: 'from_number',
-          type: 'string',
-          description: 'Caller phone number',
-        },
-        {
-          name: 'to_number',
-          type: 'string',
-          description: 'Receiver phone number',
-        },
-        {
-          name: 'call_start_time',
-          type: 'datetime',
-          description: 'Call start time',
-        },
-        {
-          name: 'call_id',
-          type: 'string',
-          description: 'Call ID',
-        },
-        {
-          name: 'prenom',
-          type: 'string',
-          description: 'Prénom du gérant',
-        },
-        {
-          name: 'nom_du_salon',
-          type: 'string',
-          description: 'Nom du salon',
-        },
-        {
-          name: 'ville',
-          type: 'string',
-          description: 'Ville du salon',
-        },
-        {
-          name: 'nombre_de_fauteuils',
-          type: 'number',
-          description: 'Nombre de fauteuils du salon',
-        },
+        ...platformVariables(),
+        ...salonVariables(),
+        variable('nombre_de_fauteuils', 'number', 'Nombre de fauteuils du salon'),
       ],
       post_call_questions: [
-        {
-          id: 'a1b2c3d4-0411-4b82-8c84-62a4e1b89bc1',
-          name: 'interested',
-          description: 'Le gérant est-il intéressé par une démonstration ?',
-          type: 'boolean',
-          optional: false,
-          question_origin: 'system',
-          answer: {
-            rate: 0.95,
-            true_rate: 0.4,
-          },
-        },
-        {
-          id: 'a1b2c3d4-0411-4b82-8c84-62a4e1b89bc2',
-          name: 'rappel_souhaite',
-          description: 'Le gérant souhaite-t-il être rappelé ?',
-          type: 'boolean',
-          optional: true,
-          question_origin: 'user',
-          answer: {
-            rate: 0.9,
-            true_rate: 0.3,
-          },
-        },
-        {
-          id: 'a1b2c3d4-0411-4b82-8c84-62a4e1b89bc3',
-          name: 'commentaire',
-          description: 'Remarque libre du gérant',
-          type: 'text',
-          optional: true,
-          question_origin: 'user',
-          answer: {
-            rate: 0.5,
-            texts: [
-              'Rappeler plutôt le lundi, le salon est fermé.',
-              'Souhaite recevoir une documentation par e-mail.',
-              'Déjà équipé, pas intéressé pour le moment.',
-            ],
-          },
-        },
+        interestedQuestion('a1b2c3d4-0411-4b82-8c84-62a4e1b89bc1', 0.4),
+        callBackQuestion('a1b2c3d4-0411-4b82-8c84-62a4e1b89bc2'),
+        commentQuestion('a1b2c3d4-0411-4b82-8c84-62a4e1b89bc3', [
+          'Rappeler plutôt le lundi, le salon est fermé.',
+          'Souhaite recevoir une documentation par e-mail.',
+          'Déjà équipé, pas intéressé pour le moment.',
+        ]),
       ],
     },
   ],

@@ -16,7 +16,11 @@ export interface CampaignFigures {
   calls_by_outcome: Record<string, number>;
   cost: number;
   duration: number;
+  /** Attempts holding a slot (`slots`). */
   live_calls: number;
+  /** The budget cap's figures: cost and count of the attempts ended with a cost. */
+  spent: number;
+  priced_calls: number;
   /** The answer counters: leads with answers, entries by type, numbers and grouped values. */
   answers: Record<string, number>;
 }
@@ -52,6 +56,12 @@ export async function fullCount(pg: Client, campaignId: string): Promise<Campaig
     `SELECT count(*)::int AS n FROM call_attempts WHERE campaign_id = $1 AND state IN ${SLOT_STATES_SQL}`,
     [campaignId],
   );
+  const [priced] = await rowsOf<{ n: number; spent: string }>(
+    pg,
+    `SELECT count(*)::int AS n, coalesce(sum(cost), 0)::text AS spent FROM call_attempts
+      WHERE campaign_id = $1 AND state = 'ended' AND cost IS NOT NULL`,
+    [campaignId],
+  );
   const answers = await rowsOf<{ key: string; n: number }>(
     pg,
     `WITH l AS (SELECT * FROM leads WHERE campaign_id = $1 AND jsonb_typeof(answers) = 'object'),
@@ -80,6 +90,8 @@ export async function fullCount(pg: Client, campaignId: string): Promise<Campaig
     cost: 0,
     duration: 0,
     live_calls: live.n,
+    spent: round(Number(priced.spent)),
+    priced_calls: priced.n,
     answers: Object.fromEntries(answers.map((a) => [a.key, a.n])),
   };
   for (const g of leads) {
@@ -108,11 +120,6 @@ export async function countedFigures(pg: Client, campaignId: string): Promise<Ca
     query: async <T>(sql: string, params?: unknown[]) => (await pg.query(sql, params)).rows as T,
   };
   const c = (await readCounters(db, [campaignId])).get(campaignId)!;
-  const [live] = await rowsOf<{ n: number }>(
-    pg,
-    `SELECT count(*)::int AS n FROM call_attempts WHERE campaign_id = $1 AND state IN ${SLOT_STATES_SQL}`,
-    [campaignId],
-  );
   return {
     by_status: countersWithPrefix(c, 'status:'),
     qualified: c.get('qualified:true') ?? 0,
@@ -123,7 +130,9 @@ export async function countedFigures(pg: Client, campaignId: string): Promise<Ca
     calls_by_outcome: countersWithPrefix(c, 'calls:'),
     cost: round(c.get('cost') ?? 0),
     duration: round(c.get('duration') ?? 0),
-    live_calls: live.n,
+    live_calls: c.get('slots') ?? 0,
+    spent: round(c.get('spent') ?? 0),
+    priced_calls: c.get('priced_calls') ?? 0,
     answers: Object.fromEntries([...c].filter(([k]) => k.startsWith('answer'))),
   };
 }

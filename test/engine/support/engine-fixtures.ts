@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from '@jest/globals';
 import { Client } from 'pg';
 import type { RetryPolicy } from '../../../src/campaigns/campaign.entity';
 import type { WorkerTuning } from '../../../src/core/runtime';
@@ -34,17 +35,42 @@ export interface Engine extends Stack {
   clock: ShiftedClock;
 }
 
+export type EngineSimulator = Omit<SimulatorOptions, 'now' | 'port'>;
+
 export async function startEngine(
-  sim: Omit<SimulatorOptions, 'now' | 'port'> = {},
+  sim: EngineSimulator = {},
   tuning: Partial<WorkerTuning> = {},
+  env: Record<string, string> = {},
 ): Promise<Engine> {
   const clock = new ShiftedClock();
   const stack = await startStack({
     clock,
+    env,
     worker: { ...FAST_TUNING, ...tuning },
     simulator: { durations: FAST_CALLS, ...sim, now: () => clock.nowMs() },
   });
   return Object.assign(stack, { pg: stack.sql, clock });
+}
+
+/**
+ * The engine of a describe block: started before its tests, closed after them. Call the answer
+ * inside a test to reach it. `env`: the service's settings (e.g. CALLROUNDED_TERMINAL_STATUSES).
+ */
+export function useEngine(
+  sim: EngineSimulator,
+  options: { tuning?: Partial<WorkerTuning>; env?: Record<string, string> } = {},
+): () => Engine {
+  let engine: Engine | undefined;
+  beforeAll(async () => {
+    engine = await startEngine(sim, options.tuning, options.env);
+  });
+  afterAll(async () => {
+    await engine?.close();
+  });
+  return () => {
+    if (!engine) throw new Error('the engine of this describe block did not start');
+    return engine;
+  };
 }
 
 export interface CampaignInput {
@@ -120,6 +146,44 @@ export async function attemptsOf(pg: Client, campaignId: string): Promise<Attemp
     [campaignId],
   );
   return rows as AttemptRow[];
+}
+
+/** Every lead of the campaign has that status and that many attempts. */
+export async function leadsAllAt(
+  pg: Client,
+  campaignId: string,
+  status: string,
+  attempts: number,
+): Promise<boolean> {
+  const leads = await leadsOf(pg, campaignId);
+  return leads.length > 0 && leads.every((l) => l.status === status && l.attempts === attempts);
+}
+
+/**
+ * Per lead waiting for a retry, the time from its last call's end to its next attempt, in ms
+ * (leads in `seq` order).
+ */
+export async function retryDelaysOf(pg: Client, campaignId: string): Promise<number[]> {
+  const { rows } = await pg.query<{ next_attempt_at: Date; finished_at: Date }>(
+    `SELECT l.next_attempt_at, a.finished_at FROM leads l
+       JOIN call_attempts a ON a.lead_id = l.id AND a.attempt_number = l.attempts
+      WHERE l.campaign_id = $1 AND l.status = 'retry_scheduled' ORDER BY l.seq`,
+    [campaignId],
+  );
+  return rows.map((r) => r.next_attempt_at.getTime() - r.finished_at.getTime());
+}
+
+/** The campaign's status and why it is paused. */
+export async function campaignRow(pg: Client, id: string) {
+  const { rows } = await pg.query(
+    `SELECT status, paused_reason, paused_detail FROM campaigns WHERE id = $1`,
+    [id],
+  );
+  return rows[0] as {
+    status: string;
+    paused_reason: string | null;
+    paused_detail: Record<string, number> | null;
+  };
 }
 
 const FINAL = ['completed', 'failed', 'exhausted', 'suppressed', 'cancelled', 'expired'];
