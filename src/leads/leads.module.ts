@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { CallTranscripts } from './call-transcripts.service';
 import { UploadGate } from './csv/upload-gate';
 import { ImportErrorsFile } from './import-errors-file';
 import { LeadImport } from './lead-import.entity';
@@ -7,10 +8,10 @@ import { LeadImportService } from './lead-import.service';
 import { Lead } from './lead.entity';
 import { LeadsQueryService } from './leads-query.service';
 
-/** Lead files in (streamed CSV import), leads and import records out. */
+/** Lead files in (streamed CSV import), leads, their call transcripts and import records out. */
 @Module({
   imports: [TypeOrmModule.forFeature([Lead, LeadImport])],
-  providers: [LeadImportService, LeadsQueryService, UploadGate, ImportErrorsFile],
-  exports: [LeadImportService, LeadsQueryService, UploadGate, ImportErrorsFile],
+  providers: [LeadImportService, LeadsQueryService, UploadGate, ImportErrorsFile, CallTranscripts],
+  exports: [LeadImportService, LeadsQueryService, UploadGate, ImportErrorsFile, CallTranscripts],
 })
 export class LeadsModule {}
