@@ -403,6 +403,61 @@ describe('the dashboard in a real browser', () => {
     await shot('07a-lead-detail', true);
   });
 
+  it('shows a completed call’s transcript and calls an unreached lead again, with the extra attempts chosen', async () => {
+    const id = campaignUrl.split('/').pop();
+    const completed = (await (
+      await fetch(`${base}/v1/campaigns/${id}/leads?status=completed&limit=1`, {
+        headers: { 'X-Api-Key': TEST_API_KEY },
+      })
+    ).json()) as { data: { phone: string; variables: { prenom: string } }[] };
+    const reached = completed.data[0];
+    const search = page.getByLabel('Search by number or name');
+    const rows = page.locator('table.leads tbody tr');
+    await search.fill(reached.phone.replace('+33', '0'));
+    await waitFor('the reached lead alone', async () => (await rows.count()) === 1);
+    await page.getByRole('button', { name: `Details of ${reached.phone}` }).click();
+    const detail = page.locator('.lead-detail');
+    await detail.getByRole('heading', { name: `Lead ${reached.phone}` }).waitFor();
+    const attempts = detail.locator('table.attempts tbody tr');
+    const n = await attempts.count();
+    await detail.getByRole('button', { name: `Transcript of attempt ${n}` }).click();
+    await detail.locator('.transcript-lines li', { hasText: reached.variables.prenom }).waitFor();
+    await expect(detail.locator('.transcript-lines li').first().textContent()).resolves.toMatch(
+      /^Agent: Bonjour/,
+    );
+    // A completed lead is not offered "call again".
+    await expect(
+      detail.getByRole('button', { name: 'Call this lead again' }).count(),
+    ).resolves.toBe(0);
+
+    // An unreached lead: the engine's outcome mix is tested elsewhere; here one lead is made
+    // exhausted so the page has one to offer.
+    await stack.sql.query(
+      `UPDATE leads SET status = 'exhausted' WHERE campaign_id = $1 AND phone = $2`,
+      [id, reached.phone],
+    );
+    await page.getByRole('button', { name: `Details of ${reached.phone}` }).click();
+    await detail.getByRole('button', { name: 'Call this lead again' }).waitFor();
+    await detail.getByLabel('Extra attempts').fill('0');
+    await detail.getByRole('button', { name: 'Call this lead again' }).click();
+    await detail.locator('.field-error', { hasText: 'extra_attempts' }).waitFor();
+    await detail.getByLabel('Extra attempts').fill('2');
+    expect(await unlabelledControls(page)).toEqual([]);
+    await shot('07b-lead-transcript', true);
+    await detail.getByRole('button', { name: 'Call this lead again' }).click();
+    await page.getByText('Back in the queue: 1.').waitFor();
+    // Called again: one attempt more, and the campaign completes again.
+    await waitFor('the lead called again', async () => (await attempts.count()) === n + 1);
+    await waitFor('the campaign completed again', async () => {
+      const c = (await (
+        await fetch(`${base}/v1/campaigns/${id}`, { headers: { 'X-Api-Key': TEST_API_KEY } })
+      ).json()) as { status: string; progress: { final: number } };
+      return c.status === 'completed' && c.progress.final === GOOD_LEADS;
+    });
+    await page.locator('.badge', { hasText: 'Completed' }).waitFor();
+    await search.fill('');
+  });
+
   it('edits the campaign controls in the settings tab', async () => {
     const created = await fetch(`${base}/v1/campaigns`, {
       method: 'POST',
@@ -655,6 +710,91 @@ describe('the dashboard in a real browser', () => {
       'Phone number does not belong to the organization',
     );
     await shot('14-paused-by-service');
+  });
+
+  it('shows each role only what it may do: a viewer no action, a manager the actions, compliance the do-not-call list', async () => {
+    const keyFor = async (role: string) => {
+      const res = await fetch(`${base}/v1/api-keys`, {
+        method: 'POST',
+        headers: { 'X-Api-Key': TEST_API_KEY, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: `${role} desk`, role }),
+      });
+      return ((await res.json()) as { key: string }).key;
+    };
+    const signIn = async (role: string) => {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const p = await context.newPage();
+      p.on('pageerror', (error) => pageProblems.push(`page error (${role}): ${error.message}`));
+      await p.goto(`${base}/app`);
+      await p.getByLabel('API key', { exact: true }).fill(await keyFor(role));
+      await p.getByRole('button', { name: 'Continue' }).click();
+      await p
+        .locator('#role-badge', { hasText: `${role[0].toUpperCase()}${role.slice(1)} key` })
+        .waitFor();
+      return { context, p };
+    };
+    const done = `#${campaignUrl.split('#')[1]}`;
+    const actionButtons = (p: Page) =>
+      p.locator('.actions[aria-label="Campaign actions"] button').allTextContents();
+
+    // The viewer: reads everything, presses nothing.
+    const viewer = await signIn('viewer');
+    await viewer.p.getByRole('heading', { name: 'Campaigns' }).waitFor();
+    await expect(viewer.p.getByRole('link', { name: 'New campaign' }).count()).resolves.toBe(0);
+    await expect(viewer.p.getByRole('link', { name: 'Do not call' }).isVisible()).resolves.toBe(
+      false,
+    );
+    await viewer.p.goto(`${base}/app${done}/overview`);
+    await viewer.p.locator('#progress-figure').waitFor();
+    expect(await actionButtons(viewer.p)).toEqual([]);
+    await expect(viewer.p.getByRole('link', { name: 'Import leads' }).count()).resolves.toBe(0);
+    await viewer.p.getByRole('button', { name: 'Download the report as XLSX' }).waitFor();
+    await viewer.p.goto(`${base}/app#/campaigns/${settingsCampaignId}/settings`);
+    await viewer.p.getByText('Your key may read these settings, not change them.').waitFor();
+    await expect(viewer.p.getByRole('button', { name: 'Save settings' }).count()).resolves.toBe(0);
+    await expect(viewer.p.getByRole('button', { name: 'Save schedule' }).count()).resolves.toBe(0);
+    await expect(viewer.p.getByLabel('Calls at once (max)').isDisabled()).resolves.toBe(true);
+    await expect(viewer.p.getByRole('heading', { name: 'Test call' }).count()).resolves.toBe(0);
+    await viewer.p.goto(`${base}/app#/new`);
+    await viewer.p.getByRole('heading', { name: 'Not for this key' }).waitFor();
+    await viewer.p.screenshot({ path: join(SHOTS, '15-viewer.png') });
+    await viewer.context.close();
+
+    // The manager: the lifecycle actions, the import, the settings; no removal from the list.
+    const manager = await signIn('manager');
+    await manager.p.goto(`${base}/app${done}/overview`);
+    await manager.p.getByRole('button', { name: 'Call again those not reached' }).waitFor();
+    expect(await actionButtons(manager.p)).toEqual(['Call again those not reached']);
+    await manager.p.getByRole('link', { name: 'Import leads' }).waitFor();
+    await manager.p.getByRole('button', { name: 'Call again those not reached' }).click();
+    const dialog = manager.p.getByRole('dialog');
+    await dialog.getByLabel('Extra attempts per lead').fill('3');
+    for (const box of ['Failed', 'Exhausted', 'Expired'])
+      await dialog.getByLabel(new RegExp(`^${box} \\(`)).uncheck();
+    await dialog.getByRole('button', { name: 'Call them again' }).click();
+    await dialog.locator('.field-error', { hasText: 'statuses' }).waitFor();
+    await dialog.getByRole('button', { name: 'Not now' }).click();
+    await manager.p.goto(`${base}/app#/campaigns/${settingsCampaignId}/settings`);
+    await manager.p.getByRole('button', { name: 'Save settings' }).waitFor();
+    await manager.p.goto(`${base}/app#/do-not-call`);
+    await manager.p.getByRole('button', { name: 'Add to the list' }).waitFor();
+    await manager.p.locator('table.dnc tbody tr').first().waitFor();
+    await expect(
+      manager.p.getByRole('button', { name: /^Remove .* from the list$/ }).count(),
+    ).resolves.toBe(0);
+    await manager.context.close();
+
+    // Compliance: no campaigns; the do-not-call list, removals included, is its home page.
+    const compliance = await signIn('compliance');
+    await compliance.p.getByRole('heading', { name: 'Do-not-call list' }).waitFor();
+    await expect(
+      compliance.p.getByRole('link', { name: 'Campaigns', exact: true }).isVisible(),
+    ).resolves.toBe(false);
+    await compliance.p.locator('table.dnc tbody tr').first().waitFor();
+    await expect(
+      compliance.p.getByRole('button', { name: /^Remove .* from the list$/ }).count(),
+    ).resolves.toBeGreaterThan(0);
+    await compliance.context.close();
   });
 
   it('speaks French in a French browser, with French numbers and dates, and switches to English', async () => {

@@ -1,3 +1,4 @@
+import { can } from '../access.js';
 import { api } from '../api.js';
 import { errorBox, h, replace, uid } from '../dom.js';
 import { dateTime, WEEKDAY_LABELS, WEEKDAYS } from '../format.js';
@@ -183,12 +184,27 @@ export function settingsTab(campaignId, onSaved) {
   );
   const schedule = scheduleCard(campaignId, onSaved);
   const info = h('dl', { class: 'settings' });
+  // A key that may not PATCH reads the settings: the same form, every control disabled.
+  const editable = can('PATCH', '/campaigns/{id}');
+  if (!editable) {
+    for (const control of form.querySelectorAll('input, select, textarea, button'))
+      control.disabled = true;
+    submit.hidden = true;
+  }
   const el = h(
     'div',
     { class: 'settings-tab' },
-    h('section', { class: 'card' }, h('h2', {}, t('Settings')), form),
+    h(
+      'section',
+      { class: 'card' },
+      h('h2', {}, t('Settings')),
+      editable
+        ? null
+        : h('p', { class: 'muted' }, t('Your key may read these settings, not change them.')),
+      form,
+    ),
     schedule.el,
-    testCallCard(campaignId).el,
+    can('POST', '/campaigns/{id}/test-call') ? testCallCard(campaignId).el : null,
     h('section', { class: 'card' }, h('h2', {}, t('Agent and history')), info),
   );
 
