@@ -474,18 +474,57 @@ describe('the dashboard in a real browser', () => {
     await page.goto(`${base}/app#/campaigns/${id}/settings`);
     const perDay = page.getByLabel('Calls per day (max, campaign’s zone)');
     await perDay.waitFor();
-    await expect(page.getByLabel(/^Circuit breaker/).inputValue()).resolves.toContain(
-      '"failure_rate": 0.5',
-    );
+    // The breaker as a form: on by default, its three numbers shown.
+    const breakerOn = page.getByLabel('Pause when the platform fails too many calls');
+    await expect(breakerOn.isChecked()).resolves.toBe(true);
+    await expect(page.getByLabel('Failed share (%)').inputValue()).resolves.toBe('50');
+    await expect(page.getByLabel('Over the last (minutes)').inputValue()).resolves.toBe('2');
+    await expect(page.getByLabel('Once this many calls').inputValue()).resolves.toBe('10');
     await perDay.fill('0');
     await page.getByRole('button', { name: 'Save settings' }).click();
     const problem = page.locator('[data-setting="max_calls_per_day"] .field-error');
     await problem.waitFor();
     expect(await problem.textContent()).toMatch(/max_calls_per_day|at least 1|1/);
 
+    // A status rule with a refused number: the API's message by that rule, its input marked.
+    const byStatus = page.locator('[data-setting="retry.by_status"]');
+    await byStatus.getByRole('button', { name: 'Add a status rule' }).click();
+    await page.getByLabel('Status rule 1: Platform status').fill('failed');
+    await page.getByLabel('Status rule 1: Attempts (max)').fill('0');
     await perDay.fill('250');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await byStatus.locator('.field-error', { hasText: 'max_attempts' }).waitFor();
+    await expect(
+      page.getByLabel('Status rule 1: Attempts (max)').getAttribute('aria-invalid'),
+    ).resolves.toBe('true');
+    await page.getByLabel('Status rule 1: Attempts (max)').fill('2');
+    await page.getByLabel('Status rule 1: Minutes before the next call').fill('1440');
+
+    // A rule of its own for missed calls; the breaker off; the refusal question offered from
+    // the agent's yes/no questions; a cap on contacts.
+    await page.getByLabel('Missed (no answer, busy)').check();
+    await page.getByLabel('Missed: Attempts (max, the first included)').fill('4');
+    await page.getByLabel('Missed: Minutes before the next call').fill('120');
     await page.getByLabel('Budget (max cost)').fill('12.5');
-    await page.getByLabel(/^Circuit breaker/).fill('false');
+    await breakerOn.uncheck();
+    await expect(page.getByLabel('Failed share (%)').isVisible()).resolves.toBe(false);
+    const refusal = page.getByLabel('Question that records a refusal (yes/no)');
+    await waitFor('the agent’s yes/no questions offered', async () =>
+      (await refusal.locator('option').allTextContents()).includes('rappel_souhaite'),
+    );
+    expect(await refusal.locator('option').allTextContents()).not.toContain('nb_employes');
+    await refusal.selectOption('rappel_souhaite');
+    await page.getByLabel('Cap the attempts to one number (all campaigns counted)').check();
+    await page.getByLabel('Attempts at most').fill('3');
+    await page.getByLabel('Within (days)').fill('400');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    const cap = page.locator('[data-setting="compliance"] .field-error');
+    await cap.waitFor();
+    expect(await cap.textContent()).toContain('days');
+    await expect(page.getByLabel('Within (days)').getAttribute('aria-invalid')).resolves.toBe(
+      'true',
+    );
+    await page.getByLabel('Within (days)').fill('30');
     expect(await unlabelledControls(page)).toEqual([]);
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByText('Settings saved.').waitFor();
@@ -497,7 +536,19 @@ describe('the dashboard in a real browser', () => {
       max_cost: 12.5,
       auto_pause: false,
       ends_at: null,
+      retry: {
+        by_outcome: { missed: { max_attempts: 4, delay_minutes: 120 } },
+        by_status: { failed: { max_attempts: 2, delay_minutes: 1440 } },
+      },
+      compliance: {
+        rules: 'none',
+        refusal_question: 'rappel_souhaite',
+        max_contacts: { count: 3, days: 30 },
+      },
     });
+    // Saved and shown again: nothing left to save.
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Nothing changed.').waitFor();
     await shot('09-controls');
   });
 

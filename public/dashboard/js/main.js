@@ -2,6 +2,7 @@
 import { can, currentKey, forgetAccess, loadAccess } from './access.js';
 import { apiKey, health, onUnauthorized } from './api.js';
 import { emptyState, h, replace } from './dom.js';
+import { ROLE_LABELS } from './format.js';
 import { lang, LANGUAGES, setLang, t } from './i18n.js';
 import { campaignForm } from './views/campaign-form.js';
 import { campaignList } from './views/campaign-list.js';
@@ -87,7 +88,7 @@ function notAllowed() {
       {},
       h('h1', { tabindex: '-1' }, t('Not for this key')),
       emptyState(
-        t('A {role} key may not open this page.', { role: t(`role:${role}`) }),
+        t('A {role} key may not open this page.', { role: ROLE_LABELS[role] ?? role }),
         t('Ask an administrator for a key with another role.'),
       ),
     ),
@@ -102,7 +103,7 @@ function drawNav() {
   }
   const role = currentKey()?.role;
   roleBadge.hidden = !role;
-  if (role) roleBadge.textContent = t('{role} key', { role: t(`role:${role}`) });
+  if (role) roleBadge.textContent = t('{role} key', { role: ROLE_LABELS[role] ?? role });
 }
 
 function show(view, route, focus) {

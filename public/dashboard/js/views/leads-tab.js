@@ -188,9 +188,7 @@ function requeueLead(campaignId, l, onRequeued) {
       );
       onRequeued(l.id, answer);
     } catch (error) {
-      problem.textContent = error.details?.[0]?.message
-        ? `${error.details[0].field}: ${error.details[0].message}`
-        : error.message;
+      problem.textContent = error.details?.[0]?.message ?? error.message;
       problem.hidden = false;
       extra.setAttribute('aria-invalid', 'true');
     } finally {

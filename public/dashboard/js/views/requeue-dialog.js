@@ -118,7 +118,8 @@ export function requeueDialog(campaign, send) {
           else if (d.field === 'extra_attempts') mark(extraProblem, extra, d.message);
           else left.push(d);
         }
-        if (!error.details?.length || left.length) errors.show({ ...error, details: left });
+        if (!error.details?.length || left.length)
+          errors.show({ message: error.message, details: left });
       } finally {
         yes.disabled = false;
       }
