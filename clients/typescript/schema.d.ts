@@ -96,6 +96,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/campaigns/{id}/leads/{leadId}/calls/{callId}/transcript': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The transcript of one of the lead’s calls, read from CallRounded when asked
+     * @description Not stored by the service: asked of the platform each time (its `transcript_string` and lines). Empty while the call is in progress or when the platform gives none.
+     */
+    get: operations['LeadsController_getTranscript'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/campaigns/{id}/imports': {
     parameters: {
       query?: never;
@@ -364,6 +384,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/campaigns/{id}/leads/{leadId}/requeue': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Call one lead again: a failed, exhausted or expired lead back in the queue
+     * @description The same as the campaign’s requeue for this lead alone: `extra_attempts` more calls, the normal claim with the do-not-call list, windows and caps; a completed campaign runs again.
+     */
+    post: operations['CampaignsController_requeueLead'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/campaigns/{id}/cancel': {
     parameters: {
       query?: never;
@@ -606,6 +646,26 @@ export interface paths {
     post?: never;
     /** Revoke a key: refused at once, on every instance */
     delete: operations['ApiKeysController_revoke'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/me': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Who am I: the key that sent this request, its role and what that role may call
+     * @description `permissions` lists every operation the key’s role may call, as `METHOD /path` of this document (read from the same route rules the API enforces), so a client can show only what it may do.
+     */
+    get: operations['MeController_me'];
+    put?: never;
+    post?: never;
+    delete?: never;
     options?: never;
     head?: never;
     patch?: never;
@@ -1049,6 +1109,30 @@ export interface components {
       updated_at: string;
       /** @description Every attempt, first first. */
       attempts_detail: components['schemas']['LeadAttemptDto'][];
+    };
+    TranscriptLineDto: {
+      /**
+       * @description Who spoke, as the platform names it.
+       * @example agent
+       */
+      role: string;
+      /** @description When, as the platform gives it. */
+      start_time: string | null;
+      /** @example Bonjour, ici Claire de Salons Pro. */
+      content: string;
+    };
+    CallTranscriptDto: {
+      /** Format: uuid */
+      call_id: string;
+      /**
+       * @description The platform status of the call now.
+       * @example completed
+       */
+      call_status: string;
+      /** @description The whole conversation as one text; null when the platform has none. */
+      transcript_string: string | null;
+      /** @description Line by line; empty when none. */
+      transcript: components['schemas']['TranscriptLineDto'][];
     };
     LeadImportSummaryDto: {
       /** Format: uuid */
@@ -1853,6 +1937,13 @@ export interface components {
       /** @description The campaign after the requeue. */
       campaign: components['schemas']['CampaignView'];
     };
+    LeadRequeueDto: {
+      /**
+       * @description Calls each lead may get beyond those it had: its attempt limit becomes its attempts + this (used while the retry policy retries its calls’ outcome).
+       * @example 1
+       */
+      extra_attempts: number;
+    };
     SchedulePreviewDto: {
       /** @example 0 19 * * 1-5 */
       cron: string;
@@ -2202,6 +2293,26 @@ export interface components {
     ApiKeyPageDto: {
       data: components['schemas']['ApiKeyDto'][];
       next_cursor: string | null;
+    };
+    MeDto: {
+      /**
+       * @description The key’s id (`env:<hash prefix>` for a key given in API_KEYS).
+       * @example 0192f0c4-1b2e-7c3d-9e4f-5a6b7c8d9e0f
+       */
+      key_id: string;
+      /** @example Sales reports */
+      name: string;
+      /** @enum {string} */
+      role: 'admin' | 'manager' | 'viewer' | 'compliance';
+      /**
+       * @description The operations this role may call, `METHOD /path` as in this document, sorted.
+       * @example [
+       *       "GET /v1/campaigns",
+       *       "GET /v1/campaigns/{id}",
+       *       "GET /v1/me"
+       *     ]
+       */
+      permissions: string[];
     };
     ErasePersonDto: {
       /**
@@ -2896,6 +3007,102 @@ export interface operations {
         headers: {
           /** @description Seconds to wait before trying again. */
           'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (500), or no database connection came free in time (503, with Retry-After: try again). */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  LeadsController_getTranscript: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        leadId: string;
+        callId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description 200 */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CallTranscriptDto'];
+        };
+      };
+      /** @description Not modified: the answer still matches the ETag sent in If-None-Match (no body). */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description lead_id or call_id not a UUID. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The X-Api-Key header is missing or names no key; nothing was read or changed. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Only the roles admin, manager, viewer may do this; any other key gets 403. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Not a call of this lead (or the lead was erased), or the platform no longer has it. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many failed authentications from this address this minute (AUTH_FAILURES_PER_MINUTE); retry after the Retry-After header (seconds). */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The platform could not be read. */
+      502: {
+        headers: {
           [name: string]: unknown;
         };
         content: {
@@ -4431,6 +4638,107 @@ export interface operations {
       };
     };
   };
+  CampaignsController_requeueLead: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        leadId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['LeadRequeueDto'];
+      };
+    };
+    responses: {
+      /** @description 200 */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RequeueResult'];
+        };
+      };
+      /** @description extra_attempts invalid, or lead_id not a UUID. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The X-Api-Key header is missing or names no key; nothing was read or changed. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Only the roles admin, manager may do this; any other key gets 403. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description No such campaign, or no such lead in it. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The lead is not failed, exhausted or expired; or the campaign is a draft, cancelled, or past its end date. */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The JSON body is larger than 5 MB. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many failed authentications from this address this minute (AUTH_FAILURES_PER_MINUTE); retry after the Retry-After header (seconds). */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (500), or no database connection came free in time (503, with Retry-After: try again). */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
   CampaignsController_cancel: {
     parameters: {
       query?: never;
@@ -5731,6 +6039,80 @@ export interface operations {
       };
       /** @description Already revoked, or the last active admin key. */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Too many failed authentications from this address this minute (AUTH_FAILURES_PER_MINUTE); retry after the Retry-After header (seconds). */
+      429: {
+        headers: {
+          /** @description Seconds to wait before trying again. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description An unexpected error (500), or no database connection came free in time (503, with Retry-After: try again). */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+    };
+  };
+  MeController_me: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description 200 */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MeDto'];
+        };
+      };
+      /** @description Not modified: the answer still matches the ETag sent in If-None-Match (no body). */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Invalid request: a path, query or body field is missing, unknown or invalid (`details` names each), or the body is not valid JSON. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description The X-Api-Key header is missing or names no key; nothing was read or changed. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErrorBody'];
+        };
+      };
+      /** @description Only the roles admin, manager, viewer, compliance may do this; any other key gets 403. */
+      403: {
         headers: {
           [name: string]: unknown;
         };

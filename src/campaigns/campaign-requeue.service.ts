@@ -1,12 +1,18 @@
-import { BadRequestException, ConflictException, Inject, Injectable } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  Inject,
+  Injectable,
+  NotFoundException,
+} from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AuditTrail } from '../audit/audit-trail.service';
 import { queryRows } from '../common/sql';
 import { CLOCK, type Clock } from '../core/runtime';
 import { Campaign } from './campaign.entity';
 import { CampaignsService } from './campaigns.service';
-import type { RequeueDto, RequeueResult } from './dto/requeue.dto';
+import { REQUEUE_STATUSES, type RequeueDto, type RequeueResult } from './dto/requeue.dto';
 
 /**
  * "Call again those not reached": leads in the given final statuses go back to the queue with
@@ -24,7 +30,16 @@ export class CampaignRequeue {
     private readonly audit: AuditTrail,
   ) {}
 
-  async requeue(id: string, dto: RequeueDto): Promise<RequeueResult> {
+  /** One lead (`POST …/leads/{leadId}/requeue`): refused unless it is in a requeue status. */
+  requeueLead(id: string, leadId: string, extraAttempts: number): Promise<RequeueResult> {
+    return this.requeue(
+      id,
+      { statuses: [...REQUEUE_STATUSES], extra_attempts: extraAttempts },
+      leadId,
+    );
+  }
+
+  async requeue(id: string, dto: RequeueDto, leadId?: string): Promise<RequeueResult> {
     const now = this.clock.now();
     if (dto.ends_at && Date.parse(dto.ends_at) <= now.getTime()) {
       throw new BadRequestException({
@@ -49,6 +64,7 @@ export class CampaignRequeue {
           `campaign ended at ${c.endsAt.toISOString()}: give a later ends_at to call its leads again`,
         );
       }
+      if (leadId) await this.assertLeadRequeueable(tx, c.id, leadId);
       const moved = await queryRows<{ before: string; n: number }>(
         tx,
         `WITH m AS (
@@ -56,7 +72,8 @@ export class CampaignRequeue {
                   attempt_limit = l.attempts + $3, next_attempt_at = NULL,
                   status_reason = $4, updated_at = now()
              FROM (SELECT id, status AS before FROM leads
-                    WHERE campaign_id = $1 AND status = ANY($2::text[]) FOR UPDATE) o
+                    WHERE campaign_id = $1 AND status = ANY($2::text[])
+                      AND ($5::uuid IS NULL OR id = $5) FOR UPDATE) o
             WHERE l.id = o.id
             RETURNING o.before)
          SELECT before, count(*)::int AS n FROM m GROUP BY before`,
@@ -65,6 +82,7 @@ export class CampaignRequeue {
           dto.statuses,
           dto.extra_attempts,
           `requeued with ${dto.extra_attempts} more attempt(s)`,
+          leadId ?? null,
         ],
       );
       const byStatus = Object.fromEntries(moved.map((r) => [r.before, r.n]));
@@ -83,6 +101,7 @@ export class CampaignRequeue {
         summary: {
           statuses: dto.statuses,
           extra_attempts: dto.extra_attempts,
+          ...(leadId ? { lead_id: leadId } : {}),
           moved: total,
           by_status: byStatus,
           status: { before: from, after: saved.status },
@@ -97,5 +116,23 @@ export class CampaignRequeue {
       by_status: byStatus,
       campaign: await this.campaigns.view(campaign, this.db),
     };
+  }
+
+  private async assertLeadRequeueable(
+    tx: EntityManager,
+    campaignId: string,
+    leadId: string,
+  ): Promise<void> {
+    const [lead] = await queryRows<{ status: string }>(
+      tx,
+      `SELECT status FROM leads WHERE id = $1 AND campaign_id = $2 FOR UPDATE`,
+      [leadId, campaignId],
+    );
+    if (!lead) throw new NotFoundException(`Lead ${leadId} not found in campaign ${campaignId}`);
+    if (!(REQUEUE_STATUSES as readonly string[]).includes(lead.status)) {
+      throw new ConflictException(
+        `lead is ${lead.status}: only ${REQUEUE_STATUSES.join(', ')} leads can be called again`,
+      );
+    }
   }
 }

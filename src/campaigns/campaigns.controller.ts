@@ -13,13 +13,14 @@ import {
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import { CampaignIdPipe } from '../common/campaign-id.pipe';
+import { LeadIdPipe } from '../common/lead-id.pipe';
 import { CampaignCloner } from './campaign-clone.service';
 import { CampaignLifecycle } from './campaign-lifecycle.service';
 import { CampaignRequeue } from './campaign-requeue.service';
 import { CampaignPage, CampaignView } from './campaign.view';
 import { CampaignsService } from './campaigns.service';
 import { CloneCampaignDto } from './dto/clone-campaign.dto';
-import { RequeueDto, RequeueResult } from './dto/requeue.dto';
+import { LeadRequeueDto, RequeueDto, RequeueResult } from './dto/requeue.dto';
 import { TestCallDto, TestCallListView, TestCallView } from './dto/test-call.dto';
 import { TestCallsService } from './test-calls.service';
 import { CreateCampaignDto, UpdateCampaignDto } from './dto/create-campaign.dto';
@@ -246,6 +247,29 @@ export class CampaignsController {
     @Body() dto: RequeueDto,
   ): Promise<RequeueResult> {
     return this.requeuer.requeue(id, dto);
+  }
+
+  @Post(':id/leads/:leadId/requeue')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Call one lead again: a failed, exhausted or expired lead back in the queue',
+    description:
+      'The same as the campaign’s requeue for this lead alone: `extra_attempts` more calls, the normal claim with the do-not-call list, windows and caps; a completed campaign runs again.',
+  })
+  @ApiOkResponse({ type: RequeueResult })
+  @ApiBadRequestResponse({ description: 'extra_attempts invalid, or lead_id not a UUID.' })
+  @ApiNotFoundResponse({ description: 'No such campaign, or no such lead in it.' })
+  @ApiConflictResponse({
+    description:
+      'The lead is not failed, exhausted or expired; or the campaign is a draft, cancelled, or past its end date.',
+  })
+  @Roles('manager')
+  requeueLead(
+    @Param('id', CampaignIdPipe) id: string,
+    @Param('leadId', LeadIdPipe) leadId: string,
+    @Body() dto: LeadRequeueDto,
+  ): Promise<RequeueResult> {
+    return this.requeuer.requeueLead(id, leadId, dto.extra_attempts);
   }
 
   @Post(':id/cancel')

@@ -12,6 +12,7 @@ import {
   Res,
 } from '@nestjs/common';
 import {
+  ApiBadGatewayResponse,
   ApiBadRequestResponse,
   ApiBody,
   ApiConflictResponse,
@@ -27,6 +28,8 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { ApiUploadLimitResponses } from '../common/upload-responses';
+import { CallTranscripts } from './call-transcripts.service';
+import { CallTranscriptDto } from './dto/call-transcript.dto';
 import { LeadImportQuery } from './dto/lead-import.query';
 import { ImportResultDto, LeadImportDto, LeadImportPageDto } from './dto/import-result.dto';
 import { ListImportsQuery } from './dto/list-imports.query';
@@ -48,6 +51,7 @@ export class LeadsController {
     private readonly imports: LeadImportService,
     private readonly queries: LeadsQueryService,
     private readonly errorsFile: ImportErrorsFile,
+    private readonly transcripts: CallTranscripts,
   ) {}
 
   @Post('leads')
@@ -119,6 +123,29 @@ export class LeadsController {
     @Param('leadId', uuidPipe('lead_id')) leadId: string,
   ): Promise<LeadDetailDto> {
     return this.queries.getLead(id, leadId);
+  }
+
+  @Get('leads/:leadId/calls/:callId/transcript')
+  @ApiOperation({
+    summary: 'The transcript of one of the lead’s calls, read from CallRounded when asked',
+    description:
+      'Not stored by the service: asked of the platform each time (its `transcript_string` and lines). ' +
+      'Empty while the call is in progress or when the platform gives none.',
+  })
+  @ApiOkResponse({ type: CallTranscriptDto })
+  @ApiBadRequestResponse({ description: 'lead_id or call_id not a UUID.' })
+  @ApiNotFoundResponse({
+    description:
+      'Not a call of this lead (or the lead was erased), or the platform no longer has it.',
+  })
+  @ApiBadGatewayResponse({ description: 'The platform could not be read.' })
+  @Roles('manager', 'viewer')
+  getTranscript(
+    @Param('id', uuid) id: string,
+    @Param('leadId', uuidPipe('lead_id')) leadId: string,
+    @Param('callId', uuidPipe('call_id')) callId: string,
+  ): Promise<CallTranscriptDto> {
+    return this.transcripts.get(id, leadId, callId);
   }
 
   @Get('imports')

@@ -15,6 +15,7 @@ const MV = ['admin', 'manager', 'viewer'] as const;
 const MC = ['admin', 'manager', 'compliance'] as const;
 const C = ['admin', 'compliance'] as const;
 const A = ['admin'] as const;
+const ALL = ['admin', 'manager', 'viewer', 'compliance'] as const;
 const TABLE: Record<string, readonly Role[]> = {
   'POST /v1/campaigns': M,
   'GET /v1/campaigns': MV,
@@ -33,6 +34,8 @@ const TABLE: Record<string, readonly Role[]> = {
   'POST /v1/campaigns/{id}/leads': M,
   'GET /v1/campaigns/{id}/leads': MV,
   'GET /v1/campaigns/{id}/leads/{leadId}': MV,
+  'GET /v1/campaigns/{id}/leads/{leadId}/calls/{callId}/transcript': MV,
+  'POST /v1/campaigns/{id}/leads/{leadId}/requeue': M,
   'GET /v1/campaigns/{id}/imports': MV,
   'GET /v1/campaigns/{id}/imports/{importId}': MV,
   'GET /v1/campaigns/{id}/imports/{importId}/errors.csv': MV,
@@ -51,6 +54,7 @@ const TABLE: Record<string, readonly Role[]> = {
   'POST /v1/api-keys': A,
   'GET /v1/api-keys': A,
   'DELETE /v1/api-keys/{keyId}': A,
+  'GET /v1/me': ALL,
   'GET /v1/audit-events': C,
   'GET /v1/audit-events.csv': C,
   'POST /v1/privacy/erase': C,

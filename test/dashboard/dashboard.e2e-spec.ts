@@ -403,6 +403,61 @@ describe('the dashboard in a real browser', () => {
     await shot('07a-lead-detail', true);
   });
 
+  it('shows a completed call’s transcript and calls an unreached lead again, with the extra attempts chosen', async () => {
+    const id = campaignUrl.split('/').pop();
+    const completed = (await (
+      await fetch(`${base}/v1/campaigns/${id}/leads?status=completed&limit=1`, {
+        headers: { 'X-Api-Key': TEST_API_KEY },
+      })
+    ).json()) as { data: { phone: string; variables: { prenom: string } }[] };
+    const reached = completed.data[0];
+    const search = page.getByLabel('Search by number or name');
+    const rows = page.locator('table.leads tbody tr');
+    await search.fill(reached.phone.replace('+33', '0'));
+    await waitFor('the reached lead alone', async () => (await rows.count()) === 1);
+    await page.getByRole('button', { name: `Details of ${reached.phone}` }).click();
+    const detail = page.locator('.lead-detail');
+    await detail.getByRole('heading', { name: `Lead ${reached.phone}` }).waitFor();
+    const attempts = detail.locator('table.attempts tbody tr');
+    const n = await attempts.count();
+    await detail.getByRole('button', { name: `Transcript of attempt ${n}` }).click();
+    await detail.locator('.transcript-lines li', { hasText: reached.variables.prenom }).waitFor();
+    await expect(detail.locator('.transcript-lines li').first().textContent()).resolves.toMatch(
+      /^Agent: Bonjour/,
+    );
+    // A completed lead is not offered "call again".
+    await expect(
+      detail.getByRole('button', { name: 'Call this lead again' }).count(),
+    ).resolves.toBe(0);
+
+    // An unreached lead: the engine's outcome mix is tested elsewhere; here one lead is made
+    // exhausted so the page has one to offer.
+    await stack.sql.query(
+      `UPDATE leads SET status = 'exhausted' WHERE campaign_id = $1 AND phone = $2`,
+      [id, reached.phone],
+    );
+    await page.getByRole('button', { name: `Details of ${reached.phone}` }).click();
+    await detail.getByRole('button', { name: 'Call this lead again' }).waitFor();
+    await detail.getByLabel('Extra attempts').fill('0');
+    await detail.getByRole('button', { name: 'Call this lead again' }).click();
+    await detail.locator('.field-error', { hasText: 'extra_attempts' }).waitFor();
+    await detail.getByLabel('Extra attempts').fill('2');
+    expect(await unlabelledControls(page)).toEqual([]);
+    await shot('07b-lead-transcript', true);
+    await detail.getByRole('button', { name: 'Call this lead again' }).click();
+    await page.getByText('Back in the queue: 1.').waitFor();
+    // Called again: one attempt more, and the campaign completes again.
+    await waitFor('the lead called again', async () => (await attempts.count()) === n + 1);
+    await waitFor('the campaign completed again', async () => {
+      const c = (await (
+        await fetch(`${base}/v1/campaigns/${id}`, { headers: { 'X-Api-Key': TEST_API_KEY } })
+      ).json()) as { status: string; progress: { final: number } };
+      return c.status === 'completed' && c.progress.final === GOOD_LEADS;
+    });
+    await page.locator('.badge', { hasText: 'Completed' }).waitFor();
+    await search.fill('');
+  });
+
   it('edits the campaign controls in the settings tab', async () => {
     const created = await fetch(`${base}/v1/campaigns`, {
       method: 'POST',
@@ -419,18 +474,57 @@ describe('the dashboard in a real browser', () => {
     await page.goto(`${base}/app#/campaigns/${id}/settings`);
     const perDay = page.getByLabel('Calls per day (max, campaign’s zone)');
     await perDay.waitFor();
-    await expect(page.getByLabel(/^Circuit breaker/).inputValue()).resolves.toContain(
-      '"failure_rate": 0.5',
-    );
+    // The breaker as a form: on by default, its three numbers shown.
+    const breakerOn = page.getByLabel('Pause when the platform fails too many calls');
+    await expect(breakerOn.isChecked()).resolves.toBe(true);
+    await expect(page.getByLabel('Failed share (%)').inputValue()).resolves.toBe('50');
+    await expect(page.getByLabel('Over the last (minutes)').inputValue()).resolves.toBe('2');
+    await expect(page.getByLabel('Once this many calls').inputValue()).resolves.toBe('10');
     await perDay.fill('0');
     await page.getByRole('button', { name: 'Save settings' }).click();
     const problem = page.locator('[data-setting="max_calls_per_day"] .field-error');
     await problem.waitFor();
     expect(await problem.textContent()).toMatch(/max_calls_per_day|at least 1|1/);
 
+    // A status rule with a refused number: the API's message by that rule, its input marked.
+    const byStatus = page.locator('[data-setting="retry.by_status"]');
+    await byStatus.getByRole('button', { name: 'Add a status rule' }).click();
+    await page.getByLabel('Status rule 1: Platform status').fill('failed');
+    await page.getByLabel('Status rule 1: Attempts (max)').fill('0');
     await perDay.fill('250');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await byStatus.locator('.field-error', { hasText: 'max_attempts' }).waitFor();
+    await expect(
+      page.getByLabel('Status rule 1: Attempts (max)').getAttribute('aria-invalid'),
+    ).resolves.toBe('true');
+    await page.getByLabel('Status rule 1: Attempts (max)').fill('2');
+    await page.getByLabel('Status rule 1: Minutes before the next call').fill('1440');
+
+    // A rule of its own for missed calls; the breaker off; the refusal question offered from
+    // the agent's yes/no questions; a cap on contacts.
+    await page.getByLabel('Missed (no answer, busy)').check();
+    await page.getByLabel('Missed: Attempts (max, the first included)').fill('4');
+    await page.getByLabel('Missed: Minutes before the next call').fill('120');
     await page.getByLabel('Budget (max cost)').fill('12.5');
-    await page.getByLabel(/^Circuit breaker/).fill('false');
+    await breakerOn.uncheck();
+    await expect(page.getByLabel('Failed share (%)').isVisible()).resolves.toBe(false);
+    const refusal = page.getByLabel('Question that records a refusal (yes/no)');
+    await waitFor('the agent’s yes/no questions offered', async () =>
+      (await refusal.locator('option').allTextContents()).includes('rappel_souhaite'),
+    );
+    expect(await refusal.locator('option').allTextContents()).not.toContain('nb_employes');
+    await refusal.selectOption('rappel_souhaite');
+    await page.getByLabel('Cap the attempts to one number (all campaigns counted)').check();
+    await page.getByLabel('Attempts at most').fill('3');
+    await page.getByLabel('Within (days)').fill('400');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    const cap = page.locator('[data-setting="compliance"] .field-error');
+    await cap.waitFor();
+    expect(await cap.textContent()).toContain('days');
+    await expect(page.getByLabel('Within (days)').getAttribute('aria-invalid')).resolves.toBe(
+      'true',
+    );
+    await page.getByLabel('Within (days)').fill('30');
     expect(await unlabelledControls(page)).toEqual([]);
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByText('Settings saved.').waitFor();
@@ -442,7 +536,19 @@ describe('the dashboard in a real browser', () => {
       max_cost: 12.5,
       auto_pause: false,
       ends_at: null,
+      retry: {
+        by_outcome: { missed: { max_attempts: 4, delay_minutes: 120 } },
+        by_status: { failed: { max_attempts: 2, delay_minutes: 1440 } },
+      },
+      compliance: {
+        rules: 'none',
+        refusal_question: 'rappel_souhaite',
+        max_contacts: { count: 3, days: 30 },
+      },
     });
+    // Saved and shown again: nothing left to save.
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Nothing changed.').waitFor();
     await shot('09-controls');
   });
 
@@ -655,6 +761,91 @@ describe('the dashboard in a real browser', () => {
       'Phone number does not belong to the organization',
     );
     await shot('14-paused-by-service');
+  });
+
+  it('shows each role only what it may do: a viewer no action, a manager the actions, compliance the do-not-call list', async () => {
+    const keyFor = async (role: string) => {
+      const res = await fetch(`${base}/v1/api-keys`, {
+        method: 'POST',
+        headers: { 'X-Api-Key': TEST_API_KEY, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: `${role} desk`, role }),
+      });
+      return ((await res.json()) as { key: string }).key;
+    };
+    const signIn = async (role: string) => {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const p = await context.newPage();
+      p.on('pageerror', (error) => pageProblems.push(`page error (${role}): ${error.message}`));
+      await p.goto(`${base}/app`);
+      await p.getByLabel('API key', { exact: true }).fill(await keyFor(role));
+      await p.getByRole('button', { name: 'Continue' }).click();
+      await p
+        .locator('#role-badge', { hasText: `${role[0].toUpperCase()}${role.slice(1)} key` })
+        .waitFor();
+      return { context, p };
+    };
+    const done = `#${campaignUrl.split('#')[1]}`;
+    const actionButtons = (p: Page) =>
+      p.locator('.actions[aria-label="Campaign actions"] button').allTextContents();
+
+    // The viewer: reads everything, presses nothing.
+    const viewer = await signIn('viewer');
+    await viewer.p.getByRole('heading', { name: 'Campaigns' }).waitFor();
+    await expect(viewer.p.getByRole('link', { name: 'New campaign' }).count()).resolves.toBe(0);
+    await expect(viewer.p.getByRole('link', { name: 'Do not call' }).isVisible()).resolves.toBe(
+      false,
+    );
+    await viewer.p.goto(`${base}/app${done}/overview`);
+    await viewer.p.locator('#progress-figure').waitFor();
+    expect(await actionButtons(viewer.p)).toEqual([]);
+    await expect(viewer.p.getByRole('link', { name: 'Import leads' }).count()).resolves.toBe(0);
+    await viewer.p.getByRole('button', { name: 'Download the report as XLSX' }).waitFor();
+    await viewer.p.goto(`${base}/app#/campaigns/${settingsCampaignId}/settings`);
+    await viewer.p.getByText('Your key may read these settings, not change them.').waitFor();
+    await expect(viewer.p.getByRole('button', { name: 'Save settings' }).count()).resolves.toBe(0);
+    await expect(viewer.p.getByRole('button', { name: 'Save schedule' }).count()).resolves.toBe(0);
+    await expect(viewer.p.getByLabel('Calls at once (max)').isDisabled()).resolves.toBe(true);
+    await expect(viewer.p.getByRole('heading', { name: 'Test call' }).count()).resolves.toBe(0);
+    await viewer.p.goto(`${base}/app#/new`);
+    await viewer.p.getByRole('heading', { name: 'Not for this key' }).waitFor();
+    await viewer.p.screenshot({ path: join(SHOTS, '15-viewer.png') });
+    await viewer.context.close();
+
+    // The manager: the lifecycle actions, the import, the settings; no removal from the list.
+    const manager = await signIn('manager');
+    await manager.p.goto(`${base}/app${done}/overview`);
+    await manager.p.getByRole('button', { name: 'Call again those not reached' }).waitFor();
+    expect(await actionButtons(manager.p)).toEqual(['Call again those not reached']);
+    await manager.p.getByRole('link', { name: 'Import leads' }).waitFor();
+    await manager.p.getByRole('button', { name: 'Call again those not reached' }).click();
+    const dialog = manager.p.getByRole('dialog');
+    await dialog.getByLabel('Extra attempts per lead').fill('3');
+    for (const box of ['Failed', 'Exhausted', 'Expired'])
+      await dialog.getByLabel(new RegExp(`^${box} \\(`)).uncheck();
+    await dialog.getByRole('button', { name: 'Call them again' }).click();
+    await dialog.locator('.field-error', { hasText: 'statuses' }).waitFor();
+    await dialog.getByRole('button', { name: 'Not now' }).click();
+    await manager.p.goto(`${base}/app#/campaigns/${settingsCampaignId}/settings`);
+    await manager.p.getByRole('button', { name: 'Save settings' }).waitFor();
+    await manager.p.goto(`${base}/app#/do-not-call`);
+    await manager.p.getByRole('button', { name: 'Add to the list' }).waitFor();
+    await manager.p.locator('table.dnc tbody tr').first().waitFor();
+    await expect(
+      manager.p.getByRole('button', { name: /^Remove .* from the list$/ }).count(),
+    ).resolves.toBe(0);
+    await manager.context.close();
+
+    // Compliance: no campaigns; the do-not-call list, removals included, is its home page.
+    const compliance = await signIn('compliance');
+    await compliance.p.getByRole('heading', { name: 'Do-not-call list' }).waitFor();
+    await expect(
+      compliance.p.getByRole('link', { name: 'Campaigns', exact: true }).isVisible(),
+    ).resolves.toBe(false);
+    await compliance.p.locator('table.dnc tbody tr').first().waitFor();
+    await expect(
+      compliance.p.getByRole('button', { name: /^Remove .* from the list$/ }).count(),
+    ).resolves.toBeGreaterThan(0);
+    await compliance.context.close();
   });
 
   it('speaks French in a French browser, with French numbers and dates, and switches to English', async () => {

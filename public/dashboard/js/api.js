@@ -159,11 +159,11 @@ export async function health() {
   }
 }
 
-/** Tries a key on a cheap route without keeping it: resolves when accepted, throws ApiError otherwise. */
+/** Tries a key on `/me` (open to every role) without keeping it: throws ApiError when refused. */
 export async function checkKey(key) {
   let res;
   try {
-    res = await fetch(url('/campaigns', { limit: 1 }), {
+    res = await fetch(url('/me'), {
       headers: { 'X-Api-Key': key, Accept: 'application/json' },
     });
   } catch {

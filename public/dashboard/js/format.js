@@ -77,6 +77,14 @@ export const LEAD_STATUS_LABELS = {
   ineligible: t('Ineligible'),
 };
 
+/** The key roles (src/auth/roles.ts), as the header names them. */
+export const ROLE_LABELS = {
+  admin: t('Administrator'),
+  manager: t('Manager'),
+  viewer: t('Viewer'),
+  compliance: t('Compliance'),
+};
+
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 export const WEEKDAY_LABELS = {
   mon: t('Mon'),

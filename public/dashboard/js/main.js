@@ -1,6 +1,8 @@
 /* global document, window */
+import { can, currentKey, forgetAccess, loadAccess } from './access.js';
 import { apiKey, health, onUnauthorized } from './api.js';
 import { emptyState, h, replace } from './dom.js';
+import { ROLE_LABELS } from './format.js';
 import { lang, LANGUAGES, setLang, t } from './i18n.js';
 import { campaignForm } from './views/campaign-form.js';
 import { campaignList } from './views/campaign-list.js';
@@ -26,20 +28,39 @@ function decode(part) {
   }
 }
 
+/** `allowed`: whether the key's role may see the page at all (see access.js). */
 const ROUTES = [
-  { name: 'list', pattern: /^#?\/?$/, mount: () => campaignList() },
-  { name: 'new', pattern: /^#\/new$/, mount: () => campaignForm() },
-  { name: 'dnc', pattern: /^#\/do-not-call$/, mount: () => doNotCallPage() },
+  {
+    name: 'list',
+    pattern: /^#?\/?$/,
+    allowed: () => can('GET', '/campaigns'),
+    mount: () => campaignList(),
+  },
+  {
+    name: 'new',
+    pattern: /^#\/new$/,
+    allowed: () => can('POST', '/campaigns'),
+    mount: () => campaignForm(),
+  },
+  {
+    name: 'dnc',
+    pattern: /^#\/do-not-call$/,
+    allowed: () => can('GET', '/suppressions'),
+    mount: () => doNotCallPage(),
+  },
   {
     name: 'campaign',
     pattern: /^#\/campaigns\/([^/]+)(?:\/(overview|leads|import|settings))?$/,
+    allowed: () => can('GET', '/campaigns/{id}'),
     mount: (m) => campaignPage(decode(m[1]), m[2] ?? 'overview'),
     sameView: (view, m) => view.campaignId === decode(m[1]),
   },
 ];
+const NAV = { '#/': 'list', '#/new': 'new', '#/do-not-call': 'dnc' };
 
 const main = document.getElementById('main');
 const signOut = document.getElementById('sign-out');
+const roleBadge = document.getElementById('role-badge');
 let current; // { route, view }
 
 function notFound() {
@@ -56,6 +77,33 @@ function notFound() {
       ),
     ),
   };
+}
+
+function notAllowed() {
+  const role = currentKey()?.role ?? '';
+  return {
+    title: t('Not for this key'),
+    el: h(
+      'section',
+      {},
+      h('h1', { tabindex: '-1' }, t('Not for this key')),
+      emptyState(
+        t('A {role} key may not open this page.', { role: ROLE_LABELS[role] ?? role }),
+        t('Ask an administrator for a key with another role.'),
+      ),
+    ),
+  };
+}
+
+/** Only the pages the key's role may open are in the menu; a role with no campaigns starts at its own page. */
+function drawNav() {
+  for (const link of document.querySelectorAll('.topnav a')) {
+    const route = ROUTES.find((r) => r.name === NAV[link.getAttribute('href')]);
+    link.hidden = !route?.allowed();
+  }
+  const role = currentKey()?.role;
+  roleBadge.hidden = !role;
+  if (role) roleBadge.textContent = t('{role} key', { role: ROLE_LABELS[role] ?? role });
 }
 
 function show(view, route, focus) {
@@ -80,9 +128,29 @@ function render({ focus = true } = {}) {
     return;
   }
   signOut.hidden = false;
+  if (!currentKey()) {
+    loadAccess().then(
+      () => render({ focus }),
+      (error) => {
+        if (error.status === 401) return; // onUnauthorized asks for the key again
+        const title = t('The key could not be checked');
+        show({ title, el: h('section', {}, emptyState(title, error.message)) }, null, focus);
+      },
+    );
+    return;
+  }
+  drawNav();
   for (const route of ROUTES) {
     const match = route.pattern.exec(hash);
     if (!match) continue;
+    if (!route.allowed()) {
+      if (route.name === 'list' && can('GET', '/suppressions')) {
+        window.location.replace('#/do-not-call');
+        return;
+      }
+      show(notAllowed(), null, focus);
+      return;
+    }
     if (current?.route === route && route.sameView?.(current.view, match)) {
       current.view.update?.(match);
       document.title = `${current.view.title} · ${t('CallRounded campaigns')}`;
@@ -104,6 +172,8 @@ function highlightNav(hash) {
 
 onUnauthorized((error) => {
   apiKey.clear();
+  forgetAccess();
+  roleBadge.hidden = true;
   current?.view.destroy?.();
   current = undefined;
   signOut.hidden = true;
@@ -116,6 +186,8 @@ onUnauthorized((error) => {
 
 signOut.addEventListener('click', () => {
   apiKey.clear();
+  forgetAccess();
+  roleBadge.hidden = true;
   current?.view.destroy?.();
   current = undefined;
   render();

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import {
   ArrayMinSize,
   ArrayUnique,
@@ -58,6 +58,9 @@ export class RequeueDto {
   @IsDateTimeOrNull()
   ends_at?: string | null;
 }
+
+/** `POST …/leads/{leadId}/requeue`: one lead, in whichever requeue status it is. */
+export class LeadRequeueDto extends PickType(RequeueDto, ['extra_attempts'] as const) {}
 
 export class RequeueResult {
   @ApiProperty({ type: 'integer', description: 'Leads put back in the queue.' }) moved: number;

@@ -5,8 +5,8 @@ import { LeadDto } from './lead.dto';
 export class LeadAttemptDto {
   @ApiProperty({ type: 'integer', example: 1 }) attempt_number: number;
   @ApiProperty({
-    example: 'finished',
-    description: 'Where the attempt is: starting, live, finished…',
+    example: 'ended',
+    description: 'Where the attempt is: starting, ambiguous, live, ended, not_dialled.',
   })
   state: string;
   @ApiProperty({ type: String, nullable: true }) call_id: string | null;

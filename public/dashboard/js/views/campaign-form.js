@@ -2,7 +2,8 @@
 import { api } from '../api.js';
 import { errorBox, field, h, replace, uid } from '../dom.js';
 import { WEEKDAY_LABELS, WEEKDAYS } from '../format.js';
-import { controlsFields } from './controls-fields.js';
+import { SETTINGS } from './settings-fields.js';
+import { settingRows } from './setting-rows.js';
 import { t } from '../i18n.js';
 
 const OPERATORS = [
@@ -226,6 +227,7 @@ export function campaignForm() {
         questionList,
         a.post_call_questions.map((q) => h('option', { value: q.name }, q.description ?? q.type)),
       );
+      controls.setQuestions(a.post_call_questions);
     } catch (error) {
       if (mine !== agentAsked) return;
       replace(agentInfo, h('p', { class: 'field-error' }, error.message));
@@ -319,7 +321,9 @@ export function campaignForm() {
     h('option', { value: 'any' }, 'any one rule holds'),
   );
   const rules = rowList(ruleRow, t('Add rule'));
-  const controls = controlsFields();
+  // The controls, retry rules and calling laws: the settings tab's own editors (settings-fields.js).
+  const controls = settingRows(SETTINGS.filter((x) => x.create));
+  controls.fill({});
 
   const submit = h('button', { type: 'submit', class: 'primary' }, t('Create campaign'));
 
@@ -340,7 +344,9 @@ export function campaignForm() {
         on: retryBoxes.filter((x) => x.checked).map((x) => x.value),
       },
     };
-    Object.assign(b, controls.value());
+    // Merged, not assigned: the controls' `retry.by_outcome` joins the retry fields above.
+    for (const [key, value] of Object.entries(controls.body()))
+      b[key] = b[key] && typeof value === 'object' ? { ...b[key], ...value } : value;
     if (timezone.value.trim()) b.timezone = timezone.value.trim();
     if (country.value.trim()) b.default_country = country.value.trim().toUpperCase();
     if (cron.value.trim()) b.schedule = { cron: cron.value.trim() };
@@ -420,7 +426,6 @@ export function campaignForm() {
             field(t('Calls at once (max)'), concurrent),
             field(t('Call starts per minute (max)'), perMinute),
           ),
-          controls.el,
         ),
         h(
           'fieldset',
@@ -433,6 +438,12 @@ export function campaignForm() {
             field(t('Minutes between attempts'), delay),
           ),
           retryOn,
+        ),
+        h(
+          'fieldset',
+          { class: 'card settings-form' },
+          h('legend', {}, t('Controls and calling laws')),
+          controls.els,
         ),
         h(
           'fieldset',
@@ -474,7 +485,10 @@ export function campaignForm() {
     }
   }
 
-  form.addEventListener('input', (event) => event.target.removeAttribute?.('aria-invalid'));
+  form.addEventListener('input', (event) => {
+    event.target.removeAttribute?.('aria-invalid');
+    controls.clear(event.target);
+  });
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -485,6 +499,7 @@ export function campaignForm() {
     } catch (problem) {
       errors.show(problem);
       markInvalid(problem.details);
+      controls.showDetails(problem.details);
       return;
     }
     submit.disabled = true;
@@ -495,6 +510,7 @@ export function campaignForm() {
     } catch (error) {
       errors.show(error);
       markInvalid(error.details);
+      controls.showDetails(error.details);
       errors.el.scrollIntoView({ block: 'nearest' });
     } finally {
       submit.disabled = false;

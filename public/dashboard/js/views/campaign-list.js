@@ -1,3 +1,4 @@
+import { can } from '../access.js';
 import { api } from '../api.js';
 import { emptyState, errorBox, h, replace } from '../dom.js';
 import { dateTime, num } from '../format.js';
@@ -43,8 +44,12 @@ export function campaignList() {
         body,
         emptyState(
           t('No campaigns yet'),
-          t('Create a campaign, upload its lead file, then start it.'),
-          h('a', { href: '#/new', class: 'button primary' }, t('Create a campaign')),
+          can('POST', '/campaigns')
+            ? t('Create a campaign, upload its lead file, then start it.')
+            : t('Campaigns created by your team show here.'),
+          can('POST', '/campaigns')
+            ? h('a', { href: '#/new', class: 'button primary' }, t('Create a campaign'))
+            : null,
         ),
       );
     } else {
@@ -121,7 +126,9 @@ export function campaignList() {
       'div',
       { class: 'page-head' },
       h('h1', { tabindex: '-1' }, t('Campaigns')),
-      h('a', { href: '#/new', class: 'button primary' }, t('New campaign')),
+      can('POST', '/campaigns')
+        ? h('a', { href: '#/new', class: 'button primary' }, t('New campaign'))
+        : null,
     ),
     errors.el,
     body,

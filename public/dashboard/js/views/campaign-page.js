@@ -1,8 +1,10 @@
+import { can } from '../access.js';
 import { api, download } from '../api.js';
 import { emptyState, errorBox, h, replace } from '../dom.js';
-import { dateTime } from '../format.js';
+import { dateTime, num } from '../format.js';
 import { t } from '../i18n.js';
 import { pauseNote } from './pause-note.js';
+import { requeueDialog } from './requeue-dialog.js';
 import { confirmDialog } from './confirm-dialog.js';
 import { importTab } from './import-tab.js';
 import { leadsTab } from './leads-tab.js';
@@ -10,12 +12,14 @@ import { overviewTab } from './overview-tab.js';
 import { settingsTab } from './settings-tab.js';
 import { poller, statusBadge } from './widgets.js';
 
+/** Each tab, and the operation a key needs to see it (the settings tab is read-only without PATCH). */
 const TABS = [
-  ['overview', t('Overview')],
-  ['leads', t('Leads')],
-  ['import', t('Import leads')],
-  ['settings', t('Settings')],
+  ['overview', t('Overview'), ['GET', '/campaigns/{id}']],
+  ['leads', t('Leads'), ['GET', '/campaigns/{id}/leads']],
+  ['import', t('Import leads'), ['POST', '/campaigns/{id}/leads']],
+  ['settings', t('Settings'), ['GET', '/campaigns/{id}']],
 ];
+const visibleTabs = () => TABS.filter(([, , [method, path]]) => can(method, path));
 const DOWNLOADS = [
   ['csv', 'CSV', 'report.csv', {}],
   ['excel', t('Excel CSV'), 'report.csv', { excel: 'true' }],
@@ -30,7 +34,12 @@ const REPORT_MIN_MS = 2000;
 const isLive = (c) =>
   c.status === 'running' || c.progress?.in_progress > 0 || c.progress?.live_calls > 0;
 
+/** The lifecycle buttons of a status that the key's role may press. */
 function actionsFor(status) {
+  return lifecycleOf(status).filter((a) => can('POST', `/campaigns/{id}/${a}`));
+}
+
+function lifecycleOf(status) {
   switch (status) {
     case 'draft':
       return ['start', 'cancel'];
@@ -58,6 +67,7 @@ const ACTION_LABELS = {
 export function campaignPage(campaignId, initialTab) {
   const base = `/campaigns/${encodeURIComponent(campaignId)}`;
   const errors = errorBox();
+  const notice = h('p', { class: 'saved', role: 'status' });
   const title = h('h1', { tabindex: '-1' }, t('Campaign'));
   const paused = pauseNote(campaignId);
   const badge = h('span', {});
@@ -102,7 +112,7 @@ export function campaignPage(campaignId, initialTab) {
   function tabView(name) {
     if (!tabs[name]) {
       if (name === 'overview') tabs[name] = overviewTab();
-      else if (name === 'leads') tabs[name] = leadsTab(campaignId);
+      else if (name === 'leads') tabs[name] = leadsTab(campaignId, () => refresh.now());
       else if (name === 'import') tabs[name] = importTab(campaignId, () => refresh.now());
       else tabs[name] = settingsTab(campaignId, () => refresh.now());
       if (campaign) tabs[name].update?.(campaign);
@@ -114,9 +124,10 @@ export function campaignPage(campaignId, initialTab) {
   }
 
   function drawTabs() {
+    if (!visibleTabs().some(([name]) => name === tab)) tab = 'overview';
     replace(
       tabNav,
-      TABS.map(([name, label]) =>
+      visibleTabs().map(([name, label]) =>
         h(
           'a',
           {
@@ -151,7 +162,7 @@ export function campaignPage(campaignId, initialTab) {
       .filter(Boolean)
       .join(' · ');
     paused.update(campaign);
-    downloads.hidden = !(campaign.progress?.total > 0);
+    downloads.hidden = !(campaign.progress?.total > 0) || !can('GET', '/campaigns/{id}/report.csv');
     const wanted = actionsFor(campaign.status).join(',');
     if (actions.dataset.shown !== wanted) {
       actions.dataset.shown = wanted;
@@ -247,23 +258,20 @@ export function campaignPage(campaignId, initialTab) {
       if (!sure) return;
     }
     if (action === 'requeue') {
-      const sure = await confirmDialog({
-        title: 'Call again the leads not reached?',
-        text: 'Leads failed, exhausted or expired go back to the queue with one more attempt each; the do-not-call list, calling window and caps apply as always.',
-        confirmLabel: 'Call them again',
-        cancelLabel: 'Not now',
-      });
-      if (!sure) return;
+      const answer = await requeueDialog(campaign, (body) =>
+        api('POST', `${base}/requeue`, { body }),
+      );
+      if (!answer) return;
+      show(answer.campaign);
+      notice.textContent = t('Back in the queue: {count}.', { count: num(answer.moved) });
+      lastReportAt = 0;
+      refresh.now();
+      return;
     }
     setBusy(true);
     errors.clear();
     try {
-      if (action === 'requeue') {
-        const body = { statuses: ['failed', 'exhausted', 'expired'], extra_attempts: 1 };
-        show((await api('POST', `${base}/requeue`, { body })).campaign);
-      } else {
-        show(await api('POST', `${base}/${action}`));
-      }
+      show(await api('POST', `${base}/${action}`));
       lastReportAt = 0;
     } catch (error) {
       errors.show({
@@ -307,6 +315,7 @@ export function campaignPage(campaignId, initialTab) {
     h('div', { class: 'page-head' }, h('div', { class: 'title-line' }, title, badge), actions),
     h('div', { class: 'subhead' }, meta, downloads),
     paused.el,
+    notice,
     errors.el,
     loading,
     body,

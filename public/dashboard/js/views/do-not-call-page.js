@@ -1,3 +1,4 @@
+import { can } from '../access.js';
 import { api, upload } from '../api.js';
 import { emptyState, errorBox, field, h, replace } from '../dom.js';
 import { dateTime, num } from '../format.js';
@@ -143,7 +144,7 @@ export function doNotCallPage() {
         source == null ? '—' : typeof source === 'object' ? JSON.stringify(source) : String(source),
       ),
       h('td', {}, dateTime(s.created_at)),
-      h('td', {}, remove),
+      h('td', {}, can('DELETE', '/suppressions/{phone}') ? remove : null),
     );
   }
 
@@ -237,7 +238,7 @@ export function doNotCallPage() {
     ),
     errors.el,
     result,
-    h('div', { class: 'two-cols' }, addForm, fileForm),
+    can('POST', '/suppressions') ? h('div', { class: 'two-cols' }, addForm, fileForm) : null,
     h(
       'section',
       { class: 'card' },

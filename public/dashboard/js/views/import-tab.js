@@ -260,7 +260,13 @@ export function importTab(campaignId, onImported) {
       onImported?.(answer);
     } catch (error) {
       status.textContent = '';
-      errors.show({ ...error, message: `${file.name} was not imported: ${error.message}` });
+      errors.show({
+        details: error.details,
+        message: t('{file} was not imported: {message}', {
+          file: file.name,
+          message: error.message,
+        }),
+      });
     } finally {
       busy = false;
       input.disabled = false;

@@ -1,3 +1,4 @@
+import { can } from '../access.js';
 import { api } from '../api.js';
 import { emptyState, errorBox, field, h, replace } from '../dom.js';
 import { dateTime, duration, LEAD_STATUS_LABELS, money, num } from '../format.js';
@@ -5,6 +6,8 @@ import { t } from '../i18n.js';
 
 const PAGE_SIZES = [10, 25, 50, 100, 200];
 const REFRESH_MS = 3000;
+/** Lead statuses that still change on their own: an open detail follows them. */
+const MOVING_STATUSES = ['pending', 'calling', 'retry_scheduled'];
 
 function variablesText(vars) {
   const text = Object.entries(vars ?? {})
@@ -26,8 +29,71 @@ function answersText(answers) {
     .join(' · ');
 }
 
-/** One lead with every attempt: status, duration, cost, post-call answers, error. */
-function leadDetail(l) {
+/** The statuses a lead may be called again from (the API's REQUEUE_STATUSES). */
+const REQUEUE_STATUSES = ['failed', 'exhausted', 'expired'];
+
+/** A call's transcript, asked of the platform (through the API) when the user opens it. */
+function transcriptButton(path, attempt) {
+  const box = h('div', { class: 'transcript', 'aria-live': 'polite' });
+  const button = h(
+    'button',
+    {
+      type: 'button',
+      class: 'small',
+      'aria-expanded': 'false',
+      'aria-label': t('Transcript of attempt {n}', { n: attempt.attempt_number }),
+    },
+    t('Transcript'),
+  );
+  button.addEventListener('click', async () => {
+    if (button.getAttribute('aria-expanded') === 'true') {
+      button.setAttribute('aria-expanded', 'false');
+      replace(box);
+      return;
+    }
+    button.disabled = true;
+    replace(box, h('p', { class: 'loading-inline muted' }, t('Asking CallRounded…')));
+    try {
+      const answer = await api(
+        'GET',
+        `${path}/calls/${encodeURIComponent(attempt.call_id)}/transcript`,
+      );
+      button.setAttribute('aria-expanded', 'true');
+      replace(
+        box,
+        answer.transcript.length === 0
+          ? h('p', { class: 'muted' }, t('The platform has no transcript of this call.'))
+          : h(
+              'ol',
+              { class: 'transcript-lines' },
+              answer.transcript.map((line) =>
+                h(
+                  'li',
+                  { class: `speaker-${line.role}` },
+                  h('span', { class: 'speaker' }, SPEAKERS[line.role] ?? line.role),
+                  ' ',
+                  line.content,
+                ),
+              ),
+            ),
+      );
+    } catch (error) {
+      replace(box, h('p', { class: 'field-error' }, error.message));
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return [button, box];
+}
+
+const SPEAKERS = { agent: t('Agent:'), user: t('Lead:') };
+
+/**
+ * One lead with every attempt: status, duration, cost, post-call answers, error, and the
+ * call's transcript on demand; "call again" when the lead ended unreached and the key may.
+ */
+function leadDetail(campaignId, l, onRequeued) {
+  const path = `/campaigns/${encodeURIComponent(campaignId)}/leads/${encodeURIComponent(l.id)}`;
   const rows = l.attempts_detail.map((a) =>
     h(
       'tr',
@@ -40,8 +106,10 @@ function leadDetail(l) {
       h('td', { class: 'num' }, money(a.cost)),
       h('td', {}, answersText(a.answers)),
       h('td', { class: 'reason' }, a.error ?? ''),
+      h('td', {}, a.call_id && a.state === 'ended' ? transcriptButton(path, a) : ''),
     ),
   );
+  const requeue = requeueLead(campaignId, l, onRequeued);
   return h(
     'section',
     { class: 'card lead-detail', 'aria-labelledby': 'lead-detail-title' },
@@ -52,6 +120,7 @@ function leadDetail(l) {
       `${LEAD_STATUS_LABELS[l.status] ?? l.status}${l.status_reason ? ` · ${l.status_reason}` : ''}`,
     ),
     h('p', { class: 'muted' }, variablesText(l.variables)),
+    requeue,
     rows.length === 0
       ? h('p', { class: 'muted' }, t('Not called yet.'))
       : h(
@@ -75,6 +144,7 @@ function leadDetail(l) {
                   t('Cost'),
                   t('Answers'),
                   t('Error'),
+                  t('Transcript'),
                 ].map((label) => h('th', { scope: 'col' }, label)),
               ),
             ),
@@ -82,6 +152,50 @@ function leadDetail(l) {
           ),
         ),
   );
+}
+
+/** "Call this lead again": extra attempts, then POST …/leads/{id}/requeue. */
+function requeueLead(campaignId, l, onRequeued) {
+  if (!REQUEUE_STATUSES.includes(l.status)) return null;
+  if (!can('POST', '/campaigns/{id}/leads/{leadId}/requeue')) return null;
+  const extra = h('input', {
+    type: 'number',
+    name: 'extra_attempts',
+    min: '1',
+    step: '1',
+    value: '1',
+    inputmode: 'numeric',
+    class: 'short',
+  });
+  const problem = h('p', { class: 'field-error', role: 'alert', hidden: true });
+  const submit = h('button', { type: 'submit', class: 'primary' }, t('Call this lead again'));
+  const form = h(
+    'form',
+    { class: 'toolbar lead-requeue', novalidate: true },
+    field(t('Extra attempts'), extra),
+    submit,
+    problem,
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    problem.hidden = true;
+    submit.disabled = true;
+    try {
+      const answer = await api(
+        'POST',
+        `/campaigns/${encodeURIComponent(campaignId)}/leads/${encodeURIComponent(l.id)}/requeue`,
+        { body: { extra_attempts: extra.value.trim() === '' ? null : Number(extra.value) } },
+      );
+      onRequeued(l.id, answer);
+    } catch (error) {
+      problem.textContent = error.details?.[0]?.message ?? error.message;
+      problem.hidden = false;
+      extra.setAttribute('aria-invalid', 'true');
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return form;
 }
 
 function leadRow(l, open) {
@@ -131,7 +245,7 @@ function leadRow(l, open) {
 }
 
 /** The campaign's leads, filtered by status, page by page (cursor paging: Previous keeps a stack). */
-export function leadsTab(campaignId) {
+export function leadsTab(campaignId, onChanged) {
   const errors = errorBox();
   const status = h(
     'select',
@@ -146,6 +260,7 @@ export function leadsTab(campaignId) {
   );
   const search = h('input', { type: 'search', name: 'search', placeholder: '06 12 34 / Zoé' });
   const detail = h('div', { 'aria-live': 'polite' });
+  const note = h('p', { class: 'saved', role: 'status' });
   const refresh = h('button', { type: 'button' }, t('Refresh'));
   const prev = h('button', { type: 'button', disabled: true }, t('← Previous page'));
   const next = h('button', { type: 'button', disabled: true }, t('Next page →'));
@@ -254,14 +369,26 @@ export function leadsTab(campaignId) {
     );
   }
 
-  async function openLead(leadId) {
+  /** The lead whose detail is open, and whether it may still change (not in a final status). */
+  let opened = null;
+
+  async function openLead(leadId, { scroll = true } = {}) {
     try {
       const lead = await api(
         'GET',
         `/campaigns/${encodeURIComponent(campaignId)}/leads/${encodeURIComponent(leadId)}`,
       );
-      replace(detail, leadDetail(lead));
-      detail.scrollIntoView({ block: 'nearest' });
+      opened = { id: lead.id, moving: MOVING_STATUSES.includes(lead.status), at: Date.now() };
+      replace(
+        detail,
+        leadDetail(campaignId, lead, (id, answer) => {
+          note.textContent = t('Back in the queue: {count}.', { count: num(answer.moved) });
+          void openLead(id);
+          void load();
+          onChanged?.();
+        }),
+      );
+      if (scroll) detail.scrollIntoView({ block: 'nearest' });
     } catch (error) {
       errors.show(error);
     }
@@ -311,6 +438,7 @@ export function leadsTab(campaignId) {
     ),
     errors.el,
     body,
+    note,
     detail,
   );
   load();
@@ -321,6 +449,9 @@ export function leadsTab(campaignId) {
     update(c) {
       const moving = c.status === 'running' || c.progress?.in_progress > 0;
       if (moving && !loading && Date.now() - loadedAt > REFRESH_MS) load();
+      // A lead being called (or waiting for its call) is followed until it settles.
+      if (opened?.moving && Date.now() - opened.at > REFRESH_MS)
+        void openLead(opened.id, { scroll: false });
     },
     shown: () => load(),
   };

@@ -1,4 +1,5 @@
 /* global window */
+import { can } from '../access.js';
 import { api } from '../api.js';
 import { errorBox, h, replace, uid } from '../dom.js';
 import { dateTime } from '../format.js';
@@ -128,8 +129,11 @@ export function scheduleCard(campaignId, onChanged) {
       const first = !campaign;
       const zoneChanged = campaign && campaign.timezone !== c.timezone;
       campaign = c;
-      runNow.hidden = c.status !== 'scheduled';
-      remove.hidden = !c.schedule;
+      const editable = can('PATCH', '/campaigns/{id}');
+      cron.readOnly = !editable;
+      save.hidden = !editable;
+      runNow.hidden = c.status !== 'scheduled' || !can('POST', '/campaigns/{id}/run-now');
+      remove.hidden = !c.schedule || !editable;
       if (!typed && (first || (c.schedule?.cron ?? '') !== cron.value.trim())) {
         cron.value = c.schedule?.cron ?? '';
         void preview();

@@ -1,8 +1,10 @@
 /**
  * Every campaign setting the Settings tab edits, one line each: the API field (dotted for nested
- * objects), how it is typed in, and its label in English and French. A setting the API adds is
- * one more line here. Types: text, list (comma-separated), int, number, days, hours, choices,
- * json, datetime, url. `nullable`: an empty box sends null (the API clears the setting).
+ * objects), how it is typed in (an editor of setting-editors.js), and its label in English and
+ * French. A setting the API adds is one more line here. Types: text, list (comma-separated), int,
+ * number, days, hours, choices, json, datetime, url, outcomeRules, statusRules, breaker,
+ * compliance. `nullable`: an empty box sends null (the API clears the setting); `empty`: the
+ * value an unset setting reads as; `create`: the creation form shows it too, with the same editor.
  */
 export const SETTINGS = [
   { field: 'name', type: 'text', label: ['Name', 'Nom'] },
@@ -70,54 +72,49 @@ export const SETTINGS = [
   },
   {
     field: 'retry.by_outcome',
-    type: 'json',
-    nullable: true,
-    label: [
-      'Retry rule per outcome (JSON, e.g. {"missed": {"delay_minutes": 1440, "max_attempts": 2}})',
-      'Règle de rappel par issue (JSON, ex. {"missed": {"delay_minutes": 1440, "max_attempts": 2}})',
-    ],
+    type: 'outcomeRules',
+    empty: {},
+    create: true,
+    label: ['Retry rule per outcome', 'Règle de rappel par issue'],
   },
   {
     field: 'retry.by_status',
-    type: 'json',
-    nullable: true,
-    label: [
-      'Retry rule per platform status (JSON, e.g. {"voicemail": {"delay_minutes": 1440, "max_attempts": 2}})',
-      'Règle de rappel par statut de la plateforme (JSON)',
-    ],
+    type: 'statusRules',
+    empty: {},
+    create: true,
+    label: ['Retry rule per platform status', 'Règle de rappel par statut de la plateforme'],
   },
   {
     field: 'ends_at',
     type: 'datetime',
     nullable: true,
+    create: true,
     label: ['End date (no call starts after it)', 'Date de fin (aucun appel après)'],
   },
   {
     field: 'max_calls_per_day',
     type: 'int',
     nullable: true,
+    create: true,
     label: ['Calls per day (max, campaign’s zone)', 'Appels par jour (max, fuseau de la campagne)'],
   },
   {
     field: 'max_cost',
     type: 'number',
     nullable: true,
+    create: true,
     label: ['Budget (max cost)', 'Budget (coût maximum)'],
   },
   {
     field: 'auto_pause',
-    type: 'json',
-    label: [
-      'Circuit breaker (JSON {"failure_rate", "window_minutes", "min_calls"}, or false)',
-      'Disjoncteur (JSON {"failure_rate", "window_minutes", "min_calls"}, ou false)',
-    ],
+    type: 'breaker',
+    create: true,
+    label: ['Circuit breaker', 'Disjoncteur'],
   },
   {
     field: 'compliance',
-    type: 'json',
-    label: [
-      'Calling laws (JSON: rules, contact_type, refusal_question, opt_out_question, max_contacts)',
-      'Lois d’appel (JSON : rules, contact_type, refusal_question, opt_out_question, max_contacts)',
-    ],
+    type: 'compliance',
+    create: true,
+    label: ['Calling laws', 'Lois d’appel'],
   },
 ];
