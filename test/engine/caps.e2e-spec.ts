@@ -1,30 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { addLeads, phones, setCampaignStatus } from '../kit/factories';
 import {
   allLeadsFinal,
   attemptsOf,
   createCampaign,
-  type Engine,
   expectCallsAccountedFor,
   leadsOf,
-  startEngine,
+  useEngine,
 } from './support/engine-fixtures';
 import { scenarioWith } from '../kit/simulator';
 import { sleep, waitFor } from '../kit/wait';
 
 describe('caps hold at the platform', () => {
-  let engine: Engine;
-
-  beforeAll(async () => {
-    engine = await startEngine({ scenario: scenarioWith({ completed: 1 }) });
-  });
-
-  afterAll(async () => {
-    await engine?.close();
-  });
+  const engine = useEngine({ scenario: scenarioWith({ completed: 1 }) });
 
   it('never has more calls live than max_concurrent_calls, and fills the slots it has', async () => {
-    const { pg, sim } = engine;
+    const { pg, sim } = engine();
     sim.resetStats();
     const id = await createCampaign(pg, { max_concurrent_calls: 4, max_calls_per_minute: 6000 });
     await addLeads(pg, id, phones(30, 0));
@@ -57,7 +48,7 @@ describe('caps hold at the platform', () => {
   });
 
   it('starts at most max_calls_per_minute calls in any 60 s window, and more only as time passes', async () => {
-    const { pg, sim, clock } = engine;
+    const { pg, sim, clock } = engine();
     sim.clearCalls();
     sim.resetStats();
     const id = await createCampaign(pg, { max_concurrent_calls: 20, max_calls_per_minute: 5 });
@@ -84,7 +75,7 @@ describe('caps hold at the platform', () => {
   });
 
   it('converges to a platform concurrency limit below the cap without failing any lead', async () => {
-    const { pg, sim } = engine;
+    const { pg, sim } = engine();
     sim.clearCalls();
     sim.resetStats();
     sim.setOptions({ concurrencyLimit: 3 });

@@ -11,6 +11,7 @@ import {
   expectCallsAccountedFor,
   leadsOf,
   startEngine,
+  useEngine,
 } from './support/engine-fixtures';
 import { sleep, waitFor } from '../kit/wait';
 
@@ -118,24 +119,16 @@ describe('pause, resume and cancel, through the API', () => {
 });
 
 describe('graceful shutdown of an instance', () => {
-  let engine: Engine;
-
-  beforeAll(async () => {
-    engine = await startEngine({ scenario: scenarioWith({ completed: 1 }) });
-  });
-
-  afterAll(async () => {
-    await engine?.close();
-  });
+  const engine = useEngine({ scenario: scenarioWith({ completed: 1 }) });
 
   it('releases the attempts still waiting to be sent, keeps the calls it made, and another start finishes them', async () => {
-    const { pg, sim } = engine;
+    const { pg, sim } = engine();
     // 240/min: starts are spaced 250 ms apart, so most claimed attempts wait in the queue.
     const id = await createCampaign(pg, { max_concurrent_calls: 20, max_calls_per_minute: 240 });
     await addLeads(pg, id, phones(20, 0));
     await setCampaignStatus(pg, id, 'running');
     await waitFor('first call', () => sim.calls().length >= 1);
-    await engine.stopApp();
+    await engine().stopApp();
 
     const { rows } = await pg.query(
       `SELECT state, count(*)::int AS n FROM call_attempts WHERE campaign_id = $1 GROUP BY state`,
@@ -148,7 +141,7 @@ describe('graceful shutdown of an instance', () => {
     const waiting = (await leadsOf(pg, id)).filter((l) => l.status === 'pending');
     expect(waiting.every((l) => l.attempts === 0)).toBe(true);
 
-    await engine.startApp();
+    await engine().startApp();
     await waitFor('every lead final', () => allLeadsFinal(pg, id));
     expect((await leadsOf(pg, id)).every((l) => l.status === 'completed' && l.attempts === 1)).toBe(
       true,
