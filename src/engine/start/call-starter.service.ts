@@ -237,7 +237,7 @@ export class CallStarter {
       return 'rate_limited';
     }
     if (e instanceof PlatformUnreachable) {
-      // The platform says the request never left this machine (connection refused, DNS...).
+      // The adapter says the request never left this machine (connection refused, DNS...).
       await this.release(
         call,
         `platform unreachable: ${message}`,
