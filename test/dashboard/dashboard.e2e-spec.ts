@@ -875,6 +875,52 @@ describe('the dashboard in a real browser', () => {
       expect(text).toMatch(/^\d{1,2} [a-zéû]+\.? \d{4}(,| à) 19:00 \(Europe\/Paris\)$/);
     await fr.screenshot({ path: join(SHOTS, '13-settings-fr.png'), fullPage: true });
 
+    // Texts that were English only: none left on the French pages, read or announced.
+    const ENGLISH_ONLY = [
+      'Call again those not reached',
+      'leads shown',
+      'Transcript',
+      'Rows read',
+      'Pause when the platform fails',
+      'Failed share',
+      'Add a status rule',
+      'Calling laws',
+      'every rule holds',
+      'Interval 1 start',
+      'Rule 1:',
+      'Progress of',
+      'leads done',
+      'Outcome funnel',
+      'Paused by',
+    ];
+    const pageText = () =>
+      fr.evaluate<string>(`[document.body.innerText,
+        ...[...document.querySelectorAll('[aria-label],[placeholder],[title],[aria-valuetext]')]
+          .flatMap((e) => ['aria-label', 'placeholder', 'title', 'aria-valuetext'].map((a) => e.getAttribute(a) ?? ''))].join('\\n')`);
+    const done = `#${campaignUrl.split('#')[1]}`;
+    const english: string[] = [];
+    for (const hash of [
+      `${done}/overview`,
+      `${done}/leads`,
+      `#/campaigns/${settingsCampaignId}/settings`,
+      '#/new',
+      '#/',
+    ]) {
+      await fr.goto(`${base}/app${hash}`);
+      await waitFor(`${hash} to load`, async () =>
+        fr.evaluate(`document.querySelectorAll('.loading').length === 0`),
+      );
+      if (hash === '#/new') {
+        await fr.getByRole('button', { name: 'Ajouter une règle', exact: true }).click();
+      }
+      if (hash.endsWith('/leads')) await fr.locator('table.leads tbody tr').first().waitFor();
+      const text = await pageText();
+      for (const words of ENGLISH_ONLY) if (text.includes(words)) english.push(`${hash}: ${words}`);
+    }
+    expect(english).toEqual([]);
+
+    await fr.goto(`${base}/app#/campaigns/${settingsCampaignId}/settings`);
+    await fr.getByRole('heading', { name: 'Réglages' }).waitFor();
     await fr.getByLabel('Langue').selectOption('en');
     await fr.getByRole('heading', { name: 'Settings' }).waitFor();
     await expect(fr.locator('html').getAttribute('lang')).resolves.toBe('en');

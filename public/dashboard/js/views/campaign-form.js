@@ -7,10 +7,10 @@ import { settingRows } from './setting-rows.js';
 import { t } from '../i18n.js';
 
 const OPERATORS = [
-  ['equals', 'equals'],
-  ['in', 'is one of'],
-  ['gte', 'is at least'],
-  ['lte', 'is at most'],
+  ['equals', t('equals')],
+  ['in', t('is one of')],
+  ['gte', t('is at least')],
+  ['lte', t('is at most')],
 ];
 const RETRY_OUTCOMES = [
   ['missed', t('Missed (no answer, busy)')],
@@ -97,13 +97,13 @@ function hoursRow(initial = { start: '', end: '' }, remove) {
       end.id = end.id || uid('end');
       startLabel.htmlFor = start.id;
       endLabel.htmlFor = end.id;
-      startLabel.textContent = `From`;
-      endLabel.textContent = `to`;
-      start.setAttribute('aria-label', `Interval ${i + 1} start`);
-      end.setAttribute('aria-label', `Interval ${i + 1} end`);
+      startLabel.textContent = t('From');
+      endLabel.textContent = t('to');
+      start.setAttribute('aria-label', t('Interval {n} start', { n: i + 1 }));
+      end.setAttribute('aria-label', t('Interval {n} end', { n: i + 1 }));
       start.dataset.field = `calling_window.hours[${i}].start`;
       end.dataset.field = `calling_window.hours[${i}].end`;
-      removeButton.setAttribute('aria-label', `Remove interval ${i + 1}`);
+      removeButton.setAttribute('aria-label', t('Remove interval {n}', { n: i + 1 }));
     },
     value: () => ({ start: start.value.trim(), end: end.value.trim() }),
   };
@@ -137,12 +137,12 @@ function ruleRow(initial = { question: '', op: 'equals', value: '' }, remove) {
     el,
     focus: () => question.focus(),
     setIndex(i) {
-      question.setAttribute('aria-label', `Rule ${i + 1}: question name`);
-      op.setAttribute('aria-label', `Rule ${i + 1}: comparison`);
-      value.setAttribute('aria-label', `Rule ${i + 1}: value`);
+      question.setAttribute('aria-label', t('Rule {n}: question name', { n: i + 1 }));
+      op.setAttribute('aria-label', t('Rule {n}: comparison', { n: i + 1 }));
+      value.setAttribute('aria-label', t('Rule {n}: value', { n: i + 1 }));
       question.dataset.field = `qualification.rules[${i}].question`;
       value.dataset.field = `qualification.rules[${i}]`;
-      removeButton.setAttribute('aria-label', `Remove rule ${i + 1}`);
+      removeButton.setAttribute('aria-label', t('Remove rule {n}', { n: i + 1 }));
       this.index = i;
     },
     value() {
@@ -158,8 +158,11 @@ function ruleRow(initial = { question: '', op: 'equals', value: '' }, remove) {
         const n = Number(text.trim());
         if (text.trim() === '' || !Number.isFinite(n)) {
           const words = OPERATORS.find(([v]) => v === op.value)[1];
-          throw Object.assign(new Error(`Rule ${this.index + 1}: “${words}” needs a number`), {
-            details: [{ field: `qualification.rules[${this.index}]`, message: 'must be a number' }],
+          const message = t('Rule {n}: “{words}” needs a number', { n: this.index + 1, words });
+          throw Object.assign(new Error(message), {
+            details: [
+              { field: `qualification.rules[${this.index}]`, message: t('must be a number') },
+            ],
           });
         }
         rule[op.value] = n;
@@ -173,7 +176,7 @@ function timeZones() {
   try {
     return window.Intl.supportedValuesOf('timeZone');
   } catch {
-    return [t('Europe/Paris'), t('Europe/London'), t('America/New_York'), 'UTC'];
+    return ['Europe/Paris', 'Europe/London', 'America/New_York', 'UTC'];
   }
 }
 
@@ -257,7 +260,7 @@ export function campaignForm() {
     type: 'text',
     name: 'timezone',
     list: zoneList.id,
-    placeholder: t('Europe/Paris'),
+    placeholder: 'Europe/Paris',
     spellcheck: 'false',
     dataset: { field: 'timezone' },
   });
@@ -317,8 +320,8 @@ export function campaignForm() {
   const match = h(
     'select',
     { name: 'match', dataset: { field: 'qualification.match' } },
-    h('option', { value: 'all' }, 'every rule holds'),
-    h('option', { value: 'any' }, 'any one rule holds'),
+    h('option', { value: 'all' }, t('every rule holds')),
+    h('option', { value: 'any' }, t('any one rule holds')),
   );
   const rules = rowList(ruleRow, t('Add rule'));
   // The controls, retry rules and calling laws: the settings tab's own editors (settings-fields.js).
