@@ -422,6 +422,7 @@ describe('the dashboard in a real browser', () => {
     const n = await attempts.count();
     await detail.getByRole('button', { name: `Transcript of attempt ${n}` }).click();
     await detail.locator('.transcript-lines li', { hasText: reached.variables.prenom }).waitFor();
+    await shot('07b-lead-transcript', true);
     await expect(detail.locator('.transcript-lines li').first().textContent()).resolves.toMatch(
       /^Agent: Bonjour/,
     );
@@ -443,7 +444,6 @@ describe('the dashboard in a real browser', () => {
     await detail.locator('.field-error', { hasText: 'extra_attempts' }).waitFor();
     await detail.getByLabel('Extra attempts').fill('2');
     expect(await unlabelledControls(page)).toEqual([]);
-    await shot('07b-lead-transcript', true);
     await detail.getByRole('button', { name: 'Call this lead again' }).click();
     await page.getByText('Back in the queue: 1.').waitFor();
     // Called again: one attempt more, and the campaign completes again.
@@ -525,6 +525,15 @@ describe('the dashboard in a real browser', () => {
       'true',
     );
     await page.getByLabel('Within (days)').fill('30');
+    // The qualification rules as rows, the agent's questions offered by the question box.
+    await page.getByRole('button', { name: 'Add rule', exact: true }).click();
+    const question = page.getByLabel('Rule 1: question name');
+    const offered = await page
+      .locator(`#${await question.getAttribute('list')} option`)
+      .evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value));
+    expect(offered).toContain('interested');
+    await question.fill('interested');
+    await page.getByLabel('Rule 1: value').fill('true');
     expect(await unlabelledControls(page)).toEqual([]);
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByText('Settings saved.').waitFor();
@@ -545,6 +554,7 @@ describe('the dashboard in a real browser', () => {
         refusal_question: 'rappel_souhaite',
         max_contacts: { count: 3, days: 30 },
       },
+      qualification: { match: 'all', rules: [{ question: 'interested', equals: true }] },
     });
     // Saved and shown again: nothing left to save.
     await page.getByRole('button', { name: 'Save settings' }).click();
@@ -798,6 +808,7 @@ describe('the dashboard in a real browser', () => {
     await viewer.p.goto(`${base}/app${done}/overview`);
     await viewer.p.locator('#progress-figure').waitFor();
     expect(await actionButtons(viewer.p)).toEqual([]);
+    await viewer.p.screenshot({ path: join(SHOTS, '15-viewer.png') });
     await expect(viewer.p.getByRole('link', { name: 'Import leads' }).count()).resolves.toBe(0);
     await viewer.p.getByRole('button', { name: 'Download the report as XLSX' }).waitFor();
     await viewer.p.goto(`${base}/app#/campaigns/${settingsCampaignId}/settings`);
@@ -808,7 +819,6 @@ describe('the dashboard in a real browser', () => {
     await expect(viewer.p.getByRole('heading', { name: 'Test call' }).count()).resolves.toBe(0);
     await viewer.p.goto(`${base}/app#/new`);
     await viewer.p.getByRole('heading', { name: 'Not for this key' }).waitFor();
-    await viewer.p.screenshot({ path: join(SHOTS, '15-viewer.png') });
     await viewer.context.close();
 
     // The manager: the lifecycle actions, the import, the settings; no removal from the list.

@@ -475,4 +475,5 @@ export const FR = {
   detected: 'détectée',
   'campaign’s': 'celui de la campagne',
   '{file}: {count} leads added.': '{file} : {count} contacts ajoutés.',
+  'Law applied': 'Loi appliquée',
 };
