@@ -971,11 +971,13 @@ describe('the dashboard in a real browser', () => {
         phone.evaluate(`document.querySelectorAll('.loading').length === 0`),
       );
       await phone.waitForTimeout(300); // late content (the report, the preview) laid out
+      // Against the phone's 390 px, not innerWidth: a mobile browser widens its layout
+      // viewport to fit content that overflows, and innerWidth then grows with it.
       const width = await phone.evaluate<{ scroll: number; inner: number }>(
         `({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth })`,
       );
-      if (width.scroll > width.inner)
-        problems.push(`${hash}: ${width.scroll} px > ${width.inner} px`);
+      if (Math.max(width.scroll, width.inner) > 390)
+        problems.push(`${hash}: ${width.scroll} px wide (layout ${width.inner} px) > 390 px`);
       await phone.evaluate(axeSource);
       const violations = await phone.evaluate<{ id: string; impact: string; nodes: number }[]>(`
         axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }).then((r) =>

@@ -278,6 +278,13 @@ export function overviewTab() {
   let shownProgress = '';
   let shownSummary = '';
   const eligibility = h('div', {});
+  // The dry run matters before a start and while paused; once running or over it is not shown.
+  const eligibilitySection = h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'eligibility-title', hidden: true },
+    h('h2', { id: 'eligibility-title' }, t('Who the calling laws allow')),
+    eligibility,
+  );
   let eligibilityFor = '';
 
   const el = h(
@@ -289,12 +296,7 @@ export function overviewTab() {
       h('h2', { id: 'progress-title' }, t('Progress')),
       progressBody,
     ),
-    h(
-      'section',
-      { class: 'card', 'aria-labelledby': 'eligibility-title' },
-      h('h2', { id: 'eligibility-title' }, t('Who the calling laws allow')),
-      eligibility,
-    ),
+    eligibilitySection,
     h(
       'div',
       { class: 'grid-2' },
@@ -320,6 +322,7 @@ export function overviewTab() {
     el,
     update(c) {
       // Redrawn only when something changed: a focused link must not vanish every second.
+      eligibilitySection.hidden = !['draft', 'scheduled', 'paused'].includes(c.status);
       const key = JSON.stringify([c.id, c.progress, c.max_concurrent_calls]);
       if (key === shownProgress) return;
       shownProgress = key;
