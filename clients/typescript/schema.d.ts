@@ -1016,8 +1016,8 @@ export interface components {
       /** @example 1 */
       attempt_number: number;
       /**
-       * @description Where the attempt is: starting, live, finished…
-       * @example finished
+       * @description Where the attempt is: starting, ambiguous, live, ended, not_dialled.
+       * @example ended
        */
       state: string;
       call_id: string | null;

@@ -183,6 +183,16 @@ describe('the served OpenAPI document', () => {
     expect(listed.status).toBe(200);
     expect(listed.body.data).toHaveLength(1);
     expect((await call('get', `${leads}/${listed.body.data[0].id}`)).status).toBe(200);
+    const lead = `${leads}/${listed.body.data[0].id}`;
+    // Never called: no transcript to fetch, no requeue on a draft campaign.
+    expect((await call('get', `${lead}/calls/${NO_SUCH_ID}/transcript`)).status).toBe(404);
+    expect((await call('get', `${lead}/calls/nope/transcript`)).status).toBe(400);
+    expect((await call('post', `${lead}/requeue`, { body: { extra_attempts: 1 } })).status).toBe(
+      409,
+    );
+    expect((await call('post', `${lead}/requeue`, { body: { extra_attempts: 0 } })).status).toBe(
+      400,
+    );
     expect((await call('get', `${leads}/${NO_SUCH_ID}`)).status).toBe(404);
     expect((await call('get', `${leads}?limit=abc`)).status).toBe(400);
     expect((await call('get', `/v1/campaigns/${id}/imports`)).status).toBe(200);
@@ -288,6 +298,9 @@ describe('the served OpenAPI document', () => {
     expect((await call('get', keys)).status).toBe(200);
     expect((await call('get', keys, asViewer)).status).toBe(403);
     expect((await call('get', `/v1/campaigns/${id}/report`, asViewer)).status).toBe(200);
+    const me = await call('get', '/v1/me', asViewer);
+    expect(me.status).toBe(200);
+    expect(me.body.role).toBe('viewer');
     expect((await call('post', `${c2}/start`, asViewer)).status).toBe(403);
     const audit = '/v1/audit-events';
     expect((await call('get', `${audit}?action=campaign.create`)).status).toBe(200);

@@ -4,6 +4,8 @@
  * (sessionStorage: closing the tab forgets it).
  */
 
+import { t } from './i18n.js';
+
 const KEY_ITEM = 'callrounded.apiKey';
 
 export const apiKey = {
@@ -27,7 +29,7 @@ export function onUnauthorized(handler) {
   unauthorized = handler;
 }
 
-const UNREACHABLE = 'Could not reach the service. Check your connection, then try again.';
+const UNREACHABLE = t('Could not reach the service. Check your connection, then try again.');
 
 function url(path, query) {
   const u = new URL(`/v1${path}`, location.origin);
@@ -46,7 +48,9 @@ function errorFrom(status, statusText, body) {
   const message =
     typeof body?.message === 'string' && body.message
       ? body.message
-      : `The service answered ${status}${statusText ? ` ${statusText}` : ''}.`;
+      : t('The service answered {status}.', {
+          status: `${status}${statusText ? ` ${statusText}` : ''}`,
+        });
   return new ApiError(status, message, Array.isArray(body?.details) ? body.details : undefined);
 }
 
@@ -142,7 +146,7 @@ export function upload(path, file, query, onProgress) {
       reject(error);
     });
     xhr.addEventListener('error', () => reject(new ApiError(0, UNREACHABLE)));
-    xhr.addEventListener('abort', () => reject(new ApiError(0, 'The upload was stopped.')));
+    xhr.addEventListener('abort', () => reject(new ApiError(0, t('The upload was stopped.'))));
     const form = new FormData();
     form.append('file', file instanceof Blob ? file : new Blob([file]), file.name ?? 'leads.csv');
     xhr.send(form);

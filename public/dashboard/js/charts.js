@@ -34,7 +34,7 @@ export function funnelChart() {
     const text = FUNNEL_STEPS.map(([key, label]) => `${label}: ${num(summary?.[key] ?? 0)}`).join(
       ', ',
     );
-    canvas.setAttribute('aria-label', `Outcome funnel. ${text}.`);
+    canvas.setAttribute('aria-label', t('Outcome funnel. {text}.', { text }));
   }
 
   return {

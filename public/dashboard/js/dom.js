@@ -1,4 +1,5 @@
 /* global document, Node */
+import { t } from './i18n.js';
 /**
  * Builds elements without ever parsing HTML: lead files and campaign names reach the page, so
  * text always goes in as text.
@@ -69,7 +70,7 @@ export function errorBox() {
       );
       if (details.length === 1 && message.includes(details[0])) details = [];
       else if (details.length > 1 && details.join('; ') === message) {
-        message = 'Some fields need a correction:';
+        message = t('Some fields need a correction:');
       }
       replace(
         box,

@@ -4,28 +4,15 @@ import { errorBox, field, h, replace, uid } from '../dom.js';
 import { WEEKDAY_LABELS, WEEKDAYS } from '../format.js';
 import { SETTINGS } from './settings-fields.js';
 import { settingRows } from './setting-rows.js';
+import { QUESTIONS_LIST_ID, qualificationEditor, rowList } from './qualification-rules.js';
 import { t } from '../i18n.js';
 
-const OPERATORS = [
-  ['equals', 'equals'],
-  ['in', 'is one of'],
-  ['gte', 'is at least'],
-  ['lte', 'is at most'],
-];
 const RETRY_OUTCOMES = [
   ['missed', t('Missed (no answer, busy)')],
   ['failed', t('Failed (the call could not be placed)')],
   ['unknown', t('Unknown (no final status)')],
 ];
 const TIME = '^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$';
-
-/** `true`/`false` are booleans and numerals numbers, as the agent's answers are typed. */
-function parseValue(text) {
-  const t = text.trim();
-  if (t === 'true' || t === 'false') return t === 'true';
-  if (/^-?\d+(\.\d+)?$/.test(t)) return Number(t);
-  return t;
-}
 
 function numberInput(name, value, min, max) {
   return h('input', {
@@ -38,32 +25,6 @@ function numberInput(name, value, min, max) {
     required: true,
     dataset: { field: name },
   });
-}
-
-/** A list of rows with add/remove buttons (calling hours, qualification rules). */
-function rowList(makeRow, addLabel) {
-  const list = h('div', { class: 'row-list' });
-  const rows = [];
-  function renumber() {
-    rows.forEach((r, i) => r.setIndex(i));
-  }
-  function add(initial) {
-    const row = makeRow(initial, () => {
-      rows.splice(rows.indexOf(row), 1);
-      row.el.remove();
-      renumber();
-    });
-    rows.push(row);
-    list.append(row.el);
-    renumber();
-    return row;
-  }
-  const addButton = h(
-    'button',
-    { type: 'button', class: 'small', onclick: () => add().focus() },
-    addLabel,
-  );
-  return { el: h('div', {}, list, addButton), rows, add };
 }
 
 function hoursRow(initial = { start: '', end: '' }, remove) {
@@ -97,83 +58,24 @@ function hoursRow(initial = { start: '', end: '' }, remove) {
       end.id = end.id || uid('end');
       startLabel.htmlFor = start.id;
       endLabel.htmlFor = end.id;
-      startLabel.textContent = `From`;
-      endLabel.textContent = `to`;
-      start.setAttribute('aria-label', `Interval ${i + 1} start`);
-      end.setAttribute('aria-label', `Interval ${i + 1} end`);
+      startLabel.textContent = t('From');
+      endLabel.textContent = t('to');
+      start.setAttribute('aria-label', t('Interval {n} start', { n: i + 1 }));
+      end.setAttribute('aria-label', t('Interval {n} end', { n: i + 1 }));
       start.dataset.field = `calling_window.hours[${i}].start`;
       end.dataset.field = `calling_window.hours[${i}].end`;
-      removeButton.setAttribute('aria-label', `Remove interval ${i + 1}`);
+      removeButton.setAttribute('aria-label', t('Remove interval {n}', { n: i + 1 }));
     },
     value: () => ({ start: start.value.trim(), end: end.value.trim() }),
   };
 }
 
 /** The agent's question names, offered to every rule's question box. */
-const QUESTIONS_LIST_ID = 'agent-questions';
-
-function ruleRow(initial = { question: '', op: 'equals', value: '' }, remove) {
-  const question = h('input', {
-    type: 'text',
-    list: QUESTIONS_LIST_ID,
-    placeholder: 'interested',
-    value: initial.question,
-    required: true,
-  });
-  const op = h(
-    'select',
-    {},
-    OPERATORS.map(([v, label]) => h('option', { value: v, selected: v === initial.op }, label)),
-  );
-  const value = h('input', {
-    type: 'text',
-    placeholder: 'true',
-    value: initial.value,
-    required: true,
-  });
-  const removeButton = h('button', { type: 'button', class: 'icon', onclick: remove }, '×');
-  const el = h('div', { class: 'inline-row rule-row' }, question, op, value, removeButton);
-  return {
-    el,
-    focus: () => question.focus(),
-    setIndex(i) {
-      question.setAttribute('aria-label', `Rule ${i + 1}: question name`);
-      op.setAttribute('aria-label', `Rule ${i + 1}: comparison`);
-      value.setAttribute('aria-label', `Rule ${i + 1}: value`);
-      question.dataset.field = `qualification.rules[${i}].question`;
-      value.dataset.field = `qualification.rules[${i}]`;
-      removeButton.setAttribute('aria-label', `Remove rule ${i + 1}`);
-      this.index = i;
-    },
-    value() {
-      const rule = { question: question.value.trim() };
-      const text = value.value;
-      if (op.value === 'in')
-        rule.in = text
-          .split(',')
-          .map(parseValue)
-          .filter((v) => v !== '');
-      else if (op.value === 'equals') rule.equals = parseValue(text);
-      else {
-        const n = Number(text.trim());
-        if (text.trim() === '' || !Number.isFinite(n)) {
-          const words = OPERATORS.find(([v]) => v === op.value)[1];
-          throw Object.assign(new Error(`Rule ${this.index + 1}: “${words}” needs a number`), {
-            details: [{ field: `qualification.rules[${this.index}]`, message: 'must be a number' }],
-          });
-        }
-        rule[op.value] = n;
-      }
-      return rule;
-    },
-  };
-}
-
 function timeZones() {
   try {
     return window.Intl.supportedValuesOf('timeZone');
   } catch {
-    return [t('Europe/Paris'), t('Europe/London'), t('America/New_York'), 'UTC'];
+    return ['Europe/Paris', 'Europe/London', 'America/New_York', 'UTC'];
   }
 }
 
@@ -257,7 +159,7 @@ export function campaignForm() {
     type: 'text',
     name: 'timezone',
     list: zoneList.id,
-    placeholder: t('Europe/Paris'),
+    placeholder: 'Europe/Paris',
     spellcheck: 'false',
     dataset: { field: 'timezone' },
   });
@@ -314,13 +216,7 @@ export function campaignForm() {
     dataset: { field: 'schedule.cron' },
   });
 
-  const match = h(
-    'select',
-    { name: 'match', dataset: { field: 'qualification.match' } },
-    h('option', { value: 'all' }, 'every rule holds'),
-    h('option', { value: 'any' }, 'any one rule holds'),
-  );
-  const rules = rowList(ruleRow, t('Add rule'));
+  const qualification = qualificationEditor(QUESTIONS_LIST_ID);
   // The controls, retry rules and calling laws: the settings tab's own editors (settings-fields.js).
   const controls = settingRows(SETTINGS.filter((x) => x.create));
   controls.fill({});
@@ -350,8 +246,8 @@ export function campaignForm() {
     if (timezone.value.trim()) b.timezone = timezone.value.trim();
     if (country.value.trim()) b.default_country = country.value.trim().toUpperCase();
     if (cron.value.trim()) b.schedule = { cron: cron.value.trim() };
-    if (rules.rows.length > 0)
-      b.qualification = { match: match.value, rules: rules.rows.map((r) => r.value()) };
+    const rules = qualification.get();
+    if (rules) b.qualification = rules;
     return b;
   }
 
@@ -397,8 +293,7 @@ export function campaignForm() {
               'Rules on the post-call answers that make a lead qualified, by question name (e.g. interested equals true). Leave empty for none.',
             ),
           ),
-          field(t('A lead is qualified when'), match),
-          rules.el,
+          qualification.el,
         ),
       ),
       h(

@@ -32,7 +32,12 @@ function row(c) {
 /** Every campaign, newest first, with its progress kept fresh while some are active. */
 export function campaignList() {
   const errors = errorBox();
-  const body = h('div', { class: 'card' }, h('p', { class: 'loading' }, t('Loading campaigns…')));
+  // The table scrolls inside its card on a phone, never the page.
+  const body = h(
+    'div',
+    { class: 'card table-wrap', tabindex: '0', role: 'region', 'aria-label': t('Campaigns') },
+    h('p', { class: 'loading' }, t('Loading campaigns…')),
+  );
   const more = h('button', { type: 'button', hidden: true }, t('Show more campaigns'));
   let campaigns = [];
   let nextCursor = null;

@@ -4,12 +4,12 @@ import { t } from '../i18n.js';
 
 /** What each column is used for (`role` of the preview), in words. */
 const ROLES = {
-  phone: 'phone number',
-  phone_fallback: 'phone number when the first is empty',
-  timezone: 'time zone',
-  variable: 'variable',
-  dropped: 'not sent',
-  ignored: 'no header: not read',
+  phone: t('phone number'),
+  phone_fallback: t('phone number when the first is empty'),
+  timezone: t('time zone'),
+  variable: t('variable'),
+  dropped: t('not sent'),
+  ignored: t('no header: not read'),
 };
 
 /**
@@ -55,7 +55,7 @@ export function importPreview(fileName, answer, { onApply, onImport, onCancel })
       {},
       h('th', { scope: 'row' }, column.header),
       h('td', {}, column.header === p.phone_column ? t('phone number') : input),
-      h('td', {}, t(ROLES[column.role] ?? column.role)),
+      h('td', {}, ROLES[column.role] ?? column.role),
       h('td', { class: 'samples' }, column.samples.join(' · ') || '—'),
     ),
   );

@@ -28,25 +28,30 @@ function resultView(campaignId, fileName, r) {
   const errors = r.errors ?? [];
   const total = r.error_count ?? errors.length;
   const delimiterName =
-    { ',': 'comma', ';': 'semicolon', '\t': 'tab', '|': 'pipe' }[r.delimiter] ?? r.delimiter;
+    { ',': t('comma'), ';': t('semicolon'), '\t': t('tab'), '|': t('pipe') }[r.delimiter] ??
+    r.delimiter;
   return h(
     'section',
     { class: 'card import-result', 'aria-labelledby': 'import-result-title' },
-    h('h2', { id: 'import-result-title' }, `Import of ${fileName}`),
+    h('h2', { id: 'import-result-title' }, t('Import of {file}', { file: fileName })),
     h(
       'div',
       { class: 'stats' },
-      count('Rows read', r.rows),
-      count('Added', r.accepted, 'good'),
-      count('Rejected', r.rejected, r.rejected > 0 ? 'bad' : undefined),
-      count('Duplicates', r.duplicates),
-      count('Suppressed (do not call)', r.suppressed),
-      count('Blank rows', r.blank_rows ?? 0),
+      count(t('Rows read'), r.rows),
+      count(t('Added'), r.accepted, 'good'),
+      count(t('Rejected'), r.rejected, r.rejected > 0 ? 'bad' : undefined),
+      count(t('Duplicates'), r.duplicates),
+      count(t('Suppressed (do not call)'), r.suppressed),
+      count(t('Blank rows'), r.blank_rows ?? 0),
     ),
     h(
       'p',
       { class: 'muted' },
-      `Read with phone column “${r.phone_column}”, ${delimiterName} delimiter, ${r.encoding} encoding.`,
+      t('Read with phone column “{column}”, {delimiter} delimiter, {encoding} encoding.', {
+        column: r.phone_column,
+        delimiter: delimiterName,
+        encoding: r.encoding,
+      }),
     ),
     r.missing_variables?.length
       ? h(
@@ -99,7 +104,10 @@ function resultView(campaignId, fileName, r) {
             ? h(
                 'p',
                 { class: 'muted' },
-                `Showing the first ${num(errors.length)} of ${num(total)}.`,
+                t('Showing the first {shown} of {total}.', {
+                  shown: num(errors.length),
+                  total: num(total),
+                }),
               )
             : null,
           h(
@@ -166,7 +174,7 @@ export function importTab(campaignId, onImported) {
     'div',
     { class: 'dropzone' },
     h('p', { class: 'dropzone-title' }, t('Drop a CSV file here')),
-    h('p', {}, 'or'),
+    h('p', {}, t('or')),
     input,
     h('label', { for: input.id, class: 'button primary' }, t('Choose a file…')),
     h(
@@ -178,7 +186,11 @@ export function importTab(campaignId, onImported) {
     ),
     status,
   );
-  const phoneColumn = h('input', { type: 'text', name: 'phone_column', placeholder: 'detected' });
+  const phoneColumn = h('input', {
+    type: 'text',
+    name: 'phone_column',
+    placeholder: t('detected'),
+  });
   const delimiter = h(
     'select',
     { name: 'delimiter' },
@@ -189,7 +201,7 @@ export function importTab(campaignId, onImported) {
     name: 'default_country',
     maxlength: '2',
     size: '3',
-    placeholder: 'campaign’s',
+    placeholder: t('campaign’s'),
   });
   const options = h(
     'details',
@@ -213,7 +225,10 @@ export function importTab(campaignId, onImported) {
     errors.clear();
     zone.classList.add('busy');
     input.disabled = true;
-    status.textContent = `Uploading ${file.name} (${bytes(file.size)})…`;
+    status.textContent = t('Uploading {file} ({size})…', {
+      file: file.name,
+      size: bytes(file.size),
+    });
     try {
       const answer = await upload(
         `/campaigns/${encodeURIComponent(campaignId)}/leads`,
@@ -228,8 +243,11 @@ export function importTab(campaignId, onImported) {
         (ratio) => {
           status.textContent =
             ratio < 1
-              ? `Uploading ${file.name}: ${Math.round(ratio * 100)} %`
-              : `Reading ${file.name}…`;
+              ? t('Uploading {file}: {percent} %', {
+                  file: file.name,
+                  percent: Math.round(ratio * 100),
+                })
+              : t('Reading {file}…', { file: file.name });
         },
       );
       if (dryRun && answer.preview) {
@@ -255,7 +273,10 @@ export function importTab(campaignId, onImported) {
         return;
       }
       lastResults.set(campaignId, { fileName: file.name, answer });
-      status.textContent = `${file.name}: ${num(answer.accepted)} leads added.`;
+      status.textContent = t('{file}: {count} leads added.', {
+        file: file.name,
+        count: num(answer.accepted),
+      });
       replace(result, resultView(campaignId, file.name, answer));
       onImported?.(answer);
     } catch (error) {

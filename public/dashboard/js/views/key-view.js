@@ -36,7 +36,7 @@ export function keyView(onAccepted, refusal) {
     h('div', { class: 'actions' }, submit),
   );
 
-  if (refusal) errors.show({ message: `${refusal} Enter a valid key to continue.` });
+  if (refusal) errors.show({ message: t('{refusal} Enter a valid key to continue.', { refusal }) });
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -51,7 +51,9 @@ export function keyView(onAccepted, refusal) {
       onAccepted();
     } catch (error) {
       errors.show(
-        error.status === 401 ? { message: `This key was refused: ${error.message}.` } : error,
+        error.status === 401
+          ? { message: t('This key was refused: {message}.', { message: error.message }) }
+          : error,
       );
       input.focus();
     } finally {

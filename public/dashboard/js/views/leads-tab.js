@@ -6,6 +6,8 @@ import { t } from '../i18n.js';
 
 const PAGE_SIZES = [10, 25, 50, 100, 200];
 const REFRESH_MS = 3000;
+const NO_STATUS = t('No “{status}” leads');
+const NO_STATUS_ON_PAGE = t('No “{status}” leads on this page');
 /** Lead statuses that still change on their own: an open detail follows them. */
 const MOVING_STATUSES = ['pending', 'calling', 'retry_scheduled'];
 
@@ -302,7 +304,9 @@ export function leadsTab(campaignId, onChanged) {
   function draw(leads) {
     prev.disabled = page === 0;
     next.disabled = !nextCursor;
-    pageInfo.textContent = leads.length ? `Page ${page + 1} · ${leads.length} leads shown` : '';
+    pageInfo.textContent = leads.length
+      ? t('Page {page} · {count} leads shown', { page: page + 1, count: leads.length })
+      : '';
     if (leads.length === 0) {
       replace(
         body,
@@ -320,7 +324,13 @@ export function leadsTab(campaignId, onChanged) {
               ),
             )
           : emptyState(
-              `No ${status.value ? `“${LEAD_STATUS_LABELS[status.value]}” ` : ''}leads${page > 0 ? ' on this page' : ''}`,
+              status.value
+                ? t(page > 0 ? NO_STATUS_ON_PAGE : NO_STATUS, {
+                    status: LEAD_STATUS_LABELS[status.value],
+                  })
+                : page > 0
+                  ? t('No leads on this page')
+                  : t('No leads found'),
               t('Choose another status to see more.'),
             ),
       );

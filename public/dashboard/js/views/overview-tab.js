@@ -60,7 +60,7 @@ function progressCard(c) {
     h(
       'p',
       { class: 'big-figure', id: 'progress-figure' },
-      `${num(p.final)} of ${num(p.total)} leads done`,
+      t('{final} of {total} leads done', { final: num(p.final), total: num(p.total) }),
       h('span', { class: 'muted' }, ` · ${pct(p.final / p.total)}`),
     ),
     bar,
@@ -156,7 +156,7 @@ function distribution(q) {
       h(
         'table',
         { class: 'bars' },
-        h('caption', { class: 'visually-hidden' }, `Answers to ${q.name}`),
+        h('caption', { class: 'visually-hidden' }, t('Answers to {name}', { name: q.name })),
         h(
           'tbody',
           {},
@@ -192,7 +192,11 @@ function distribution(q) {
       h(
         'p',
         {},
-        `Lowest ${num(q.min)} · average ${num(Math.round(q.mean * 10) / 10)} · highest ${num(q.max)}`,
+        t('Lowest {min} · average {mean} · highest {max}', {
+          min: num(q.min),
+          mean: num(Math.round(q.mean * 10) / 10),
+          max: num(q.max),
+        }),
       ),
     );
   }
@@ -217,9 +221,14 @@ function eligibilityCard(e) {
     h(
       'p',
       {},
-      e.rules === 'none' ? h('strong', {}, 'No calling law applied (rules: none). ') : null,
-      `${num(e.callable_now)} of ${num(e.waiting)} waiting leads may be called now`,
-      e.sampled ? h('span', { class: 'muted' }, ` (estimated from ${num(e.evaluated)})`) : null,
+      e.rules === 'none' ? h('strong', {}, t('No calling law applied (rules: none). ')) : null,
+      t('{callable} of {waiting} waiting leads may be called now', {
+        callable: num(e.callable_now),
+        waiting: num(e.waiting),
+      }),
+      e.sampled
+        ? h('span', { class: 'muted' }, t(' (estimated from {n})', { n: num(e.evaluated) }))
+        : null,
       '.',
     ),
     e.held_back.length
@@ -230,7 +239,11 @@ function eligibilityCard(e) {
             h(
               'li',
               {},
-              `${num(g.leads)} held back: ${g.reason} (from ${when(g.earliest_allowed_at)})`,
+              t('{n} held back: {reason} (from {when})', {
+                n: num(g.leads),
+                reason: g.reason,
+                when: when(g.earliest_allowed_at),
+              }),
             ),
           ),
         )
@@ -239,13 +252,17 @@ function eligibilityCard(e) {
       ? h(
           'ul',
           { class: 'ineligible' },
-          e.ineligible.map((g) => h('li', {}, `${num(g.leads)} never called: ${g.reason}`)),
+          e.ineligible.map((g) =>
+            h('li', {}, t('{n} never called: {reason}', { n: num(g.leads), reason: g.reason })),
+          ),
         )
       : null,
     h(
       'p',
       { class: 'muted' },
-      `Callable per day: ${e.days.map((d) => `${d.date.slice(5)} ${num(d.callable)}`).join(' · ')}`,
+      t('Callable per day: {days}', {
+        days: e.days.map((d) => `${d.date.slice(5)} ${num(d.callable)}`).join(' · '),
+      }),
     ),
   );
 }
@@ -261,6 +278,13 @@ export function overviewTab() {
   let shownProgress = '';
   let shownSummary = '';
   const eligibility = h('div', {});
+  // The dry run matters before a start and while paused; once running or over it is not shown.
+  const eligibilitySection = h(
+    'section',
+    { class: 'card', 'aria-labelledby': 'eligibility-title', hidden: true },
+    h('h2', { id: 'eligibility-title' }, t('Who the calling laws allow')),
+    eligibility,
+  );
   let eligibilityFor = '';
 
   const el = h(
@@ -272,12 +296,7 @@ export function overviewTab() {
       h('h2', { id: 'progress-title' }, t('Progress')),
       progressBody,
     ),
-    h(
-      'section',
-      { class: 'card', 'aria-labelledby': 'eligibility-title' },
-      h('h2', { id: 'eligibility-title' }, 'Who the calling laws allow'),
-      eligibility,
-    ),
+    eligibilitySection,
     h(
       'div',
       { class: 'grid-2' },
@@ -303,6 +322,7 @@ export function overviewTab() {
     el,
     update(c) {
       // Redrawn only when something changed: a focused link must not vanish every second.
+      eligibilitySection.hidden = !['draft', 'scheduled', 'paused'].includes(c.status);
       const key = JSON.stringify([c.id, c.progress, c.max_concurrent_calls]);
       if (key === shownProgress) return;
       shownProgress = key;
@@ -314,7 +334,14 @@ export function overviewTab() {
         api('GET', `/campaigns/${encodeURIComponent(c.id)}/eligibility`)
           .then((e) => replace(eligibility, eligibilityCard(e)))
           .catch((err) =>
-            replace(eligibility, h('p', { class: 'error-text' }, `Not available: ${err.message}`)),
+            replace(
+              eligibility,
+              h(
+                'p',
+                { class: 'error-text' },
+                t('Not available: {message}', { message: err.message }),
+              ),
+            ),
           );
       }
     },
@@ -354,7 +381,11 @@ export function overviewTab() {
       if (!hasSummary)
         replace(
           funnelFigures,
-          h('p', { class: 'error-text' }, `The report could not be loaded: ${error.message}`),
+          h(
+            'p',
+            { class: 'error-text' },
+            t('The report could not be loaded: {message}', { message: error.message }),
+          ),
         );
     },
     destroy: () => funnel.destroy(),

@@ -5,12 +5,12 @@ import { t } from '../i18n.js';
 
 /** Why the service (or a person) paused the campaign, by `paused_reason`. */
 const REASONS = {
-  manual: 'Paused by hand.',
-  budget_reached: 'Paused by the service: the campaign reached its budget.',
-  failure_rate: 'Paused by the service: too many calls failed in a short time.',
-  platform_auth: 'Paused by the service: CallRounded refused the platform API key.',
-  platform_rejected: 'Paused by the service: CallRounded refused the calls.',
-  daily_cap: 'Paused by the service: the daily call limit was reached.',
+  manual: t('Paused by hand.'),
+  budget_reached: t('Paused by the service: the campaign reached its budget.'),
+  failure_rate: t('Paused by the service: too many calls failed in a short time.'),
+  platform_auth: t('Paused by the service: CallRounded refused the platform API key.'),
+  platform_rejected: t('Paused by the service: CallRounded refused the calls.'),
+  daily_cap: t('Paused by the service: the daily call limit was reached.'),
 };
 
 /** `paused_detail` may be a sentence or figures: figures are shown as “name: value”. */
@@ -74,7 +74,7 @@ export function pauseNote(campaignId) {
         const detail = detailText(c.paused_detail);
         replace(
           el,
-          h('strong', {}, REASONS[c.paused_reason] ? t(REASONS[c.paused_reason]) : c.paused_reason),
+          h('strong', {}, REASONS[c.paused_reason] ?? c.paused_reason),
           detail ? ` ${detail}` : null,
         );
         return;

@@ -1,6 +1,7 @@
 import { h, uid } from '../dom.js';
 import { WEEKDAY_LABELS, WEEKDAYS } from '../format.js';
 import { lang, t } from '../i18n.js';
+import { qualificationEditor } from './qualification-rules.js';
 
 /**
  * One editor per setting type of settings-fields.js: `{ el, control, get(), set(value),
@@ -401,7 +402,7 @@ function complianceEditor(s) {
   });
   const el = group(
     s,
-    sub(t('Calling laws'), choice),
+    sub(t('Law applied'), choice),
     jurisdictionField,
     sub(t('Leads are'), contactType),
     h(
@@ -456,6 +457,25 @@ function complianceEditor(s) {
       capDays.value = c.max_contacts ? String(c.max_contacts.days) : '';
       holidays.box.checked = c.conservative_holidays !== false;
       show();
+    },
+  };
+}
+
+/** `qualification`: the rules as rows, the agent's questions offered in the question boxes. */
+function qualificationSetting(s) {
+  const list = h('datalist', { id: uid('questions') });
+  const rules = qualificationEditor(list.id);
+  const el = group(s, list, rules.el);
+  return {
+    el,
+    control: el,
+    legend: true,
+    get: rules.get,
+    set: rules.set,
+    setQuestions(questions) {
+      list.replaceChildren(
+        ...(questions ?? []).map((q) => h('option', { value: q.name }, q.description ?? q.type)),
+      );
     },
   };
 }
@@ -524,4 +544,5 @@ export const EDITORS = {
   statusRules: statusRulesEditor,
   breaker: breakerEditor,
   compliance: complianceEditor,
+  qualification: qualificationSetting,
 };

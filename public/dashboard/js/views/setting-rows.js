@@ -59,7 +59,7 @@ export function settingRows(settings) {
       problem,
       el: h(
         'div',
-        { class: 'field', dataset: { setting: s.field } },
+        { class: ['field', editor.legend && 'wide'], dataset: { setting: s.field } },
         labelEl,
         editor.el,
         hint,
@@ -73,7 +73,11 @@ export function settingRows(settings) {
     row.problem.hidden = !message;
     for (const input of row.el.querySelectorAll('[aria-invalid]'))
       input.removeAttribute('aria-invalid');
-    if (!message) return;
+    if (message) markInput(row, field);
+  }
+
+  /** The input a detail names exactly, else those within its path, else the editor. */
+  function markInput(row, field) {
     const inputs = [...row.el.querySelectorAll('[data-field]')].filter(
       (i) => i.matches('input, select, textarea') && within(field, i.dataset.field),
     );
@@ -109,10 +113,15 @@ export function settingRows(settings) {
     /** Each detail under the setting it names; answers the details no row took. */
     showDetails(details) {
       const left = [];
+      const byRow = new Map();
       for (const d of details ?? []) {
         const row = rows.find((r) => within(d.field, r.setting.field));
-        if (row) mark(row, d.message, d.field);
+        if (row) byRow.set(row, [...(byRow.get(row) ?? []), d]);
         else left.push(d);
+      }
+      for (const [row, found] of byRow) {
+        mark(row, found.map((d) => d.message).join(' · '), found[0].field);
+        for (const d of found.slice(1)) markInput(row, d.field);
       }
       return left;
     },

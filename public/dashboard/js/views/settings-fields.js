@@ -3,7 +3,7 @@
  * objects), how it is typed in (an editor of setting-editors.js), and its label in English and
  * French. A setting the API adds is one more line here. Types: text, list (comma-separated), int,
  * number, days, hours, choices, json, datetime, url, outcomeRules, statusRules, breaker,
- * compliance. `nullable`: an empty box sends null (the API clears the setting); `empty`: the
+ * compliance, qualification. `nullable`: an empty box sends null (the API clears the setting); `empty`: the
  * value an unset setting reads as; `create`: the creation form shows it too, with the same editor.
  */
 export const SETTINGS = [
@@ -55,9 +55,8 @@ export const SETTINGS = [
   },
   {
     field: 'qualification',
-    type: 'json',
-    nullable: true,
-    label: ['Qualification rules (JSON)', 'Règles de qualification (JSON)'],
+    type: 'qualification',
+    label: ['Qualification rules', 'Règles de qualification'],
   },
   {
     field: 'variables',

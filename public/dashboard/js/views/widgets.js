@@ -25,11 +25,12 @@ export function progressBar(progress, name) {
       {
         class: 'bar',
         role: 'progressbar',
-        'aria-label': `Progress of ${name}`,
+        'aria-label': t('Progress of {name}', { name }),
         'aria-valuemin': '0',
         'aria-valuemax': String(total),
         'aria-valuenow': String(final),
-        'aria-valuetext': total > 0 ? `${final} of ${total} leads done` : t('No leads'),
+        'aria-valuetext':
+          total > 0 ? t('{final} of {total} leads done', { final, total }) : t('No leads'),
       },
       fill,
     ),
