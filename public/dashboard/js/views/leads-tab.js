@@ -3,6 +3,7 @@ import { api } from '../api.js';
 import { emptyState, errorBox, field, h, replace } from '../dom.js';
 import { dateTime, duration, LEAD_STATUS_LABELS, money, num } from '../format.js';
 import { t } from '../i18n.js';
+import { extraAttemptsInput } from './requeue-dialog.js';
 
 const PAGE_SIZES = [10, 25, 50, 100, 200];
 const REFRESH_MS = 3000;
@@ -160,15 +161,7 @@ function leadDetail(campaignId, l, onRequeued) {
 function requeueLead(campaignId, l, onRequeued) {
   if (!REQUEUE_STATUSES.includes(l.status)) return null;
   if (!can('POST', '/campaigns/{id}/leads/{leadId}/requeue')) return null;
-  const extra = h('input', {
-    type: 'number',
-    name: 'extra_attempts',
-    min: '1',
-    step: '1',
-    value: '1',
-    inputmode: 'numeric',
-    class: 'short',
-  });
+  const extra = extraAttemptsInput({ class: 'short' });
   const problem = h('p', { class: 'field-error', role: 'alert', hidden: true });
   const submit = h('button', { type: 'submit', class: 'primary' }, t('Call this lead again'));
   const form = h(

@@ -15,6 +15,19 @@ function countsOf(progress = {}) {
   };
 }
 
+/** The `extra_attempts` box of a requeue (the campaign's dialog and a single lead's form). */
+export function extraAttemptsInput(attrs = {}) {
+  return h('input', {
+    type: 'number',
+    name: 'extra_attempts',
+    min: '1',
+    step: '1',
+    value: '1',
+    inputmode: 'numeric',
+    ...attrs,
+  });
+}
+
 /**
  * "Call again those not reached", as a form: the statuses to call again (with how many leads
  * each holds) and the extra attempts. `send(body)` makes the request; a refusal stays in the
@@ -47,14 +60,7 @@ export function requeueDialog(campaign, send) {
       h('legend', {}, t('Call again the leads that are')),
       boxes,
     );
-    const extra = h('input', {
-      type: 'number',
-      name: 'extra_attempts',
-      min: '1',
-      step: '1',
-      value: '1',
-      inputmode: 'numeric',
-    });
+    const extra = extraAttemptsInput();
     const extraField = field(
       t('Extra attempts per lead'),
       extra,

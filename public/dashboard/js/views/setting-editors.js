@@ -1,7 +1,7 @@
 import { h, uid } from '../dom.js';
 import { WEEKDAY_LABELS, WEEKDAYS } from '../format.js';
 import { lang, t } from '../i18n.js';
-import { qualificationEditor } from './qualification-rules.js';
+import { qualificationEditor, rowList } from './qualification-rules.js';
 
 /**
  * One editor per setting type of settings-fields.js: `{ el, control, get(), set(value),
@@ -186,9 +186,8 @@ function outcomeRulesEditor(s) {
 
 /** `retry.by_status`: a row per platform status (its name and rule), added and removed. */
 function statusRulesEditor(s) {
-  const list = h('div', { class: 'row-list' });
-  const rows = [];
-  const add = (status = '', rule = { max_attempts: 2, delay_minutes: 1440 }) => {
+  const makeRow = (initial, removeRow) => {
+    const { status = '', rule = { max_attempts: 2, delay_minutes: 1440 } } = initial ?? {};
     const name = h('input', {
       type: 'text',
       spellcheck: 'false',
@@ -198,19 +197,15 @@ function statusRulesEditor(s) {
     name.value = status;
     const inputs = ruleInputs(`${s.field}.${status}`);
     inputs.set(rule);
-    const remove = h('button', { type: 'button', class: 'small' }, t('Remove'));
-    const row = {
-      name,
-      inputs,
-      el: h(
-        'div',
-        { class: 'status-rule' },
-        sub(t('Platform status'), name, ''),
-        sub(t('Attempts (max)'), inputs.attempts, ''),
-        sub(t('Minutes before the next call'), inputs.delay, ''),
-        remove,
-      ),
-    };
+    const remove = h('button', { type: 'button', class: 'small', onclick: removeRow }, t('Remove'));
+    const el = h(
+      'div',
+      { class: 'status-rule' },
+      sub(t('Platform status'), name, ''),
+      sub(t('Attempts (max)'), inputs.attempts, ''),
+      sub(t('Minutes before the next call'), inputs.delay, ''),
+      remove,
+    );
     // Field paths follow the typed status, so the API's details land on this row.
     name.addEventListener('input', () => {
       const path = `${s.field}.${name.value.trim().toLowerCase()}`;
@@ -218,29 +213,21 @@ function statusRulesEditor(s) {
       inputs.attempts.dataset.field = `${path}.max_attempts`;
       inputs.delay.dataset.field = `${path}.delay_minutes`;
     });
-    remove.addEventListener('click', () => {
-      rows.splice(rows.indexOf(row), 1);
-      row.el.remove();
-      renumber();
-    });
-    rows.push(row);
-    list.append(row.el);
-    renumber();
-    return row;
+    return {
+      el,
+      name,
+      inputs,
+      focus: () => name.focus(),
+      /** The row's hidden label prefix and its Remove button name its number. */
+      setIndex(i) {
+        const prefix = t('Status rule {n}', { n: i + 1 });
+        for (const span of el.querySelectorAll('label .visually-hidden'))
+          span.textContent = `${prefix}: `;
+        remove.setAttribute('aria-label', t('Remove status rule {n}', { n: i + 1 }));
+      },
+    };
   };
-  /** Each row's hidden label prefix and its Remove button name its number. */
-  function renumber() {
-    rows.forEach((r, i) => {
-      const prefix = t('Status rule {n}', { n: i + 1 });
-      for (const span of r.el.querySelectorAll('label .visually-hidden'))
-        span.textContent = `${prefix}: `;
-      r.el
-        .querySelector('button')
-        .setAttribute('aria-label', t('Remove status rule {n}', { n: i + 1 }));
-    });
-  }
-  const addButton = h('button', { type: 'button', class: 'small' }, t('Add a status rule'));
-  addButton.addEventListener('click', () => add().name.focus());
+  const { el: list, rows, add, clear } = rowList(makeRow, t('Add a status rule'));
   const el = group(
     s,
     h(
@@ -249,7 +236,6 @@ function statusRulesEditor(s) {
       t('Ahead of the outcome’s rule, for a status of the platform (e.g. voicemail).'),
     ),
     list,
-    addButton,
   );
   return {
     el,
@@ -267,8 +253,8 @@ function statusRulesEditor(s) {
       return out;
     },
     set(v) {
-      rows.splice(0).forEach((r) => r.el.remove());
-      for (const [status, rule] of Object.entries(v ?? {})) add(status, rule);
+      clear();
+      for (const [status, rule] of Object.entries(v ?? {})) add({ status, rule });
     },
   };
 }
