@@ -168,12 +168,12 @@ function perLeadSql(source: string): string {
 }
 
 /**
- * The trigger function of one kind of statement on call_attempts. `plus` are the rows as the
+ * The counters' statement of one kind of statement on call_attempts. `plus` are the rows as the
  * statement left them, `minus` as they were, both limited to rows whose counted columns changed.
  * Per lead, the figures before the statement are recomputed from its other attempts and `minus`
  * (a lead has a few attempts; its row is locked by whoever changes them).
  */
-function attemptsCountFunction(op: 'insert' | 'update' | 'delete'): string {
+export function attemptsCountStatement(op: 'insert' | 'update' | 'delete'): string {
   const live = `EXISTS (SELECT 1 FROM campaigns c WHERE c.id = t.campaign_id)`;
   const counted = 'call_id, outcome, cost, duration_seconds, attempt_number, lead_id, campaign_id';
   const changed =
@@ -192,10 +192,7 @@ function attemptsCountFunction(op: 'insert' | 'update' | 'delete'): string {
       ? `SELECT NULL::uuid AS id, ${nullColumns()} WHERE false`
       : `SELECT t.id, ${counted.replace(/(\w+)/g, 't.$1')} FROM old_attempts t
           WHERE ${live}${changed ? ` AND t.id IN (SELECT id FROM changed)` : ''}`;
-  return `
-    CREATE FUNCTION call_attempts_count_${op}() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-      INSERT INTO campaign_counters (campaign_id, key, value)
+  return `INSERT INTO campaign_counters (campaign_id, key, value)
       WITH ${changed ? `changed AS (${changed}),` : ''}
       plus AS (${plus}),
       minus AS (${minus}),
@@ -238,7 +235,15 @@ function attemptsCountFunction(op: 'insert' | 'update' | 'delete'): string {
         SELECT campaign_id, 'last_outcome:' || last_outcome, 1 FROM now_lead
         UNION ALL
         SELECT campaign_id, 'last_outcome:' || last_outcome, -1 FROM then_lead)
-      SELECT campaign_id, key, sum(value) FROM deltas GROUP BY 1, 2 HAVING sum(value) <> 0;
+      SELECT campaign_id, key, sum(value) FROM deltas GROUP BY 1, 2 HAVING sum(value) <> 0`;
+}
+
+/** The trigger function of one kind of statement on call_attempts (see attemptsCountStatement). */
+export function attemptsCountFunction(op: 'insert' | 'update' | 'delete'): string {
+  return `
+    CREATE FUNCTION call_attempts_count_${op}() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      ${attemptsCountStatement(op)};
       RETURN NULL;
     END $$`;
 }

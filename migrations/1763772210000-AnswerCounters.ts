@@ -107,8 +107,8 @@ function leadsTrigger(op: 'insert' | 'update' | 'delete', fn: string): string {
             REFERENCING ${tables.join(' ')} FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`;
 }
 
-/** The trigger function of one kind of statement on leads. */
-function leadsCountFunction(op: 'insert' | 'update' | 'delete'): string {
+/** The counting statement of one kind of statement on leads. */
+export function leadsCountStatement(op: 'insert' | 'update' | 'delete'): string {
   const columns = 'campaign_id, status, qualified, answers';
   const rows = (table: string, sign: number, where = '') =>
     `SELECT ${columns}, ${sign} AS sign FROM ${table}${where}`;
@@ -121,10 +121,7 @@ function leadsCountFunction(op: 'insert' | 'update' | 'delete'): string {
       : op === 'delete'
         ? rows('old_leads', -1)
         : `${rows('new_leads', 1, ` ${changed}`)} UNION ALL ${rows('old_leads', -1, ` ${changed}`)}`;
-  return `
-    CREATE FUNCTION leads_count_${op}() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-      INSERT INTO campaign_counters (campaign_id, key, value)
+  return `INSERT INTO campaign_counters (campaign_id, key, value)
       WITH signed AS (
         SELECT s.* FROM (${signed}) s
          WHERE EXISTS (SELECT 1 FROM campaigns c WHERE c.id = s.campaign_id))
@@ -135,7 +132,15 @@ function leadsCountFunction(op: 'insert' | 'update' | 'delete'): string {
         SELECT campaign_id, 'qualified:' || qualified, sign FROM signed WHERE qualified IS NOT NULL
         UNION ALL
         SELECT campaign_id, key, value FROM answer_deltas)
-      SELECT campaign_id, key, sum(value) FROM deltas GROUP BY 1, 2 HAVING sum(value) <> 0;
+      SELECT campaign_id, key, sum(value) FROM deltas GROUP BY 1, 2 HAVING sum(value) <> 0`;
+}
+
+/** The trigger function of one kind of statement on leads. */
+export function leadsCountFunction(op: 'insert' | 'update' | 'delete'): string {
+  return `
+    CREATE FUNCTION leads_count_${op}() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      ${leadsCountStatement(op)};
       RETURN NULL;
     END $$`;
 }

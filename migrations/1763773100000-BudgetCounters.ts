@@ -41,7 +41,7 @@ export class BudgetCounters1763773100000 implements MigrationInterface {
 const OPS = ['insert', 'update', 'delete'] as const;
 type Op = (typeof OPS)[number];
 
-function transitionTables(op: Op): string {
+export function transitionTables(op: Op): string {
   if (op === 'insert') return 'NEW TABLE AS new_attempts';
   if (op === 'delete') return 'OLD TABLE AS old_attempts';
   return 'OLD TABLE AS old_attempts NEW TABLE AS new_attempts';
@@ -62,7 +62,8 @@ function budgetDeltasSql(): string {
       SELECT campaign_id, key, sum(value) FROM deltas GROUP BY 1, 2 HAVING sum(value) <> 0`;
 }
 
-function budgetCountFunction(op: Op): string {
+/** The budget counters' statement of one kind of statement on call_attempts. */
+export function budgetCountStatement(op: Op): string {
   const rows = (table: string, sign: number) =>
     `SELECT campaign_id, state, cost, ${sign} AS sign FROM ${table}`;
   // An update counts only the rows whose counted columns changed (most updates touch others).
@@ -75,14 +76,18 @@ function budgetCountFunction(op: Op): string {
       : op === 'delete'
         ? rows('old_attempts', -1)
         : `${rows('new_attempts', 1)}${changedOnly} UNION ALL ${rows('old_attempts', -1)}${changedOnly}`;
-  return `
-    CREATE FUNCTION call_attempts_budget_count_${op}() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-      INSERT INTO campaign_counters (campaign_id, key, value)
+  return `INSERT INTO campaign_counters (campaign_id, key, value)
       WITH signed AS (
         SELECT s.* FROM (${signed}) s
          WHERE EXISTS (SELECT 1 FROM campaigns c WHERE c.id = s.campaign_id))
-      ${budgetDeltasSql()};
+      ${budgetDeltasSql()}`;
+}
+
+export function budgetCountFunction(op: Op): string {
+  return `
+    CREATE FUNCTION call_attempts_budget_count_${op}() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      ${budgetCountStatement(op)};
       RETURN NULL;
     END $$`;
 }

@@ -16,6 +16,7 @@ import { BreakerIndex1763772110000 } from './1763772110000-BreakerIndex';
 import { CampaignCounters1763772200000 } from './1763772200000-CampaignCounters';
 import { AnswerCounters1763772210000 } from './1763772210000-AnswerCounters';
 import { BudgetCounters1763773100000 } from './1763773100000-BudgetCounters';
+import { CounterTriggersFastPath1763773300000 } from './1763773300000-CounterTriggersFastPath';
 
 /** Every migration, oldest first (by the timestamp in its name: TypeORM applies them in that order). */
 export const migrations = [
@@ -37,4 +38,5 @@ export const migrations = [
   CampaignCounters1763772200000,
   AnswerCounters1763772210000,
   BudgetCounters1763773100000,
+  CounterTriggersFastPath1763773300000,
 ];

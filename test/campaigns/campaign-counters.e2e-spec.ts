@@ -9,6 +9,7 @@ import { runMigrations } from '../../src/database/migrate';
 import { CampaignCounters1763772200000 } from '../../migrations/1763772200000-CampaignCounters';
 import { AnswerCounters1763772210000 } from '../../migrations/1763772210000-AnswerCounters';
 import { BudgetCounters1763773100000 } from '../../migrations/1763773100000-BudgetCounters';
+import { CounterTriggersFastPath1763773300000 } from '../../migrations/1763773300000-CounterTriggersFastPath';
 import { RetentionService } from '../../src/retention/retention.service';
 import { startSimulator, type SimulatorHandle } from '../../src/simulator';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
@@ -238,13 +239,15 @@ describe('campaign counters equal a full count after every change to leads and a
   });
 
   it('backfills the counters of existing campaigns when the migration runs on a filled database', async () => {
-    const [counters, answers, budget] = [
+    const [counters, answers, budget, fastPath] = [
       new CampaignCounters1763772200000(),
       new AnswerCounters1763772210000(),
       new BudgetCounters1763773100000(),
+      new CounterTriggersFastPath1763773300000(),
     ];
     const runner = db.createQueryRunner();
     try {
+      await fastPath.down(runner);
       await budget.down(runner);
       await answers.down(runner);
       await counters.down(runner);
@@ -254,6 +257,7 @@ describe('campaign counters equal a full count after every change to leads and a
       await counters.up(runner);
       await answers.up(runner);
       await budget.up(runner);
+      await fastPath.up(runner);
     } finally {
       await runner.release();
     }
