@@ -19,7 +19,7 @@ const NONE: StartsAllowed = { starts: 0, expired: 0 };
 
 /**
  * The campaign controls of a claim: end date, circuit breaker, budget, daily cap. Called by the
- * dialler's claim with the campaign row locked FOR UPDATE in `tx`, so that every instance's
+ * dialler's claim with the campaign row locked (FOR NO KEY UPDATE) in `tx`, so that every instance's
  * claims of a campaign are serialised and the counts below exact (attempts being claimed hold
  * the same lock). Each control costs one indexed query, and only when it is set: the budget
  * reads the campaign's counters, the daily cap and the breaker a window of

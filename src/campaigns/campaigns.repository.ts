@@ -11,9 +11,12 @@ import type { DataSource, EntityManager } from 'typeorm';
  */
 @Injectable()
 export class CampaignsRepository {
-  /** Locks the campaign's row until the transaction ends (serialises claims and status moves). */
+  /**
+   * Locks the campaign's row until the transaction ends (serialises claims and status moves),
+   * FOR NO KEY UPDATE: foreign-key checks on the campaign (FOR KEY SHARE) do not wait for it.
+   */
   async lock(q: Queryable, campaignId: string): Promise<void> {
-    await q.query('SELECT 1 FROM campaigns WHERE id = $1 FOR UPDATE', [campaignId]);
+    await q.query('SELECT 1 FROM campaigns WHERE id = $1 FOR NO KEY UPDATE', [campaignId]);
   }
 
   /** The campaign's attempts in a slot state (calls starting, unconfirmed or live). */

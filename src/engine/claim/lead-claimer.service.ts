@@ -67,9 +67,12 @@ export class LeadClaimer {
   async claim(campaignId: string, want: number, now: Date): Promise<ClaimResult> {
     if (want <= 0) return NOTHING;
     return this.db.transaction(async (tx) => {
+      // FOR NO KEY UPDATE: claims and status moves still go one at a time, but the foreign-key
+      // checks of other transactions on this campaign (FOR KEY SHARE: a call's end being
+      // recorded) no longer wait for the claim to commit.
       const campaign = await tx.getRepository(Campaign).findOne({
         where: { id: campaignId, status: 'running' },
-        lock: { mode: 'pessimistic_write' },
+        lock: { mode: 'for_no_key_update' },
       });
       if (!campaign) return NOTHING;
       const { free, expired } = await this.freeStarts(tx, campaign, now);
