@@ -71,6 +71,14 @@ export class ComplianceService {
     return lockAndReadHistories(db, phones, now, { attemptDays, refusalDays });
   }
 
+  /** How far back the number's history matters under the campaign's laws (0 and 0: not at all). */
+  lookbackOf(
+    campaign: ComplianceCampaignRow,
+    phone: string,
+  ): { attemptDays: number; refusalDays: number } {
+    return lookback(phone, complianceOf(campaign.compliance), this.book);
+  }
+
   /**
    * Screens a lead. With `lock` (inside the claim's transaction) the number is locked first, so
    * that the attempts counted cannot grow until the claim commits; `excludeAttemptId` leaves the

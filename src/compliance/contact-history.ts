@@ -14,9 +14,47 @@ export async function tryLockNumber(tx: Queryable, phone: string): Promise<boole
 const DAY_MS = 86_400_000;
 
 /**
- * The number's attempts that count (reached the platform or in flight: every state but a proven
- * `not_dialled`) over the last `attemptDays` days, all campaigns, and its latest refusal within
- * `refusalDays` days. Run after tryLockNumber in the claim, so no other claim adds one meanwhile.
+ * The two columns of a number's history, for a SELECT whose phone expression and parameters are
+ * given: `attempts`, the number's attempts that count (reached the platform or in flight: every
+ * state but a proven `not_dialled`), all campaigns, after `attemptsSince` and up to `until`
+ * (other than `exclude`), and `refused_at`, its latest refusal after `refusalsSince`.
+ */
+export function historyColumnsSql(
+  phone: string,
+  p: { attemptsSince: string; refusalsSince: string; until: string; exclude?: string },
+): string {
+  const other = p.exclude ? ` AND h.id IS DISTINCT FROM ${p.exclude}::uuid` : '';
+  return `array(SELECT h.requested_at FROM call_attempts h
+                 WHERE h.to_number = ${phone} AND h.state <> 'not_dialled'
+                   AND h.requested_at > ${p.attemptsSince} AND h.requested_at <= ${p.until}${other}) AS attempts,
+          (SELECT max(r.refused_at) FROM contact_refusals r
+            WHERE r.phone = ${phone} AND r.refused_at > ${p.refusalsSince}) AS refused_at`;
+}
+
+/** The `attemptsSince` and `refusalsSince` of historyColumnsSql for a look-back from `now`. */
+export function historySince(
+  now: Date,
+  look: { attemptDays: number; refusalDays: number },
+): [Date, Date] {
+  return [
+    new Date(now.getTime() - look.attemptDays * DAY_MS),
+    new Date(now.getTime() - look.refusalDays * DAY_MS),
+  ];
+}
+
+/** A row holding historyColumnsSql's columns, as a ContactHistory. */
+export function historyOf(
+  row: { attempts: Date[] | null; refused_at: Date | null } | undefined,
+): ContactHistory {
+  return {
+    attempts: (row?.attempts ?? []).map((d) => new Date(d)),
+    refusedAt: row?.refused_at ? new Date(row.refused_at) : null,
+  };
+}
+
+/**
+ * The number's history over the last `attemptDays` days (attempts) and `refusalDays` days
+ * (refusals). Run after tryLockNumber in the claim, so no other claim adds one meanwhile.
  */
 export async function contactHistory(
   db: Queryable,
@@ -25,24 +63,17 @@ export async function contactHistory(
   look: { attemptDays: number; refusalDays: number },
   excludeAttemptId: string | null = null,
 ): Promise<ContactHistory> {
+  const columns = historyColumnsSql('$1', {
+    attemptsSince: '$2',
+    refusalsSince: '$3',
+    exclude: '$4',
+    until: '$5',
+  });
   const rows: { attempts: Date[] | null; refused_at: Date | null }[] = await db.query(
-    `SELECT array(SELECT requested_at FROM call_attempts
-                   WHERE to_number = $1 AND state <> 'not_dialled' AND requested_at > $2
-                     AND requested_at <= $5 AND id IS DISTINCT FROM $4::uuid) AS attempts,
-            (SELECT max(refused_at) FROM contact_refusals WHERE phone = $1 AND refused_at > $3) AS refused_at`,
-    [
-      phone,
-      new Date(now.getTime() - look.attemptDays * DAY_MS),
-      new Date(now.getTime() - look.refusalDays * DAY_MS),
-      excludeAttemptId,
-      now,
-    ],
+    `SELECT ${columns}`,
+    [phone, ...historySince(now, look), excludeAttemptId, now],
   );
-  const row = rows[0];
-  return {
-    attempts: (row?.attempts ?? []).map((d) => new Date(d)),
-    refusedAt: row?.refused_at ? new Date(row.refused_at) : null,
-  };
+  return historyOf(rows[0]);
 }
 
 /**
@@ -65,26 +96,18 @@ export async function lockAndReadHistories(
     [[...new Set(phones)].sort(), ADVISORY_LOCKS.contactSpace],
   );
   if (locked.length === 0) return out;
+  const columns = historyColumnsSql('p.phone', {
+    attemptsSince: '$2',
+    refusalsSince: '$3',
+    until: '$4',
+  });
   const rows = await db.query<
     { phone: string; attempts: Date[] | null; refused_at: Date | null }[]
-  >(
-    `SELECT p.phone,
-            array(SELECT requested_at FROM call_attempts a
-                   WHERE a.to_number = p.phone AND a.state <> 'not_dialled'
-                     AND a.requested_at > $2 AND a.requested_at <= $4) AS attempts,
-            (SELECT max(refused_at) FROM contact_refusals r WHERE r.phone = p.phone AND r.refused_at > $3) AS refused_at
-       FROM unnest($1::text[]) AS p(phone)`,
-    [
-      locked.map((r) => r.phone),
-      new Date(now.getTime() - look.attemptDays * DAY_MS),
-      new Date(now.getTime() - look.refusalDays * DAY_MS),
-      now,
-    ],
-  );
-  for (const r of rows)
-    out.set(r.phone, {
-      attempts: (r.attempts ?? []).map((d) => new Date(d)),
-      refusedAt: r.refused_at ? new Date(r.refused_at) : null,
-    });
+  >(`SELECT p.phone, ${columns} FROM unnest($1::text[]) AS p(phone)`, [
+    locked.map((r) => r.phone),
+    ...historySince(now, look),
+    now,
+  ]);
+  for (const r of rows) out.set(r.phone, historyOf(r));
   return out;
 }

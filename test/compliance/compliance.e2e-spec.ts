@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { dialerFaults } from '../../src/engine/dialer-faults';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import request from 'supertest';
@@ -311,5 +312,60 @@ describe('calling laws, end to end (French numbers, injected clock)', () => {
       'called after 60 days',
       async () => (await lead(other, phone)).status === 'completed',
     );
+  });
+
+  it('checks the laws again right before the POST: a refusal or a consent withdrawn after the claim stops the call', async () => {
+    const [refused, withdrawn, fine] = ['+33611000041', '+33611000042', '+33611000043'];
+    const csv = [
+      'phone,contact_type,consent_at',
+      `${refused},business,`,
+      `${withdrawn},consumer,01/09/2026`,
+      `${fine},business,`,
+    ].join('\n');
+    const id = await campaign('changed after the claim', {}, csv);
+    // Between each claim and its POST: the number refuses calls, the consumer withdraws consent.
+    dialerFaults.beforeSend = async () => {
+      await engine.pg.query(
+        `INSERT INTO contact_refusals (phone, refused_at)
+         SELECT $1, $2 WHERE NOT EXISTS (SELECT 1 FROM contact_refusals WHERE phone = $1)`,
+        [refused, new Date(engine.clock.nowMs())],
+      );
+      await engine.pg.query(`UPDATE leads SET consent_at = NULL WHERE phone = $1`, [withdrawn]);
+    };
+    try {
+      await start(id);
+      await waitFor('every lead settled', async () =>
+        (await leads(id)).every(
+          (l) => (l.status !== 'calling' && l.status_reason !== null) || l.status === 'completed',
+        ),
+      );
+    } finally {
+      delete dialerFaults.beforeSend;
+    }
+    expect(await lead(id, refused)).toMatchObject({
+      status: 'pending',
+      status_reason: expect.stringMatching(/^refusal: refused on .*\(FR-refusal\)/),
+    });
+    expect(await lead(id, withdrawn)).toMatchObject({
+      status: 'ineligible',
+      status_reason: 'consent: no recorded consent for a consumer lead (FR-consent)',
+    });
+    expect((await lead(id, fine)).status).toBe('completed');
+    const dialled = engine.sim.calls().map((c) => c.to_number);
+    expect(dialled).toContain(fine);
+    expect(dialled).not.toContain(refused);
+    expect(dialled).not.toContain(withdrawn);
+    const attempts = await engine.pg.query(
+      `SELECT l.phone, a.state, a.error FROM call_attempts a JOIN leads l ON l.id = a.lead_id
+        WHERE a.campaign_id = $1 AND l.phone <> $2 ORDER BY l.phone`,
+      [id, fine],
+    );
+    for (const a of attempts.rows) {
+      expect(a).toMatchObject({
+        state: 'not_dialled',
+        error: expect.stringMatching(/^law at dial time: /),
+      });
+    }
+    expect(attempts.rows.map((a) => a.phone)).toEqual([refused, withdrawn]);
   });
 });

@@ -27,6 +27,9 @@ import type { ClaimedCall } from '../claim/lead-claimer.service';
 import { PlatformPacer } from './platform-pacer';
 import { PlatformPauseService } from './platform-pause.service';
 import { queryRows } from '../../common/sql';
+import { historyColumnsSql, historyOf, historySince } from '../../compliance/contact-history';
+import type { ContactHistory } from '../../compliance/evaluate';
+import type { ContactType } from '../../compliance/rules/types';
 
 /**
  * How a claimed attempt ended up. `released`: never dialled, slot freed. `platform_down`: the
@@ -34,6 +37,16 @@ import { queryRows } from '../../common/sql';
  */
 export type StartOutcome =
   'live' | 'ambiguous' | 'released' | 'rate_limited' | 'platform_down' | 'lost' | 'crashed';
+
+/** Why a start was not armed. */
+type Blocked = 'lost' | 'suppressed' | 'paused' | 'ended' | `campaign ${string}`;
+
+/** What the calling laws need at dial time, read by arm() in its statement. */
+interface DialTimeFacts {
+  contact_type: ContactType | null;
+  consent_at: Date | null;
+  history: ContactHistory;
+}
 
 /** After a 401 every start would fail the same way: pause them all for this long. */
 const AUTH_PAUSE_MS = 60_000;
@@ -102,10 +115,11 @@ export class CallStarter {
           : { kind: 'requeue', nextAttemptAt: window.next_open_at, reason };
       return this.release(call, `window closed at dial time: ${reason}`, leadAfter, 'window');
     }
-    const lawSays = await this.lawAtDialTime(call, now);
+    const armed = await this.arm(call, now);
+    if ('blocked' in armed)
+      return armed.blocked === 'lost' ? 'lost' : this.releaseBlocked(call, armed.blocked);
+    const lawSays = await this.lawAtDialTime(call, armed.facts, now);
     if (lawSays) return this.release(call, `law at dial time: ${lawSays.reason}`, lawSays, 'law');
-    const blocked = await this.arm(attemptId, now);
-    if (blocked) return blocked === 'lost' ? 'lost' : this.releaseBlocked(call, blocked);
 
     let callId: string;
     try {
@@ -128,17 +142,24 @@ export class CallStarter {
     return this.recordLive(call, callId, now);
   }
 
-  /** The calling laws again with the current time (its own attempt left out of the counts); undefined: allowed. */
-  private async lawAtDialTime(call: ClaimedCall, now: Date): Promise<ReleaseLead | undefined> {
-    const rows = await queryRows<{
-      contact_type: 'consumer' | 'business' | null;
-      consent_at: Date | null;
-    }>(this.db, `SELECT contact_type, consent_at FROM leads WHERE id = $1`, [call.lead.id]);
-    const facts = rows[0] ?? { contact_type: null, consent_at: null };
+  /**
+   * The calling laws again with the current time, on the facts read by arm() (the lead's contact
+   * type and consent, its number's history without this attempt); undefined: allowed.
+   */
+  private async lawAtDialTime(
+    call: ClaimedCall,
+    facts: DialTimeFacts,
+    now: Date,
+  ): Promise<ReleaseLead | undefined> {
+    const histories = new Map([[call.lead.phone, facts.history]]);
     const v = await this.compliance
-      .screen(this.db, call.campaign, { ...call.lead, ...facts }, now, {
-        excludeAttemptId: call.attemptId,
-      })
+      .screen(
+        this.db,
+        call.campaign,
+        { ...call.lead, contact_type: facts.contact_type, consent_at: facts.consent_at },
+        now,
+        { histories },
+      )
       .catch((e: unknown) => ({
         allowed: false as const,
         reason: `calling laws could not be evaluated: ${e instanceof Error ? e.message : String(e)}`,
@@ -150,28 +171,67 @@ export class CallStarter {
   }
 
   /**
-   * Last check before the POST, in one conditional UPDATE: the attempt is still ours and
-   * `starting`, the campaign still running and before its end date, the number not suppressed,
-   * the platform not paused.
-   * It also moves requested_at to the send time (the rate window and reconciliation count from
-   * it) and renews the lease. Answers why it refused, or undefined when armed.
+   * Last check before the POST, in one statement: a conditional UPDATE (the attempt is still ours
+   * and `starting`, the campaign still running and before its end date, the number not
+   * suppressed, the platform not paused) that moves requested_at to the send time (the rate
+   * window and reconciliation count from it) and renews the lease; the same statement reads the
+   * facts the calling laws need at dial time (one round trip: each costs a few ms of slot time
+   * on a busy machine). Answers the facts when armed, else why not. If the law then refuses, the
+   * attempt is released as it would have been before arming.
    */
   private async arm(
-    attemptId: string,
+    call: ClaimedCall,
     now: Date,
-  ): Promise<undefined | 'lost' | 'suppressed' | 'paused' | 'ended' | `campaign ${string}`> {
-    const armed: unknown[] = await queryRows(
+  ): Promise<{ facts: DialTimeFacts } | { blocked: Blocked }> {
+    const look = this.compliance.lookbackOf(call.campaign, call.lead.phone);
+    const history = historyColumnsSql('$8', {
+      attemptsSince: '$6',
+      refusalsSince: '$7',
+      until: '$2',
+      exclude: '$1',
+    });
+    const [row] = await queryRows<{
+      armed: boolean;
+      contact_type: ContactType | null;
+      consent_at: Date | null;
+      attempts: Date[] | null;
+      refused_at: Date | null;
+    }>(
       this.db,
-      `UPDATE call_attempts a SET requested_at = $2, lease_expires_at = $3, updated_at = now()
-        WHERE a.id = $1 AND a.state = 'starting' AND a.lease_owner = $4
-          AND EXISTS (SELECT 1 FROM campaigns c WHERE c.id = a.campaign_id AND c.status = 'running'
-                        AND (c.ends_at IS NULL OR c.ends_at > $2))
-          AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.phone = a.to_number)
-          AND (SELECT paused_until FROM platform_pause WHERE id = 1) <= $2
-        RETURNING a.id`,
-      [attemptId, now, new Date(now.getTime() + this.settings.leaseMs), this.settings.instanceId],
+      `WITH armed AS (
+         UPDATE call_attempts a SET requested_at = $2, lease_expires_at = $3, updated_at = now()
+          WHERE a.id = $1 AND a.state = 'starting' AND a.lease_owner = $4
+            AND EXISTS (SELECT 1 FROM campaigns c WHERE c.id = a.campaign_id AND c.status = 'running'
+                          AND (c.ends_at IS NULL OR c.ends_at > $2))
+            AND NOT EXISTS (SELECT 1 FROM suppressions s WHERE s.phone = a.to_number)
+            AND (SELECT paused_until FROM platform_pause WHERE id = 1) <= $2
+          RETURNING a.id)
+       SELECT EXISTS (SELECT 1 FROM armed) AS armed, l.contact_type, l.consent_at, ${history}
+         FROM (SELECT 1) one LEFT JOIN leads l ON l.id = $5`,
+      [
+        call.attemptId,
+        now,
+        new Date(now.getTime() + this.settings.leaseMs),
+        this.settings.instanceId,
+        call.lead.id,
+        ...historySince(now, look),
+        call.lead.phone,
+      ],
     );
-    if (armed.length > 0) return undefined;
+    if (row?.armed) {
+      return {
+        facts: {
+          contact_type: row.contact_type,
+          consent_at: row.consent_at,
+          history: historyOf(row),
+        },
+      };
+    }
+    return { blocked: await this.whyNotArmed(call.attemptId, now) };
+  }
+
+  /** Why arm() refused (a second look, only then). */
+  private async whyNotArmed(attemptId: string, now: Date): Promise<Blocked> {
     const rows: {
       state: string;
       lease_owner: string | null;
