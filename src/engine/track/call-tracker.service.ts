@@ -8,7 +8,8 @@ import { DialerService } from '../dialer.service';
 import { EngineMetrics } from '../engine-metrics';
 import { ENGINE_SETTINGS, type EngineSettings } from '../engine-settings';
 import { Reconciler } from '../start/reconciler.service';
-import { forEachLimited, WorkerLoop } from '../../common/worker-loop';
+import { WorkerLoop } from '../../common/worker-loop';
+import { ConcurrencyLimit } from '../start/concurrency-limit';
 import {
   answersReady,
   AttemptFinalizer,
@@ -41,6 +42,15 @@ export class CallTracker {
   private readonly loggedStatuses = new Set<string>();
   private readonly cadence: PollCadence;
   private lastHousekeeping = 0;
+  /**
+   * Recording calls' ends runs beside the polling: the next pass starts on time instead of after
+   * the slowest finalisation (a slot stays held until its call's end is seen). Attempts being
+   * finalised are left out of the passes meanwhile.
+   */
+  private readonly finalising = new Set<string>();
+  private readonly finaliseJobs = new Set<Promise<void>>();
+  private readonly finaliseLimit: ConcurrencyLimit;
+  private finalsSinceLastPass = 0;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -55,6 +65,7 @@ export class CallTracker {
     private readonly attempts: CallAttemptsRepository,
   ) {
     this.cadence = new PollCadence(settings.pollIntervalMs, settings.pollRequestsPerFinishedCall);
+    this.finaliseLimit = new ConcurrencyLimit(settings.finaliseConcurrency);
     this.loop = new WorkerLoop(
       'call tracking',
       () => this.cadence.nextIntervalMs(),
@@ -70,6 +81,7 @@ export class CallTracker {
 
   async stop(): Promise<void> {
     await this.loop.stop();
+    await Promise.allSettled([...this.finaliseJobs]);
     // Let another instance take over our agents at once rather than after the lease.
     await this.db
       .query(`DELETE FROM poll_leases WHERE owner = $1`, [this.settings.instanceId])
@@ -88,9 +100,12 @@ export class CallTracker {
       reconciled = await this.housekeeping(now);
     }
     const requestsBefore = this.reader.requests;
-    const finals = await this.pollAll(now);
-    this.cadence.record(Date.now(), this.reader.requests - requestsBefore, finals.length);
-    if (finals.length > 0 || reconciled > 0) this.dialer.wake();
+    await this.pollAll(now);
+    // Ends recorded since the last pass (their finalisations run beside the polling).
+    const finals = this.finalsSinceLastPass;
+    this.finalsSinceLastPass = 0;
+    this.cadence.record(Date.now(), this.reader.requests - requestsBefore, finals);
+    if (reconciled > 0) this.dialer.wake();
   }
 
   /** Terminations for cancelled campaigns, reaper, reconciliation, live-call gauge. */
@@ -102,20 +117,20 @@ export class CallTracker {
     return reconciled;
   }
 
-  private async pollAll(now: Date): Promise<Finalised[]> {
-    const tracked = await this.trackedCallsOfLeasedAgents(now);
+  private async pollAll(now: Date): Promise<void> {
+    const tracked = (await this.trackedCallsOfLeasedAgents(now)).filter(
+      (t) => !this.finalising.has(t.id),
+    );
     const byAgent = new Map<string, Tracked[]>();
     for (const t of tracked) byAgent.set(t.agent_id, [...(byAgent.get(t.agent_id) ?? []), t]);
-    const finals: Finalised[] = [];
     for (const [agentId, calls] of byAgent) {
       try {
-        finals.push(...(await this.pollAgent(agentId, calls, now)));
+        await this.pollAgent(agentId, calls, now);
       } catch (e) {
         this.logger.warn(`polling calls of agent ${agentId} failed, will retry: ${String(e)}`);
       }
     }
-    this.reader.keepOnly(new Set(tracked.map((t) => t.id)));
-    return finals;
+    this.reader.keepOnly(new Set([...tracked.map((t) => t.id), ...this.finalising]));
   }
 
   /**
@@ -139,33 +154,40 @@ export class CallTracker {
     );
   }
 
-  private async pollAgent(agentId: string, tracked: Tracked[], now: Date): Promise<Finalised[]> {
+  private async pollAgent(agentId: string, tracked: Tracked[], now: Date): Promise<void> {
     // The campaigns are read while the platform answers: finalising waits for neither.
     const [seen, campaigns] = await Promise.all([
       this.reader.read(agentId, tracked, now),
       this.campaignsOf(tracked),
     ]);
 
-    const jobs: (() => Promise<Finalised | undefined>)[] = [];
     for (const t of tracked) {
       const call = seen.get(t.call_id);
       const job = this.decide(t, call, now);
-      if (!job) continue;
       const campaign = campaigns.get(t.campaign_id);
-      if (campaign) jobs.push(() => job(campaign));
+      if (job && campaign) this.finalise(t.id, () => job(campaign));
     }
-    const finals: Finalised[] = [];
-    await forEachLimited(jobs, this.settings.finaliseConcurrency, async (job) => {
-      try {
-        const f = await job();
-        if (f) finals.push(f);
-        // A slot is free: let the dialler refill it now rather than after the whole tick.
-        if (f) this.dialer.wake();
-      } catch (e) {
+  }
+
+  /** Runs one finalisation beside the polling (at most finaliseConcurrency at once). */
+  private finalise(attemptId: string, job: () => Promise<Finalised | undefined>): void {
+    this.finalising.add(attemptId);
+    const run = this.finaliseLimit
+      .run(job)
+      .then((f) => {
+        if (!f) return;
+        this.finalsSinceLastPass++;
+        // A slot is free: let the dialler refill it now.
+        this.dialer.wake();
+      })
+      .catch((e: unknown) => {
         this.logger.warn(`recording a call's end failed, will retry: ${String(e)}`);
-      }
-    });
-    return finals;
+      })
+      .finally(() => {
+        this.finalising.delete(attemptId);
+        this.finaliseJobs.delete(run);
+      });
+    this.finaliseJobs.add(run);
   }
 
   /** What to do with one tracked call this tick, if anything. */
