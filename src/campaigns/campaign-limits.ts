@@ -4,7 +4,6 @@ import type { EntityManager } from 'typeorm';
 import { queryRows } from '../common/sql';
 import { DIALABLE_LEAD_STATUSES_SQL } from '../leads/lead-statuses';
 import type { Campaign } from './campaign.entity';
-import { readCounters } from './campaign-counters';
 import { CampaignLifecycle } from './campaign-lifecycle.service';
 
 export interface StartsAllowed {
@@ -21,8 +20,8 @@ const NONE: StartsAllowed = { starts: 0, expired: 0 };
  * The campaign controls of a claim: end date, circuit breaker, budget, daily cap. Called by the
  * dialler's claim with the campaign row locked (FOR NO KEY UPDATE) in `tx`, so that every instance's
  * claims of a campaign are serialised and the counts below exact (attempts being claimed hold
- * the same lock). Each control costs one indexed query, and only when it is set: the budget
- * reads the campaign's counters, the daily cap and the breaker a window of
+ * the same lock). The controls that are set are read in one statement of indexed look-ups: the
+ * budget reads the campaign's counters, the daily cap and the breaker a window of
  * `call_attempts (campaign_id, requested_at)`.
  */
 @Injectable()
@@ -33,16 +32,56 @@ export class CampaignLimits {
     if (c.endsAt && now.getTime() >= new Date(c.endsAt).getTime()) {
       return { starts: 0, expired: await this.expireWaitingLeads(tx, c.id) };
     }
-    if (c.autoPause && (await this.breakerTrips(tx, c, now))) return NONE;
+    const figures = await this.figures(tx, c, now);
+    if (figures.failed !== null && (await this.breakerTrips(tx, c, now, figures.failed)))
+      return NONE;
     let starts = Infinity;
-    if (c.maxCost !== null) {
-      starts = await this.withinBudget(tx, c);
+    if (figures.budget !== null) {
+      starts = await this.withinBudget(tx, c, figures.budget);
       if (starts <= 0) return NONE;
     }
-    if (c.maxCallsPerDay !== null) {
-      starts = Math.min(starts, c.maxCallsPerDay - (await this.startedToday(tx, c, now)));
+    if (c.maxCallsPerDay !== null && figures.today !== null) {
+      starts = Math.min(starts, c.maxCallsPerDay - figures.today);
     }
     return starts === Infinity ? UNLIMITED : { starts: Math.max(0, starts), expired: 0 };
+  }
+
+  /**
+   * The figures of the controls that are set, in one statement (each round trip inside the claim
+   * is slot time on a busy machine): the breaker's failed starts in its window (a small partial
+   * index), the budget's counters, the attempts started since local midnight.
+   */
+  private async figures(tx: EntityManager, c: Campaign, now: Date): Promise<ControlFigures> {
+    if (!c.autoPause && c.maxCost === null && c.maxCallsPerDay === null) {
+      return { failed: null, budget: null, today: null };
+    }
+    const midnight =
+      c.maxCallsPerDay === null
+        ? null
+        : DateTime.fromJSDate(now).setZone(c.timezone).startOf('day').toJSDate();
+    const [row] = await queryRows<{
+      failed: number | null;
+      budget: Record<string, string> | null;
+      today: number | null;
+    }>(
+      tx,
+      `SELECT CASE WHEN $2::timestamptz IS NOT NULL THEN
+                (SELECT count(*)::int FROM call_attempts
+                  WHERE campaign_id = $1 AND requested_at >= $2 AND platform_failed) END AS failed,
+              CASE WHEN $3 THEN
+                (SELECT coalesce(json_object_agg(key, value), '{}') FROM (
+                   SELECT key, sum(value)::text AS value FROM campaign_counters
+                    WHERE campaign_id = $1 AND key = ANY($4::text[]) GROUP BY key) k) END AS budget,
+              CASE WHEN $5::timestamptz IS NOT NULL THEN
+                (SELECT count(*)::int FROM call_attempts
+                  WHERE campaign_id = $1 AND requested_at >= $5 AND state <> 'not_dialled') END AS today`,
+      [c.id, c.autoPause ? breakerSince(c, now) : null, c.maxCost !== null, BUDGET_KEYS, midnight],
+    );
+    const budget =
+      row.budget === null
+        ? null
+        : new Map(Object.entries(row.budget).map(([k, v]) => [k, Number(v)] as const));
+    return { failed: row.failed, budget, today: row.today };
   }
 
   /** The end date passed: leads still waiting for a call become `expired` (final). */
@@ -63,19 +102,17 @@ export class CampaignLimits {
    * how many of them it failed (5xx, 4xx other than 429, outcome failed: `platform_failed`).
    * At least min_calls with a failed share ≥ failure_rate → paused `failure_rate`.
    */
-  private async breakerTrips(tx: EntityManager, c: Campaign, now: Date): Promise<boolean> {
+  private async breakerTrips(
+    tx: EntityManager,
+    c: Campaign,
+    now: Date,
+    failed: number,
+  ): Promise<boolean> {
     if (!c.autoPause) return false;
     const { failure_rate: threshold, window_minutes: minutes, min_calls: minCalls } = c.autoPause;
-    const windowStart = now.getTime() - minutes * 60_000;
-    const since = new Date(Math.max(windowStart, c.resumedAt ? c.resumedAt.getTime() : 0));
+    const since = breakerSince(c, now);
     // Tripping needs failed ≥ threshold × calls ≥ threshold × min_calls: the failures alone (a
     // small partial index) settle the common case; the window's calls are counted only then.
-    const [{ failed }] = await queryRows<{ failed: number }>(
-      tx,
-      `SELECT count(*)::int AS failed FROM call_attempts
-        WHERE campaign_id = $1 AND requested_at >= $2 AND platform_failed`,
-      [c.id, since],
-    );
     if (failed === 0 || failed < threshold * minCalls - 1e-9) return false;
     const [{ calls }] = await queryRows<{ calls: number }>(
       tx,
@@ -103,10 +140,12 @@ export class CampaignLimits {
    * campaign's counters (kept by triggers in the transactions that change the attempts), so the
    * check costs the same whatever the number of calls made.
    */
-  private async withinBudget(tx: EntityManager, c: Campaign): Promise<number> {
+  private async withinBudget(
+    tx: EntityManager,
+    c: Campaign,
+    counters: Map<string, number>,
+  ): Promise<number> {
     const maxCost = Number(c.maxCost);
-    const counters =
-      (await readCounters(tx, [c.id], BUDGET_KEYS)).get(c.id) ?? new Map<string, number>();
     const spent = counters.get('spent') ?? 0;
     const priced = counters.get('priced_calls') ?? 0;
     const live = counters.get('slots') ?? 0;
@@ -122,21 +161,25 @@ export class CampaignLimits {
     });
     return 0;
   }
-
-  /** Attempts that reached (or are about to reach) the platform since local midnight in the campaign's zone. */
-  private async startedToday(tx: EntityManager, c: Campaign, now: Date): Promise<number> {
-    const midnight = DateTime.fromJSDate(now).setZone(c.timezone).startOf('day').toJSDate();
-    const [row] = await queryRows<{ n: number }>(
-      tx,
-      `SELECT count(*)::int AS n FROM call_attempts
-        WHERE campaign_id = $1 AND requested_at >= $2 AND state <> 'not_dialled'`,
-      [c.id, midnight],
-    );
-    return row.n;
-  }
 }
 
 /** The budget's figures in `campaign_counters` (migration BudgetCounters). */
 const BUDGET_KEYS = ['spent', 'priced_calls', 'slots'] as const;
 
 const round = (n: number) => Math.round(n * 10_000) / 10_000;
+
+interface ControlFigures {
+  /** Failed starts in the breaker's window; null: no breaker. */
+  failed: number | null;
+  /** The budget's counters (BUDGET_KEYS); null: no budget. */
+  budget: Map<string, number> | null;
+  /** Attempts started since local midnight; null: no daily cap. */
+  today: number | null;
+}
+
+/** The breaker's window start: window_minutes ago, or the last resume if later. */
+function breakerSince(c: Campaign, now: Date): Date {
+  const minutes = c.autoPause ? c.autoPause.window_minutes : 0;
+  const windowStart = now.getTime() - minutes * 60_000;
+  return new Date(Math.max(windowStart, c.resumedAt ? c.resumedAt.getTime() : 0));
+}
