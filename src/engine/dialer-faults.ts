@@ -9,6 +9,8 @@ export interface DialerFaults {
   beforeSend?: (attemptId: string) => void | Promise<void>;
   /** Runs after a POST answered 201 and before the call id is written. Throwing = crashing there. */
   afterPostBeforeSave?: (attemptId: string, callId: string) => void | Promise<void>;
+  /** Runs after a call's end freed its slot and before its lead is settled. Throwing = crashing there. */
+  afterEndBeforeSettle?: (attemptId: string) => void | Promise<void>;
 }
 
 export const DIALER_FAULTS = Symbol('DIALER_FAULTS');

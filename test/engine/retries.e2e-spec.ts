@@ -1,4 +1,5 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { dialerFaults, SimulatedCrash } from '../../src/engine/dialer-faults';
 import { addLeads, phones, setCampaignStatus } from '../kit/factories';
 import {
   allLeadsFinal,
@@ -68,6 +69,43 @@ describe('outcomes and retries follow the campaign policy', () => {
       ['failed', 1, 'missed'],
     ]);
     expect(leads[0].status_reason).toMatch(/does not retry missed/);
+    expect(sim.calls()).toHaveLength(2);
+  });
+
+  afterEach(() => {
+    delete dialerFaults.afterEndBeforeSettle;
+  });
+
+  it('a lead whose process stopped between freeing the slot and settling it is settled once, by its own outcome', async () => {
+    const { pg, sim } = engine();
+    sim.clearCalls();
+    const id = await createCampaign(pg, {
+      retry: { max_attempts: 2, delay_minutes: 30, on: ['missed'] },
+    });
+    await addLeads(pg, id, phones(2, 200));
+    // Every first try to settle "crashes" after the attempt ended (its slot free).
+    const crashed = new Set<string>();
+    dialerFaults.afterEndBeforeSettle = (attemptId) => {
+      if (crashed.has(attemptId)) return;
+      crashed.add(attemptId);
+      throw new SimulatedCrash('after the end, before the lead');
+    };
+    await setCampaignStatus(pg, id, 'running');
+    await waitFor('both leads settled after the crash', () =>
+      leadsAllAt(pg, id, 'retry_scheduled', 1),
+    );
+    expect(crashed.size).toBe(2);
+    const attempts = await attemptsOf(pg, id);
+    expect(attempts.map((a) => [a.state, a.outcome, a.error])).toEqual([
+      ['ended', 'missed', null],
+      ['ended', 'missed', null],
+    ]);
+    const { rows } = await pg.query(
+      `SELECT count(*)::int AS n FROM call_attempts WHERE campaign_id = $1 AND answers_due_until IS NOT NULL`,
+      [id],
+    );
+    expect(rows[0].n).toBe(0);
+    expect(await retryDelaysOf(pg, id)).toEqual(Array(2).fill(30 * MIN));
     expect(sim.calls()).toHaveLength(2);
   });
 });

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Campaign, type CampaignStatus } from '../../campaigns/campaign.entity';
+import { DIALER_FAULTS, type DialerFaults } from '../dialer-faults';
 import { EngineMetrics } from '../engine-metrics';
 import { ENGINE_SETTINGS, type EngineSettings } from '../engine-settings';
 import { queryRows } from '../../common/sql';
@@ -25,11 +26,11 @@ export function answersReady(call: PlatformCallView | null | undefined): boolean
 
 /**
  * After the `a` CTE (the attempt just updated, RETURNING *): the attempt in the entity's property
- * names, its lead locked FOR UPDATE (when $11 is true: the lead is about to change) and its
+ * names, its lead locked FOR UPDATE (it is about to change) and its
  * campaign's current status, in the same round trip.
  */
 const SELECT_ATTEMPT_AND_LEAD = `,
-  l AS (SELECT * FROM leads WHERE id = (SELECT lead_id FROM a) AND $11::boolean FOR UPDATE)
+  l AS (SELECT * FROM leads WHERE id = (SELECT lead_id FROM a) FOR UPDATE)
   SELECT json_build_object(
            'id', a.id, 'leadId', a.lead_id, 'campaignId', a.campaign_id, 'attemptNumber', a.attempt_number,
            'agentId', a.agent_id, 'fromNumber', a.from_number, 'toNumber', a.to_number, 'state', a.state,
@@ -59,14 +60,17 @@ interface AttemptAndLead {
 }
 
 /**
- * Records the end of calls and what it means for their leads, each in one transaction guarded
- * by the attempt's state, so that two instances never finalise an attempt twice:
- * - the attempt gets the platform's final status, outcome, end time, duration, cost and raw
- *   post-call answers, and frees its slot;
- * - the lead becomes completed (typed answers and verdict from QualificationService in the same
- *   transaction), retry_scheduled, exhausted, failed or cancelled (see decideLeadAfterCall).
- * A completed call whose answers are not ready yet frees its slot at once; its lead waits in
- * `calling` until the answers arrive or answersWaitMs passes.
+ * Records the end of calls and what it means for their leads, each step guarded by the attempt's
+ * state, so that two instances never finalise an attempt twice:
+ * - one statement: the attempt gets the platform's final status, outcome, end time, duration,
+ *   cost and raw post-call answers, and frees its slot, `answers_due_until` marking its lead as
+ *   still to settle;
+ * - one transaction: the lead becomes completed (typed answers and verdict from
+ *   QualificationService), retry_scheduled, exhausted, failed or cancelled (see
+ *   decideLeadAfterCall), and `answers_due_until` is cleared.
+ * A completed call whose answers are not ready yet waits between the two, its lead in `calling`,
+ * until the answers arrive or answersWaitMs passes; so does any lead whose process stopped
+ * between them, until the tracker sees its attempt (the mark has then passed).
  */
 @Injectable()
 export class AttemptFinalizer {
@@ -75,13 +79,20 @@ export class AttemptFinalizer {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(ENGINE_SETTINGS) private readonly settings: EngineSettings,
+    @Inject(DIALER_FAULTS) private readonly faults: DialerFaults,
     private readonly qualification: QualificationService,
     private readonly metrics: EngineMetrics,
   ) {}
 
   /**
    * The call is over (or given up on, outcome `unknown`). `campaign` is a recent copy of the
-   * attempt's campaign (policy, questions, rules); its current status is read in the transaction.
+   * attempt's campaign (policy, questions, rules); its current status is read when the lead is
+   * settled. Two steps, so that the slot is free after one round trip:
+   * 1. one statement ends the attempt (its slot is free once it commits; `onSlotFreed` is then
+   *    called) and leaves `answers_due_until` set: the lead is still to be settled;
+   * 2. settle() settles the lead in a transaction, now, or once the post-call answers arrive
+   *    (completed call, answers not ready), or, after a crash between the two, when the tracker
+   *    finds the attempt ended with `answers_due_until` passed. Either way exactly once.
    */
   async finishCall(
     attemptId: string,
@@ -89,53 +100,66 @@ export class AttemptFinalizer {
     call: PlatformCallView | null,
     outcome: CallOutcome,
     now: Date,
-    note?: string,
+    opts: { note?: string; onSlotFreed?: () => void } = {},
   ): Promise<Finalised | undefined> {
     const answers = call?.answers ?? [];
     const waitForAnswers =
       outcome === 'completed' && !answersReady(call) && !hasNoQuestions(campaign);
-    const result = await this.withQualificationFallback(attemptId, (qualify) =>
-      this.db.transaction(async (tx) => {
-        const [row] = await queryRows<AttemptAndLead>(
-          tx,
-          `WITH a AS (
-             UPDATE call_attempts SET state = 'ended', call_status = $2, outcome = $3, ended_at = $4,
-                    duration_seconds = $5, cost = $6, post_call_answers = $7::jsonb, answers_due_until = $8,
-                    finished_at = $9, error = coalesce($10, error), lease_owner = NULL,
-                    platform_failed = platform_failed OR $3 = 'failed',
-                    lease_expires_at = NULL, updated_at = now()
-              WHERE id = $1 AND state = 'live'
-              RETURNING *)
-           ${SELECT_ATTEMPT_AND_LEAD}`,
-          [
-            attemptId,
-            call?.status ?? null,
-            outcome,
-            parseTime(call?.endedAt) ?? now,
-            numberOrNull(call?.durationSeconds),
-            numberOrNull(call?.cost),
-            JSON.stringify(answers),
-            waitForAnswers ? new Date(now.getTime() + this.settings.answersWaitMs) : null,
-            now,
-            note ?? null,
-            !waitForAnswers,
-          ],
-        );
-        if (!row) return undefined;
-        if (waitForAnswers) return { campaignId: campaign.id, leadFinal: false };
-        return this.settleLead(tx, campaign, row, outcome, answers, now, qualify);
-      }),
+    const ended = await queryRows<{ id: string }>(
+      this.db,
+      `UPDATE call_attempts SET state = 'ended', call_status = $2, outcome = $3, ended_at = $4,
+              duration_seconds = $5, cost = $6, post_call_answers = $7::jsonb, answers_due_until = $8,
+              finished_at = $9, error = coalesce($10, error), lease_owner = NULL,
+              platform_failed = platform_failed OR $3 = 'failed',
+              lease_expires_at = NULL, updated_at = now()
+        WHERE id = $1 AND state = 'live'
+        RETURNING id`,
+      [
+        attemptId,
+        call?.status ?? null,
+        outcome,
+        parseTime(call?.endedAt) ?? now,
+        numberOrNull(call?.durationSeconds),
+        numberOrNull(call?.cost),
+        JSON.stringify(answers),
+        waitForAnswers ? new Date(now.getTime() + this.settings.answersWaitMs) : now,
+        now,
+        opts.note ?? null,
+      ],
     );
-    if (result) this.metrics.callsEnded.inc({ outcome });
-    return result;
+    if (ended.length === 0) return undefined;
+    this.metrics.callsEnded.inc({ outcome });
+    opts.onSlotFreed?.();
+    if (waitForAnswers) return { campaignId: campaign.id, leadFinal: false };
+    await this.faults.afterEndBeforeSettle?.(attemptId);
+    const settled = await this.settle(attemptId, campaign, call, now, false);
+    return settled ?? { campaignId: campaign.id, leadFinal: false };
   }
 
-  /** A completed call's answers arrived, or stopped being waited for: the lead completes. */
-  async completeAnswers(
+  /**
+   * An ended attempt's lead still to settle (answers_due_until set): its answers arrived, or
+   * stopped being waited for, or the process that ended it stopped before settling.
+   */
+  completeAnswers(
     attemptId: string,
     campaign: Campaign,
     call: PlatformCallView | null,
     now: Date,
+  ): Promise<Finalised | undefined> {
+    return this.settle(attemptId, campaign, call, now, !hasNoQuestions(campaign));
+  }
+
+  /**
+   * Settles the lead of an ended attempt whose answers_due_until is set, with the attempt's own
+   * outcome, in one transaction guarded by answers_due_until (so exactly once). `awaited`: a
+   * completed call's answers were waited for; if they are still missing, the attempt says so.
+   */
+  private async settle(
+    attemptId: string,
+    campaign: Campaign,
+    call: PlatformCallView | null,
+    now: Date,
+    awaited: boolean,
   ): Promise<Finalised | undefined> {
     const ready = answersReady(call);
     return this.withQualificationFallback(attemptId, (qualify) =>
@@ -145,15 +169,19 @@ export class AttemptFinalizer {
           `WITH a AS (
              UPDATE call_attempts SET answers_due_until = NULL, updated_at = now(),
                     post_call_answers = CASE WHEN $2 THEN $3::jsonb ELSE post_call_answers END,
-                    error = CASE WHEN $2 THEN error ELSE 'post-call answers did not arrive in time' END
+                    error = CASE WHEN $2 OR NOT $4 OR outcome IS DISTINCT FROM 'completed' THEN error
+                                 ELSE 'post-call answers did not arrive in time' END
               WHERE id = $1 AND state = 'ended' AND answers_due_until IS NOT NULL
               RETURNING *)
-           ${SELECT_ATTEMPT_AND_LEAD.replace(/\$11/g, 'true')}`,
-          [attemptId, ready, JSON.stringify(call?.answers ?? [])],
+           ${SELECT_ATTEMPT_AND_LEAD}`,
+          [attemptId, ready, JSON.stringify(call?.answers ?? []), awaited],
         );
         if (!row) return undefined;
+        const outcome = (row.attempt.outcome ?? 'unknown') as CallOutcome;
         const answers = row.attempt.postCallAnswers ?? [];
-        return this.settleLead(tx, campaign, row, 'completed', answers, now, qualify);
+        // Decided as of the call's end (a retry's delay counts from it), however late settled.
+        const endedAt = toDate(row.attempt.finishedAt) ?? now;
+        return this.settleLead(tx, campaign, row, outcome, answers, endedAt, qualify);
       }),
     );
   }

@@ -176,9 +176,8 @@ export class CallTracker {
       .run(job)
       .then((f) => {
         if (!f) return;
+        // (Its slot was freed, and the dialler woken, as soon as the attempt ended.)
         this.finalsSinceLastPass++;
-        // A slot is free: let the dialler refill it now.
-        this.dialer.wake();
       })
       .catch((e: unknown) => {
         this.logger.warn(`recording a call's end failed, will retry: ${String(e)}`);
@@ -205,7 +204,10 @@ export class CallTracker {
     }
     const reading = call?.reading;
     if (call && reading?.kind === 'terminal') {
-      return (c) => this.finalizer.finishCall(t.id, c, call, reading.outcome, now);
+      return (c) =>
+        this.finalizer.finishCall(t.id, c, call, reading.outcome, now, {
+          onSlotFreed: () => this.dialer.wake(),
+        });
     }
     if (call && reading?.kind === 'unrecognised' && !this.loggedStatuses.has(call.status)) {
       this.loggedStatuses.add(call.status);
@@ -219,7 +221,10 @@ export class CallTracker {
       // Slots are freed only for calls known to be over: end it on the platform first.
       await this.terminator.terminateUntracked(t.call_id);
       const note = `no final status after ${Math.round(this.settings.maxCallAgeMs / 60_000)} min (last status: ${call?.status ?? 'not seen'}): ended as unknown`;
-      return this.finalizer.finishCall(t.id, c, call ?? null, 'unknown', now, note);
+      return this.finalizer.finishCall(t.id, c, call ?? null, 'unknown', now, {
+        note,
+        onSlotFreed: () => this.dialer.wake(),
+      });
     };
   }
 
