@@ -239,11 +239,24 @@ export function attemptsCountStatement(op: 'insert' | 'update' | 'delete'): stri
 }
 
 /** The trigger function of one kind of statement on call_attempts (see attemptsCountStatement). */
-export function attemptsCountFunction(op: 'insert' | 'update' | 'delete'): string {
+function attemptsCountFunction(op: 'insert' | 'update' | 'delete'): string {
+  return countingFunctionSql(`call_attempts_count_${op}`, [attemptsCountStatement(op)]);
+}
+
+/**
+ * A statement-level trigger function that runs counting `statements` (after `guard`, plpgsql
+ * that may RETURN early); `replace`: CREATE OR REPLACE. Every counters' migration writes its
+ * functions with it.
+ */
+export function countingFunctionSql(
+  name: string,
+  statements: string[],
+  opts: { guard?: string; replace?: boolean } = {},
+): string {
   return `
-    CREATE FUNCTION call_attempts_count_${op}() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-      ${attemptsCountStatement(op)};
+    CREATE ${opts.replace ? 'OR REPLACE ' : ''}FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN${opts.guard ?? ''}
+      ${statements.join(';\n      ')};
       RETURN NULL;
     END $$`;
 }

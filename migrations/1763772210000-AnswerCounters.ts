@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { LEADS_COUNT_FUNCTION } from './1763772200000-CampaignCounters';
+import { countingFunctionSql, LEADS_COUNT_FUNCTION } from './1763772200000-CampaignCounters';
 
 /**
  * The report's answer distributions from `campaign_counters` too (src/reports/report-summary.ts),
@@ -136,11 +136,6 @@ export function leadsCountStatement(op: 'insert' | 'update' | 'delete'): string 
 }
 
 /** The trigger function of one kind of statement on leads. */
-export function leadsCountFunction(op: 'insert' | 'update' | 'delete'): string {
-  return `
-    CREATE FUNCTION leads_count_${op}() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-      ${leadsCountStatement(op)};
-      RETURN NULL;
-    END $$`;
+function leadsCountFunction(op: 'insert' | 'update' | 'delete'): string {
+  return countingFunctionSql(`leads_count_${op}`, [leadsCountStatement(op)]);
 }

@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { countingFunctionSql } from './1763772200000-CampaignCounters';
 
 /**
  * The budget cap's figures in `campaign_counters`, so that the claim's check (CampaignLimits)
@@ -84,10 +85,5 @@ export function budgetCountStatement(op: Op): string {
 }
 
 export function budgetCountFunction(op: Op): string {
-  return `
-    CREATE FUNCTION call_attempts_budget_count_${op}() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-      ${budgetCountStatement(op)};
-      RETURN NULL;
-    END $$`;
+  return countingFunctionSql(`call_attempts_budget_count_${op}`, [budgetCountStatement(op)]);
 }

@@ -1,6 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { attemptsCountFunction, attemptsCountStatement } from './1763772200000-CampaignCounters';
-import { leadsCountFunction, leadsCountStatement } from './1763772210000-AnswerCounters';
+import { attemptsCountStatement, countingFunctionSql } from './1763772200000-CampaignCounters';
+import { leadsCountStatement } from './1763772210000-AnswerCounters';
 import {
   budgetCountFunction,
   budgetCountStatement,
@@ -31,28 +31,31 @@ export class CounterTriggersFastPath1763773300000 implements MigrationInterface 
     }
     for (const op of ['insert', 'delete'] as const) {
       await q.query(
-        triggerFunction(
+        countingFunctionSql(
           `call_attempts_count_${op}`,
-          '',
-          attemptsCountStatement(op),
-          budgetCountStatement(op),
+          [attemptsCountStatement(op), budgetCountStatement(op)],
+          { replace: true },
         ),
       );
     }
     await q.query(attemptsUpdateFunction());
     await q.query(
-      triggerFunction(
-        'leads_count_update',
-        unchangedGuard('leads', LEAD_COLUMNS),
-        leadsCountStatement('update'),
-      ),
+      countingFunctionSql('leads_count_update', [leadsCountStatement('update')], {
+        guard: unchangedGuard('leads', LEAD_COLUMNS),
+        replace: true,
+      }),
     );
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(orReplace(leadsCountFunction('update')));
+    const replace = { replace: true };
+    await q.query(
+      countingFunctionSql('leads_count_update', [leadsCountStatement('update')], replace),
+    );
     for (const op of OPS) {
-      await q.query(orReplace(attemptsCountFunction(op)));
+      await q.query(
+        countingFunctionSql(`call_attempts_count_${op}`, [attemptsCountStatement(op)], replace),
+      );
       await q.query(budgetCountFunction(op));
       await q.query(`
         CREATE TRIGGER call_attempts_budget_count_${op} AFTER ${op.toUpperCase()} ON call_attempts
@@ -88,19 +91,6 @@ function unchangedGuard(table: 'attempts' | 'leads', columns: string[]): string 
                       WHERE (${columnsOf('o', columns)}) IS DISTINCT FROM (${columnsOf('n', columns)})) THEN
         RETURN NULL;
       END IF;`;
-}
-
-function triggerFunction(name: string, guard: string, ...statements: string[]): string {
-  return `
-    CREATE OR REPLACE FUNCTION ${name}() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN${guard}
-      ${statements.join(';\n      ')};
-      RETURN NULL;
-    END $$`;
-}
-
-function orReplace(createFunction: string): string {
-  return createFunction.replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION');
 }
 
 /**
