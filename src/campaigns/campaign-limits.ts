@@ -28,11 +28,57 @@ const NONE: StartsAllowed = { starts: 0, expired: 0 };
 export class CampaignLimits {
   constructor(private readonly lifecycle: CampaignLifecycle) {}
 
-  async startsAllowed(tx: EntityManager, c: Campaign, now: Date): Promise<StartsAllowed> {
+  /**
+   * The figures of the controls that are set, as columns for the claim's counting statement
+   * (each round trip inside the claim is slot time on a busy machine): `failed`, the breaker's
+   * failed starts in its window (a small partial index), `budget`, the budget's counters, and
+   * `today`, the attempts started since local midnight; NULL for a control not set. Its
+   * parameters are numbered from `$first` on, `$campaign` holding the campaign's id.
+   */
+  figuresSql(
+    c: Campaign,
+    now: Date,
+    campaign: string,
+    first: number,
+  ): { columns: string; params: unknown[] } {
+    const midnight =
+      c.maxCallsPerDay === null
+        ? null
+        : DateTime.fromJSDate(now).setZone(c.timezone).startOf('day').toJSDate();
+    const [since, budget, keys, today] = [first, first + 1, first + 2, first + 3].map(
+      (n) => `$${n}`,
+    );
+    return {
+      columns: `CASE WHEN ${since}::timestamptz IS NOT NULL THEN
+                  (SELECT count(*)::int FROM call_attempts
+                    WHERE campaign_id = ${campaign} AND requested_at >= ${since} AND platform_failed) END AS failed,
+                CASE WHEN ${budget}::boolean THEN
+                  (SELECT coalesce(json_object_agg(key, value), '{}') FROM (
+                     SELECT key, sum(value)::text AS value FROM campaign_counters
+                      WHERE campaign_id = ${campaign} AND key = ANY(${keys}::text[]) GROUP BY key) k) END AS budget,
+                CASE WHEN ${today}::timestamptz IS NOT NULL THEN
+                  (SELECT count(*)::int FROM call_attempts
+                    WHERE campaign_id = ${campaign} AND requested_at >= ${today} AND state <> 'not_dialled') END AS today`,
+      params: [
+        c.autoPause ? breakerSince(c, now) : null,
+        c.maxCost !== null,
+        BUDGET_KEYS,
+        midnight,
+      ],
+    };
+  }
+
+  /** The starts the controls allow, given the row holding figuresSql's columns. */
+  async startsAllowed(
+    tx: EntityManager,
+    c: Campaign,
+    now: Date,
+    row: FiguresRow,
+  ): Promise<StartsAllowed> {
     if (c.endsAt && now.getTime() >= new Date(c.endsAt).getTime()) {
       return { starts: 0, expired: await this.expireWaitingLeads(tx, c.id) };
     }
-    const figures = await this.figures(tx, c, now);
+    const figures = figuresOf(row);
     if (figures.failed !== null && (await this.breakerTrips(tx, c, now, figures.failed)))
       return NONE;
     let starts = Infinity;
@@ -44,44 +90,6 @@ export class CampaignLimits {
       starts = Math.min(starts, c.maxCallsPerDay - figures.today);
     }
     return starts === Infinity ? UNLIMITED : { starts: Math.max(0, starts), expired: 0 };
-  }
-
-  /**
-   * The figures of the controls that are set, in one statement (each round trip inside the claim
-   * is slot time on a busy machine): the breaker's failed starts in its window (a small partial
-   * index), the budget's counters, the attempts started since local midnight.
-   */
-  private async figures(tx: EntityManager, c: Campaign, now: Date): Promise<ControlFigures> {
-    if (!c.autoPause && c.maxCost === null && c.maxCallsPerDay === null) {
-      return { failed: null, budget: null, today: null };
-    }
-    const midnight =
-      c.maxCallsPerDay === null
-        ? null
-        : DateTime.fromJSDate(now).setZone(c.timezone).startOf('day').toJSDate();
-    const [row] = await queryRows<{
-      failed: number | null;
-      budget: Record<string, string> | null;
-      today: number | null;
-    }>(
-      tx,
-      `SELECT CASE WHEN $2::timestamptz IS NOT NULL THEN
-                (SELECT count(*)::int FROM call_attempts
-                  WHERE campaign_id = $1 AND requested_at >= $2 AND platform_failed) END AS failed,
-              CASE WHEN $3 THEN
-                (SELECT coalesce(json_object_agg(key, value), '{}') FROM (
-                   SELECT key, sum(value)::text AS value FROM campaign_counters
-                    WHERE campaign_id = $1 AND key = ANY($4::text[]) GROUP BY key) k) END AS budget,
-              CASE WHEN $5::timestamptz IS NOT NULL THEN
-                (SELECT count(*)::int FROM call_attempts
-                  WHERE campaign_id = $1 AND requested_at >= $5 AND state <> 'not_dialled') END AS today`,
-      [c.id, c.autoPause ? breakerSince(c, now) : null, c.maxCost !== null, BUDGET_KEYS, midnight],
-    );
-    const budget =
-      row.budget === null
-        ? null
-        : new Map(Object.entries(row.budget).map(([k, v]) => [k, Number(v)] as const));
-    return { failed: row.failed, budget, today: row.today };
   }
 
   /** The end date passed: leads still waiting for a call become `expired` (final). */
@@ -167,6 +175,21 @@ export class CampaignLimits {
 const BUDGET_KEYS = ['spent', 'priced_calls', 'slots'] as const;
 
 const round = (n: number) => Math.round(n * 10_000) / 10_000;
+
+/** figuresSql's columns, as the driver hands them over. */
+export interface FiguresRow {
+  failed: number | null;
+  budget: Record<string, string> | null;
+  today: number | null;
+}
+
+function figuresOf(row: FiguresRow): ControlFigures {
+  const budget =
+    row.budget === null
+      ? null
+      : new Map(Object.entries(row.budget).map(([k, v]) => [k, Number(v)] as const));
+  return { failed: row.failed, budget, today: row.today };
+}
 
 interface ControlFigures {
   /** Failed starts in the breaker's window; null: no breaker. */

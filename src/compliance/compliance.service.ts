@@ -4,7 +4,7 @@ import { CLOCK, type Clock } from '../core/runtime';
 import type { CallingWindow } from '../windows/calling-window';
 import { candidateZones } from '../windows/candidate-zones';
 import { complianceOf, type ComplianceSettings } from './compliance-settings';
-import { contactHistory, lockAndReadHistories, tryLockNumber } from './contact-history';
+import { contactHistory, readLockedHistories, tryLockNumber } from './contact-history';
 import { evaluate, lookback, type ComplianceVerdict, type ContactHistory } from './evaluate';
 import { loadRuleBook, type RuleBook } from './rule-loader';
 import { RULE_FILES } from './rules';
@@ -48,13 +48,15 @@ export class ComplianceService {
   }
 
   /**
-   * For a claim's candidates at once: locks their numbers and reads their histories in two
-   * statements (instead of two per lead). Pass the answer to screen() as `histories`.
+   * For a claim's candidates at once: the histories of the numbers the claim's candidates
+   * statement locked (`number_locked`, see tryLockNumberSql), in one statement (instead of two per
+   * lead). Pass the answer to screen() as `histories`: a number that needs its history and is
+   * missing from it is held by another claim (busy).
    */
-  async prepareClaim(
+  async readClaimHistories(
     db: Queryable,
     campaign: ComplianceCampaignRow,
-    leads: { phone: string }[],
+    leads: { phone: string; number_locked: boolean }[],
     now: Date,
   ): Promise<Map<string, ContactHistory>> {
     const settings = complianceOf(campaign.compliance);
@@ -63,12 +65,12 @@ export class ComplianceService {
     const phones: string[] = [];
     for (const lead of leads) {
       const look = lookback(lead.phone, settings, this.book);
-      if (look.attemptDays === 0 && look.refusalDays === 0) continue;
+      if (!lead.number_locked || (look.attemptDays === 0 && look.refusalDays === 0)) continue;
       phones.push(lead.phone);
       attemptDays = Math.max(attemptDays, look.attemptDays);
       refusalDays = Math.max(refusalDays, look.refusalDays);
     }
-    return lockAndReadHistories(db, phones, now, { attemptDays, refusalDays });
+    return readLockedHistories(db, phones, now, { attemptDays, refusalDays });
   }
 
   /** How far back the number's history matters under the campaign's laws (0 and 0: not at all). */
@@ -92,7 +94,7 @@ export class ComplianceService {
     opts: {
       lock?: boolean;
       excludeAttemptId?: string;
-      /** From prepareClaim: a number missing from it is held by another claim (busy). */
+      /** From readClaimHistories: a number missing from it is held by another claim (busy). */
       histories?: Map<string, ContactHistory>;
     } = {},
   ): Promise<Screening> {

@@ -77,12 +77,19 @@ export async function contactHistory(
 }
 
 /**
- * The claim's batch form of tryLockNumber + contactHistory: locks every number it can in one
- * statement (try-locks never wait, so two claims never deadlock), then reads the locked numbers'
- * histories in a second one (a new statement: it sees whatever the previous holder committed).
- * Numbers another claim holds are absent from the answer: their leads wait for the next pass.
+ * The number's lock as a column of the claim's candidates statement: a try-lock never waits, so
+ * two claims never deadlock; `false`, another claim holds the number now (its lead waits for the
+ * next pass). `space` is the parameter holding ADVISORY_LOCKS.contactSpace.
  */
-export async function lockAndReadHistories(
+export function tryLockNumberSql(phone: string, space: string): string {
+  return `pg_try_advisory_xact_lock(${space}, hashtext(${phone}))`;
+}
+
+/**
+ * The histories of numbers the claim has locked (tryLockNumberSql, in an earlier statement: this
+ * one sees whatever the previous holder committed), in one statement for the whole batch.
+ */
+export async function readLockedHistories(
   db: Queryable,
   phones: string[],
   now: Date,
@@ -90,12 +97,6 @@ export async function lockAndReadHistories(
 ): Promise<Map<string, ContactHistory>> {
   const out = new Map<string, ContactHistory>();
   if (phones.length === 0) return out;
-  const locked = await db.query<{ phone: string }[]>(
-    `SELECT p AS phone FROM unnest($1::text[]) AS p
-      WHERE pg_try_advisory_xact_lock($2, hashtext(p))`,
-    [[...new Set(phones)].sort(), ADVISORY_LOCKS.contactSpace],
-  );
-  if (locked.length === 0) return out;
   const columns = historyColumnsSql('p.phone', {
     attemptsSince: '$2',
     refusalsSince: '$3',
@@ -104,7 +105,7 @@ export async function lockAndReadHistories(
   const rows = await db.query<
     { phone: string; attempts: Date[] | null; refused_at: Date | null }[]
   >(`SELECT p.phone, ${columns} FROM unnest($1::text[]) AS p(phone)`, [
-    locked.map((r) => r.phone),
+    [...new Set(phones)],
     ...historySince(now, look),
     now,
   ]);

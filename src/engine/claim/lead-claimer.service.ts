@@ -2,13 +2,15 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Campaign } from '../../campaigns/campaign.entity';
-import { CampaignLimits } from '../../campaigns/campaign-limits';
+import { CampaignLimits, type FiguresRow } from '../../campaigns/campaign-limits';
 import { CallingWindowService } from '../../windows/calling-window.service';
 import { ComplianceService } from '../../compliance/compliance.service';
 import type { ContactHistory } from '../../compliance/evaluate';
 import { ENGINE_SETTINGS, type EngineSettings } from '../engine-settings';
 import { PAUSE_COLUMNS, pauseStateOf, PlatformPauseService } from '../start/platform-pause.service';
 import { queryRows } from '../../common/sql';
+import { ADVISORY_LOCKS } from '../../common/advisory-locks';
+import { tryLockNumberSql } from '../../compliance/contact-history';
 import { SLOT_STATES_SQL } from '../../common/attempt-states';
 import { LeadsRepository } from '../../leads/leads.repository';
 import { DIALABLE_LEAD_STATUSES_SQL } from '../../leads/lead-statuses';
@@ -37,6 +39,8 @@ interface Candidate {
   suppressed: boolean;
   contact_type: 'consumer' | 'business' | null;
   consent_at: Date | null;
+  /** The number's lock for the calling laws' counts (false: another claim holds it now). */
+  number_locked: boolean;
 }
 
 const NOTHING: ClaimResult = { calls: [], idle: false, finalised: 0 };
@@ -86,8 +90,9 @@ export class LeadClaimer {
         const batch = Math.max(k - chosen.length, 100);
         const candidates = await this.candidates(tx, campaign.id, now, batch, chosen);
         seen += candidates.length;
-        // The calling laws' counts: every candidate number locked and read in two statements.
-        const histories = await this.compliance.prepareClaim(tx, campaign, candidates, now);
+        // The calling laws' counts: the numbers locked by the candidates statement, their
+        // histories read in one more (a new statement sees what the locks' last holders committed).
+        const histories = await this.compliance.readClaimHistories(tx, campaign, candidates, now);
         for (const lead of candidates) {
           if (chosen.length >= k) break;
           const verdict = await this.screen(tx, campaign, lead, now, histories);
@@ -104,22 +109,17 @@ export class LeadClaimer {
 
   /**
    * How many calls this campaign may start now, by its caps, the learned platform limit, the
-   * shared pause and its controls (CampaignLimits: end date, breaker, budget, daily cap).
+   * shared pause and its controls (CampaignLimits: end date, breaker, budget, daily cap), counted
+   * in one statement under the campaign's lock.
    */
   private async freeStarts(
     tx: EntityManager,
     campaign: Campaign,
     now: Date,
   ): Promise<{ free: number; expired: number }> {
-    const free = await this.freeByCaps(tx, campaign, now);
-    if (free <= 0) return { free, expired: 0 };
-    const allowed = await this.limits.startsAllowed(tx, campaign, now);
-    return { free: Math.min(free, allowed.starts), expired: allowed.expired };
-  }
-
-  private async freeByCaps(tx: EntityManager, campaign: Campaign, now: Date): Promise<number> {
     const windowStart = new Date(now.getTime() - this.settings.rateWindowMs);
-    const [row] = await queryRows<Record<string, unknown>>(
+    const figures = this.limits.figuresSql(campaign, now, '$1', 3);
+    const [row] = await queryRows<Record<string, unknown> & FiguresRow>(
       tx,
       `SELECT ${PAUSE_COLUMNS},
          (SELECT count(*) FROM call_attempts
@@ -127,12 +127,24 @@ export class LeadClaimer {
          (SELECT count(*) FROM call_attempts WHERE campaign_id = $1 AND state = 'starting') AS starting,
          (SELECT count(*) FROM call_attempts
            WHERE campaign_id = $1 AND state NOT IN ('starting', 'not_dialled')
-             AND requested_at > $3
-             AND greatest(requested_at, coalesce(started_at, requested_at)) > $2) AS recent
+             AND greatest(requested_at, coalesce(started_at, requested_at)) > $2) AS recent,
+         ${figures.columns}
          FROM platform_pause p WHERE p.id = 1`,
-      // A POST can end at most the client timeout after requested_at: bounds the index scan.
-      [campaign.id, windowStart, new Date(windowStart.getTime() - 5 * 60_000)],
+      // `recent` reads the window's starts only (index call_attempts_start_window_idx).
+      [campaign.id, windowStart, ...figures.params],
     );
+    const free = await this.freeByCaps(tx, campaign, now, row);
+    if (free <= 0) return { free, expired: 0 };
+    const allowed = await this.limits.startsAllowed(tx, campaign, now, row);
+    return { free: Math.min(free, allowed.starts), expired: allowed.expired };
+  }
+
+  private async freeByCaps(
+    tx: EntityManager,
+    campaign: Campaign,
+    now: Date,
+    row: Record<string, unknown>,
+  ): Promise<number> {
     const pause = this.pause.remember(pauseStateOf(row));
     if (pause.pausedUntil.getTime() > now.getTime()) return 0;
     const busy = Number(row.busy);
@@ -171,7 +183,11 @@ export class LeadClaimer {
     return Math.min(free, Math.max(1, share - busy));
   }
 
-  /** Due leads in import order whose number is not in a call anywhere (any campaign). */
+  /**
+   * Due leads in import order whose number is not in a call anywhere (any campaign), locked
+   * (SKIP LOCKED: another claim's are left to it), each with its number's lock for the calling
+   * laws taken in the same round trip (a try-lock: it never waits).
+   */
   private async candidates(
     tx: EntityManager,
     campaignId: string,
@@ -181,18 +197,22 @@ export class LeadClaimer {
   ): Promise<Candidate[]> {
     return queryRows(
       tx,
-      `SELECT l.id, l.phone, l.timezone, l.variables, l.contact_type, l.consent_at,
-              EXISTS (SELECT 1 FROM suppressions s WHERE s.phone = l.phone) AS suppressed
-         FROM leads l
-        WHERE l.campaign_id = $1 AND l.status IN ${DIALABLE_LEAD_STATUSES_SQL}
-          AND (l.next_attempt_at IS NULL OR l.next_attempt_at <= $2)
-          AND NOT EXISTS (SELECT 1 FROM call_attempts a
-                           WHERE a.to_number = l.phone AND a.state IN ${SLOT_STATES_SQL})
-          AND NOT (l.id = ANY($4::uuid[]))
-        ORDER BY l.seq
-        LIMIT $3
-        FOR UPDATE OF l SKIP LOCKED`,
-      [campaignId, now, limit, exclude.map((c) => c.id)],
+      `WITH c AS MATERIALIZED (
+         SELECT l.id, l.seq, l.phone, l.timezone, l.variables, l.contact_type, l.consent_at,
+                EXISTS (SELECT 1 FROM suppressions s WHERE s.phone = l.phone) AS suppressed
+           FROM leads l
+          WHERE l.campaign_id = $1 AND l.status IN ${DIALABLE_LEAD_STATUSES_SQL}
+            AND (l.next_attempt_at IS NULL OR l.next_attempt_at <= $2)
+            AND NOT EXISTS (SELECT 1 FROM call_attempts a
+                             WHERE a.to_number = l.phone AND a.state IN ${SLOT_STATES_SQL})
+            AND NOT (l.id = ANY($4::uuid[]))
+          ORDER BY l.seq
+          LIMIT $3
+          FOR UPDATE OF l SKIP LOCKED)
+       SELECT c.id, c.phone, c.timezone, c.variables, c.contact_type, c.consent_at, c.suppressed,
+              ${tryLockNumberSql('c.phone', '$5')} AS number_locked
+         FROM c ORDER BY c.seq`,
+      [campaignId, now, limit, exclude.map((c) => c.id), ADVISORY_LOCKS.contactSpace],
     );
   }
 
@@ -229,7 +249,7 @@ export class LeadClaimer {
   }
 
   /**
-   * The calling laws (ComplianceService), the number locked (prepareClaim) until the claim commits so that no
+   * The calling laws (ComplianceService), the number locked (candidates) until the claim commits so that no
    * other claim, in any campaign or instance, counts the same attempts. Held back: the lead keeps
    * its place until the law allows it; ineligible: final, with the reason.
    */
