@@ -4,6 +4,7 @@
  *   npm run bench:campaign                       # embedded PostgreSQL in a temp folder
  *   DATABASE_URL=postgres://… npm run bench:campaign
  *   BENCH_ONLY=efficiency|live1000 npm run bench:campaign
+ *   BENCH_PG_STATS=1 npm run bench:campaign      # + where PostgreSQL's time went (pg_stat_statements)
  *
  * 1. efficiency: 10,000 leads, max_concurrent_calls 100, calls of 1–3 s (all answered):
  *    efficiency = ideal ÷ actual makespan, ideal = max(N ÷ rate, N × mean call duration ÷ concurrency).
@@ -68,6 +69,11 @@ const LEAD_TIMEZONE = process.env.BENCH_LEAD_TIMEZONE || null;
  * is on by default) far above what the run reaches, so that each claim pays for all their checks.
  */
 const CONTROLS = process.env.BENCH_CONTROLS === '1';
+/**
+ * BENCH_PG_STATS=1 (embedded PostgreSQL only) loads pg_stat_statements and adds to each result
+ * the statements that took the most execution time in the run, per finished call.
+ */
+const PG_STATS = process.env.BENCH_PG_STATS === '1';
 
 /**
  * Every compliance check runs on every claim and start (French law for +33 numbers: hours,
@@ -142,7 +148,11 @@ const LAW = benchLaw();
 const FROM = HAIR_SALON_FR_SCENARIO.phone_numbers.map((n) => n.number);
 
 async function main(): Promise<void> {
-  const pg = await startDatabase();
+  const pg = await startDatabase(
+    PG_STATS
+      ? ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'track_functions=all']
+      : [],
+  );
   const results: Record<string, unknown>[] = [];
   try {
     for (const scenario of SCENARIOS) {
@@ -188,6 +198,10 @@ async function run(adminUrl: string, s: Scenario): Promise<Record<string, unknow
       `${s.name}: ${s.leads} leads, concurrency ${s.concurrency}, ${s.perMinute}/min, calls ${s.talkMs[0] / 1000}–${s.talkMs[1] / 1000} s, poll ${tuning.pollIntervalMs} ms`,
     );
     await sim.reset();
+    if (PG_STATS) {
+      await sql.query(`CREATE EXTENSION IF NOT EXISTS pg_stat_statements`);
+      await sql.query(`SELECT pg_stat_statements_reset()`);
+    }
     const t0 = Date.now();
     await sql.query(`UPDATE campaigns SET status = 'running', started_at = now() WHERE id = $1`, [
       campaignId,
@@ -268,6 +282,7 @@ async function run(adminUrl: string, s: Scenario): Promise<Record<string, unknow
       requests,
       end_to_recorded_ms: delays,
       slot_cycle_ms: cycle,
+      ...(PG_STATS ? { pg_statements: await topStatements(sql, final.calls) } : {}),
     };
     log(JSON.stringify(result, null, 2));
     return result;
@@ -419,6 +434,26 @@ async function slotCycle(
     // The same without the ramp-up and the last calls draining (the middle 80 % of the run).
     utilisation_mid: round(Number(r.held_mid_s) / (0.8 * slotSeconds), 3),
   };
+}
+
+/** The statements of this database that took the most execution time, per finished call. */
+async function topStatements(sql: Client, calls: number): Promise<Record<string, unknown>[]> {
+  const { rows } = await sql.query<{
+    calls: string;
+    mean_ms: number;
+    total_ms: number;
+    query: string;
+  }>(
+    `SELECT calls, mean_exec_time AS mean_ms, total_exec_time AS total_ms, query
+       FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+      ORDER BY total_exec_time DESC LIMIT 15`,
+  );
+  return rows.map((r) => ({
+    per_call: round(Number(r.calls) / calls, 2),
+    mean_ms: round(r.mean_ms, 3),
+    ms_per_call: round(r.total_ms / calls, 3),
+    statement: r.query.replace(/\s+/g, ' ').slice(0, 120),
+  }));
 }
 
 main().catch((e) => {

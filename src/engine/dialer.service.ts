@@ -107,20 +107,25 @@ export class DialerService {
     // platform limit), a freed slot so goes to the campaign furthest below its weighted share, and
     // calls split by the caps over time; every instance reads the same rows, so the fleet agrees
     // on the order. Skipping the whole pass while paused also means a pass never sees the pause
-    // end halfway (the campaigns after that instant would take every free slot).
+    // end halfway (the campaigns after that instant would take every free slot). The last
+    // minute's calls are counted only when there is an order to decide (more than one campaign):
+    // a running campaign makes up to its per-minute cap of them, read on every pass otherwise.
     const now = this.clock.now();
     const campaigns = await queryRows<{ id: string }>(
       this.db,
-      `SELECT c.id FROM campaigns c
-         CROSS JOIN LATERAL (SELECT count(*) AS busy FROM call_attempts a
-                              WHERE a.campaign_id = c.id AND a.state IN ${SLOT_STATES_SQL}) b
-         CROSS JOIN LATERAL (SELECT count(*) AS calls FROM call_attempts a
-                              WHERE a.campaign_id = c.id AND a.requested_at > $2
-                                AND a.state <> 'not_dialled') r
-        WHERE c.status = 'running' AND c.max_concurrent_calls > b.busy
-          AND (SELECT paused_until FROM platform_pause WHERE id = 1) <= $1
-        ORDER BY b.busy::float8 / c.max_concurrent_calls, r.calls::float8 / c.max_concurrent_calls,
-                 c.started_at NULLS LAST, c.id`,
+      `SELECT x.id FROM (
+         SELECT c.id, c.started_at, c.max_concurrent_calls, b.busy, count(*) OVER () AS candidates
+           FROM campaigns c
+           CROSS JOIN LATERAL (SELECT count(*) AS busy FROM call_attempts a
+                                WHERE a.campaign_id = c.id AND a.state IN ${SLOT_STATES_SQL}) b
+          WHERE c.status = 'running' AND c.max_concurrent_calls > b.busy
+            AND (SELECT paused_until FROM platform_pause WHERE id = 1) <= $1) x
+        ORDER BY x.busy::float8 / x.max_concurrent_calls,
+                 CASE WHEN x.candidates > 1 THEN
+                   (SELECT count(*) FROM call_attempts a
+                     WHERE a.campaign_id = x.id AND a.requested_at > $2
+                       AND a.state <> 'not_dialled')::float8 / x.max_concurrent_calls END,
+                 x.started_at NULLS LAST, x.id`,
       [now, new Date(now.getTime() - 60_000)],
     );
     let more = false;

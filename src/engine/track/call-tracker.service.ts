@@ -135,21 +135,21 @@ export class CallTracker {
 
   /**
    * In one statement: takes (or renews) the polling lease of every agent with calls to follow
-   * that no other live instance holds, and answers those agents' tracked calls.
+   * that no other live instance holds, and answers those agents' tracked calls (read once).
    */
   private async trackedCallsOfLeasedAgents(now: Date): Promise<Tracked[]> {
     return queryRows<Tracked>(
       this.db,
-      `WITH agents AS (
-         SELECT DISTINCT agent_id FROM call_attempts WHERE state = 'live' OR answers_due_until IS NOT NULL),
+      `WITH tracked AS MATERIALIZED (
+         SELECT id, agent_id, campaign_id, call_id, state, requested_at, started_at, answers_due_until
+           FROM call_attempts WHERE state = 'live' OR answers_due_until IS NOT NULL),
        leased AS (
-         INSERT INTO poll_leases (agent_id, owner, expires_at) SELECT agent_id, $1, $2 FROM agents
+         INSERT INTO poll_leases (agent_id, owner, expires_at)
+         SELECT agent_id, $1, $2 FROM (SELECT DISTINCT agent_id FROM tracked) agents
          ON CONFLICT (agent_id) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at
           WHERE poll_leases.owner = EXCLUDED.owner OR poll_leases.expires_at < $3
          RETURNING agent_id)
-       SELECT a.id, a.agent_id, a.campaign_id, a.call_id, a.state, a.requested_at, a.started_at, a.answers_due_until
-         FROM call_attempts a JOIN leased ON leased.agent_id = a.agent_id
-        WHERE a.state = 'live' OR a.answers_due_until IS NOT NULL`,
+       SELECT t.* FROM tracked t JOIN leased ON leased.agent_id = t.agent_id`,
       [this.settings.instanceId, new Date(now.getTime() + this.settings.pollLeaseMs), now],
     );
   }
