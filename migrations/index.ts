@@ -17,7 +17,6 @@ import { CampaignCounters1763772200000 } from './1763772200000-CampaignCounters'
 import { AnswerCounters1763772210000 } from './1763772210000-AnswerCounters';
 import { BudgetCounters1763773100000 } from './1763773100000-BudgetCounters';
 import { CounterTriggersFastPath1763773300000 } from './1763773300000-CounterTriggersFastPath';
-import { ClaimWindowIndexes1763773400000 } from './1763773400000-ClaimWindowIndexes';
 
 /** Every migration, oldest first (by the timestamp in its name: TypeORM applies them in that order). */
 export const migrations = [
@@ -40,5 +39,4 @@ export const migrations = [
   AnswerCounters1763772210000,
   BudgetCounters1763773100000,
   CounterTriggersFastPath1763773300000,
-  ClaimWindowIndexes1763773400000,
 ];

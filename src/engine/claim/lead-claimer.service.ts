@@ -118,7 +118,7 @@ export class LeadClaimer {
     now: Date,
   ): Promise<{ free: number; expired: number }> {
     const windowStart = new Date(now.getTime() - this.settings.rateWindowMs);
-    const figures = this.limits.figuresSql(campaign, now, '$1', 3);
+    const figures = this.limits.figuresSql(campaign, now, '$1', 4);
     const [row] = await queryRows<Record<string, unknown> & FiguresRow>(
       tx,
       `SELECT ${PAUSE_COLUMNS},
@@ -127,11 +127,12 @@ export class LeadClaimer {
          (SELECT count(*) FROM call_attempts WHERE campaign_id = $1 AND state = 'starting') AS starting,
          (SELECT count(*) FROM call_attempts
            WHERE campaign_id = $1 AND state NOT IN ('starting', 'not_dialled')
+             AND requested_at > $3
              AND greatest(requested_at, coalesce(started_at, requested_at)) > $2) AS recent,
          ${figures.columns}
          FROM platform_pause p WHERE p.id = 1`,
-      // `recent` reads the window's starts only (index call_attempts_start_window_idx).
-      [campaign.id, windowStart, ...figures.params],
+      // A POST can end at most the client timeout after requested_at: bounds the index scan.
+      [campaign.id, windowStart, new Date(windowStart.getTime() - 5 * 60_000), ...figures.params],
     );
     const free = await this.freeByCaps(tx, campaign, now, row);
     if (free <= 0) return { free, expired: 0 };
