@@ -4,6 +4,7 @@ import http from 'node:http';
 import { fixture, insertCampaign, type LeadsTestEnv, startLeadsEnv } from './support';
 import { TEST_API_KEY } from '../kit/app';
 import { waitFor } from '../kit/wait';
+import { ADVISORY_LOCKS } from '../../src/common/advisory-locks';
 
 /** Rows of valid, distinct leads: `count` of them, from `start`. */
 function leadRows(start: number, count: number): string {
@@ -253,8 +254,13 @@ describe('lead files that cannot be imported add nothing', () => {
     await waitFor(
       'the first import to hold its lock',
       async () => {
+        // This database's import lock only: other test files' databases (on the same server,
+        // in parallel) hold advisory locks of their own, claims' number locks among them.
         const { rows } = await env.pg.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND granted`,
+          `SELECT count(*)::int AS n FROM pg_locks
+            WHERE locktype = 'advisory' AND granted AND classid = $1
+              AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+          [ADVISORY_LOCKS.leadImportSpace],
         );
         return rows[0].n > 0;
       },
