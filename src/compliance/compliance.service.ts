@@ -4,7 +4,7 @@ import { CLOCK, type Clock } from '../core/runtime';
 import type { CallingWindow } from '../windows/calling-window';
 import { candidateZones } from '../windows/candidate-zones';
 import { complianceOf, type ComplianceSettings } from './compliance-settings';
-import { contactHistory, readLockedHistories, tryLockNumber } from './contact-history';
+import { contactHistory, readLockedHistories } from './contact-history';
 import { evaluate, lookback, type ComplianceVerdict, type ContactHistory } from './evaluate';
 import { loadRuleBook, type RuleBook } from './rule-loader';
 import { RULE_FILES } from './rules';
@@ -82,9 +82,9 @@ export class ComplianceService {
   }
 
   /**
-   * Screens a lead. With `lock` (inside the claim's transaction) the number is locked first, so
-   * that the attempts counted cannot grow until the claim commits; `excludeAttemptId` leaves the
-   * attempt being started out of its own count.
+   * Screens a lead, with the number's history from `histories` (the claim's, read under its
+   * number locks) or else read here; `excludeAttemptId` leaves the attempt being started out of
+   * its own count.
    */
   async screen(
     db: Queryable,
@@ -92,7 +92,6 @@ export class ComplianceService {
     lead: ComplianceLeadRow,
     now: Date,
     opts: {
-      lock?: boolean;
       excludeAttemptId?: string;
       /** From readClaimHistories: a number missing from it is held by another claim (busy). */
       histories?: Map<string, ContactHistory>;
@@ -107,7 +106,6 @@ export class ComplianceService {
       if (!known) return { busy: true };
       history = known;
     } else if (look.attemptDays > 0 || look.refusalDays > 0) {
-      if (opts.lock && !(await tryLockNumber(db, lead.phone))) return { busy: true };
       history = await contactHistory(db, lead.phone, now, look, opts.excludeAttemptId ?? null);
     }
     return evaluate(

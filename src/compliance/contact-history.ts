@@ -1,15 +1,5 @@
-import { ADVISORY_LOCKS } from '../common/advisory-locks';
 import type { Queryable } from '../common/queryable';
 import type { ContactHistory } from './evaluate';
-
-/** Takes the number's lock for the rest of the transaction; false: another claim holds it now. */
-export async function tryLockNumber(tx: Queryable, phone: string): Promise<boolean> {
-  const rows = await tx.query<{ locked: boolean }[]>(
-    `SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS locked`,
-    [ADVISORY_LOCKS.contactSpace, phone],
-  );
-  return rows[0]?.locked === true;
-}
 
 const DAY_MS = 86_400_000;
 
@@ -54,7 +44,7 @@ export function historyOf(
 
 /**
  * The number's history over the last `attemptDays` days (attempts) and `refusalDays` days
- * (refusals). Run after tryLockNumber in the claim, so no other claim adds one meanwhile.
+ * (refusals), read outside the claim (test calls).
  */
 export async function contactHistory(
   db: Queryable,
